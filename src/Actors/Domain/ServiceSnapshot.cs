@@ -1,0 +1,22 @@
+using System.Collections.Immutable;
+
+namespace DirectLB.Actors.Domain;
+
+/// <summary>
+/// What DirectLB needs to know of a Service, normalized by the watcher so that no Kubernetes client type
+/// travels further. Only <c>directlb.io/</c> annotations are kept.
+/// </summary>
+public sealed record ServiceSnapshot(
+    string Uid,
+    string ResourceVersion,
+    string Type,
+    string? LoadBalancerClass,
+    ImmutableArray<ServicePortSnapshot> Ports,
+    ImmutableSortedDictionary<string, string> Annotations,
+    ImmutableArray<string> SourceRanges,
+    bool HasFinalizer,
+    bool IsDeleting,
+    ImmutableArray<string> Ingress);
+
+/// <summary>A Service port. Protocol stays the API's string so the planner can name an unsupported one.</summary>
+public sealed record ServicePortSnapshot(string Name, string Protocol, int Port);

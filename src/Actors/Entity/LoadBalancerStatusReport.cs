@@ -1,0 +1,19 @@
+using System.Collections.Immutable;
+using DirectLB.Actors.Domain;
+using DirectLB.Providers.Model;
+
+namespace DirectLB.Actors.Entity;
+
+/// <summary>What an entity reports about its Service's load balancer: for tests, logs and the status page.</summary>
+public sealed record LoadBalancerStatusReport(
+    ServiceKey Key,
+    string? LoadBalancerId,
+    string? Address,
+    ImmutableArray<TargetSpec> Targets,
+    bool InSync,
+    string? LastError)
+{
+    public int ServingTargets => Targets.Count(t => t.State == TargetState.Serving);
+
+    public int DrainingTargets => Targets.Count(t => t.State == TargetState.Draining);
+}

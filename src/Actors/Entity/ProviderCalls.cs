@@ -1,0 +1,47 @@
+using DirectLB.Actors.Planning;
+using DirectLB.Providers;
+using DirectLB.Providers.Model;
+
+namespace DirectLB.Actors.Entity;
+
+/// <summary>Maps a planned operation onto the provider verb that carries it out.</summary>
+public static class ProviderCalls
+{
+    /// <summary>Runs the operation; returns what the provider reported for create and observe, else null.</summary>
+    public static async Task<LoadBalancerInfo?> RunAsync(ILoadBalancerProvider provider, ProviderOperation operation, CancellationToken ct)
+    {
+        switch (operation)
+        {
+            case CreateLoadBalancer create:
+                return await provider.EnsureLoadBalancerAsync(create.Owner, create.Name, ct);
+            case ObserveLoadBalancer observe:
+                return await provider.FindLoadBalancerAsync(observe.Owner, ct);
+            case EnsureListener ensure:
+                await provider.EnsureListenerAsync(ensure.LoadBalancerId, ensure.Listener, ct);
+                return null;
+            case DeleteListener delete:
+                await provider.EnsureListenerDeletedAsync(delete.LoadBalancerId, delete.Listener, ct);
+                return null;
+            case ChangeTargets change:
+                await provider.ChangeTargetsAsync(change.LoadBalancerId, change.Listener, change.Upserts, change.Removals, ct);
+                return null;
+            case DeleteLoadBalancer delete:
+                await provider.EnsureLoadBalancerDeletedAsync(delete.LoadBalancerId, ct);
+                return null;
+            default:
+                throw new InvalidOperationException($"no provider verb for {operation.GetType().Name}");
+        }
+    }
+
+    /// <summary>A one-line description for logs and Events.</summary>
+    public static string Describe(ProviderOperation operation) => operation switch
+    {
+        CreateLoadBalancer create => $"create load balancer {create.Name}",
+        ObserveLoadBalancer => "read back load balancer",
+        EnsureListener ensure => $"ensure listener {ensure.Listener.Key}",
+        DeleteListener delete => $"delete listener {delete.Listener}",
+        ChangeTargets change => $"change targets of {change.Listener}: {change.Upserts.Length} upserted, {change.Removals.Length} removed",
+        DeleteLoadBalancer delete => $"delete load balancer {delete.LoadBalancerId}",
+        _ => operation.GetType().Name,
+    };
+}

@@ -1,0 +1,23 @@
+using DirectLB.Actors.Domain;
+using DirectLB.Actors.Planning;
+
+namespace DirectLB.Actors.Entity;
+
+/// <summary>How an entity paces its work.</summary>
+public sealed record ReconcileOptions
+{
+    /// <summary>How long changes are gathered before acting, so a burst of endpoint events costs one call.</summary>
+    public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>First retry delay after a failure; it doubles per failure up to <see cref="MaxBackoff"/>.</summary>
+    public TimeSpan MinBackoff { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>A snapshot is saved every this many journal events, and older events are deleted.</summary>
+    public int SnapshotEvery { get; init; } = 100;
+
+    public ServiceClassFilter Filter { get; init; } = new(ServiceClassFilter.DefaultClass, ClaimServicesWithoutClass: false);
+
+    public PlannerOptions Planner { get; init; } = new();
+}

@@ -1,0 +1,392 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Persistence;
+using DirectLB.Actors.Domain;
+using DirectLB.Actors.Planning;
+using DirectLB.Providers;
+using DirectLB.Providers.Model;
+using Microsoft.Extensions.Logging;
+
+namespace DirectLB.Actors.Entity;
+
+/// <summary>
+/// One Service's load balancer: a sharded, persistent actor that serializes every change to it.
+/// It only sequences: plan (pure), journal the intent, make one outside call, journal the outcome, repeat.
+/// Observations that arrive while a call is in flight are folded into the next plan (coalescing).
+/// </summary>
+public sealed class ServiceLoadBalancer : ReceivePersistentActor, IWithTimers
+{
+    private const string ReconcileTimer = "reconcile";
+    private const string RetryTimer = "retry";
+    private const string DrainTimer = "drain";
+
+    private readonly ServiceKey _key;
+    private readonly ILoadBalancerProvider _provider;
+    private readonly IServiceWriter _writer;
+    private readonly IServiceStateSource _stateSource;
+    private readonly ReconcileOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _log;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Dictionary<string, ClusterObservation> _observations = new(StringComparer.Ordinal);
+
+    private ServiceLoadBalancerState _state = ServiceLoadBalancerState.Empty;
+    private KubernetesWrites _writes = KubernetesWrites.None;
+    private bool _observed;
+    private bool _busy;
+    private bool _retryPending;
+    private int _failures;
+    private bool _structuralRound;
+    private string? _reportedInvalid;
+    private long _lastSnapshotAt;
+
+    public ServiceLoadBalancer(
+        string entityId,
+        ILoadBalancerProvider provider,
+        IServiceWriter writer,
+        IServiceStateSource stateSource,
+        ReconcileOptions options,
+        TimeProvider clock,
+        ILoggerFactory loggers)
+    {
+        _key = ServiceKey.Parse(entityId);
+        _provider = provider;
+        _writer = writer;
+        _stateSource = stateSource;
+        _options = options;
+        _clock = clock;
+        _log = loggers.CreateLogger<ServiceLoadBalancer>();
+        PersistenceId = PersistenceIdFor(_key);
+
+        Recover<SnapshotOffer>(offer =>
+        {
+            _state = (ServiceLoadBalancerState)offer.Snapshot;
+            _lastSnapshotAt = offer.Metadata.SequenceNr;
+        });
+        Recover<IServiceLoadBalancerEvent>(e => _state = _state.Apply(e));
+        Recover<RecoveryCompleted>(_ => OnRecovered());
+
+        Command<ServiceObserved>(Observe);
+        Command<ServiceGone>(Forget);
+        Command<GetLoadBalancerStatus>(_ => Sender.Tell(Report()));
+        Command<ReconcileTick>(_ => Reconcile());
+        Command<RetryTick>(_ =>
+        {
+            _retryPending = false;
+            Reconcile();
+        });
+        Command<ProviderSucceeded>(OnProviderSucceeded);
+        Command<ProviderFailed>(OnProviderFailed);
+        Command<WriteSucceeded>(OnWriteSucceeded);
+        Command<WriteFailed>(OnWriteFailed);
+        Command<SaveSnapshotSuccess>(s =>
+        {
+            DeleteMessages(s.Metadata.SequenceNr);
+            DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1));
+        });
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(f => _log.LogWarning(f.Cause, "{ServiceKey}: deleting old snapshots failed", _key));
+        Command<SaveSnapshotFailure>(f => _log.LogWarning(f.Cause, "{ServiceKey}: snapshot failed; the journal keeps every event", _key));
+        Command<DeleteMessagesSuccess>(_ => { });
+        Command<DeleteMessagesFailure>(f => _log.LogWarning(f.Cause, "{ServiceKey}: deleting old journal events failed", _key));
+        Command<StopEntity>(_ => Context.Stop(Self));
+    }
+
+    public override string PersistenceId { get; }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static string PersistenceIdFor(ServiceKey key) => $"ServiceLoadBalancer-{key}";
+
+    protected override void PostStop()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+        base.PostStop();
+    }
+
+    /// <summary>The journal failed: Akka stops this actor. Ask the watchers to wake a new incarnation after a pause.</summary>
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        _log.LogError(cause, "{ServiceKey}: journal write failed; nothing was sent to the provider, retrying after a restart", _key);
+        _stateSource.RequestResend(_key, RetryBackoff.Delay(3, _options.MinBackoff, _options.MaxBackoff, null, Random.Shared));
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        _log.LogError(reason, "{ServiceKey}: recovery from the journal failed", _key);
+        _stateSource.RequestResend(_key, RetryBackoff.Delay(3, _options.MinBackoff, _options.MaxBackoff, null, Random.Shared));
+        base.OnRecoveryFailure(reason, message);
+    }
+
+    private void OnRecovered()
+    {
+        if (_state.Applied is not null || _state.InDoubt)
+        {
+            _log.LogInformation(
+                "{ServiceKey}: recovered load balancer {LoadBalancerId} with {TargetCount} targets{InDoubt}",
+                _key, _state.Applied?.Id, _state.Applied?.TargetCount ?? 0, _state.InDoubt ? "; last operation in doubt, reading back" : "");
+        }
+    }
+
+    private void Observe(ServiceObserved message)
+    {
+        _observations[message.Observation.ClusterId] = message.Observation;
+        _observed = true;
+        ScheduleReconcile();
+    }
+
+    private void Forget(ServiceGone message)
+    {
+        _observations.Remove(message.ClusterId);
+        _observed = true;
+        ScheduleReconcile();
+    }
+
+    private void ScheduleReconcile()
+    {
+        if (!_busy && !_retryPending && !Timers.IsTimerActive(ReconcileTimer))
+        {
+            Timers.StartSingleTimer(ReconcileTimer, ReconcileTick.Instance, _options.Debounce);
+        }
+    }
+
+    private void Reconcile()
+    {
+        if (_busy || _retryPending)
+        {
+            return;
+        }
+
+        Timers.Cancel(DrainTimer);
+        var now = _clock.GetUtcNow();
+        var desired = DesiredStateBuilder.Build(_key, _observations.Values.ToList(), _options.Filter, _options.Planner, _provider.Capabilities);
+        var step = ReconcileDecision.Next(_observations.Values, _observed, _state, desired, _writes, _options.Filter, now);
+        switch (step)
+        {
+            case CallProvider call:
+                StartOperation(call.Operation);
+                break;
+            case WriteService write:
+                StartWrite(write);
+                break;
+            case KeepLastGood invalid:
+                ReportInvalid(invalid.Errors);
+                break;
+            case InSync inSync:
+                OnInSync(inSync.WakeAt, now);
+                break;
+            case Finished:
+                OnFinished();
+                break;
+        }
+    }
+
+    private void StartOperation(ProviderOperation operation)
+    {
+        if (operation.ChangesStructure && operation is not DeleteLoadBalancer && !_structuralRound)
+        {
+            _structuralRound = true;
+            RecordEvent(new ServiceEvent(false, ServiceEventReason.EnsuringLoadBalancer, "Ensuring load balancer"));
+        }
+
+        _busy = true;
+        var started = new OperationStarted(_state.LastSequence + 1, operation, _clock.GetUtcNow());
+        Persist(started, e =>
+        {
+            _state = _state.Apply(e);
+            _log.LogInformation("{ServiceKey}: {Operation}", _key, ProviderCalls.Describe(operation));
+            ProviderCalls.RunAsync(_provider, operation, _stopping.Token)
+                .PipeTo(Self, success: info => new ProviderSucceeded(e.Sequence, info), failure: ex => new ProviderFailed(e.Sequence, ex));
+        });
+    }
+
+    private void OnProviderSucceeded(ProviderSucceeded result)
+    {
+        var operation = _state.InFlight?.Operation;
+        Persist(new OperationSucceeded(result.Sequence, result.Observed, _clock.GetUtcNow()), e =>
+        {
+            _state = _state.Apply(e);
+            _busy = false;
+            _failures = 0;
+            if (operation is DeleteLoadBalancer delete)
+            {
+                _structuralRound = false;
+                _log.LogInformation("{ServiceKey}: deleted load balancer {LoadBalancerId}", _key, delete.LoadBalancerId);
+                RecordEvent(new ServiceEvent(false, ServiceEventReason.DeletedLoadBalancer, $"Deleted load balancer {delete.LoadBalancerId}"));
+            }
+
+            SnapshotWhenDue();
+            Reconcile();
+        });
+    }
+
+    private void OnProviderFailed(ProviderFailed result)
+    {
+        var operation = _state.InFlight?.Operation;
+        var missing = result.Cause is LoadBalancerNotFoundException;
+        var error = result.Cause.Message;
+        Persist(new OperationFailed(result.Sequence, error, missing, _clock.GetUtcNow()), e =>
+        {
+            _state = _state.Apply(e);
+            _busy = false;
+            var describe = operation is null ? "provider call" : ProviderCalls.Describe(operation);
+            RetryLater(
+                $"{describe} failed: {error}",
+                result.Cause,
+                (result.Cause as ProviderThrottledException)?.RetryAfter,
+                result.Cause is ProviderException { Retryable: false });
+        });
+    }
+
+    private void StartWrite(WriteService write)
+    {
+        _busy = true;
+        var task = write.Kind switch
+        {
+            KubernetesWriteKind.AddFinalizer => _writer.AddFinalizerAsync(write.ClusterId, _key, _stopping.Token),
+            KubernetesWriteKind.RemoveFinalizer => _writer.RemoveFinalizerAsync(write.ClusterId, _key, _stopping.Token),
+            _ => _writer.SetIngressAsync(write.ClusterId, _key, write.Addresses, _stopping.Token),
+        };
+        task.PipeTo(Self, success: () => new WriteSucceeded(write), failure: ex => new WriteFailed(write, ex));
+    }
+
+    private void OnWriteSucceeded(WriteSucceeded result)
+    {
+        var write = result.Write;
+        _busy = false;
+        _writes = _writes.Add(write.ClusterId, write.Kind, write.ResourceVersion, write.Detail);
+        _log.LogInformation("{ServiceKey}: {Write} done in cluster {ClusterId}", _key, Describe(write), write.ClusterId);
+        Reconcile();
+    }
+
+    private void OnWriteFailed(WriteFailed result)
+    {
+        _busy = false;
+        RetryLater($"{Describe(result.Write)} in cluster {result.Write.ClusterId} failed: {result.Cause.Message}", result.Cause, null, permanent: false);
+    }
+
+    private void RetryLater(string what, Exception cause, TimeSpan? retryAfter, bool permanent)
+    {
+        _failures++;
+        var delay = permanent
+            ? _options.MaxBackoff
+            : RetryBackoff.Delay(_failures, _options.MinBackoff, _options.MaxBackoff, retryAfter, Random.Shared);
+        _log.LogWarning(cause, "{ServiceKey}: {What}; retry {Failures} in {RetryDelay}", _key, what, _failures, delay);
+        RecordEvent(new ServiceEvent(true, ServiceEventReason.SyncLoadBalancerFailed, $"Error syncing load balancer: {what}"));
+        _retryPending = true;
+        Timers.StartSingleTimer(RetryTimer, RetryTick.Instance, delay);
+    }
+
+    private void ReportInvalid(ImmutableArray<string> errors)
+    {
+        var text = string.Join("; ", errors);
+        if (text == _reportedInvalid)
+        {
+            return;
+        }
+
+        _reportedInvalid = text;
+        _log.LogWarning("{ServiceKey}: invalid configuration, keeping the last good load balancer: {Errors}", _key, text);
+        RecordEvent(new ServiceEvent(true, ServiceEventReason.InvalidConfiguration, $"Keeping the last good load balancer: {text}"));
+    }
+
+    private void OnInSync(DateTimeOffset? wakeAt, DateTimeOffset now)
+    {
+        _reportedInvalid = null;
+        if (_structuralRound)
+        {
+            _structuralRound = false;
+            var address = _state.Applied?.Address;
+            _log.LogInformation("{ServiceKey}: load balancer {LoadBalancerId} ensured at {Address}", _key, _state.Applied?.Id, address);
+            RecordEvent(new ServiceEvent(false, ServiceEventReason.EnsuredLoadBalancer, $"Ensured load balancer at {address}"));
+        }
+
+        if (wakeAt is { } at)
+        {
+            Timers.StartSingleTimer(DrainTimer, ReconcileTick.Instance, at > now ? at - now : TimeSpan.Zero);
+        }
+    }
+
+    private void OnFinished()
+    {
+        // Nothing left to own: drop the journal (the highest sequence number is kept) and stop.
+        if (LastSequenceNr > 0)
+        {
+            DeleteMessages(LastSequenceNr);
+        }
+
+        Context.Parent.Tell(new Passivate(StopEntity.Instance));
+    }
+
+    private void SnapshotWhenDue()
+    {
+        if (_state.InFlight is null && LastSequenceNr - _lastSnapshotAt >= _options.SnapshotEvery)
+        {
+            _lastSnapshotAt = LastSequenceNr;
+            SaveSnapshot(_state);
+        }
+    }
+
+    private void RecordEvent(ServiceEvent serviceEvent)
+    {
+        foreach (var clusterId in _observations.Keys)
+        {
+            _ = RecordEventAsync(clusterId, serviceEvent);
+        }
+    }
+
+    private async Task RecordEventAsync(string clusterId, ServiceEvent serviceEvent)
+    {
+        try
+        {
+            await _writer.RecordEventAsync(clusterId, _key, serviceEvent, _stopping.Token);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _log.LogWarning(ex, "{ServiceKey}: could not record event {Reason} in cluster {ClusterId}", _key, serviceEvent.Reason, clusterId);
+        }
+    }
+
+    private LoadBalancerStatusReport Report()
+    {
+        var applied = _state.Applied;
+        var targets = applied?.Listeners.Values.SelectMany(l => l.Targets.Values.Select(t => t.Spec)).ToImmutableArray() ?? [];
+        var desired = DesiredStateBuilder.Build(_key, _observations.Values.ToList(), _options.Filter, _options.Planner, _provider.Capabilities);
+        var inSync = !_busy && !_retryPending && desired.IsValid
+            && LoadBalancerDiff.Between(desired.LoadBalancer, applied, _clock.GetUtcNow()).IsEmpty;
+        return new LoadBalancerStatusReport(_key, applied?.Id, applied?.Address, targets, inSync, _state.LastError);
+    }
+
+    private static string Describe(WriteService write) => write.Kind switch
+    {
+        KubernetesWriteKind.AddFinalizer => "adding finalizer",
+        KubernetesWriteKind.RemoveFinalizer => "removing finalizer",
+        _ => write.Addresses.IsEmpty ? "clearing status ingress" : $"setting status ingress to {write.Detail}",
+    };
+
+    private sealed record ReconcileTick
+    {
+        public static ReconcileTick Instance { get; } = new();
+    }
+
+    private sealed record RetryTick
+    {
+        public static RetryTick Instance { get; } = new();
+    }
+
+    private sealed record StopEntity
+    {
+        public static StopEntity Instance { get; } = new();
+    }
+
+    private sealed record ProviderSucceeded(long Sequence, LoadBalancerInfo? Observed);
+
+    private sealed record ProviderFailed(long Sequence, Exception Cause);
+
+    private sealed record WriteSucceeded(WriteService Write);
+
+    private sealed record WriteFailed(WriteService Write, Exception Cause);
+}

@@ -1,0 +1,59 @@
+using DirectLB.Actors.Planning;
+using DirectLB.Actors.Serialization;
+
+namespace DirectLB.Actors.Entity;
+
+/// <summary>An operation whose intent is journaled and whose outcome is not (yet).</summary>
+public sealed record PendingOperation(long Sequence, ProviderOperation Operation);
+
+/// <summary>
+/// The entity's persistent state, rebuilt by applying journaled events; also its snapshot. Pure.
+/// </summary>
+public sealed record ServiceLoadBalancerState(
+    AppliedLoadBalancer? Applied,
+    PendingOperation? InFlight,
+    bool NeedsObservation,
+    long LastSequence,
+    string? LastError) : IDirectLbPersisted
+{
+    public static ServiceLoadBalancerState Empty { get; } = new(null, null, false, 0, null);
+
+    /// <summary>True when the provider may hold something the journal does not know: read it back first.</summary>
+    public bool InDoubt => InFlight is not null || NeedsObservation;
+
+    public ServiceLoadBalancerState Apply(IServiceLoadBalancerEvent @event) => @event switch
+    {
+        OperationStarted started => this with { InFlight = new PendingOperation(started.Sequence, started.Operation), LastSequence = started.Sequence },
+        OperationSucceeded succeeded when InFlight?.Sequence == succeeded.Sequence => this with
+        {
+            Applied = AppliedAfter(InFlight.Operation, succeeded),
+            InFlight = null,
+            NeedsObservation = false,
+            LastError = null,
+        },
+        OperationFailed failed when InFlight?.Sequence == failed.Sequence => this with
+        {
+            InFlight = null,
+            NeedsObservation = failed.LoadBalancerMissing,
+            LastError = failed.Error,
+        },
+        _ => this, // an outcome for another sequence: a stale duplicate, ignore
+    };
+
+    private AppliedLoadBalancer? AppliedAfter(ProviderOperation operation, OperationSucceeded outcome) => operation switch
+    {
+        CreateLoadBalancer create => AppliedLoadBalancer.FromProvider(
+            outcome.Observed ?? throw new InvalidOperationException("create succeeded without a load balancer"),
+            create.Owner,
+            Applied,
+            outcome.At),
+        ObserveLoadBalancer observe => outcome.Observed is null
+            ? null
+            : AppliedLoadBalancer.FromProvider(outcome.Observed, observe.Owner, Applied, outcome.At),
+        EnsureListener ensure => Applied?.WithListener(ensure.Listener),
+        DeleteListener delete => Applied?.WithoutListener(delete.Listener),
+        ChangeTargets change => Applied?.WithTargetChanges(change.Listener, change.Upserts, change.Removals, outcome.At),
+        DeleteLoadBalancer => null,
+        _ => throw new InvalidOperationException($"unknown operation {operation.GetType().Name}"),
+    };
+}

@@ -1,0 +1,75 @@
+using System.Collections.Immutable;
+using DirectLB.Providers.Model;
+
+namespace DirectLB.Actors.Planning;
+
+/// <summary>
+/// What the entity knows it did to the provider: the load balancer, its listeners and their targets,
+/// rebuilt from the journal. Draining targets remember since when, so a drain delay survives a failover.
+/// </summary>
+public sealed record AppliedLoadBalancer(
+    string Id,
+    string Name,
+    string Address,
+    LoadBalancerOwner Owner,
+    ImmutableDictionary<ListenerKey, AppliedListener> Listeners)
+{
+    public int TargetCount => Listeners.Values.Sum(l => l.Targets.Count);
+
+    /// <summary>Takes the provider's view as truth, keeping the drain start of targets that were already draining.</summary>
+    public static AppliedLoadBalancer FromProvider(
+        LoadBalancerInfo info,
+        LoadBalancerOwner owner,
+        AppliedLoadBalancer? previous,
+        DateTimeOffset observedAt)
+    {
+        var listeners = info.Listeners.ToImmutableDictionary(
+            l => l.Spec.Key,
+            l => new AppliedListener(
+                l.Spec,
+                l.Targets.ToImmutableDictionary(
+                    t => t.Key,
+                    t => new AppliedTarget(t, t.State == TargetState.Draining ? previous?.DrainingSince(l.Spec.Key, t.Key) ?? observedAt : null))));
+        return new AppliedLoadBalancer(info.Id, info.Name, info.Address, owner, listeners);
+    }
+
+    public DateTimeOffset? DrainingSince(ListenerKey listener, TargetKey target) =>
+        Listeners.TryGetValue(listener, out var l) && l.Targets.TryGetValue(target, out var t) ? t.DrainingSince : null;
+
+    public AppliedLoadBalancer WithListener(ListenerSpec spec) =>
+        this with
+        {
+            Listeners = Listeners.SetItem(
+                spec.Key,
+                Listeners.TryGetValue(spec.Key, out var existing) ? existing with { Spec = spec } : new AppliedListener(spec, ImmutableDictionary<TargetKey, AppliedTarget>.Empty)),
+        };
+
+    public AppliedLoadBalancer WithoutListener(ListenerKey key) => this with { Listeners = Listeners.Remove(key) };
+
+    public AppliedLoadBalancer WithTargetChanges(
+        ListenerKey key,
+        IEnumerable<TargetSpec> upserts,
+        IEnumerable<TargetKey> removals,
+        DateTimeOffset at)
+    {
+        if (!Listeners.TryGetValue(key, out var listener))
+        {
+            return this;
+        }
+
+        var targets = listener.Targets.RemoveRange(removals).ToBuilder();
+        foreach (var upsert in upserts)
+        {
+            var drainingSince = upsert.State == TargetState.Draining
+                ? (targets.TryGetValue(upsert.Key, out var was) ? was.DrainingSince : null) ?? at
+                : (DateTimeOffset?)null;
+            targets[upsert.Key] = new AppliedTarget(upsert, drainingSince);
+        }
+
+        return this with { Listeners = Listeners.SetItem(key, listener with { Targets = targets.ToImmutable() }) };
+    }
+}
+
+public sealed record AppliedListener(ListenerSpec Spec, ImmutableDictionary<TargetKey, AppliedTarget> Targets);
+
+public sealed record AppliedTarget(TargetSpec Spec, DateTimeOffset? DrainingSince);

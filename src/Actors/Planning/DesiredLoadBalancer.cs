@@ -1,0 +1,27 @@
+using System.Collections.Immutable;
+using DirectLB.Providers.Model;
+
+namespace DirectLB.Actors.Planning;
+
+/// <summary>The load balancer a Service should have, computed from Kubernetes alone.</summary>
+public sealed record DesiredLoadBalancer(
+    LoadBalancerOwner Owner,
+    string Name,
+    TimeSpan DrainDelay,
+    ImmutableDictionary<ListenerKey, DesiredListener> Listeners);
+
+/// <summary>A listener and the targets it should have. Draining targets are kept only until their delay passes.</summary>
+public sealed record DesiredListener(ListenerSpec Spec, ImmutableDictionary<TargetKey, TargetSpec> Targets);
+
+/// <summary>
+/// The planner's verdict on a Service: a load balancer, none (<see cref="LoadBalancer"/> is null and there
+/// are no errors: it must be removed), or errors that keep the last good state in place.
+/// </summary>
+public sealed record DesiredState(DesiredLoadBalancer? LoadBalancer, ImmutableArray<string> Errors)
+{
+    public static DesiredState None { get; } = new(null, []);
+
+    public bool IsValid => Errors.IsEmpty;
+
+    public static DesiredState Invalid(IEnumerable<string> errors) => new(null, [.. errors]);
+}

@@ -1,0 +1,109 @@
+using System.Collections.Immutable;
+using DirectLB.Providers.Model;
+
+namespace DirectLB.Actors.Planning;
+
+/// <summary>
+/// Compares the desired load balancer with the applied one and lists the provider operations that close
+/// the gap, in the order they must run. Deletion is diffing against nothing. Pure.
+/// </summary>
+public static class LoadBalancerDiff
+{
+    public static ImmutableArray<ProviderOperation> Between(
+        DesiredLoadBalancer? desired,
+        AppliedLoadBalancer? applied,
+        DateTimeOffset now)
+    {
+        if (desired is null)
+        {
+            return applied is null ? [] : [new DeleteLoadBalancer(applied.Id)];
+        }
+
+        if (applied is null)
+        {
+            return [new CreateLoadBalancer(desired.Owner, desired.Name)];
+        }
+
+        var operations = ImmutableArray.CreateBuilder<ProviderOperation>();
+        foreach (var listener in desired.Listeners.Values.OrderBy(l => l.Spec.Key.Port).ThenBy(l => l.Spec.Key.Protocol))
+        {
+            if (!applied.Listeners.TryGetValue(listener.Spec.Key, out var existing) || existing.Spec != listener.Spec)
+            {
+                operations.Add(new EnsureListener(applied.Id, listener.Spec));
+            }
+        }
+
+        foreach (var listener in desired.Listeners.Values.OrderBy(l => l.Spec.Key.Port).ThenBy(l => l.Spec.Key.Protocol))
+        {
+            if (applied.Listeners.TryGetValue(listener.Spec.Key, out var existing))
+            {
+                var change = TargetChanges(applied.Id, listener, existing, desired.DrainDelay, now);
+                if (change is not null)
+                {
+                    operations.Add(change);
+                }
+            }
+        }
+
+        foreach (var stale in applied.Listeners.Keys.Where(k => !desired.Listeners.ContainsKey(k)).OrderBy(k => k.Port))
+        {
+            operations.Add(new DeleteListener(applied.Id, stale));
+        }
+
+        return operations.ToImmutable();
+    }
+
+    /// <summary>The earliest moment a draining target's delay runs out, when the entity must look again.</summary>
+    public static DateTimeOffset? NextDrainDeadline(DesiredLoadBalancer? desired, AppliedLoadBalancer? applied)
+    {
+        if (desired is null || applied is null)
+        {
+            return null;
+        }
+
+        return applied.Listeners.Values
+            .Where(l => desired.Listeners.ContainsKey(l.Spec.Key))
+            .SelectMany(l => l.Targets.Values)
+            .Where(t => t.DrainingSince is not null)
+            .Select(t => t.DrainingSince + desired.DrainDelay)
+            .Min();
+    }
+
+    private static ChangeTargets? TargetChanges(
+        string loadBalancerId,
+        DesiredListener desired,
+        AppliedListener applied,
+        TimeSpan drainDelay,
+        DateTimeOffset now)
+    {
+        var upserts = ImmutableArray.CreateBuilder<TargetSpec>();
+        var removals = ImmutableArray.CreateBuilder<TargetKey>();
+        foreach (var target in desired.Targets.Values.OrderBy(t => t.Key))
+        {
+            applied.Targets.TryGetValue(target.Key, out var current);
+            if (target.State == TargetState.Draining)
+            {
+                if (current is null)
+                {
+                    continue; // never registered: nothing to drain
+                }
+
+                if (current.DrainingSince is { } since && now >= since + drainDelay)
+                {
+                    removals.Add(target.Key); // drained long enough
+                    continue;
+                }
+            }
+
+            if (current is null || current.Spec != target)
+            {
+                upserts.Add(target);
+            }
+        }
+
+        removals.AddRange(applied.Targets.Keys.Where(k => !desired.Targets.ContainsKey(k)).OrderBy(k => k));
+        return upserts.Count == 0 && removals.Count == 0
+            ? null
+            : new ChangeTargets(loadBalancerId, desired.Spec.Key, upserts.ToImmutable(), removals.ToImmutable());
+    }
+}

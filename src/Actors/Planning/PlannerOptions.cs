@@ -1,0 +1,11 @@
+namespace DirectLB.Actors.Planning;
+
+/// <summary>Defaults the planner applies where a Service says nothing.</summary>
+public sealed record PlannerOptions
+{
+    /// <summary>How long a terminating-but-serving endpoint stays as a draining target at most.</summary>
+    public TimeSpan DefaultDrainDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Upper bound for the drain-delay annotation.</summary>
+    public TimeSpan MaxDrainDelay { get; init; } = TimeSpan.FromHours(1);
+}

@@ -1,0 +1,56 @@
+using System.Collections.Frozen;
+using System.Runtime.Serialization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Akka.Actor;
+using Akka.Serialization;
+using DirectLB.Actors.Entity;
+
+namespace DirectLB.Actors.Serialization;
+
+/// <summary>
+/// The one serializer for everything DirectLB persists. Manifests are stable names chosen here, never CLR
+/// type names, so classes can be renamed or moved without breaking a journal. A change to a persisted
+/// shape that old data cannot read gets a new manifest (".v2") and a reader for the old one.
+/// </summary>
+public sealed class DirectLbSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+{
+    /// <summary>Akka reserves 0-40; this number is DirectLB's and must never change.</summary>
+    public const int SerializerId = 7411;
+
+    private static readonly FrozenDictionary<Type, string> ManifestByType = new Dictionary<Type, string>
+    {
+        [typeof(OperationStarted)] = "operation-started.v1",
+        [typeof(OperationSucceeded)] = "operation-succeeded.v1",
+        [typeof(OperationFailed)] = "operation-failed.v1",
+        [typeof(ServiceLoadBalancerState)] = "service-lb-state.v1",
+    }.ToFrozenDictionary();
+
+    private static readonly FrozenDictionary<string, Type> TypeByManifest =
+        ManifestByType.ToFrozenDictionary(pair => pair.Value, pair => pair.Key);
+
+    public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
+    {
+        Converters =
+        {
+            new JsonStringEnumConverter(JsonNamingPolicy.CamelCase),
+            new ListenerKeyJsonConverter(),
+            new TargetKeyJsonConverter(),
+        },
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public override int Identifier => SerializerId;
+
+    public override string Manifest(object o) =>
+        ManifestByType.TryGetValue(o.GetType(), out var manifest)
+            ? manifest
+            : throw new ArgumentException($"{o.GetType()} has no DirectLB manifest; add one before persisting it");
+
+    public override byte[] ToBinary(object obj) => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), JsonOptions);
+
+    public override object FromBinary(byte[] bytes, string manifest) =>
+        TypeByManifest.TryGetValue(manifest, out var type)
+            ? JsonSerializer.Deserialize(bytes, type, JsonOptions) ?? throw new SerializationException($"manifest {manifest} held null")
+            : throw new SerializationException($"unknown DirectLB manifest '{manifest}'");
+}

@@ -1,0 +1,25 @@
+namespace DirectLB.Providers.Model;
+
+/// <summary>
+/// Who owns a load balancer: the member cluster scope, the Service's namespace/name, and its UID.
+/// Carried as tags on the provider's resources so a retry or a new owner finds what exists.
+/// Lookup matches on scope and namespace/name; the UID is recorded for humans and audits, because the
+/// same Service has a different UID in every member cluster.
+/// </summary>
+public sealed record LoadBalancerOwner(string ClusterScope, string Namespace, string Name, string ServiceUid)
+{
+    public const string ClusterTag = "directlb.io/cluster";
+    public const string ServiceTag = "directlb.io/service";
+    public const string ServiceUidTag = "directlb.io/service-uid";
+
+    public IReadOnlyDictionary<string, string> ToTags() => new Dictionary<string, string>
+    {
+        [ClusterTag] = ClusterScope,
+        [ServiceTag] = $"{Namespace}/{Name}",
+        [ServiceUidTag] = ServiceUid,
+    };
+
+    public bool Owns(IReadOnlyDictionary<string, string> tags) =>
+        tags.TryGetValue(ClusterTag, out var cluster) && cluster == ClusterScope
+        && tags.TryGetValue(ServiceTag, out var service) && service == $"{Namespace}/{Name}";
+}

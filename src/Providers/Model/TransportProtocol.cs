@@ -1,0 +1,8 @@
+namespace DirectLB.Providers.Model;
+
+public enum TransportProtocol
+{
+    Tcp,
+    Udp,
+    Sctp,
+}

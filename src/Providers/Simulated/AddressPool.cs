@@ -1,0 +1,55 @@
+using System.Buffers.Binary;
+using System.Net;
+
+namespace DirectLB.Providers.Simulated;
+
+/// <summary>Hands out IPv4 addresses from a CIDR block, lowest free first, and takes them back.</summary>
+internal sealed class AddressPool
+{
+    private readonly uint _first;
+    private readonly uint _last;
+    private readonly SortedSet<uint> _used = [];
+
+    public AddressPool(string cidr)
+    {
+        var parts = cidr.Split('/');
+        if (parts.Length != 2
+            || !IPAddress.TryParse(parts[0], out var network)
+            || network.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork
+            || !int.TryParse(parts[1], out var prefix) || prefix is < 8 or > 30)
+        {
+            throw new ArgumentException($"address pool '{cidr}' is not an IPv4 CIDR block between /8 and /30");
+        }
+
+        var mask = uint.MaxValue << (32 - prefix);
+        var start = BinaryPrimitives.ReadUInt32BigEndian(network.GetAddressBytes()) & mask;
+        _first = start + 1;
+        _last = (start | ~mask) - 1;
+    }
+
+    public string Take()
+    {
+        for (var candidate = _first; candidate <= _last; candidate++)
+        {
+            if (_used.Add(candidate))
+            {
+                return ToAddress(candidate);
+            }
+        }
+
+        throw new ProviderException("the simulated address pool is exhausted", retryable: false);
+    }
+
+    public void Return(string address)
+    {
+        var bytes = IPAddress.Parse(address).GetAddressBytes();
+        _used.Remove(BinaryPrimitives.ReadUInt32BigEndian(bytes));
+    }
+
+    private static string ToAddress(uint value)
+    {
+        var bytes = new byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(bytes, value);
+        return new IPAddress(bytes).ToString();
+    }
+}

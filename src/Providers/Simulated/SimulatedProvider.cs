@@ -1,0 +1,219 @@
+using System.Collections.Concurrent;
+using DirectLB.Providers.Model;
+
+namespace DirectLB.Providers.Simulated;
+
+/// <summary>
+/// An in-memory model of a cloud load balancer API: latency, a rate limit that throttles, a target limit
+/// per load balancer, injected failures, and a count of every call by kind. Tests and benchmarks run
+/// against it; its semantics (idempotent verbs, ownership tags) are those every real provider must have.
+/// </summary>
+public sealed class SimulatedProvider : ILoadBalancerProvider
+{
+    private readonly SimulatedProviderOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly TokenBucket? _rateLimit;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, SimulatedLoadBalancer> _loadBalancers = [];
+    private readonly AddressPool _addresses;
+    private readonly ConcurrentDictionary<ProviderCallKind, long> _calls = new();
+    private long _throttled;
+    private long _nextId;
+
+    public SimulatedProvider(SimulatedProviderOptions? options = null, TimeProvider? clock = null)
+    {
+        _options = options ?? new SimulatedProviderOptions();
+        _clock = clock ?? TimeProvider.System;
+        _addresses = new AddressPool(_options.AddressPool);
+        _rateLimit = _options.RateLimitPerSecond > 0
+            ? new TokenBucket(_options.RateLimitPerSecond, _options.RateLimitBurst, _clock)
+            : null;
+        Capabilities = new ProviderCapabilities(
+            SupportsWeights: true,
+            SupportsDrain: true,
+            MaxTargetsPerLoadBalancer: _options.MaxTargetsPerLoadBalancer,
+            Protocols: new HashSet<TransportProtocol> { TransportProtocol.Tcp, TransportProtocol.Udp });
+    }
+
+    public string Name => "simulated";
+
+    public ProviderCapabilities Capabilities { get; }
+
+    public FaultInjector Faults { get; } = new();
+
+    public long CallCount(ProviderCallKind kind) => _calls.GetValueOrDefault(kind);
+
+    public long TotalCalls => _calls.Values.Sum();
+
+    public long ThrottledCalls => Interlocked.Read(ref _throttled);
+
+    /// <summary>What the simulated cloud holds now.</summary>
+    public IReadOnlyList<LoadBalancerInfo> LoadBalancers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _loadBalancers.Values.Select(lb => lb.ToInfo()).ToList();
+            }
+        }
+    }
+
+    public async Task<LoadBalancerInfo?> FindLoadBalancerAsync(LoadBalancerOwner owner, CancellationToken cancellationToken)
+    {
+        await EnterAsync(ProviderCallKind.FindLoadBalancer, cancellationToken);
+        lock (_gate)
+        {
+            return FindOwned(owner)?.ToInfo();
+        }
+    }
+
+    public async Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, CancellationToken cancellationToken)
+    {
+        await EnterAsync(ProviderCallKind.EnsureLoadBalancer, cancellationToken);
+        lock (_gate)
+        {
+            var existing = FindOwned(owner);
+            if (existing is not null)
+            {
+                return existing.ToInfo();
+            }
+
+            var id = $"lb-{Interlocked.Increment(ref _nextId):D6}";
+            var created = new SimulatedLoadBalancer(id, name, _addresses.Take(), owner.ToTags());
+            _loadBalancers.Add(id, created);
+            return created.ToInfo();
+        }
+    }
+
+    public async Task EnsureListenerAsync(string loadBalancerId, ListenerSpec listener, CancellationToken cancellationToken)
+    {
+        await EnterAsync(ProviderCallKind.EnsureListener, cancellationToken);
+        if (!Capabilities.Supports(listener.Key.Protocol))
+        {
+            throw new ProviderException($"protocol {listener.Key.Protocol} is not supported", retryable: false);
+        }
+
+        lock (_gate)
+        {
+            var lb = Get(loadBalancerId);
+            if (lb.Listeners.TryGetValue(listener.Key, out var existing))
+            {
+                existing.Spec = listener;
+            }
+            else
+            {
+                lb.Listeners.Add(listener.Key, new SimulatedListener(listener));
+            }
+        }
+    }
+
+    public async Task EnsureListenerDeletedAsync(string loadBalancerId, ListenerKey listener, CancellationToken cancellationToken)
+    {
+        await EnterAsync(ProviderCallKind.DeleteListener, cancellationToken);
+        lock (_gate)
+        {
+            Get(loadBalancerId).Listeners.Remove(listener);
+        }
+    }
+
+    public async Task ChangeTargetsAsync(
+        string loadBalancerId,
+        ListenerKey listener,
+        IReadOnlyList<TargetSpec> upserts,
+        IReadOnlyList<TargetKey> removals,
+        CancellationToken cancellationToken)
+    {
+        await EnterAsync(ProviderCallKind.ChangeTargets, cancellationToken);
+        lock (_gate)
+        {
+            var lb = Get(loadBalancerId);
+            if (!lb.Listeners.TryGetValue(listener, out var target))
+            {
+                throw new ProviderException($"listener {listener} does not exist on {loadBalancerId}", retryable: false);
+            }
+
+            // Validate the whole batch before touching anything: a cloud API applies a batch all or nothing.
+            var after = target.Targets.Keys.Except(removals).Union(upserts.Select(u => u.Key)).Count();
+            var othersOnLb = lb.Listeners.Values.Where(l => l != target).Sum(l => l.Targets.Count);
+            if (after + othersOnLb > _options.MaxTargetsPerLoadBalancer)
+            {
+                throw new ProviderException(
+                    $"load balancer {loadBalancerId} would have {after + othersOnLb} targets, more than its limit of {_options.MaxTargetsPerLoadBalancer}",
+                    retryable: false);
+            }
+
+            foreach (var key in removals)
+            {
+                target.Targets.Remove(key);
+            }
+
+            foreach (var upsert in upserts)
+            {
+                target.Targets[upsert.Key] = upsert;
+            }
+        }
+    }
+
+    public async Task EnsureLoadBalancerDeletedAsync(string loadBalancerId, CancellationToken cancellationToken)
+    {
+        await EnterAsync(ProviderCallKind.DeleteLoadBalancer, cancellationToken);
+        lock (_gate)
+        {
+            if (_loadBalancers.Remove(loadBalancerId, out var removed))
+            {
+                _addresses.Return(removed.Address);
+            }
+        }
+    }
+
+    /// <summary>Counts the call, waits the latency, then applies the rate limit and any injected fault.</summary>
+    private async Task EnterAsync(ProviderCallKind kind, CancellationToken cancellationToken)
+    {
+        _calls.AddOrUpdate(kind, 1, (_, count) => count + 1);
+        if (_options.Latency > TimeSpan.Zero)
+        {
+            await Task.Delay(_options.Latency, _clock, cancellationToken);
+        }
+
+        if (_rateLimit is not null && !_rateLimit.TryTake(out var retryAfter))
+        {
+            Interlocked.Increment(ref _throttled);
+            throw new ProviderThrottledException($"rate limit of {_options.RateLimitPerSecond}/s exceeded", retryAfter);
+        }
+
+        Faults.ThrowIfQueued(kind);
+    }
+
+    private SimulatedLoadBalancer? FindOwned(LoadBalancerOwner owner) =>
+        _loadBalancers.Values.FirstOrDefault(lb => owner.Owns(lb.Tags));
+
+    private SimulatedLoadBalancer Get(string id) =>
+        _loadBalancers.TryGetValue(id, out var lb) ? lb : throw new LoadBalancerNotFoundException(id);
+
+    private sealed class SimulatedLoadBalancer(string id, string name, string address, IReadOnlyDictionary<string, string> tags)
+    {
+        public string Address => address;
+
+        public IReadOnlyDictionary<string, string> Tags => tags;
+
+        public Dictionary<ListenerKey, SimulatedListener> Listeners { get; } = [];
+
+        public LoadBalancerInfo ToInfo() => new(
+            id,
+            name,
+            address,
+            tags,
+            Listeners.Values
+                .OrderBy(l => l.Spec.Key.Port)
+                .Select(l => new ListenerInfo(l.Spec, l.Targets.Values.OrderBy(t => t.Key).ToList()))
+                .ToList());
+    }
+
+    private sealed class SimulatedListener(ListenerSpec spec)
+    {
+        public ListenerSpec Spec { get; set; } = spec;
+
+        public Dictionary<TargetKey, TargetSpec> Targets { get; } = [];
+    }
+}
