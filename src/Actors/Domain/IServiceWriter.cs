@@ -14,5 +14,5 @@ public interface IServiceWriter
     Task SetIngressAsync(string clusterId, ServiceKey key, IReadOnlyList<string> addresses, CancellationToken cancellationToken);
 
     /// <summary>Records an Event on the Service. Best effort: a failure is logged, never retried forever.</summary>
-    Task RecordEventAsync(string clusterId, ServiceKey key, ServiceEvent serviceEvent, CancellationToken cancellationToken);
+    Task RecordEventAsync(string clusterId, ServiceKey key, string serviceUid, ServiceEvent serviceEvent, CancellationToken cancellationToken);
 }

@@ -332,17 +332,17 @@ public sealed class ServiceLoadBalancer : ReceivePersistentActor, IWithTimers
 
     private void RecordEvent(ServiceEvent serviceEvent)
     {
-        foreach (var clusterId in _observations.Keys)
+        foreach (var observation in _observations.Values)
         {
-            _ = RecordEventAsync(clusterId, serviceEvent);
+            _ = RecordEventAsync(observation.ClusterId, observation.Service.Uid, serviceEvent);
         }
     }
 
-    private async Task RecordEventAsync(string clusterId, ServiceEvent serviceEvent)
+    private async Task RecordEventAsync(string clusterId, string serviceUid, ServiceEvent serviceEvent)
     {
         try
         {
-            await _writer.RecordEventAsync(clusterId, _key, serviceEvent, _stopping.Token);
+            await _writer.RecordEventAsync(clusterId, _key, serviceUid, serviceEvent, _stopping.Token);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -1,0 +1,271 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using DirectLB.Actors.Domain;
+using DirectLB.Actors.Entity;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace DirectLB.Actors.Kubernetes;
+
+/// <summary>
+/// Watches one member cluster's Services and EndpointSlices and feeds the Service entities. It keeps an
+/// index of both, and on any change to a Service or one of its slices sends the entity the Service's whole
+/// current state: entities work on current state, never on event payloads. Nothing is sent before both
+/// resources listed once, so an entity never sees a Service without its endpoints.
+/// </summary>
+public sealed class ClusterWatcher : ReceiveActor, IWithTimers
+{
+    private const string ResyncTimer = "resync";
+
+    private readonly string _clusterId;
+    private readonly IKubernetes _client;
+    private readonly IActorRef _services;
+    private readonly ServiceClassFilter _filter;
+    private readonly InformerOptions _options;
+    private readonly TimeSpan _resyncInterval;
+    private readonly ILogger _log;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Dictionary<ServiceKey, ServiceSnapshot> _serviceIndex = [];
+    private readonly Dictionary<ServiceKey, Dictionary<string, EndpointSliceSnapshot>> _sliceIndex = [];
+    private readonly HashSet<ServiceKey> _sent = [];
+    private readonly HashSet<string> _syncedResources = [];
+    private readonly HashSet<string> _disconnectedResources = [];
+    private string? _lastError;
+
+    public ClusterWatcher(
+        string clusterId,
+        IKubernetes client,
+        IActorRef services,
+        ServiceClassFilter filter,
+        InformerOptions options,
+        TimeSpan resyncInterval,
+        ILoggerFactory loggers)
+    {
+        _clusterId = clusterId;
+        _client = client;
+        _services = services;
+        _filter = filter;
+        _options = options;
+        _resyncInterval = resyncInterval;
+        _log = loggers.CreateLogger<ClusterWatcher>();
+
+        Receive<InformerEvent<V1Service>>(OnServiceEvent);
+        Receive<InformerEvent<V1EndpointSlice>>(OnSliceEvent);
+        Receive<ResendServiceState>(m => Send(m.Key));
+        Receive<ResyncTick>(_ => Resync());
+        Receive<GetWatcherStatus>(_ => Sender.Tell(Status()));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(
+        string clusterId,
+        IKubernetes client,
+        IActorRef services,
+        ServiceClassFilter filter,
+        InformerOptions options,
+        TimeSpan resyncInterval,
+        ILoggerFactory loggers) =>
+        Akka.Actor.Props.Create(() => new ClusterWatcher(clusterId, client, services, filter, options, resyncInterval, loggers));
+
+    private bool Synced => _syncedResources.Count == 2;
+
+    protected override void PreStart()
+    {
+        var self = Self;
+        var serviceInformer = new ResourceInformer<V1Service, V1ServiceList>(
+            $"{_clusterId}/services",
+            (next, limit, ct) => _client.CoreV1.ListServiceForAllNamespacesAsync(continueParameter: next, limit: limit, cancellationToken: ct),
+            (rv, timeout, onError, ct) => _client.CoreV1.WatchListServiceForAllNamespacesAsync(
+                allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
+            _options,
+            _log);
+        var sliceInformer = new ResourceInformer<V1EndpointSlice, V1EndpointSliceList>(
+            $"{_clusterId}/endpointslices",
+            (next, limit, ct) => _client.DiscoveryV1.ListEndpointSliceForAllNamespacesAsync(continueParameter: next, limit: limit, cancellationToken: ct),
+            (rv, timeout, onError, ct) => _client.DiscoveryV1.WatchListEndpointSliceForAllNamespacesAsync(
+                allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
+            _options,
+            _log);
+        _ = Task.Run(() => serviceInformer.RunAsync(e => self.Tell(e), _stopping.Token));
+        _ = Task.Run(() => sliceInformer.RunAsync(e => self.Tell(e), _stopping.Token));
+        if (_resyncInterval > TimeSpan.Zero)
+        {
+            Timers.StartPeriodicTimer(ResyncTimer, ResyncTick.Instance, _resyncInterval);
+        }
+    }
+
+    protected override void PostStop()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
+
+    private void OnServiceEvent(InformerEvent<V1Service> informerEvent)
+    {
+        switch (informerEvent)
+        {
+            case ObjectUpserted<V1Service> upserted:
+                Guarded(upserted.Object, () =>
+                {
+                    var key = SnapshotMapper.KeyOf(upserted.Object);
+                    _serviceIndex[key] = SnapshotMapper.ToSnapshot(upserted.Object);
+                    return key;
+                });
+                break;
+            case ObjectDeleted<V1Service> deleted:
+                Guarded(deleted.Object, () =>
+                {
+                    var key = SnapshotMapper.KeyOf(deleted.Object);
+                    _serviceIndex.Remove(key);
+                    return key;
+                });
+                break;
+            default:
+                OnConnectivity(informerEvent.Resource, informerEvent);
+                break;
+        }
+    }
+
+    private void OnSliceEvent(InformerEvent<V1EndpointSlice> informerEvent)
+    {
+        switch (informerEvent)
+        {
+            case ObjectUpserted<V1EndpointSlice> upserted:
+                Guarded(upserted.Object, () => IndexSlice(upserted.Object, remove: false));
+                break;
+            case ObjectDeleted<V1EndpointSlice> deleted:
+                Guarded(deleted.Object, () => IndexSlice(deleted.Object, remove: true));
+                break;
+            default:
+                OnConnectivity(informerEvent.Resource, informerEvent);
+                break;
+        }
+    }
+
+    private ServiceKey? IndexSlice(V1EndpointSlice slice, bool remove)
+    {
+        if (SnapshotMapper.OwnerOf(slice) is not { } key)
+        {
+            return null;
+        }
+
+        if (!_sliceIndex.TryGetValue(key, out var slices))
+        {
+            slices = new Dictionary<string, EndpointSliceSnapshot>(StringComparer.Ordinal);
+            _sliceIndex[key] = slices;
+        }
+
+        if (remove)
+        {
+            slices.Remove(slice.Metadata.Name);
+            if (slices.Count == 0)
+            {
+                _sliceIndex.Remove(key);
+            }
+        }
+        else
+        {
+            slices[slice.Metadata.Name] = SnapshotMapper.ToSnapshot(slice);
+        }
+
+        return key;
+    }
+
+    /// <summary>Indexes one object; a malformed one is logged with its key and skipped, never fatal.</summary>
+    private void Guarded(IKubernetesObject<V1ObjectMeta> item, Func<ServiceKey?> index)
+    {
+        ServiceKey? key;
+        try
+        {
+            key = index();
+        }
+        catch (Exception ex)
+        {
+            _log.LogError(ex, "{ClusterId}: skipping malformed {Kind} {ObjectKey} at resourceVersion {ResourceVersion}",
+                _clusterId, item.Kind, $"{item.Metadata?.NamespaceProperty}/{item.Metadata?.Name}", item.Metadata?.ResourceVersion);
+            return;
+        }
+
+        if (key is { } changed && Synced)
+        {
+            Send(changed);
+        }
+    }
+
+    private void OnConnectivity<T>(string resource, InformerEvent<T> informerEvent)
+    {
+        switch (informerEvent)
+        {
+            case InformerSynced<T>:
+                _disconnectedResources.Remove(resource);
+                var wasSynced = Synced;
+                _syncedResources.Add(resource);
+                if (!wasSynced && Synced)
+                {
+                    _log.LogInformation("{ClusterId}: watching {Services} Services and their EndpointSlices", _clusterId, _serviceIndex.Count);
+                }
+
+                // After the first list, or a relist on 410, every Service is sent again: cheap, and it repairs anything missed.
+                if (Synced)
+                {
+                    Resync();
+                }
+
+                break;
+            case InformerDisconnected<T> disconnected:
+                _disconnectedResources.Add(resource);
+                _lastError = disconnected.Error;
+                break;
+        }
+    }
+
+    private void Resync()
+    {
+        if (!Synced)
+        {
+            return;
+        }
+
+        foreach (var key in _serviceIndex.Keys.Concat(_sent).Distinct().ToList())
+        {
+            Send(key);
+        }
+    }
+
+    /// <summary>Sends the entity the Service's whole current state, or that it is gone from this cluster.</summary>
+    private void Send(ServiceKey key)
+    {
+        if (!Synced)
+        {
+            return; // the first sync sends everything
+        }
+
+        if (_serviceIndex.TryGetValue(key, out var service) && _filter.IsRelevant(service))
+        {
+            var slices = _sliceIndex.TryGetValue(key, out var found)
+                ? found.Values.OrderBy(s => s.Name, StringComparer.Ordinal).ToImmutableArray()
+                : [];
+            _services.Tell(new ServiceObserved(key, new ClusterObservation(_clusterId, service, slices)));
+            _sent.Add(key);
+        }
+        else if (_sent.Remove(key))
+        {
+            _services.Tell(new ServiceGone(key, _clusterId));
+        }
+    }
+
+    private WatcherStatus Status() => new(
+        _clusterId,
+        Synced,
+        _disconnectedResources.Count == 0,
+        _lastError,
+        _serviceIndex.Count,
+        _sent.Count);
+
+    private sealed record ResyncTick
+    {
+        public static ResyncTick Instance { get; } = new();
+    }
+}

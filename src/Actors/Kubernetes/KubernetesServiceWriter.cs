@@ -1,0 +1,125 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DirectLB.Actors.Domain;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+
+namespace DirectLB.Actors.Kubernetes;
+
+/// <summary>
+/// Writes finalizers, status and Events to member clusters' Services. Finalizer edits are merge patches
+/// that carry the resourceVersion they were computed from, so a concurrent change to the list gets a 409
+/// and is recomputed instead of being overwritten. A Service that is already gone needs nothing.
+/// </summary>
+public sealed class KubernetesServiceWriter(MemberClusters clusters, TimeProvider clock) : IServiceWriter
+{
+    private const int ConflictRetries = 5;
+    private const string Component = "directlb";
+
+    public Task AddFinalizerAsync(string clusterId, ServiceKey key, CancellationToken cancellationToken) =>
+        EditFinalizersAsync(clusterId, key, add: true, cancellationToken);
+
+    public Task RemoveFinalizerAsync(string clusterId, ServiceKey key, CancellationToken cancellationToken) =>
+        EditFinalizersAsync(clusterId, key, add: false, cancellationToken);
+
+    public async Task SetIngressAsync(string clusterId, ServiceKey key, IReadOnlyList<string> addresses, CancellationToken cancellationToken)
+    {
+        var ingress = addresses.Count == 0
+            ? null
+            : new JsonArray([.. addresses.Select(a => (JsonNode)new JsonObject { [IPAddress.TryParse(a, out _) ? "ip" : "hostname"] = a })]);
+        var patch = new JsonObject { ["status"] = new JsonObject { ["loadBalancer"] = new JsonObject { ["ingress"] = ingress } } };
+        await IgnoreNotFound(() => clusters.Get(clusterId).CoreV1.PatchNamespacedServiceStatusAsync(
+            new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), key.Name, key.Namespace, fieldManager: Component, cancellationToken: cancellationToken));
+    }
+
+    public async Task RecordEventAsync(string clusterId, ServiceKey key, string serviceUid, ServiceEvent serviceEvent, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var body = new Corev1Event
+        {
+            Metadata = new V1ObjectMeta { Name = $"{key.Name}.{Guid.NewGuid():N}"[..Math.Min(key.Name.Length + 17, 253)], NamespaceProperty = key.Namespace },
+            InvolvedObject = new V1ObjectReference { ApiVersion = "v1", Kind = "Service", Name = key.Name, NamespaceProperty = key.Namespace, Uid = serviceUid },
+            Reason = serviceEvent.Reason,
+            Message = serviceEvent.Message,
+            Type = serviceEvent.IsWarning ? "Warning" : "Normal",
+            Source = new V1EventSource { Component = Component },
+            ReportingComponent = Component,
+            FirstTimestamp = now,
+            LastTimestamp = now,
+            Count = 1,
+        };
+        await clusters.Get(clusterId).CoreV1.CreateNamespacedEventAsync(body, key.Namespace, cancellationToken: cancellationToken);
+    }
+
+    private async Task EditFinalizersAsync(string clusterId, ServiceKey key, bool add, CancellationToken cancellationToken)
+    {
+        var client = clusters.Get(clusterId);
+        for (var attempt = 1; ; attempt++)
+        {
+            var service = await GetOrNull(client, key, cancellationToken);
+            var finalizers = service?.Metadata.Finalizers?.ToList() ?? [];
+            // Nothing to do when the Service is gone, already as wanted, or being deleted (no new finalizers allowed then).
+            if (service is null || finalizers.Contains(ServiceClassFilter.Finalizer) == add || (add && service.Metadata.DeletionTimestamp is not null))
+            {
+                return;
+            }
+
+            if (add)
+            {
+                finalizers.Add(ServiceClassFilter.Finalizer);
+            }
+            else
+            {
+                finalizers.Remove(ServiceClassFilter.Finalizer);
+            }
+
+            var patch = new JsonObject
+            {
+                ["metadata"] = new JsonObject
+                {
+                    ["finalizers"] = JsonSerializer.SerializeToNode(finalizers),
+                    ["resourceVersion"] = service.Metadata.ResourceVersion,
+                },
+            };
+            try
+            {
+                await client.CoreV1.PatchNamespacedServiceAsync(
+                    new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), key.Name, key.Namespace, fieldManager: Component, cancellationToken: cancellationToken);
+                return;
+            }
+            catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.Conflict && attempt < ConflictRetries)
+            {
+                // Someone changed the Service between our read and our patch: read again.
+            }
+            catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return;
+            }
+        }
+    }
+
+    private static async Task<V1Service?> GetOrNull(IKubernetes client, ServiceKey key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.CoreV1.ReadNamespacedServiceAsync(key.Name, key.Namespace, cancellationToken: cancellationToken);
+        }
+        catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private static async Task IgnoreNotFound(Func<Task> call)
+    {
+        try
+        {
+            await call();
+        }
+        catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+        }
+    }
+}

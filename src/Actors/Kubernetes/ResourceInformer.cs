@@ -1,0 +1,157 @@
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace DirectLB.Actors.Kubernetes;
+
+/// <summary>
+/// List-then-watch for one resource across all namespaces, the informer KubernetesClient lacks:
+/// resumes from the last resourceVersion, follows bookmarks, relists on 410 Gone and reports what vanished
+/// meanwhile, backs off with jitter while the API server is away. Runs until cancelled; never throws.
+/// </summary>
+public sealed class ResourceInformer<T, TList>(
+    string resource,
+    Func<string? /*continue*/, int /*limit*/, CancellationToken, Task<TList>> list,
+    Func<string /*resourceVersion*/, int /*timeoutSeconds*/, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> watch,
+    InformerOptions options,
+    ILogger log)
+    where T : IKubernetesObject<V1ObjectMeta>
+    where TList : IItems<T>, IMetadata<V1ListMeta>
+{
+    private readonly Dictionary<string, T> _cache = new(StringComparer.Ordinal);
+
+    public async Task RunAsync(Action<InformerEvent<T>> emit, CancellationToken cancellationToken)
+    {
+        string? resourceVersion = null;
+        var failures = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                resourceVersion ??= await RelistAsync(emit, cancellationToken);
+                failures = 0;
+                resourceVersion = await WatchAsync(resourceVersion, emit, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (IsGone(ex))
+            {
+                log.LogInformation("{Resource}: resourceVersion {ResourceVersion} is too old (410 Gone); relisting", resource, resourceVersion);
+                resourceVersion = null;
+            }
+            catch (Exception ex)
+            {
+                failures++;
+                var delay = Backoff(failures);
+                log.LogWarning("{Resource}: API server unavailable ({Error}); retry {Failures} in {RetryDelay}", resource, ex.Message, failures, delay);
+                emit(new InformerDisconnected<T>(resource, ex.Message, delay));
+                await Task.Delay(delay, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+
+    private async Task<string> RelistAsync(Action<InformerEvent<T>> emit, CancellationToken cancellationToken)
+    {
+        var fresh = new Dictionary<string, T>(StringComparer.Ordinal);
+        string? continueToken = null;
+        string resourceVersion;
+        do
+        {
+            var page = await list(continueToken, options.PageSize, cancellationToken);
+            foreach (var item in page.Items)
+            {
+                fresh[KeyOf(item)] = item;
+            }
+
+            continueToken = page.Metadata?.ContinueProperty;
+            resourceVersion = page.Metadata?.ResourceVersion ?? throw new InvalidOperationException("list response has no resourceVersion");
+        }
+        while (!string.IsNullOrEmpty(continueToken));
+
+        foreach (var (key, gone) in _cache.Where(c => !fresh.ContainsKey(c.Key)).ToList())
+        {
+            _cache.Remove(key);
+            emit(new ObjectDeleted<T>(resource, gone));
+        }
+
+        foreach (var (key, item) in fresh)
+        {
+            if (!_cache.TryGetValue(key, out var known) || known.Metadata.ResourceVersion != item.Metadata.ResourceVersion)
+            {
+                _cache[key] = item;
+                emit(new ObjectUpserted<T>(resource, item));
+            }
+        }
+
+        log.LogInformation("{Resource}: listed {Count} objects at resourceVersion {ResourceVersion}", resource, fresh.Count, resourceVersion);
+        emit(new InformerSynced<T>(resource, resourceVersion, fresh.Count));
+        return resourceVersion;
+    }
+
+    /// <summary>Watches until the server closes the stream; returns the resourceVersion to resume from.</summary>
+    private async Task<string> WatchAsync(string resourceVersion, Action<InformerEvent<T>> emit, CancellationToken cancellationToken)
+    {
+        Exception? streamError = null;
+        var timeout = (int)(options.MinWatchTimeout.TotalSeconds * (1 + Random.Shared.NextDouble()));
+        await foreach (var (type, item) in watch(resourceVersion, timeout, ex => streamError = ex, cancellationToken))
+        {
+            var version = item?.Metadata?.ResourceVersion;
+            try
+            {
+                switch (type)
+                {
+                    case WatchEventType.Added or WatchEventType.Modified:
+                        _cache[KeyOf(item!)] = item!;
+                        emit(new ObjectUpserted<T>(resource, item!));
+                        break;
+                    case WatchEventType.Deleted:
+                        _cache.Remove(KeyOf(item!));
+                        emit(new ObjectDeleted<T>(resource, item!));
+                        break;
+                }
+            }
+            catch (Exception ex)
+            {
+                // One bad object must not stop the watch: report it and go on.
+                log.LogError(ex, "{Resource}: could not handle {EventType} of {ObjectKey} at resourceVersion {ResourceVersion}", resource, type, SafeKey(item), version);
+            }
+
+            resourceVersion = version ?? resourceVersion;
+        }
+
+        switch (streamError)
+        {
+            case null:
+                return resourceVersion;
+            case var gone when IsGone(gone):
+                throw gone;
+            case System.Text.Json.JsonException malformed:
+                // The client could not read an object: we cannot know what changed, so relist to converge.
+                log.LogError(malformed, "{Resource}: an object in the watch stream could not be read; relisting", resource);
+                throw new KubernetesException(new V1Status { Code = (int)HttpStatusCode.Gone, Message = malformed.Message });
+            default:
+                throw streamError;
+        }
+    }
+
+    private TimeSpan Backoff(int failures)
+    {
+        var raw = Math.Min(options.MaxBackoff.TotalMilliseconds, options.MinBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 20)));
+        return TimeSpan.FromMilliseconds(raw * (0.5 + (Random.Shared.NextDouble() * 0.5)));
+    }
+
+    private static bool IsGone(Exception ex) => ex switch
+    {
+        KubernetesException { Status.Code: (int)HttpStatusCode.Gone } => true,
+        HttpOperationException { Response.StatusCode: HttpStatusCode.Gone } => true,
+        _ => false,
+    };
+
+    private static string KeyOf(T item) => $"{item.Metadata.NamespaceProperty}/{item.Metadata.Name}";
+
+    private static string SafeKey(T? item) => item?.Metadata is { } m ? $"{m.NamespaceProperty}/{m.Name}" : "(unknown)";
+}

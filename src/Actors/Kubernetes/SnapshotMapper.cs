@@ -1,0 +1,66 @@
+using System.Collections.Immutable;
+using DirectLB.Actors.Domain;
+using DirectLB.Actors.Planning;
+using k8s.Models;
+
+namespace DirectLB.Actors.Kubernetes;
+
+/// <summary>Turns Kubernetes client objects into DirectLB's own snapshots; Kubernetes types stop here.</summary>
+public static class SnapshotMapper
+{
+    /// <summary>The label the EndpointSlice controller puts on every slice of a Service.</summary>
+    public const string ServiceNameLabel = "kubernetes.io/service-name";
+
+    public static ServiceKey KeyOf(V1Service service) => new(service.Metadata.NamespaceProperty, service.Metadata.Name);
+
+    /// <summary>The Service a slice belongs to, or null for a slice no Service owns.</summary>
+    public static ServiceKey? OwnerOf(V1EndpointSlice slice) =>
+        slice.Metadata.Labels?.TryGetValue(ServiceNameLabel, out var name) == true && !string.IsNullOrEmpty(name)
+            ? new ServiceKey(slice.Metadata.NamespaceProperty, name)
+            : null;
+
+    public static ServiceSnapshot ToSnapshot(V1Service service)
+    {
+        var meta = service.Metadata;
+        var annotations = (meta.Annotations ?? new Dictionary<string, string>())
+            .Where(a => a.Key.StartsWith(ServiceAnnotations.Prefix, StringComparison.Ordinal))
+            .ToImmutableSortedDictionary(StringComparer.Ordinal);
+        var ports = (service.Spec?.Ports ?? [])
+            .Select(p => new ServicePortSnapshot(p.Name ?? "", p.Protocol ?? "TCP", p.Port))
+            .ToImmutableArray();
+        var ingress = (service.Status?.LoadBalancer?.Ingress ?? [])
+            .Select(i => i.Ip ?? i.Hostname)
+            .OfType<string>()
+            .ToImmutableArray();
+        return new ServiceSnapshot(
+            meta.Uid ?? "",
+            meta.ResourceVersion ?? "",
+            service.Spec?.Type ?? "ClusterIP",
+            service.Spec?.LoadBalancerClass,
+            ports,
+            annotations,
+            [.. service.Spec?.LoadBalancerSourceRanges ?? []],
+            meta.Finalizers?.Contains(ServiceClassFilter.Finalizer) == true,
+            meta.DeletionTimestamp is not null,
+            ingress);
+    }
+
+    public static EndpointSliceSnapshot ToSnapshot(V1EndpointSlice slice) => new(
+        slice.Metadata.Name,
+        slice.AddressType ?? "",
+        [.. (slice.Ports ?? []).Where(p => p.Port is not null).Select(p => new EndpointPortSnapshot(p.Name ?? "", p.Protocol ?? "TCP", p.Port!.Value))],
+        [.. (slice.Endpoints ?? []).Select(ToSnapshot)]);
+
+    /// <summary>Applies the API's defaults: absent ready or serving means true, absent terminating false.</summary>
+    private static EndpointSnapshot ToSnapshot(V1Endpoint endpoint)
+    {
+        var conditions = endpoint.Conditions;
+        var ready = conditions?.Ready ?? true;
+        return new EndpointSnapshot(
+            [.. endpoint.Addresses ?? []],
+            ready,
+            conditions?.Serving ?? ready,
+            conditions?.Terminating ?? false,
+            endpoint.TargetRef?.Name);
+    }
+}

@@ -1,0 +1,112 @@
+using System.Text.RegularExpressions;
+
+namespace DirectLB.Host.Configuration;
+
+/// <summary>Checks the whole configuration before anything starts, and says every problem at once.</summary>
+public static partial class DirectLbOptionsValidator
+{
+    public static readonly IReadOnlyList<string> Providers = ["simulated"];
+
+    /// <summary>Providers the design names that this version does not have yet: asking for one is an error, not a fallback.</summary>
+    private static readonly IReadOnlyDictionary<string, string> PlannedProviders = new Dictionary<string, string>
+    {
+        ["haproxy"] = "the HAProxy provider is not available in this version",
+        ["http"] = "the HTTP provider is not available in this version",
+    };
+
+    public static IReadOnlyList<string> Validate(DirectLbOptions options)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.LoadBalancerClass))
+        {
+            errors.Add("DirectLB:LoadBalancerClass must not be empty");
+        }
+
+        if (!ClusterIdSyntax().IsMatch(options.ClusterId))
+        {
+            errors.Add($"DirectLB:ClusterId '{options.ClusterId}' must be 1-63 lowercase letters, digits or '-'");
+        }
+
+        if (!string.IsNullOrEmpty(options.Kubeconfig) && !File.Exists(options.Kubeconfig))
+        {
+            errors.Add($"--kubeconfig: file '{options.Kubeconfig}' does not exist");
+        }
+
+        if (PlannedProviders.TryGetValue(options.Provider, out var planned))
+        {
+            errors.Add($"--provider {options.Provider}: {planned}; use one of: {string.Join(", ", Providers)}");
+        }
+        else if (!Providers.Contains(options.Provider))
+        {
+            errors.Add($"--provider '{options.Provider}' is unknown; use one of: {string.Join(", ", Providers)}");
+        }
+
+        if (options.LogFormat is not ("text" or "json"))
+        {
+            errors.Add($"DirectLB:LogFormat '{options.LogFormat}' must be text or json");
+        }
+
+        if (options.Journal.Provider != "sqlite")
+        {
+            errors.Add($"DirectLB:Journal:Provider '{options.Journal.Provider}' is not supported by this version; use sqlite");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Journal.ConnectionString))
+        {
+            errors.Add("DirectLB:Journal:ConnectionString must not be empty");
+        }
+
+        if (options.Cluster.Port is < 0 or > 65535)
+        {
+            errors.Add($"DirectLB:Cluster:Port {options.Cluster.Port} is not a port number");
+        }
+
+        ValidateReconcile(options.Reconcile, errors);
+        ValidateSimulated(options.Simulated, errors);
+        return errors;
+    }
+
+    private static void ValidateReconcile(ReconcileSettings reconcile, List<string> errors)
+    {
+        if (reconcile.Debounce < TimeSpan.Zero)
+        {
+            errors.Add("DirectLB:Reconcile:Debounce must not be negative");
+        }
+
+        if (reconcile.MinBackoff <= TimeSpan.Zero || reconcile.MaxBackoff < reconcile.MinBackoff)
+        {
+            errors.Add("DirectLB:Reconcile:MinBackoff must be positive and not above MaxBackoff");
+        }
+
+        if (reconcile.DefaultDrainDelay < TimeSpan.Zero)
+        {
+            errors.Add("DirectLB:Reconcile:DefaultDrainDelay must not be negative");
+        }
+
+        if (reconcile.ResyncInterval < TimeSpan.Zero)
+        {
+            errors.Add("DirectLB:Reconcile:ResyncInterval must not be negative");
+        }
+
+        if (reconcile.SnapshotEvery < 2)
+        {
+            errors.Add("DirectLB:Reconcile:SnapshotEvery must be at least 2");
+        }
+    }
+
+    private static void ValidateSimulated(SimulatedOptions simulated, List<string> errors)
+    {
+        if (simulated.RateLimitPerSecond < 0 || simulated.RateLimitBurst < 1)
+        {
+            errors.Add("DirectLB:Simulated:RateLimitPerSecond must not be negative and RateLimitBurst must be at least 1");
+        }
+
+        if (simulated.MaxTargetsPerLoadBalancer < 1)
+        {
+            errors.Add("DirectLB:Simulated:MaxTargetsPerLoadBalancer must be at least 1");
+        }
+    }
+
+    [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
+    private static partial Regex ClusterIdSyntax();
+}

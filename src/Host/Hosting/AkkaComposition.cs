@@ -1,0 +1,87 @@
+using Akka.Cluster;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Sharding;
+using Akka.Hosting;
+using Akka.Persistence.Sql.Hosting;
+using Akka.Remote.Hosting;
+using DirectLB.Actors.Entity;
+using DirectLB.Actors.Kubernetes;
+using DirectLB.Actors.Serialization;
+using DirectLB.Host.Configuration;
+using LinqToDB;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace DirectLB.Host.Hosting;
+
+/// <summary>The actor system, one feature per extension method.</summary>
+public static class AkkaComposition
+{
+    public const string SystemName = "directlb";
+    public const string Role = "directlb";
+    private const int MaxShards = 100;
+
+    public static IServiceCollection AddDirectLbActors(this IServiceCollection services, DirectLbOptions options) =>
+        services.AddAkka(SystemName, (akka, provider) => akka
+            .ConfigureLoggers(loggers =>
+            {
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            })
+            .WithLbCluster(options.Cluster)
+            .WithLbPersistence(options.Journal)
+            .WithLbSerialization()
+            .WithServiceSharding()
+            .WithClusterWatchers(provider, options));
+
+    private static AkkaConfigurationBuilder WithLbCluster(this AkkaConfigurationBuilder akka, AkkaClusterOptions cluster)
+    {
+        akka.WithRemoting(cluster.Hostname, cluster.Port)
+            .WithClustering(new ClusterOptions { Roles = [Role], SeedNodes = [.. cluster.SeedNodes] });
+        if (cluster.SeedNodes.Count == 0)
+        {
+            // A single replica: form a cluster of one.
+            akka.AddStartup((system, _) => Akka.Cluster.Cluster.Get(system).Join(Akka.Cluster.Cluster.Get(system).SelfAddress));
+        }
+
+        return akka;
+    }
+
+    private static AkkaConfigurationBuilder WithLbPersistence(this AkkaConfigurationBuilder akka, JournalOptions journal) =>
+        akka.WithSqlPersistence(journal.ConnectionString, ProviderName.SQLiteMS, autoInitialize: true);
+
+    private static AkkaConfigurationBuilder WithLbSerialization(this AkkaConfigurationBuilder akka) =>
+        akka.WithCustomSerializer("directlb", [typeof(IDirectLbPersisted)], system => new DirectLbSerializer(system));
+
+    private static AkkaConfigurationBuilder WithServiceSharding(this AkkaConfigurationBuilder akka) =>
+        akka.WithShardRegion<ServiceRegion>(
+            "services",
+            (_, _, resolver) => entityId => resolver.Props<ServiceLoadBalancer>(entityId),
+            new ServiceMessageExtractor(MaxShards),
+            new ShardOptions
+            {
+                Role = Role,
+                // Coordinator state lives in distributed data, so old node addresses never land in the journal.
+                StateStoreMode = StateStoreMode.DData,
+                RememberEntities = false,
+                // Entities hold drain timers: they stop themselves when their Service is gone, never when idle.
+                ShouldPassivateIdleEntities = false,
+            });
+
+    private static AkkaConfigurationBuilder WithClusterWatchers(this AkkaConfigurationBuilder akka, IServiceProvider provider, DirectLbOptions options) =>
+        akka.WithActors((system, registry) =>
+        {
+            var region = registry.Get<ServiceRegion>();
+            var clusters = provider.GetRequiredService<MemberClusters>();
+            var directory = provider.GetRequiredService<WatcherDirectory>();
+            var loggers = provider.GetRequiredService<ILoggerFactory>();
+            var filter = provider.GetRequiredService<ReconcileOptions>().Filter;
+            foreach (var clusterId in clusters.Ids)
+            {
+                var watcher = system.ActorOf(
+                    ClusterWatcher.Props(clusterId, clusters.Get(clusterId), region, filter, new InformerOptions(), options.Reconcile.ResyncInterval, loggers),
+                    $"watcher-{clusterId}");
+                directory.Register(clusterId, watcher, system.Scheduler);
+            }
+        });
+}

@@ -1,0 +1,1 @@
+return await DirectLB.Host.DirectLbHost.RunAsync(args);
