@@ -129,8 +129,8 @@ public sealed class WatchTests : IAsyncLifetime
     [Fact]
     public async Task Label_selector_turns_entering_and_leaving_the_selection_into_added_and_deleted()
     {
-        _cluster.Server.Store.Create(TestCluster.Service("default", "web"));
-        await using var watch = WatchServices(_cluster.Server.Store.ResourceVersion.ToString(), labelSelector: "lb=yes");
+        var created = _cluster.Server.Store.Create(TestCluster.Service("default", "web"));
+        await using var watch = WatchServices(created.Metadata.ResourceVersion, labelSelector: "lb=yes");
 
         _cluster.Server.Store.Patch<V1Service>("default", "web", Patching.PatchType.Merge, """{"metadata":{"labels":{"lb":"yes"}}}""");
         _cluster.Server.Store.Patch<V1Service>("default", "web", Patching.PatchType.Merge, """{"metadata":{"labels":{"lb":"yes","other":"1"}}}""");

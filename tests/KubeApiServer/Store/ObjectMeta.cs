@@ -28,8 +28,12 @@ internal static class ObjectMeta
 
     public static bool IsDeleting(JsonObject obj) => GetString(obj, "deletionTimestamp") is not null;
 
+    // Values set by the store are JsonValue<int|long>, parsed ones are JsonElement-backed; read all of them.
     public static long Generation(JsonObject obj) =>
-        obj["metadata"] is JsonObject meta && meta["generation"] is JsonValue v && v.TryGetValue(out long g) ? g : 0;
+        obj["metadata"] is JsonObject meta && meta["generation"] is JsonValue v
+            && long.TryParse(v.ToJsonString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var g)
+                ? g
+                : 0;
 
     public static IReadOnlyList<string> Finalizers(JsonObject obj) =>
         obj["metadata"] is JsonObject meta && meta["finalizers"] is JsonArray array
