@@ -20,7 +20,8 @@ internal sealed class ResourceHandler(ObjectStore store, WatchStream watches)
         {
             ("GET", true) when IsWatch(path, query) => null,
             ("GET", true) => ListDocument(path, query),
-            ("POST", true) => store.Create(kind, ParseObject(body), path.Namespace),
+            // Namespaced kinds are created through their namespace's URL only, as on the real server.
+            ("POST", true) when !kind.Namespaced || path.Namespace is not null => store.Create(kind, ParseObject(body), path.Namespace),
             ("GET", false) => store.Get(kind, path.Namespace, path.Name!) is { } found && (!path.Status || kind.HasStatusSubresource)
                 ? found
                 : throw KubeApiException.NotFound(kind, path.Name!),

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using DirectLB.KubeApiServer.Resources;
+using DirectLB.KubeApiServer.Selectors;
 
 namespace DirectLB.KubeApiServer.Store;
 
@@ -74,7 +75,7 @@ public sealed partial class ObjectStore
     /// first; with a resource version every later change is replayed. Live changes follow without a gap.
     /// </summary>
     /// <exception cref="KubeApiException">410 Expired if changes after <paramref name="resourceVersion"/> were compacted away.</exception>
-    public WatchSubscription Watch(ResourceKind kind, Selectors.ObjectFilter filter, string? resourceVersion)
+    public WatchSubscription Watch(ResourceKind kind, ObjectFilter filter, string? resourceVersion)
     {
         var subscription = new WatchSubscription(this, kind, filter);
         lock (_lock)
