@@ -1,0 +1,64 @@
+using System.Text.Json.Nodes;
+using DirectLB.KubeApiServer.Resources;
+
+namespace DirectLB.KubeApiServer;
+
+/// <summary>
+/// A request the API server refuses. Carries exactly what goes into the <c>Status</c> body, so store helpers used
+/// directly by tests fail the same way HTTP callers do.
+/// </summary>
+public sealed class KubeApiException(int code, string reason, string message, JsonObject? details = null)
+    : Exception(message)
+{
+    public int Code { get; } = code;
+
+    /// <summary>The machine-readable <c>StatusReason</c>, e.g. <c>NotFound</c>, <c>Conflict</c>, <c>Expired</c>.</summary>
+    public string Reason { get; } = reason;
+
+    /// <summary>The <c>Status</c> object exactly as the real server serializes it.</summary>
+    public JsonObject ToStatus()
+    {
+        var status = new JsonObject
+        {
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject(),
+            ["status"] = "Failure",
+            ["message"] = Message,
+            ["reason"] = Reason,
+        };
+        if (details is not null)
+        {
+            status["details"] = details.DeepClone();
+        }
+        status["code"] = Code;
+        return status;
+    }
+
+    public static KubeApiException NotFound(ResourceKind kind, string name) =>
+        new(404, "NotFound", $"{kind.QualifiedPlural} \"{name}\" not found", Details(kind, name));
+
+    public static KubeApiException AlreadyExists(ResourceKind kind, string name) =>
+        new(409, "AlreadyExists", $"{kind.QualifiedPlural} \"{name}\" already exists", Details(kind, name));
+
+    /// <summary>The optimistic-concurrency failure, worded as the real server words it (clients match on it).</summary>
+    public static KubeApiException Conflict(ResourceKind kind, string name) =>
+        new(409, "Conflict",
+            $"Operation cannot be fulfilled on {kind.QualifiedPlural} \"{name}\": "
+            + "the object has been modified; please apply your changes to the latest version and try again",
+            Details(kind, name));
+
+    public static KubeApiException Invalid(ResourceKind kind, string name, string message) =>
+        new(422, "Invalid", $"{kind.Kind} \"{name}\" is invalid: {message}", Details(kind, name));
+
+    public static KubeApiException BadRequest(string message) => new(400, "BadRequest", message);
+
+    public static KubeApiException Expired(string message) => new(410, "Expired", message);
+
+    private static JsonObject Details(ResourceKind kind, string name) => new()
+    {
+        ["name"] = name,
+        ["group"] = kind.Group,
+        ["kind"] = kind.Plural,
+    };
+}

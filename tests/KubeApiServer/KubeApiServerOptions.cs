@@ -1,0 +1,15 @@
+using DirectLB.KubeApiServer.Store;
+
+namespace DirectLB.KubeApiServer;
+
+public sealed record KubeApiServerOptions
+{
+    /// <summary>Port on 127.0.0.1; 0 picks a free one. Pass a previous server's port to restart "the same cluster".</summary>
+    public int Port { get; init; }
+
+    /// <summary>The cluster state to serve; a new empty store if null. Pass a previous server's store to keep the data across a restart.</summary>
+    public ObjectStore? Store { get; init; }
+
+    /// <summary>How often a watch with <c>allowWatchBookmarks=true</c> receives a BOOKMARK.</summary>
+    public TimeSpan BookmarkInterval { get; init; } = TimeSpan.FromSeconds(1);
+}
