@@ -1,0 +1,127 @@
+using DirectLB.Actors.Domain;
+using DirectLB.Actors.Entity;
+using DirectLB.Actors.Planning;
+using static DirectLB.Tests.Support.Fixtures;
+
+namespace DirectLB.Tests.Entity;
+
+public class ReconcileDecisionTests
+{
+    private static ReconcileStep Next(
+        ClusterObservation? observation,
+        ServiceLoadBalancerState? state = null,
+        KubernetesWrites? writes = null,
+        bool observed = true)
+    {
+        ClusterObservation[] observations = observation is null ? [] : [observation];
+        var desired = DesiredStateBuilder.Build(Key, observations, Filter, new PlannerOptions(), Capabilities);
+        return ReconcileDecision.Next(observations, observed, state ?? ServiceLoadBalancerState.Empty, desired, writes ?? KubernetesWrites.None, Filter, Now);
+    }
+
+    private static ServiceLoadBalancerState WithApplied(AppliedLoadBalancer applied) => ServiceLoadBalancerState.Empty with { Applied = applied };
+
+    [Fact]
+    public void Nothing_happens_before_any_cluster_reported()
+    {
+        Assert.IsType<AwaitObservation>(Next(null, WithApplied(Applied()), observed: false));
+    }
+
+    [Fact]
+    public void The_finalizer_is_added_before_the_load_balancer_is_created()
+    {
+        var step = Next(Observation(Service(finalizer: false, resourceVersion: "7")));
+
+        Assert.Equal(new WriteService(Cluster, KubernetesWriteKind.AddFinalizer, "7", []), step);
+    }
+
+    [Fact]
+    public void Once_the_finalizer_is_written_the_load_balancer_is_created()
+    {
+        var writes = KubernetesWrites.None.Add(Cluster, KubernetesWriteKind.AddFinalizer, "7");
+
+        var step = Next(Observation(Service(finalizer: false, resourceVersion: "7")), writes: writes);
+
+        Assert.IsType<CreateLoadBalancer>(Assert.IsType<CallProvider>(step).Operation);
+    }
+
+    [Fact]
+    public void A_finalizer_removed_by_someone_else_is_added_again()
+    {
+        var writes = KubernetesWrites.None.Add(Cluster, KubernetesWriteKind.AddFinalizer, "7");
+
+        var step = Next(Observation(Service(finalizer: false, resourceVersion: "9")), writes: writes);
+
+        Assert.Equal(KubernetesWriteKind.AddFinalizer, Assert.IsType<WriteService>(step).Kind);
+    }
+
+    [Fact]
+    public void When_in_sync_the_address_is_published_in_status()
+    {
+        var step = Next(Observation(Service(), Slice("a", [Ready("10.244.1.5")])), WithApplied(Applied(AppliedServing("10.244.1.5"))));
+
+        var write = Assert.IsType<WriteService>(step);
+        Assert.Equal(KubernetesWriteKind.SetIngress, write.Kind);
+        Assert.Equal(["127.0.201.1"], write.Addresses);
+    }
+
+    [Fact]
+    public void Status_is_not_written_again_when_it_already_holds_the_address()
+    {
+        var step = Next(Observation(Service(ingress: ["127.0.201.1"]), Slice("a", [Ready("10.244.1.5")])), WithApplied(Applied(AppliedServing("10.244.1.5"))));
+
+        Assert.Equal(new InSync(null), step);
+    }
+
+    [Fact]
+    public void An_in_doubt_operation_is_read_back_before_anything_else()
+    {
+        var state = WithApplied(Applied()) with { InFlight = new PendingOperation(3, new DeleteListener("lb-1", Http)) };
+
+        var step = Next(Observation(Service()), state);
+
+        Assert.Equal(new CallProvider(new ObserveLoadBalancer(Owner)), step);
+    }
+
+    [Fact]
+    public void An_in_doubt_create_is_read_back_by_its_owner()
+    {
+        var state = ServiceLoadBalancerState.Empty with { InFlight = new PendingOperation(1, new CreateLoadBalancer(Owner, "shop-web")) };
+
+        Assert.Equal(new CallProvider(new ObserveLoadBalancer(Owner)), Next(Observation(Service()), state));
+    }
+
+    [Fact]
+    public void Invalid_configuration_keeps_the_last_good_load_balancer()
+    {
+        var annotations = new Dictionary<string, string> { ["directlb.io/drain-delay"] = "soon" };
+
+        var step = Next(Observation(Service(annotations: annotations), Slice("a", [Ready("10.244.1.9")])), WithApplied(Applied(AppliedServing("10.244.1.5"))));
+
+        Assert.Contains("drain-delay", Assert.IsType<KeepLastGood>(step).Errors.Single());
+    }
+
+    [Fact]
+    public void A_deleted_service_loses_its_load_balancer_before_its_finalizer()
+    {
+        var deleting = Observation(Service(deleting: true, resourceVersion: "12"));
+
+        Assert.Equal(new CallProvider(new DeleteLoadBalancer("lb-1")), Next(deleting, WithApplied(Applied())));
+        Assert.Equal(new WriteService(Cluster, KubernetesWriteKind.RemoveFinalizer, "12", []), Next(deleting));
+    }
+
+    [Fact]
+    public void A_service_that_stops_qualifying_has_its_status_cleared_then_its_finalizer_removed()
+    {
+        var changed = Observation(Service(type: "ClusterIP", ingress: ["127.0.201.1"], resourceVersion: "20"));
+
+        Assert.Equal(new WriteService(Cluster, KubernetesWriteKind.SetIngress, "20", []), Next(changed));
+        var cleared = KubernetesWrites.None.Add(Cluster, KubernetesWriteKind.SetIngress, "20");
+        Assert.Equal(KubernetesWriteKind.RemoveFinalizer, Assert.IsType<WriteService>(Next(changed, writes: cleared)).Kind);
+    }
+
+    [Fact]
+    public void A_service_gone_from_the_cluster_with_nothing_applied_is_finished()
+    {
+        Assert.IsType<Finished>(Next(null));
+    }
+}

@@ -1,0 +1,86 @@
+using DirectLB.Actors.Entity;
+using DirectLB.Actors.Planning;
+using DirectLB.Providers.Model;
+using static DirectLB.Tests.Support.Fixtures;
+
+namespace DirectLB.Tests.Entity;
+
+public class ServiceLoadBalancerStateTests
+{
+    private static readonly LoadBalancerInfo Created = new("lb-1", "shop-web", "127.0.201.1", Owner.ToTags(), []);
+
+    [Fact]
+    public void A_started_operation_without_outcome_is_in_doubt()
+    {
+        var state = ServiceLoadBalancerState.Empty.Apply(new OperationStarted(1, new CreateLoadBalancer(Owner, "shop-web"), Now));
+
+        Assert.True(state.InDoubt);
+        Assert.Null(state.Applied);
+    }
+
+    [Fact]
+    public void A_confirmed_create_records_the_load_balancer()
+    {
+        var state = ServiceLoadBalancerState.Empty
+            .Apply(new OperationStarted(1, new CreateLoadBalancer(Owner, "shop-web"), Now))
+            .Apply(new OperationSucceeded(1, Created, Now));
+
+        Assert.False(state.InDoubt);
+        Assert.Equal("127.0.201.1", state.Applied!.Address);
+    }
+
+    [Fact]
+    public void Target_changes_apply_and_draining_targets_remember_when_they_started()
+    {
+        var change = new ChangeTargets("lb-1", Http, [Serving("10.244.1.6"), Draining("10.244.1.5")], []);
+
+        var state = ServiceLoadBalancerState.Empty with { Applied = Applied(AppliedServing("10.244.1.5")) };
+        state = state.Apply(new OperationStarted(5, change, Now)).Apply(new OperationSucceeded(5, null, Now.AddSeconds(1)));
+
+        var targets = state.Applied!.Listeners[Http].Targets;
+        Assert.Equal(Now.AddSeconds(1), targets[new TargetKey("10.244.1.5", 8080)].DrainingSince);
+        Assert.Null(targets[new TargetKey("10.244.1.6", 8080)].DrainingSince);
+    }
+
+    [Fact]
+    public void A_failed_operation_changes_nothing_applied()
+    {
+        var before = ServiceLoadBalancerState.Empty with { Applied = Applied(AppliedServing("10.244.1.5")) };
+
+        var after = before
+            .Apply(new OperationStarted(2, new ChangeTargets("lb-1", Http, [], [new TargetKey("10.244.1.5", 8080)]), Now))
+            .Apply(new OperationFailed(2, "boom", false, Now));
+
+        Assert.Equal(before.Applied, after.Applied);
+        Assert.False(after.InDoubt);
+        Assert.Equal("boom", after.LastError);
+    }
+
+    [Fact]
+    public void A_missing_load_balancer_asks_for_a_read_back()
+    {
+        var after = (ServiceLoadBalancerState.Empty with { Applied = Applied() })
+            .Apply(new OperationStarted(2, new EnsureListener("lb-1", new ListenerSpec(Http, "http")), Now))
+            .Apply(new OperationFailed(2, "gone", true, Now));
+
+        Assert.True(after.InDoubt);
+    }
+
+    [Fact]
+    public void A_read_back_that_finds_nothing_forgets_the_load_balancer()
+    {
+        var after = (ServiceLoadBalancerState.Empty with { Applied = Applied() })
+            .Apply(new OperationStarted(3, new ObserveLoadBalancer(Owner), Now))
+            .Apply(new OperationSucceeded(3, null, Now));
+
+        Assert.Null(after.Applied);
+    }
+
+    [Fact]
+    public void An_outcome_for_another_sequence_is_ignored()
+    {
+        var started = ServiceLoadBalancerState.Empty.Apply(new OperationStarted(4, new DeleteLoadBalancer("lb-1"), Now));
+
+        Assert.Equal(started, started.Apply(new OperationSucceeded(3, null, Now)));
+    }
+}
