@@ -51,7 +51,7 @@ public static class AkkaComposition
         akka.WithSqlPersistence(journal.ConnectionString, ProviderName.SQLiteMS, autoInitialize: true);
 
     private static AkkaConfigurationBuilder WithLbSerialization(this AkkaConfigurationBuilder akka) =>
-        akka.WithCustomSerializer("directlb", [typeof(IDirectLbPersisted)], system => new DirectLbSerializer(system));
+        akka.AddHocon(DirectLbSerialization.Config, HoconAddMode.Prepend);
 
     private static AkkaConfigurationBuilder WithServiceSharding(this AkkaConfigurationBuilder akka) =>
         akka.WithShardRegion<ServiceRegion>(

@@ -61,7 +61,7 @@ public class ReconcileDecisionTests
 
         var write = Assert.IsType<WriteService>(step);
         Assert.Equal(KubernetesWriteKind.SetIngress, write.Kind);
-        Assert.Equal(["127.0.201.1"], write.Addresses);
+        Assert.Equal(["127.0.201.1"], write.Addresses.ToArray());
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public class LoadBalancerDiffTests
     {
         var ops = LoadBalancerDiff.Between(DesiredWith(Ready("10.244.1.5")), null, Now);
 
-        Assert.Equal([new CreateLoadBalancer(Owner, "shop-web")], ops);
+        Assert.Equal([new CreateLoadBalancer(Owner, "shop-web")], ops.ToArray());
     }
 
     [Fact]
@@ -25,7 +25,7 @@ public class LoadBalancerDiffTests
 
         var ops = LoadBalancerDiff.Between(DesiredWith(Ready("10.244.1.5")), created, Now);
 
-        Assert.Equal([new EnsureListener("lb-1", new ListenerSpec(Http, "http"))], ops);
+        Assert.Equal([new EnsureListener("lb-1", new ListenerSpec(Http, "http"))], ops.ToArray());
     }
 
     [Fact]
@@ -36,8 +36,8 @@ public class LoadBalancerDiffTests
         var ops = LoadBalancerDiff.Between(DesiredWith(Ready("10.244.1.5"), Ready("10.244.1.7")), applied, Now);
 
         var change = Assert.IsType<ChangeTargets>(Assert.Single(ops));
-        Assert.Equal([Serving("10.244.1.7")], change.Upserts);
-        Assert.Equal([new TargetKey("10.244.1.6", 8080)], change.Removals);
+        Assert.Equal([Serving("10.244.1.7")], change.Upserts.ToArray());
+        Assert.Equal([new TargetKey("10.244.1.6", 8080)], change.Removals.ToArray());
     }
 
     [Fact]
@@ -55,8 +55,8 @@ public class LoadBalancerDiffTests
 
         var change = Assert.IsType<ChangeTargets>(Assert.Single(LoadBalancerDiff.Between(DesiredWith(Terminating("10.244.1.5")), applied, Now)));
 
-        Assert.Equal([Draining("10.244.1.5")], change.Upserts);
-        Assert.Empty(change.Removals);
+        Assert.Equal([Draining("10.244.1.5")], change.Upserts.ToArray());
+        Assert.Empty(change.Removals.ToArray());
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public class LoadBalancerDiffTests
 
         Assert.Empty(LoadBalancerDiff.Between(desired, applied, Now + TimeSpan.FromSeconds(29)));
         var change = Assert.IsType<ChangeTargets>(Assert.Single(LoadBalancerDiff.Between(desired, applied, Now + TimeSpan.FromSeconds(30))));
-        Assert.Equal([new TargetKey("10.244.1.5", 8080)], change.Removals);
+        Assert.Equal([new TargetKey("10.244.1.5", 8080)], change.Removals.ToArray());
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public class LoadBalancerDiffTests
 
         var change = Assert.IsType<ChangeTargets>(Assert.Single(LoadBalancerDiff.Between(DesiredWith(Ready("10.244.1.6")), applied, Now)));
 
-        Assert.Equal([new TargetKey("10.244.1.5", 8080)], change.Removals);
+        Assert.Equal([new TargetKey("10.244.1.5", 8080)], change.Removals.ToArray());
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public class LoadBalancerDiffTests
 
         var change = Assert.IsType<ChangeTargets>(Assert.Single(LoadBalancerDiff.Between(DesiredWith(Ready("10.244.1.5")), applied, Now)));
 
-        Assert.Equal([Serving("10.244.1.5")], change.Upserts);
+        Assert.Equal([Serving("10.244.1.5")], change.Upserts.ToArray());
     }
 
     [Fact]
@@ -112,7 +112,7 @@ public class LoadBalancerDiffTests
         var applied = Applied(AppliedServing("10.244.1.5"));
         var desired = Desired(Observation(
             Service(ports: [Port("https", 443)]),
-            Slice("a", [Ready("10.244.1.5")], new("https", "TCP", 8443)))).LoadBalancer!;
+            Slice("a", [Ready("10.244.1.5")], new DirectLB.Actors.Domain.EndpointPortSnapshot("https", "TCP", 8443)))).LoadBalancer!;
 
         var ops = LoadBalancerDiff.Between(desired, applied, Now);
 
@@ -123,7 +123,7 @@ public class LoadBalancerDiffTests
     [Fact]
     public void Deletion_is_diffing_against_nothing()
     {
-        Assert.Equal([new DeleteLoadBalancer("lb-1")], LoadBalancerDiff.Between(null, Applied(), Now));
+        Assert.Equal([new DeleteLoadBalancer("lb-1")], LoadBalancerDiff.Between(null, Applied(), Now).ToArray());
         Assert.Empty(LoadBalancerDiff.Between(null, null, Now));
     }
 }

@@ -5,11 +5,12 @@ using DirectLB.Actors.Entity;
 using DirectLB.Actors.Planning;
 using DirectLB.Actors.Serialization;
 using DirectLB.Providers.Model;
+using DirectLB.Tests.Support;
 using static DirectLB.Tests.Support.Fixtures;
 
 namespace DirectLB.Tests.Serialization;
 
-public class DirectLbSerializerTests : TestKit
+public class DirectLbSerializerTests() : TestKit(DirectLbSerialization.Config)
 {
     private static readonly LoadBalancerInfo Info = new(
         "lb-1",
@@ -20,15 +21,15 @@ public class DirectLbSerializerTests : TestKit
 
     public static TheoryData<object> Persisted() =>
     [
-        new OperationStarted(1, new CreateLoadBalancer(Owner, "shop-web"), Now),
-        new OperationStarted(2, new EnsureListener("lb-1", new ListenerSpec(new ListenerKey(TransportProtocol.Udp, 53), "dns")), Now),
-        new OperationStarted(3, new DeleteListener("lb-1", Http), Now),
-        new OperationStarted(4, new ChangeTargets("lb-1", Http, [Serving("10.244.1.5"), Draining("fd00::7")], [new TargetKey("10.244.1.9", 8080)]), Now),
-        new OperationStarted(5, new DeleteLoadBalancer("lb-1"), Now),
-        new OperationStarted(6, new ObserveLoadBalancer(Owner), Now),
-        new OperationSucceeded(1, Info, Now),
-        new OperationSucceeded(2, null, Now),
-        new OperationFailed(3, "throttled", false, Now),
+        new OperationStarted(1, new CreateLoadBalancer(Owner, "shop-web"), Fixtures.Now),
+        new OperationStarted(2, new EnsureListener("lb-1", new ListenerSpec(new ListenerKey(TransportProtocol.Udp, 53), "dns")), Fixtures.Now),
+        new OperationStarted(3, new DeleteListener("lb-1", Http), Fixtures.Now),
+        new OperationStarted(4, new ChangeTargets("lb-1", Http, [Serving("10.244.1.5"), Draining("fd00::7")], [new TargetKey("10.244.1.9", 8080)]), Fixtures.Now),
+        new OperationStarted(5, new DeleteLoadBalancer("lb-1"), Fixtures.Now),
+        new OperationStarted(6, new ObserveLoadBalancer(Owner), Fixtures.Now),
+        new OperationSucceeded(1, Info, Fixtures.Now),
+        new OperationSucceeded(2, null, Fixtures.Now),
+        new OperationFailed(3, "throttled", false, Fixtures.Now),
     ];
 
     [Theory]
@@ -49,7 +50,7 @@ public class DirectLbSerializerTests : TestKit
     public void The_snapshot_round_trips_including_drain_starts()
     {
         var state = new ServiceLoadBalancerState(
-            Applied(AppliedServing("10.244.1.5"), AppliedDraining("fd00::7", Now)),
+            Applied(AppliedServing("10.244.1.5"), AppliedDraining("fd00::7", Fixtures.Now)),
             new PendingOperation(9, new DeleteListener("lb-1", Http)),
             NeedsObservation: false,
             LastSequence: 9,

@@ -1,0 +1,19 @@
+using Akka.Configuration;
+
+namespace DirectLB.Actors.Serialization;
+
+/// <summary>The HOCON that binds everything persisted to <see cref="DirectLbSerializer"/>; the Host and the tests both use it.</summary>
+public static class DirectLbSerialization
+{
+    public static Config Config { get; } = ConfigurationFactory.ParseString($$"""
+        akka.actor {
+          serializers.directlb = "{{typeof(DirectLbSerializer).AssemblyQualifiedName}}"
+          serialization-bindings {
+            "{{typeof(IDirectLbPersisted).AssemblyQualifiedName}}" = directlb
+          }
+          serialization-identifiers {
+            "{{typeof(DirectLbSerializer).AssemblyQualifiedName}}" = {{DirectLbSerializer.SerializerId}}
+          }
+        }
+        """);
+}
