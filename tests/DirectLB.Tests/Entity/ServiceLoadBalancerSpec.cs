@@ -1,0 +1,256 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Persistence;
+using Akka.Persistence.TestKit;
+using Akka.TestKit.Xunit2;
+using DirectLB.Actors.Domain;
+using DirectLB.Actors.Entity;
+using DirectLB.Actors.Planning;
+using DirectLB.Actors.Serialization;
+using DirectLB.Providers;
+using DirectLB.Providers.Model;
+using DirectLB.Providers.Simulated;
+using DirectLB.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+using static DirectLB.Tests.Support.Fixtures;
+
+namespace DirectLB.Tests.Entity;
+
+/// <summary>The entity against the simulated provider, a recording Kubernetes writer and a journal that can fail.</summary>
+public class ServiceLoadBalancerSpec : TestKit
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
+
+    private static readonly ReconcileOptions Options = new()
+    {
+        Debounce = TimeSpan.FromMilliseconds(20),
+        MinBackoff = TimeSpan.FromMilliseconds(50),
+        MaxBackoff = TimeSpan.FromMilliseconds(400),
+        SnapshotEvery = 10,
+    };
+
+    private readonly SimulatedProvider _cloud = new();
+    private readonly RecordingStateSource _stateSource = new();
+    private readonly RecordingServiceWriter _writer;
+
+    public ServiceLoadBalancerSpec()
+        : base(ConfigurationFactory.FromResource<TestJournal>("Akka.Persistence.TestKit.config.conf").WithFallback(DirectLbSerialization.Config))
+    {
+        _writer = new RecordingServiceWriter(() => _cloud.TotalCalls);
+    }
+
+    private RecordingServiceWriter Writer => _writer;
+
+    private IActorRef StartEntity(ILoadBalancerProvider? provider = null) =>
+        Sys.ActorOf(Props.Create(() => new ServiceLoadBalancer(
+            Key.ToString(), provider ?? _cloud, _writer, _stateSource, Options, TimeProvider.System, NullLoggerFactory.Instance)));
+
+    private static ServiceObserved Observed(ServiceSnapshot service, params EndpointSnapshot[] endpoints) =>
+        new(Key, Observation(service, Slice("web-abc", endpoints)));
+
+    private IReadOnlyList<TargetSpec> CloudTargets() =>
+        _cloud.LoadBalancers.SingleOrDefault()?.Listeners.SingleOrDefault()?.Targets ?? [];
+
+    private void AwaitTargets(params TargetSpec[] expected) =>
+        AwaitAssert(() => Assert.Equal(expected, CloudTargets().OrderBy(t => t.Key).ToArray()), Deadline);
+
+    [Fact]
+    public void Creates_the_load_balancer_with_exactly_the_ready_targets_and_publishes_its_address()
+    {
+        var entity = StartEntity();
+
+        entity.Tell(Observed(Service(), Ready("10.244.1.5"), Ready("10.244.2.7"), NotReady("10.244.3.1")));
+
+        AwaitTargets(Serving("10.244.1.5"), Serving("10.244.2.7"));
+        var address = _cloud.LoadBalancers.Single().Address;
+        AwaitAssert(() => Assert.Contains($"ingress {Cluster} {Key} [{address}]", Writer.Writes), Deadline);
+        AwaitAssert(() => Assert.Equal(
+            [ServiceEventReason.EnsuringLoadBalancer, ServiceEventReason.EnsuredLoadBalancer],
+            Writer.Events.Select(e => e.Reason).ToArray()), Deadline);
+    }
+
+    [Fact]
+    public void Adds_the_finalizer_before_the_load_balancer_exists()
+    {
+        var entity = StartEntity();
+
+        entity.Tell(Observed(Service(finalizer: false), Ready("10.244.1.5")));
+
+        AwaitTargets(Serving("10.244.1.5"));
+        Assert.Equal(0, Writer.ProviderCallsAtFinalizer);
+    }
+
+    [Fact]
+    public void Follows_endpoints_as_they_scale_up_and_down()
+    {
+        var entity = StartEntity();
+        entity.Tell(Observed(Service(), Ready("10.244.1.5")));
+        AwaitTargets(Serving("10.244.1.5"));
+
+        entity.Tell(Observed(Service(), Ready("10.244.1.5"), Ready("10.244.1.6"), Ready("10.244.1.7")));
+        AwaitTargets(Serving("10.244.1.5"), Serving("10.244.1.6"), Serving("10.244.1.7"));
+
+        entity.Tell(Observed(Service(), Ready("10.244.1.7")));
+        AwaitTargets(Serving("10.244.1.7"));
+    }
+
+    [Fact]
+    public void Coalesces_a_burst_of_changes_into_a_few_provider_calls()
+    {
+        var slow = new SimulatedProvider(new SimulatedProviderOptions { Latency = TimeSpan.FromMilliseconds(100) });
+        var entity = StartEntity(slow);
+        entity.Tell(Observed(Service(), Ready("10.244.1.1")));
+        AwaitAssert(() => Assert.Single(slow.LoadBalancers.SelectMany(l => l.Listeners).SelectMany(l => l.Targets)), Deadline);
+        var before = slow.CallCount(ProviderCallKind.ChangeTargets);
+
+        for (var pods = 2; pods <= 50; pods++)
+        {
+            entity.Tell(Observed(Service(), [.. Enumerable.Range(1, pods).Select(i => Ready($"10.244.1.{i}"))]));
+        }
+
+        AwaitAssert(() => Assert.Equal(50, slow.LoadBalancers.Single().Listeners.Single().Targets.Count), Deadline);
+        var calls = slow.CallCount(ProviderCallKind.ChangeTargets) - before;
+        Assert.InRange(calls, 1, 10);
+    }
+
+    [Fact]
+    public void Drains_a_terminating_endpoint_then_removes_it_when_the_delay_passes()
+    {
+        var annotations = new Dictionary<string, string> { [ServiceAnnotations.DrainDelay] = "1s" };
+        var entity = StartEntity();
+        entity.Tell(Observed(Service(annotations: annotations), Ready("10.244.1.5"), Ready("10.244.1.6")));
+        AwaitTargets(Serving("10.244.1.5"), Serving("10.244.1.6"));
+
+        entity.Tell(Observed(Service(annotations: annotations), Ready("10.244.1.5"), Terminating("10.244.1.6")));
+
+        AwaitTargets(Serving("10.244.1.5"), Draining("10.244.1.6"));
+        AwaitTargets(Serving("10.244.1.5"));
+    }
+
+    [Fact]
+    public void Retries_a_failing_provider_with_backoff_and_says_so()
+    {
+        _cloud.Faults.FailNext(ProviderCallKind.EnsureLoadBalancer, 3);
+        var entity = StartEntity();
+
+        entity.Tell(Observed(Service(), Ready("10.244.1.5")));
+
+        AwaitTargets(Serving("10.244.1.5"));
+        Assert.Equal(4, _cloud.CallCount(ProviderCallKind.EnsureLoadBalancer));
+        Assert.Equal(3, Writer.Events.Count(e => e.IsWarning && e.Reason == ServiceEventReason.SyncLoadBalancerFailed));
+    }
+
+    [Fact]
+    public async Task Invalid_configuration_keeps_the_last_good_load_balancer_and_warns_once()
+    {
+        var entity = StartEntity();
+        entity.Tell(Observed(Service(), Ready("10.244.1.5")));
+        AwaitTargets(Serving("10.244.1.5"));
+
+        var bad = new Dictionary<string, string> { [ServiceAnnotations.DrainDelay] = "whenever" };
+        entity.Tell(Observed(Service(annotations: bad), Ready("10.244.1.9")));
+        entity.Tell(Observed(Service(annotations: bad, resourceVersion: "11"), Ready("10.244.1.9")));
+
+        AwaitAssert(() => Assert.Single(Writer.Events, e => e.Reason == ServiceEventReason.InvalidConfiguration), Deadline);
+        var status = await entity.Ask<LoadBalancerStatusReport>(new GetLoadBalancerStatus(Key), Deadline);
+        Assert.Equal([Serving("10.244.1.5")], status.Targets.ToArray());
+        Assert.Equal([Serving("10.244.1.5")], CloudTargets().ToArray());
+    }
+
+    [Fact]
+    public void A_deleted_service_loses_its_load_balancer_then_its_finalizer()
+    {
+        var entity = StartEntity();
+        entity.Tell(Observed(Service(), Ready("10.244.1.5")));
+        AwaitTargets(Serving("10.244.1.5"));
+
+        entity.Tell(Observed(Service(deleting: true, resourceVersion: "20"), Ready("10.244.1.5")));
+
+        AwaitAssert(() => Assert.Contains($"remove-finalizer {Cluster} {Key}", Writer.Writes), Deadline);
+        Assert.Empty(_cloud.LoadBalancers);
+        Assert.Contains(Writer.Events, e => e.Reason == ServiceEventReason.DeletedLoadBalancer);
+    }
+
+    [Fact]
+    public void A_restarted_entity_recovers_its_load_balancer_instead_of_creating_a_second()
+    {
+        var first = StartEntity();
+        first.Tell(Observed(Service(), Ready("10.244.1.5")));
+        AwaitTargets(Serving("10.244.1.5"));
+        Watch(first);
+        first.Tell(PoisonPill.Instance);
+        ExpectTerminated(first);
+
+        var second = StartEntity();
+        second.Tell(Observed(Service(), Ready("10.244.1.5"), Ready("10.244.1.6")));
+
+        AwaitTargets(Serving("10.244.1.5"), Serving("10.244.1.6"));
+        Assert.Single(_cloud.LoadBalancers);
+        Assert.Equal(1, _cloud.CallCount(ProviderCallKind.EnsureLoadBalancer));
+        Assert.Equal(0, _cloud.CallCount(ProviderCallKind.FindLoadBalancer));
+    }
+
+    [Fact]
+    public void An_operation_in_doubt_after_a_crash_is_read_back_and_then_converges()
+    {
+        var gated = new GatedProvider(_cloud);
+        var first = StartEntity(gated);
+        first.Tell(Observed(Service(), Ready("10.244.1.5")));
+        AwaitTargets(Serving("10.244.1.5"));
+        gated.HoldTargetChanges = true;
+        first.Tell(Observed(Service(), Ready("10.244.1.6")));
+        AwaitCondition(() => gated.HeldCalls == 1, Deadline);
+        Watch(first);
+        Sys.Stop(first);
+        ExpectTerminated(first);
+
+        gated.HoldTargetChanges = false;
+        var second = StartEntity(gated);
+        second.Tell(Observed(Service(), Ready("10.244.1.6")));
+
+        AwaitTargets(Serving("10.244.1.6"));
+        Assert.Equal(1, _cloud.CallCount(ProviderCallKind.FindLoadBalancer));
+        Assert.Single(_cloud.LoadBalancers);
+    }
+
+    [Fact]
+    public async Task Never_calls_the_provider_without_a_journaled_intent()
+    {
+        var journal = TestJournal.FromRef(Persistence.Instance.Apply(Sys).JournalFor(null));
+        await journal.OnWrite.Fail();
+        var entity = StartEntity();
+        Watch(entity);
+
+        entity.Tell(Observed(Service(), Ready("10.244.1.5")));
+
+        ExpectTerminated(entity, Deadline);
+        Assert.Equal(0, _cloud.TotalCalls);
+        Assert.Equal([Key], _stateSource.Requests.ToArray());
+
+        await journal.OnWrite.Pass();
+        var again = StartEntity();
+        again.Tell(Observed(Service(), Ready("10.244.1.5")));
+        AwaitTargets(Serving("10.244.1.5"));
+    }
+
+    [Fact]
+    public async Task Snapshots_keep_recovery_short_and_correct()
+    {
+        var entity = StartEntity();
+        for (var pods = 1; pods <= 12; pods++)
+        {
+            entity.Tell(Observed(Service(), [.. Enumerable.Range(1, pods).Select(i => Ready($"10.244.1.{i}"))]));
+            AwaitAssert(() => Assert.Equal(pods, CloudTargets().Count), Deadline);
+        }
+
+        Watch(entity);
+        entity.Tell(PoisonPill.Instance);
+        ExpectTerminated(entity);
+        var recovered = StartEntity();
+        var status = await recovered.Ask<LoadBalancerStatusReport>(new GetLoadBalancerStatus(Key), Deadline);
+
+        Assert.Equal(12, status.ServingTargets);
+        Assert.Equal(_cloud.LoadBalancers.Single().Id, status.LoadBalancerId);
+    }
+}

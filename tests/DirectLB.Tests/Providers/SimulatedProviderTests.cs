@@ -1,0 +1,123 @@
+using DirectLB.Providers;
+using DirectLB.Providers.Model;
+using DirectLB.Providers.Simulated;
+using static DirectLB.Tests.Support.Fixtures;
+
+namespace DirectLB.Tests.Providers;
+
+public class SimulatedProviderTests
+{
+    private static readonly ListenerSpec HttpListener = new(Http, "http");
+
+    [Fact]
+    public async Task Ensuring_twice_returns_the_same_load_balancer_instead_of_a_twin()
+    {
+        var provider = new SimulatedProvider();
+
+        var first = await provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
+        var second = await provider.EnsureLoadBalancerAsync(Owner with { ServiceUid = "uid-2" }, "shop-web", CancellationToken.None);
+
+        Assert.Equal(first.Id, second.Id);
+        Assert.Single(provider.LoadBalancers);
+        Assert.Equal(first.Id, (await provider.FindLoadBalancerAsync(Owner, CancellationToken.None))!.Id);
+    }
+
+    [Fact]
+    public async Task Another_cluster_scope_is_another_owner()
+    {
+        var provider = new SimulatedProvider();
+
+        await provider.EnsureLoadBalancerAsync(Owner, "a", CancellationToken.None);
+
+        Assert.Null(await provider.FindLoadBalancerAsync(Owner with { ClusterScope = "west" }, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Targets_are_upserted_and_removed_in_one_batch_idempotently()
+    {
+        var provider = new SimulatedProvider();
+        var lb = await provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
+        await provider.EnsureListenerAsync(lb.Id, HttpListener, CancellationToken.None);
+
+        await provider.ChangeTargetsAsync(lb.Id, Http, [Serving("10.244.1.5"), Serving("10.244.1.6")], [], CancellationToken.None);
+        await provider.ChangeTargetsAsync(lb.Id, Http, [Draining("10.244.1.5")], [new TargetKey("10.244.1.6", 8080), new TargetKey("10.244.9.9", 8080)], CancellationToken.None);
+
+        var targets = provider.LoadBalancers.Single().Listeners.Single().Targets;
+        Assert.Equal([Draining("10.244.1.5")], targets);
+        Assert.Equal(2, provider.CallCount(ProviderCallKind.ChangeTargets));
+    }
+
+    [Fact]
+    public async Task Deleting_what_is_gone_succeeds_and_the_address_is_reused()
+    {
+        var provider = new SimulatedProvider();
+        var lb = await provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
+
+        await provider.EnsureLoadBalancerDeletedAsync(lb.Id, CancellationToken.None);
+        await provider.EnsureLoadBalancerDeletedAsync(lb.Id, CancellationToken.None);
+        var again = await provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
+
+        Assert.Equal(lb.Address, again.Address);
+        Assert.NotEqual(lb.Id, again.Id);
+    }
+
+    [Fact]
+    public async Task Calls_on_a_missing_load_balancer_say_so()
+    {
+        var provider = new SimulatedProvider();
+
+        await Assert.ThrowsAsync<LoadBalancerNotFoundException>(() => provider.EnsureListenerAsync("lb-404", HttpListener, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Past_the_rate_limit_calls_are_throttled_with_a_retry_hint()
+    {
+        var provider = new SimulatedProvider(new SimulatedProviderOptions { RateLimitPerSecond = 0.01, RateLimitBurst = 2 });
+
+        await provider.FindLoadBalancerAsync(Owner, CancellationToken.None);
+        await provider.FindLoadBalancerAsync(Owner, CancellationToken.None);
+        var throttled = await Assert.ThrowsAsync<ProviderThrottledException>(() => provider.FindLoadBalancerAsync(Owner, CancellationToken.None));
+
+        Assert.True(throttled.RetryAfter > TimeSpan.Zero);
+        Assert.Equal(1, provider.ThrottledCalls);
+        Assert.Equal(3, provider.CallCount(ProviderCallKind.FindLoadBalancer));
+    }
+
+    [Fact]
+    public async Task A_batch_over_the_target_limit_is_refused_whole()
+    {
+        var provider = new SimulatedProvider(new SimulatedProviderOptions { MaxTargetsPerLoadBalancer = 1 });
+        var lb = await provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
+        await provider.EnsureListenerAsync(lb.Id, HttpListener, CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() =>
+            provider.ChangeTargetsAsync(lb.Id, Http, [Serving("10.244.1.5"), Serving("10.244.1.6")], [], CancellationToken.None));
+
+        Assert.False(error.Retryable);
+        Assert.Empty(provider.LoadBalancers.Single().Listeners.Single().Targets);
+    }
+
+    [Fact]
+    public async Task Injected_failures_hit_the_next_calls_of_their_kind_only()
+    {
+        var provider = new SimulatedProvider();
+        provider.Faults.FailNext(ProviderCallKind.EnsureLoadBalancer, 2);
+
+        await Assert.ThrowsAsync<ProviderException>(() => provider.EnsureLoadBalancerAsync(Owner, "a", CancellationToken.None));
+        await provider.FindLoadBalancerAsync(Owner, CancellationToken.None);
+        await Assert.ThrowsAsync<ProviderException>(() => provider.EnsureLoadBalancerAsync(Owner, "a", CancellationToken.None));
+        await provider.EnsureLoadBalancerAsync(Owner, "a", CancellationToken.None);
+
+        Assert.Single(provider.LoadBalancers);
+    }
+
+    [Fact]
+    public async Task Udp_listeners_are_accepted_and_sctp_refused()
+    {
+        var provider = new SimulatedProvider();
+        var lb = await provider.EnsureLoadBalancerAsync(Owner, "dns", CancellationToken.None);
+
+        await provider.EnsureListenerAsync(lb.Id, new ListenerSpec(new ListenerKey(TransportProtocol.Udp, 53), "dns"), CancellationToken.None);
+        await Assert.ThrowsAsync<ProviderException>(() => provider.EnsureListenerAsync(lb.Id, new ListenerSpec(new ListenerKey(TransportProtocol.Sctp, 9), "x"), CancellationToken.None));
+    }
+}

@@ -1,0 +1,40 @@
+using DirectLB.Providers;
+using DirectLB.Providers.Model;
+
+namespace DirectLB.Tests.Support;
+
+/// <summary>
+/// Wraps a provider; while <see cref="HoldTargetChanges"/> is set, target changes hang until cancelled,
+/// so a test can stop an entity with an operation in flight (its outcome then is in doubt).
+/// </summary>
+public sealed class GatedProvider(ILoadBalancerProvider inner) : ILoadBalancerProvider
+{
+    public volatile bool HoldTargetChanges;
+
+    public int HeldCalls;
+
+    public string Name => inner.Name;
+
+    public ProviderCapabilities Capabilities => inner.Capabilities;
+
+    public Task<LoadBalancerInfo?> FindLoadBalancerAsync(LoadBalancerOwner owner, CancellationToken ct) => inner.FindLoadBalancerAsync(owner, ct);
+
+    public Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, CancellationToken ct) => inner.EnsureLoadBalancerAsync(owner, name, ct);
+
+    public Task EnsureListenerAsync(string id, ListenerSpec listener, CancellationToken ct) => inner.EnsureListenerAsync(id, listener, ct);
+
+    public Task EnsureListenerDeletedAsync(string id, ListenerKey listener, CancellationToken ct) => inner.EnsureListenerDeletedAsync(id, listener, ct);
+
+    public async Task ChangeTargetsAsync(string id, ListenerKey listener, IReadOnlyList<TargetSpec> upserts, IReadOnlyList<TargetKey> removals, CancellationToken ct)
+    {
+        if (HoldTargetChanges)
+        {
+            Interlocked.Increment(ref HeldCalls);
+            await Task.Delay(Timeout.Infinite, ct);
+        }
+
+        await inner.ChangeTargetsAsync(id, listener, upserts, removals, ct);
+    }
+
+    public Task EnsureLoadBalancerDeletedAsync(string id, CancellationToken ct) => inner.EnsureLoadBalancerDeletedAsync(id, ct);
+}

@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using DirectLB.Actors.Domain;
+
+namespace DirectLB.Tests.Support;
+
+/// <summary>An <see cref="IServiceWriter"/> that records every write, and can be told to fail.</summary>
+public sealed class RecordingServiceWriter : IServiceWriter
+{
+    private readonly ConcurrentQueue<string> _writes = new();
+    private readonly ConcurrentQueue<ServiceEvent> _events = new();
+    private readonly Func<long>? _providerCalls;
+
+    public RecordingServiceWriter(Func<long>? providerCalls = null) => _providerCalls = providerCalls;
+
+    public IReadOnlyList<string> Writes => [.. _writes];
+
+    public IReadOnlyList<ServiceEvent> Events => [.. _events];
+
+    /// <summary>How many provider calls had been made when the finalizer was added (null if never).</summary>
+    public long? ProviderCallsAtFinalizer { get; private set; }
+
+    public volatile bool Fail;
+
+    public Task AddFinalizerAsync(string clusterId, ServiceKey key, CancellationToken cancellationToken)
+    {
+        ProviderCallsAtFinalizer ??= _providerCalls?.Invoke();
+        return Record($"add-finalizer {clusterId} {key}");
+    }
+
+    public Task RemoveFinalizerAsync(string clusterId, ServiceKey key, CancellationToken cancellationToken) =>
+        Record($"remove-finalizer {clusterId} {key}");
+
+    public Task SetIngressAsync(string clusterId, ServiceKey key, IReadOnlyList<string> addresses, CancellationToken cancellationToken) =>
+        Record($"ingress {clusterId} {key} [{string.Join(',', addresses)}]");
+
+    public Task RecordEventAsync(string clusterId, ServiceKey key, string serviceUid, ServiceEvent serviceEvent, CancellationToken cancellationToken)
+    {
+        _events.Enqueue(serviceEvent);
+        return Task.CompletedTask;
+    }
+
+    private Task Record(string write)
+    {
+        if (Fail)
+        {
+            return Task.FromException(new HttpRequestException("API server unavailable"));
+        }
+
+        _writes.Enqueue(write);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Records the entities' requests to have their state sent again.</summary>
+public sealed class RecordingStateSource : IServiceStateSource
+{
+    private readonly ConcurrentQueue<ServiceKey> _requests = new();
+
+    public IReadOnlyList<ServiceKey> Requests => [.. _requests];
+
+    public void RequestResend(ServiceKey key, TimeSpan after) => _requests.Enqueue(key);
+}
