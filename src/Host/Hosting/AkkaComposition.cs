@@ -2,7 +2,7 @@ using Akka.Cluster;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
-using Akka.Persistence.Sql.Hosting;
+using Akka.Persistence.Sql;
 using Akka.Remote.Hosting;
 using DirectLB.Actors.Entity;
 using DirectLB.Actors.Kubernetes;
@@ -48,7 +48,8 @@ public static class AkkaComposition
     }
 
     private static AkkaConfigurationBuilder WithLbPersistence(this AkkaConfigurationBuilder akka, JournalOptions journal) =>
-        akka.WithSqlPersistence(journal.ConnectionString, ProviderName.SQLiteMS, autoInitialize: true);
+        akka.AddHocon(SqlJournalConfig.For(journal.ConnectionString, ProviderName.SQLiteMS), HoconAddMode.Prepend)
+            .AddHocon(SqlPersistence.DefaultConfiguration, HoconAddMode.Append);
 
     private static AkkaConfigurationBuilder WithLbSerialization(this AkkaConfigurationBuilder akka) =>
         akka.AddHocon(DirectLbSerialization.Config, HoconAddMode.Prepend);

@@ -1,0 +1,157 @@
+using DirectLB.Actors.Domain;
+using DirectLB.EndToEnd.Tests.Support;
+using DirectLB.KubeApiServer.Typed;
+using DirectLB.Providers.Simulated;
+using k8s.Models;
+using static DirectLB.EndToEnd.Tests.Support.KubeObjects;
+
+namespace DirectLB.EndToEnd.Tests;
+
+/// <summary>The whole loop on one replica and one member cluster: API server → watcher → entity → provider → status.</summary>
+[Trait("Category", "EndToEnd")]
+public class ReconcileLoopTests : EndToEndTest
+{
+    private static readonly ServiceKey Web = new(Namespace, "web");
+
+    private V1Service? WebService() => Api.Store.Get<V1Service>(Namespace, "web");
+
+    private IReadOnlyList<string> WebEvents() => Api.Store.CoreEventsFor(Namespace, "web", "Service").Select(e => e.Reason).ToList();
+
+    [Fact]
+    public async Task A_new_service_gets_a_load_balancer_with_its_ready_pods_and_its_address_in_status()
+    {
+        Api.Store.Create(Slice("web", "web-abc", Ready("10.244.1.5"), Ready("10.244.2.7"), Terminating("10.244.3.9")));
+        Api.Store.Create(LoadBalancerService("web"));
+
+        await TargetsAre("10.244.1.5:8080", "10.244.2.7:8080");
+        var address = Cloud.LoadBalancers.Single().Address;
+        await Eventually.Assert(() => Assert.Equal(address, WebService()?.Status?.LoadBalancer?.Ingress?.SingleOrDefault()?.Ip));
+        Assert.Contains(ServiceClassFilter.Finalizer, WebService()!.Metadata.Finalizers);
+        await Eventually.Assert(() => Assert.Equal(
+            [ServiceEventReason.EnsuringLoadBalancer, ServiceEventReason.EnsuredLoadBalancer],
+            WebEvents()));
+        var loadBalancer = Cloud.LoadBalancers.Single();
+        Assert.Equal("shop/web", loadBalancer.Tags["directlb.io/service"]);
+        Assert.Equal("east", loadBalancer.Tags["directlb.io/cluster"]);
+        Assert.Equal(WebService()!.Metadata.Uid, loadBalancer.Tags["directlb.io/service-uid"]);
+    }
+
+    [Fact]
+    public async Task Targets_follow_the_pods_as_they_scale_up_and_down()
+    {
+        Api.Store.Create(LoadBalancerService("web"));
+        Api.Store.Create(Slice("web", "web-abc", Ready("10.244.1.5")));
+        await TargetsAre("10.244.1.5:8080");
+
+        Api.Store.Replace(Slice("web", "web-abc", Ready("10.244.1.5"), Ready("10.244.1.6")));
+        Api.Store.Create(Slice("web", "web-def", Ready("10.244.2.1"), Ready("10.244.2.2")));
+        await TargetsAre("10.244.1.5:8080", "10.244.1.6:8080", "10.244.2.1:8080", "10.244.2.2:8080");
+
+        Api.Store.Delete<V1EndpointSlice>(Namespace, "web-abc");
+        Api.Store.Replace(Slice("web", "web-def", Ready("10.244.2.2")));
+        await TargetsAre("10.244.2.2:8080");
+        Assert.Single(Cloud.LoadBalancers);
+    }
+
+    [Fact]
+    public async Task A_terminating_pod_drains_before_it_leaves()
+    {
+        Api.Store.Create(LoadBalancerService("web", new Dictionary<string, string> { ["directlb.io/drain-delay"] = "1m" }));
+        Api.Store.Create(Slice("web", "web-abc", Ready("10.244.1.5"), Ready("10.244.1.6")));
+        await TargetsAre("10.244.1.5:8080", "10.244.1.6:8080");
+
+        Api.Store.Replace(Slice("web", "web-abc", Ready("10.244.1.5"), Terminating("10.244.1.6")));
+        await TargetsAre("10.244.1.5:8080", "10.244.1.6:8080 draining");
+
+        Api.Store.Replace(Slice("web", "web-abc", Ready("10.244.1.5")));
+        await TargetsAre("10.244.1.5:8080");
+    }
+
+    [Fact]
+    public async Task Deleting_the_service_deletes_its_load_balancer_then_releases_the_finalizer()
+    {
+        Api.Store.Create(LoadBalancerService("web"));
+        Api.Store.Create(Slice("web", "web-abc", Ready("10.244.1.5")));
+        await TargetsAre("10.244.1.5:8080");
+
+        Api.Store.Delete<V1Service>(Namespace, "web");
+
+        await Eventually.Until(() => WebService() is null, "the Service is gone once its finalizer is removed");
+        Assert.Empty(Cloud.LoadBalancers);
+        Assert.Contains(ServiceEventReason.DeletedLoadBalancer, WebEvents());
+    }
+
+    [Fact]
+    public async Task A_service_that_stops_qualifying_loses_its_load_balancer_and_status()
+    {
+        Api.Store.Create(LoadBalancerService("web"));
+        Api.Store.Create(Slice("web", "web-abc", Ready("10.244.1.5")));
+        await TargetsAre("10.244.1.5:8080");
+
+        var service = WebService()!;
+        service.Spec.LoadBalancerClass = "someone.else/lb";
+        Api.Store.Replace(service);
+
+        await Eventually.Until(() => Cloud.LoadBalancers.Count == 0, "the load balancer is deleted");
+        await Eventually.Assert(() =>
+        {
+            var now = WebService()!;
+            Assert.Empty(now.Status?.LoadBalancer?.Ingress ?? []);
+            Assert.DoesNotContain(ServiceClassFilter.Finalizer, now.Metadata.Finalizers ?? []);
+        });
+    }
+
+    [Fact]
+    public async Task After_a_restart_on_the_same_journal_it_recovers_without_a_second_load_balancer_and_converges()
+    {
+        Api.Store.Create(LoadBalancerService("web"));
+        Api.Store.Create(Slice("web", "web-abc", Ready("10.244.1.5")));
+        await TargetsAre("10.244.1.5:8080");
+        var before = Cloud.LoadBalancers.Single().Id;
+
+        await DirectLb.DisposeAsync();
+        Api.Store.Replace(Slice("web", "web-abc", Ready("10.244.1.5"), Ready("10.244.1.8")));
+        DirectLb = await DirectLbUnderTest.StartAsync(Api, WorkDir, Cloud);
+
+        await TargetsAre("10.244.1.5:8080", "10.244.1.8:8080");
+        Assert.Equal(before, Cloud.LoadBalancers.Single().Id);
+        Assert.Equal(1, Cloud.CallCount(ProviderCallKind.EnsureLoadBalancer));
+        var status = await DirectLb.StatusAsync(Web);
+        Assert.Equal(before, status.LoadBalancerId);
+        Assert.Equal(2, status.ServingTargets);
+    }
+
+    [Fact]
+    public async Task A_port_name_no_slice_has_keeps_the_last_good_state_and_warns()
+    {
+        Api.Store.Create(LoadBalancerService("web"));
+        Api.Store.Create(Slice("web", "web-abc", Ready("10.244.1.5")));
+        await TargetsAre("10.244.1.5:8080");
+
+        var service = WebService()!;
+        service.Spec.Ports[0].Name = "grpc";
+        Api.Store.Replace(service);
+        Api.Store.Replace(Slice("web", "web-abc", Ready("10.244.1.9")));
+
+        await Eventually.Until(() => WebEvents().Contains(ServiceEventReason.InvalidConfiguration), "an InvalidConfiguration warning is recorded");
+        var warning = Api.Store.CoreEventsFor(Namespace, "web").Last(e => e.Reason == ServiceEventReason.InvalidConfiguration);
+        Assert.Equal("Warning", warning.Type);
+        Assert.Contains("grpc", warning.Message);
+        Assert.Equal(["10.244.1.5:8080"], CloudTargets());
+    }
+
+    [Fact]
+    public async Task Services_of_other_classes_are_left_alone()
+    {
+        var other = LoadBalancerService("other");
+        other.Spec.LoadBalancerClass = "someone.else/lb";
+        Api.Store.Create(other);
+        Api.Store.Create(Slice("other", "other-abc", Ready("10.244.1.5")));
+        Api.Store.Create(LoadBalancerService("web"));
+        Api.Store.Create(Slice("web", "web-abc", Ready("10.244.1.7")));
+
+        await TargetsAre("10.244.1.7:8080");
+        Assert.Single(Cloud.LoadBalancers);
+        Assert.Null(Api.Store.Get<V1Service>(Namespace, "other")!.Metadata.Finalizers);
+    }
+}

@@ -1,0 +1,66 @@
+using Akka.Actor;
+using Akka.Hosting;
+using DirectLB.Actors.Domain;
+using DirectLB.Actors.Entity;
+using DirectLB.Actors.Kubernetes;
+using DirectLB.Host;
+using DirectLB.Host.Hosting;
+using DirectLB.KubeApiServer;
+using DirectLB.Providers;
+using DirectLB.Providers.Simulated;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace DirectLB.EndToEnd.Tests.Support;
+
+/// <summary>
+/// DirectLB's real host, composed by <see cref="DirectLbHost"/> from command-line arguments as in production,
+/// watching a Kubernetes API test server. Only the provider instance is handed in, so tests can look into
+/// the simulated cloud; it outlives the host, as a real cloud outlives a controller restart.
+/// </summary>
+public sealed class DirectLbUnderTest : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private DirectLbUnderTest(IHost host) => _host = host;
+
+    public static async Task<DirectLbUnderTest> StartAsync(KubeApiServer.KubeApiServer api, string workDir, SimulatedProvider cloud, params string[] extraArgs)
+    {
+        var kubeconfig = api.WriteKubeconfig(Path.Combine(workDir, "kubeconfig"));
+        string[] args =
+        [
+            "--kubeconfig", kubeconfig,
+            "--cluster-id", "east",
+            "--journal", $"Data Source={Path.Combine(workDir, "journal.db")}",
+            "--DirectLB:Reconcile:Debounce=00:00:00.020",
+            "--DirectLB:Reconcile:MinBackoff=00:00:00.100",
+            "--DirectLB:Reconcile:MaxBackoff=00:00:01",
+            "--Serilog:MinimumLevel:Default=Information",
+            .. extraArgs,
+        ];
+        var builder = DirectLbHost.CreateBuilder(args);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ILoadBalancerProvider>(cloud));
+        var host = builder.Build();
+        await host.StartAsync();
+        return new DirectLbUnderTest(host);
+    }
+
+    public async Task<LoadBalancerStatusReport> StatusAsync(ServiceKey key)
+    {
+        var region = _host.Services.GetRequiredService<ActorRegistry>().Get<ServiceRegion>();
+        return await region.Ask<LoadBalancerStatusReport>(new GetLoadBalancerStatus(key), TimeSpan.FromSeconds(10));
+    }
+
+    public async Task<WatcherStatus> WatcherStatusAsync(string clusterId = "east")
+    {
+        var watcher = _host.Services.GetRequiredService<WatcherDirectory>().Watchers[clusterId];
+        return await watcher.Ask<WatcherStatus>(GetWatcherStatus.Instance, TimeSpan.FromSeconds(10));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+}
