@@ -154,4 +154,25 @@ public class ReconcileLoopTests : EndToEndTest
         Assert.Single(Cloud.LoadBalancers);
         Assert.Null(Api.Store.Get<V1Service>(Namespace, "other")!.Metadata.Finalizers);
     }
+
+    [Fact]
+    public async Task Odd_objects_elsewhere_do_not_stop_the_watch()
+    {
+        // A slice no Service owns, a slice with no endpoints or ports, an endpoint without conditions or addresses.
+        var orphan = Slice("nobody", "orphan-1", Ready("10.244.9.9"));
+        orphan.Metadata.Labels = null;
+        Api.Store.Create(orphan);
+        var empty = Slice("web", "web-empty");
+        empty.Endpoints = null;
+        empty.Ports = null;
+        Api.Store.Create(empty);
+        var bare = Slice("web", "web-bare", new V1Endpoint { Addresses = ["10.244.1.8"] }, new V1Endpoint());
+        Api.Store.Create(bare);
+        Api.Store.Create(LoadBalancerService("web"));
+
+        await TargetsAre("10.244.1.8:8080");
+
+        Api.Store.Create(Slice("web", "web-abc", Ready("10.244.1.5")));
+        await TargetsAre("10.244.1.5:8080", "10.244.1.8:8080");
+    }
 }

@@ -36,7 +36,7 @@ public sealed class DirectLbUnderTest : IAsyncDisposable
             "--DirectLB:Reconcile:Debounce=00:00:00.020",
             "--DirectLB:Reconcile:MinBackoff=00:00:00.100",
             "--DirectLB:Reconcile:MaxBackoff=00:00:01",
-            "--Serilog:MinimumLevel:Default=Information",
+            "--Serilog:MinimumLevel:Default=Warning",
             .. extraArgs,
         ];
         var builder = DirectLbHost.CreateBuilder(args);

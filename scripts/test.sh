@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every DirectLB test suite. Installs what the tests need when it is missing, so a fresh machine needs nothing first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v haproxy >/dev/null 2>&1 || need_apt+=(haproxy)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "test.sh: installing ${need_apt[*]}"
+  if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  else sudo apt-get update -qq && sudo apt-get install -y -qq "${need_apt[@]}" >/dev/null; fi
+fi
+
+dotnet restore Actors.sln --verbosity quiet
+dotnet build Actors.sln --no-restore --verbosity quiet -nologo
+log=$(mktemp)
+set +e
+dotnet test Actors.sln --no-build --verbosity quiet -nologo "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# One closing line over all suites: "N passed, N failed".
+awk '/(Passed|Failed)! +- +Failed:/ { gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1) } }
+     END { printf "%d passed, %d failed\n", p, f }' "$log"
+rm -f "$log"
+exit "$status"
