@@ -19,7 +19,7 @@ public class ApiServerOutageTests : EndToEndTest
         var port = Api.Port;
 
         await Api.StopAsync();
-        await Eventually.Until(() => !DirectLb.WatcherStatusAsync().Result.Connected, "the watcher notices the API server is gone");
+        await Eventually.Until(async () => !(await DirectLb.WatcherStatusAsync()).Connected, "the watcher notices the API server is gone");
         Assert.Equal(["10.244.1.5:8080", "10.244.1.6:8080"], CloudTargets());
 
         Api.Store.Replace(Slice("web", "web-abc", Ready("10.244.1.6"), Ready("10.244.1.7")));

@@ -73,27 +73,33 @@ public sealed class ClusterWatcher : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        var self = Self;
-        var serviceInformer = new ResourceInformer<V1Service, V1ServiceList>(
+        Start(new ResourceInformer<V1Service, V1ServiceList>(
             $"{_clusterId}/services",
             (next, limit, ct) => _client.CoreV1.ListServiceForAllNamespacesAsync(continueParameter: next, limit: limit, cancellationToken: ct),
             (rv, timeout, onError, ct) => _client.CoreV1.WatchListServiceForAllNamespacesAsync(
                 allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
             _options,
-            _log);
-        var sliceInformer = new ResourceInformer<V1EndpointSlice, V1EndpointSliceList>(
+            _log));
+        Start(new ResourceInformer<V1EndpointSlice, V1EndpointSliceList>(
             $"{_clusterId}/endpointslices",
             (next, limit, ct) => _client.DiscoveryV1.ListEndpointSliceForAllNamespacesAsync(continueParameter: next, limit: limit, cancellationToken: ct),
             (rv, timeout, onError, ct) => _client.DiscoveryV1.WatchListEndpointSliceForAllNamespacesAsync(
                 allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
             _options,
-            _log);
-        _ = Task.Run(() => serviceInformer.RunAsync(e => self.Tell(e), _stopping.Token));
-        _ = Task.Run(() => sliceInformer.RunAsync(e => self.Tell(e), _stopping.Token));
+            _log));
         if (_resyncInterval > TimeSpan.Zero)
         {
             Timers.StartPeriodicTimer(ResyncTimer, ResyncTick.Instance, _resyncInterval);
         }
+    }
+
+    /// <summary>Runs an informer in the background; its reports come back as messages, so the index is only touched here.</summary>
+    private void Start<T, TList>(ResourceInformer<T, TList> informer)
+        where T : IKubernetesObject<V1ObjectMeta>
+        where TList : IItems<T>, IMetadata<V1ListMeta>
+    {
+        var self = Self;
+        _ = Task.Run(() => informer.RunAsync(e => self.Tell(e), _stopping.Token));
     }
 
     protected override void PostStop()

@@ -5,22 +5,28 @@ using DirectLB.Providers.Model;
 
 namespace DirectLB.Actors.Serialization;
 
-/// <summary>Writes a <see cref="ListenerKey"/> as "TCP/80", also as a dictionary key.</summary>
-internal sealed class ListenerKeyJsonConverter : JsonConverter<ListenerKey>
+/// <summary>Writes a key type as one string, both as a value and as a dictionary key.</summary>
+internal abstract class StringKeyJsonConverter<T> : JsonConverter<T>
 {
-    public override ListenerKey Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+    public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         Parse(reader.GetString());
 
-    public override void Write(Utf8JsonWriter writer, ListenerKey value, JsonSerializerOptions options) =>
-        writer.WriteStringValue(value.ToString());
+    public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(value!.ToString());
 
-    public override ListenerKey ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+    public override T ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         Parse(reader.GetString());
 
-    public override void WriteAsPropertyName(Utf8JsonWriter writer, ListenerKey value, JsonSerializerOptions options) =>
-        writer.WritePropertyName(value.ToString());
+    public override void WriteAsPropertyName(Utf8JsonWriter writer, T value, JsonSerializerOptions options) =>
+        writer.WritePropertyName(value!.ToString()!);
 
-    private static ListenerKey Parse(string? text)
+    protected abstract T Parse(string? text);
+}
+
+/// <summary>A <see cref="ListenerKey"/> as "TCP/80".</summary>
+internal sealed class ListenerKeyJsonConverter : StringKeyJsonConverter<ListenerKey>
+{
+    protected override ListenerKey Parse(string? text)
     {
         var parts = text?.Split('/');
         if (parts is not { Length: 2 } || !Enum.TryParse<TransportProtocol>(parts[0], ignoreCase: true, out var protocol))
@@ -32,22 +38,10 @@ internal sealed class ListenerKeyJsonConverter : JsonConverter<ListenerKey>
     }
 }
 
-/// <summary>Writes a <see cref="TargetKey"/> as "10.0.0.1:8080" or "[fd00::1]:8080", also as a dictionary key.</summary>
-internal sealed class TargetKeyJsonConverter : JsonConverter<TargetKey>
+/// <summary>A <see cref="TargetKey"/> as "10.0.0.1:8080" or "[fd00::1]:8080".</summary>
+internal sealed class TargetKeyJsonConverter : StringKeyJsonConverter<TargetKey>
 {
-    public override TargetKey Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        Parse(reader.GetString());
-
-    public override void Write(Utf8JsonWriter writer, TargetKey value, JsonSerializerOptions options) =>
-        writer.WriteStringValue(value.ToString());
-
-    public override TargetKey ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        Parse(reader.GetString());
-
-    public override void WriteAsPropertyName(Utf8JsonWriter writer, TargetKey value, JsonSerializerOptions options) =>
-        writer.WritePropertyName(value.ToString());
-
-    private static TargetKey Parse(string? text)
+    protected override TargetKey Parse(string? text)
     {
         var colon = text?.LastIndexOf(':') ?? -1;
         if (text is null || colon <= 0 || !int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port))

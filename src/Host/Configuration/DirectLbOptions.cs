@@ -1,4 +1,5 @@
 using DirectLB.Actors.Domain;
+using DirectLB.Providers.Simulated;
 
 namespace DirectLB.Host.Configuration;
 
@@ -28,26 +29,14 @@ public sealed class DirectLbOptions
     /// <summary>"text" for people, "json" for log pipelines.</summary>
     public string LogFormat { get; set; } = "text";
 
-    public SimulatedOptions Simulated { get; set; } = new();
+    /// <summary>The simulated cloud's behaviour (latency, rate limit, target limit, address pool).</summary>
+    public SimulatedProviderOptions Simulated { get; set; } = new();
 
     public JournalOptions Journal { get; set; } = new();
 
     public AkkaClusterOptions Cluster { get; set; } = new();
 
     public ReconcileSettings Reconcile { get; set; } = new();
-}
-
-public sealed class SimulatedOptions
-{
-    public TimeSpan Latency { get; set; } = TimeSpan.Zero;
-
-    public double RateLimitPerSecond { get; set; }
-
-    public int RateLimitBurst { get; set; } = 10;
-
-    public int MaxTargetsPerLoadBalancer { get; set; } = 1000;
-
-    public string AddressPool { get; set; } = "127.0.201.0/24";
 }
 
 public sealed class JournalOptions

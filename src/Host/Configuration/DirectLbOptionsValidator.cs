@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using DirectLB.Providers.Simulated;
 
 namespace DirectLB.Host.Configuration;
 
@@ -94,7 +95,7 @@ public static partial class DirectLbOptionsValidator
         }
     }
 
-    private static void ValidateSimulated(SimulatedOptions simulated, List<string> errors)
+    private static void ValidateSimulated(SimulatedProviderOptions simulated, List<string> errors)
     {
         if (simulated.RateLimitPerSecond < 0 || simulated.RateLimitBurst < 1)
         {

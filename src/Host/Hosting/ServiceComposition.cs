@@ -36,16 +36,7 @@ public static class ServiceComposition
 
     private static ILoadBalancerProvider CreateProvider(DirectLbOptions options, IServiceProvider services) => options.Provider switch
     {
-        "simulated" => new SimulatedProvider(
-            new SimulatedProviderOptions
-            {
-                Latency = options.Simulated.Latency,
-                RateLimitPerSecond = options.Simulated.RateLimitPerSecond,
-                RateLimitBurst = options.Simulated.RateLimitBurst,
-                MaxTargetsPerLoadBalancer = options.Simulated.MaxTargetsPerLoadBalancer,
-                AddressPool = options.Simulated.AddressPool,
-            },
-            services.GetRequiredService<TimeProvider>()),
+        "simulated" => new SimulatedProvider(options.Simulated, services.GetRequiredService<TimeProvider>()),
         _ => throw new ConfigurationException([$"provider '{options.Provider}' is unknown"]),
     };
 

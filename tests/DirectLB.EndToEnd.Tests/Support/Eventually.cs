@@ -5,10 +5,13 @@ public static class Eventually
 {
     public static readonly TimeSpan DefaultDeadline = TimeSpan.FromSeconds(30);
 
-    public static async Task Until(Func<bool> condition, string what, TimeSpan? deadline = null)
+    public static Task Until(Func<bool> condition, string what, TimeSpan? deadline = null) =>
+        Until(() => Task.FromResult(condition()), what, deadline);
+
+    public static async Task Until(Func<Task<bool>> condition, string what, TimeSpan? deadline = null)
     {
         var until = DateTime.UtcNow + (deadline ?? DefaultDeadline);
-        while (!condition())
+        while (!await condition())
         {
             if (DateTime.UtcNow > until)
             {
