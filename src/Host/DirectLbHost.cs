@@ -17,6 +17,7 @@ public static class DirectLbHost
     /// </summary>
     public static HostApplicationBuilder CreateBuilder(string[] args)
     {
+        args = CommandLineSwitches.ExpandRepeated(args);
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             Args = args,
@@ -32,9 +33,6 @@ public static class DirectLbHost
             throw new ConfigurationException(errors);
         }
 
-        // Fail at start, with a clear message, if the member cluster's configuration cannot be loaded.
-        ServiceComposition.LoadKubernetesConfig(options);
-
         builder.Services.AddSerilog((_, logger) =>
         {
             logger.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext();
@@ -47,6 +45,8 @@ public static class DirectLbHost
                 logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}");
             }
         });
+        // Resolving the member clusters loads their kubeconfigs: a bad one fails the start with a clear message.
+        builder.Services.AddSingleton(MemberClusterSources.Resolve(options));
         builder.Services.AddDirectLbServices(options);
         builder.Services.AddDirectLbActors(options);
         return builder;

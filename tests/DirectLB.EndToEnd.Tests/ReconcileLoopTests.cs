@@ -32,7 +32,7 @@ public class ReconcileLoopTests : EndToEndTest
             WebEvents()));
         var loadBalancer = Cloud.LoadBalancers.Single();
         Assert.Equal("shop/web", loadBalancer.Tags["directlb.io/service"]);
-        Assert.Equal("east", loadBalancer.Tags["directlb.io/cluster"]);
+        Assert.Equal("*", loadBalancer.Tags["directlb.io/cluster"]); // one load balancer over every member cluster
         Assert.Equal(WebService()!.Metadata.Uid, loadBalancer.Tags["directlb.io/service-uid"]);
     }
 

@@ -8,6 +8,9 @@ public static class ServiceEventReason
     public const string SyncLoadBalancerFailed = nameof(SyncLoadBalancerFailed);
     public const string DeletedLoadBalancer = nameof(DeletedLoadBalancer);
     public const string InvalidConfiguration = nameof(InvalidConfiguration);
+    public const string ConflictingServiceSpec = nameof(ConflictingServiceSpec);
+    public const string MemberClusterUnreachable = nameof(MemberClusterUnreachable);
+    public const string MemberClusterStale = nameof(MemberClusterStale);
 }
 
 /// <summary>A Kubernetes Event about a Service.</summary>

@@ -9,6 +9,7 @@ namespace DirectLB.Actors.Domain;
 public sealed record ServiceSnapshot(
     string Uid,
     string ResourceVersion,
+    DateTimeOffset CreatedAt,
     string Type,
     string? LoadBalancerClass,
     ImmutableArray<ServicePortSnapshot> Ports,

@@ -5,10 +5,11 @@ using DirectLB.Actors.Planning;
 namespace DirectLB.Actors.Entity;
 
 /// <summary>
-/// The entity's brain: given what Kubernetes wants, what the journal says was applied and what was
+/// The entity's brain: given what the member clusters want, what the journal says was applied and what was
 /// already written back, decide the single next step. Pure, so every path is a table test.
-/// Order matters: read back anything in doubt; add the finalizer before creating; create, then listeners,
-/// then targets; publish the address; on removal delete the load balancer before the finalizer.
+/// Order matters: read back anything in doubt; add finalizers before creating; create, then listeners, then
+/// targets; publish the address; release member clusters whose Service left (deleted, or no longer of our
+/// class) only after their targets are gone; delete the load balancer before the last finalizer.
 /// </summary>
 public static class ReconcileDecision
 {
@@ -42,58 +43,50 @@ public static class ReconcileDecision
             return new KeepLastGood(desired.Errors);
         }
 
-        return desired.LoadBalancer is { } wanted
-            ? Ensure(observations, state.Applied, wanted, writes, filter, now)
-            : Remove(observations, state.Applied, writes, filter);
-    }
-
-    private static ReconcileStep Ensure(
-        IReadOnlyCollection<ClusterObservation> observations,
-        AppliedLoadBalancer? applied,
-        DesiredLoadBalancer desired,
-        KubernetesWrites writes,
-        ServiceClassFilter filter,
-        DateTimeOffset now)
-    {
-        var wanting = observations.Where(o => filter.WantsLoadBalancer(o.Service) && !o.Service.IsDeleting).ToList();
-        foreach (var o in wanting.Where(o => !o.Service.HasFinalizer))
+        var wanting = observations.Where(o => Wants(o, filter)).ToList();
+        var leaving = observations.Where(o => !Wants(o, filter)).ToList();
+        if (desired.LoadBalancer is { } wanted)
         {
-            if (!writes.Contains(o.ClusterId, KubernetesWriteKind.AddFinalizer, o.Service.ResourceVersion))
+            foreach (var o in wanting.Where(o => !o.Service.HasFinalizer))
             {
-                return new WriteService(o.ClusterId, KubernetesWriteKind.AddFinalizer, o.Service.ResourceVersion, []);
+                if (!writes.Contains(o.ClusterId, KubernetesWriteKind.AddFinalizer, o.Service.ResourceVersion))
+                {
+                    return new WriteService(o.ClusterId, KubernetesWriteKind.AddFinalizer, o.Service.ResourceVersion, []);
+                }
             }
+
+            var operations = LoadBalancerDiff.Between(wanted, state.Applied, now);
+            if (!operations.IsEmpty)
+            {
+                return new CallProvider(operations[0]);
+            }
+
+            return PublishIngress(wanting, [state.Applied!.Address], writes)
+                ?? Release(leaving, writes)
+                ?? new InSync(LoadBalancerDiff.NextDrainDeadline(wanted, state.Applied));
         }
 
-        var operations = LoadBalancerDiff.Between(desired, applied, now);
-        if (!operations.IsEmpty)
+        if (state.Applied is not null)
         {
-            return new CallProvider(operations[0]);
+            return new CallProvider(new DeleteLoadBalancer(state.Applied.Id));
         }
 
-        ImmutableArray<string> addresses = [applied!.Address];
-        return (ReconcileStep?)PublishIngress(wanting, addresses, writes) ?? new InSync(LoadBalancerDiff.NextDrainDeadline(desired, applied));
+        return Release(leaving, writes) ?? new Finished();
     }
 
-    private static ReconcileStep Remove(
-        IReadOnlyCollection<ClusterObservation> observations,
-        AppliedLoadBalancer? applied,
-        KubernetesWrites writes,
-        ServiceClassFilter filter)
-    {
-        if (applied is not null)
-        {
-            return new CallProvider(new DeleteLoadBalancer(applied.Id));
-        }
+    private static bool Wants(ClusterObservation o, ServiceClassFilter filter) =>
+        filter.WantsLoadBalancer(o.Service) && !o.Service.IsDeleting;
 
-        // A Service that merely stopped qualifying keeps existing: clear the address we published.
-        var stillThere = observations.Where(o => !o.Service.IsDeleting && !filter.WantsLoadBalancer(o.Service)).ToList();
-        var clear = PublishIngress(stillThere, [], writes);
+    /// <summary>A member cluster whose Service no longer wants us: clear the address we published (if it lives on), then drop our finalizer.</summary>
+    private static ReconcileStep? Release(IReadOnlyList<ClusterObservation> leaving, KubernetesWrites writes)
+    {
+        var clear = PublishIngress(leaving.Where(o => !o.Service.IsDeleting), [], writes);
         if (clear is not null)
         {
             return clear;
         }
 
-        foreach (var o in observations.Where(o => o.Service.HasFinalizer))
+        foreach (var o in leaving.Where(o => o.Service.HasFinalizer))
         {
             if (!writes.Contains(o.ClusterId, KubernetesWriteKind.RemoveFinalizer, o.Service.ResourceVersion))
             {
@@ -101,7 +94,7 @@ public static class ReconcileDecision
             }
         }
 
-        return new Finished();
+        return null;
     }
 
     private static WriteService? PublishIngress(

@@ -14,5 +14,11 @@ public sealed record ServiceObserved(ServiceKey Key, ClusterObservation Observat
 /// <summary>The Service no longer exists in the member cluster.</summary>
 public sealed record ServiceGone(ServiceKey Key, string ClusterId) : IServiceCommand;
 
+/// <summary>The member cluster's API server cannot be reached: its last known endpoints stay (fail static).</summary>
+public sealed record ClusterUnreachable(ServiceKey Key, string ClusterId, string Error) : IServiceCommand;
+
+/// <summary>The member cluster has been unreachable longer than allowed: its endpoints stop counting until it is back.</summary>
+public sealed record ClusterStale(ServiceKey Key, string ClusterId) : IServiceCommand;
+
 /// <summary>Asks the entity for a <see cref="LoadBalancerStatusReport"/>.</summary>
 public sealed record GetLoadBalancerStatus(ServiceKey Key) : IServiceCommand;

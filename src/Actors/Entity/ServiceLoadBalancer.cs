@@ -39,6 +39,8 @@ public sealed class ServiceLoadBalancer : ReceivePersistentActor, IWithTimers
     private int _failures;
     private bool _structuralRound;
     private string? _reportedInvalid;
+    private readonly HashSet<string> _reportedConflicts = [];
+    private readonly HashSet<string> _unreachable = [];
     private long _lastSnapshotAt;
 
     public ServiceLoadBalancer(
@@ -69,6 +71,8 @@ public sealed class ServiceLoadBalancer : ReceivePersistentActor, IWithTimers
 
         Command<ServiceObserved>(Observe);
         Command<ServiceGone>(Forget);
+        Command<ClusterUnreachable>(OnClusterUnreachable);
+        Command<ClusterStale>(OnClusterStale);
         Command<GetLoadBalancerStatus>(_ => Sender.Tell(Report()));
         Command<ReconcileTick>(_ => Reconcile());
         Command<RetryTick>(_ =>
@@ -133,8 +137,42 @@ public sealed class ServiceLoadBalancer : ReceivePersistentActor, IWithTimers
 
     private void Observe(ServiceObserved message)
     {
-        _observations[message.Observation.ClusterId] = message.Observation;
+        var clusterId = message.Observation.ClusterId;
+        if (_unreachable.Remove(clusterId))
+        {
+            _log.LogInformation("{ServiceKey}: member cluster {ClusterId} is reachable again", _key, clusterId);
+        }
+
+        _observations[clusterId] = message.Observation;
         _observed = true;
+        ScheduleReconcile();
+    }
+
+    private void OnClusterUnreachable(ClusterUnreachable message)
+    {
+        if (!_observations.TryGetValue(message.ClusterId, out var known) || !_unreachable.Add(message.ClusterId))
+        {
+            return;
+        }
+
+        var targets = known.Slices.Sum(s => s.Endpoints.Length);
+        _log.LogWarning("{ServiceKey}: member cluster {ClusterId} is unreachable ({Error}); keeping its last known {Endpoints} endpoints",
+            _key, message.ClusterId, message.Error, targets);
+        RecordEvent(new ServiceEvent(true, ServiceEventReason.MemberClusterUnreachable,
+            $"Member cluster {message.ClusterId} is unreachable; keeping its last known {targets} endpoints"));
+    }
+
+    private void OnClusterStale(ClusterStale message)
+    {
+        if (!_observations.TryGetValue(message.ClusterId, out var known) || known.Stale)
+        {
+            return;
+        }
+
+        _observations[message.ClusterId] = known with { Stale = true };
+        _log.LogWarning("{ServiceKey}: member cluster {ClusterId} has been unreachable too long; removing its targets", _key, message.ClusterId);
+        RecordEvent(new ServiceEvent(true, ServiceEventReason.MemberClusterStale,
+            $"Member cluster {message.ClusterId} has been unreachable too long; its targets are removed until it is back"));
         ScheduleReconcile();
     }
 
@@ -163,6 +201,7 @@ public sealed class ServiceLoadBalancer : ReceivePersistentActor, IWithTimers
         Timers.Cancel(DrainTimer);
         var now = _clock.GetUtcNow();
         var desired = DesiredStateBuilder.Build(_key, _observations.Values.ToList(), _options.Filter, _options.Planner, _provider.Capabilities);
+        ReportConflicts(desired);
         var step = ReconcileDecision.Next(_observations.Values, _observed, _state, desired, _writes, _options.Filter, now);
         switch (step)
         {
@@ -293,6 +332,19 @@ public sealed class ServiceLoadBalancer : ReceivePersistentActor, IWithTimers
         RecordEvent(new ServiceEvent(true, ServiceEventReason.InvalidConfiguration, $"Keeping the last good load balancer: {text}"));
     }
 
+    /// <summary>Tells each member cluster whose Service spec lost to the oldest one, once per distinct reason.</summary>
+    private void ReportConflicts(DesiredState desired)
+    {
+        foreach (var (clusterId, reason) in desired.SpecConflicts)
+        {
+            if (_reportedConflicts.Add($"{clusterId}|{reason}") && _observations.TryGetValue(clusterId, out var observation))
+            {
+                _log.LogWarning("{ServiceKey}: the Service in cluster {ClusterId} conflicts: {Reason}", _key, clusterId, reason);
+                _ = RecordEventAsync(clusterId, observation.Service.Uid, new ServiceEvent(true, ServiceEventReason.ConflictingServiceSpec, $"Spec not used: {reason}"));
+            }
+        }
+    }
+
     private void OnInSync(DateTimeOffset? wakeAt, DateTimeOffset now)
     {
         _reportedInvalid = null;
@@ -332,7 +384,8 @@ public sealed class ServiceLoadBalancer : ReceivePersistentActor, IWithTimers
 
     private void RecordEvent(ServiceEvent serviceEvent)
     {
-        foreach (var observation in _observations.Values)
+        // Events go to every member cluster that can be reached, so each cluster's users see them.
+        foreach (var observation in _observations.Values.Where(o => !_unreachable.Contains(o.ClusterId)))
         {
             _ = RecordEventAsync(observation.ClusterId, observation.Service.Uid, serviceEvent);
         }
@@ -340,9 +393,11 @@ public sealed class ServiceLoadBalancer : ReceivePersistentActor, IWithTimers
 
     private async Task RecordEventAsync(string clusterId, string serviceUid, ServiceEvent serviceEvent)
     {
+        // Not tied to the entity's lifetime: the Event of a last step (DeletedLoadBalancer) must land after it stops.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         try
         {
-            await _writer.RecordEventAsync(clusterId, _key, serviceUid, serviceEvent, _stopping.Token);
+            await _writer.RecordEventAsync(clusterId, _key, serviceUid, serviceEvent, timeout.Token);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -17,6 +17,7 @@ namespace DirectLB.Actors.Kubernetes;
 public sealed class ClusterWatcher : ReceiveActor, IWithTimers
 {
     private const string ResyncTimer = "resync";
+    private const string StaleTimer = "stale";
 
     private readonly string _clusterId;
     private readonly IKubernetes _client;
@@ -28,10 +29,12 @@ public sealed class ClusterWatcher : ReceiveActor, IWithTimers
     private readonly CancellationTokenSource _stopping = new();
     private readonly Dictionary<ServiceKey, ServiceSnapshot> _serviceIndex = [];
     private readonly Dictionary<ServiceKey, Dictionary<string, EndpointSliceSnapshot>> _sliceIndex = [];
-    private readonly HashSet<ServiceKey> _sent = [];
+    /// <summary>Services sent to an entity, by namespace/name, with the entity key they were routed to.</summary>
+    private readonly Dictionary<ServiceKey, ServiceKey> _sent = [];
     private readonly HashSet<string> _syncedResources = [];
     private readonly HashSet<string> _disconnectedResources = [];
     private string? _lastError;
+    private readonly TimeSpan _staleAfter;
 
     public ClusterWatcher(
         string clusterId,
@@ -40,9 +43,11 @@ public sealed class ClusterWatcher : ReceiveActor, IWithTimers
         ServiceClassFilter filter,
         InformerOptions options,
         TimeSpan resyncInterval,
+        TimeSpan staleAfter,
         ILoggerFactory loggers)
     {
         _clusterId = clusterId;
+        _staleAfter = staleAfter;
         _client = client;
         _services = services;
         _filter = filter;
@@ -52,8 +57,10 @@ public sealed class ClusterWatcher : ReceiveActor, IWithTimers
 
         Receive<InformerEvent<V1Service>>(OnServiceEvent);
         Receive<InformerEvent<V1EndpointSlice>>(OnSliceEvent);
-        Receive<ResendServiceState>(m => Send(m.Key));
+        Receive<ResendServiceState>(m => Send(m.Key.Unscoped));
         Receive<ResyncTick>(_ => Resync());
+        Receive<StaleTick>(_ => MarkStale());
+        Receive<DecommissionWatcher>(_ => Decommission());
         Receive<GetWatcherStatus>(_ => Sender.Tell(Status()));
     }
 
@@ -66,8 +73,9 @@ public sealed class ClusterWatcher : ReceiveActor, IWithTimers
         ServiceClassFilter filter,
         InformerOptions options,
         TimeSpan resyncInterval,
+        TimeSpan staleAfter,
         ILoggerFactory loggers) =>
-        Akka.Actor.Props.Create(() => new ClusterWatcher(clusterId, client, services, filter, options, resyncInterval, loggers));
+        Akka.Actor.Props.Create(() => new ClusterWatcher(clusterId, client, services, filter, options, resyncInterval, staleAfter, loggers));
 
     private bool Synced => _syncedResources.Count == 2;
 
@@ -205,26 +213,67 @@ public sealed class ClusterWatcher : ReceiveActor, IWithTimers
         switch (informerEvent)
         {
             case InformerSynced<T>:
-                _disconnectedResources.Remove(resource);
                 var wasSynced = Synced;
                 _syncedResources.Add(resource);
+                if (_disconnectedResources.Remove(resource) && _disconnectedResources.Count == 0)
+                {
+                    Timers.Cancel(StaleTimer);
+                    _log.LogInformation("{ClusterId}: API server reachable again", _clusterId);
+                }
+
                 if (!wasSynced && Synced)
                 {
                     _log.LogInformation("{ClusterId}: watching {Services} Services and their EndpointSlices", _clusterId, _serviceIndex.Count);
                 }
 
-                // After the first list, or a relist on 410, every Service is sent again: cheap, and it repairs anything missed.
-                if (Synced)
+                // After the first list, or a relist, every Service is sent again: cheap, it repairs anything
+                // missed, and it tells entities the cluster is back.
+                Resync();
+                break;
+            case InformerDisconnected<T> disconnected:
+                _lastError = disconnected.Error;
+                if (_disconnectedResources.Add(resource) && _disconnectedResources.Count == 1)
                 {
-                    Resync();
+                    OnUnreachable(disconnected.Error);
                 }
 
                 break;
-            case InformerDisconnected<T> disconnected:
-                _disconnectedResources.Add(resource);
-                _lastError = disconnected.Error;
-                break;
         }
+    }
+
+    /// <summary>Fail static: entities keep this cluster's last known endpoints, and are told so; after the stale limit, they drop them.</summary>
+    private void OnUnreachable(string error)
+    {
+        foreach (var routed in _sent.Values)
+        {
+            _services.Tell(new ClusterUnreachable(routed, _clusterId, error));
+        }
+
+        if (_staleAfter > TimeSpan.Zero)
+        {
+            Timers.StartSingleTimer(StaleTimer, StaleTick.Instance, _staleAfter);
+        }
+    }
+
+    private void MarkStale()
+    {
+        _log.LogWarning("{ClusterId}: unreachable for {StaleAfter}; its endpoints no longer count", _clusterId, _staleAfter);
+        foreach (var routed in _sent.Values)
+        {
+            _services.Tell(new ClusterStale(routed, _clusterId));
+        }
+    }
+
+    private void Decommission()
+    {
+        _log.LogInformation("{ClusterId}: member cluster removed; its {Services} Services leave their load balancers", _clusterId, _sent.Count);
+        foreach (var routed in _sent.Values)
+        {
+            _services.Tell(new ServiceGone(routed, _clusterId));
+        }
+
+        _sent.Clear();
+        Context.Stop(Self);
     }
 
     private void Resync()
@@ -234,13 +283,16 @@ public sealed class ClusterWatcher : ReceiveActor, IWithTimers
             return;
         }
 
-        foreach (var key in _serviceIndex.Keys.Concat(_sent).Distinct().ToList())
+        foreach (var key in _serviceIndex.Keys.Concat(_sent.Keys).Distinct().ToList())
         {
             Send(key);
         }
     }
 
-    /// <summary>Sends the entity the Service's whole current state, or that it is gone from this cluster.</summary>
+    /// <summary>
+    /// Sends the entity the Service's whole current state, or that it is gone from this cluster. A Service whose
+    /// scope changed is gone from its old entity and observed by its new one.
+    /// </summary>
     private void Send(ServiceKey key)
     {
         if (!Synced)
@@ -248,17 +300,26 @@ public sealed class ClusterWatcher : ReceiveActor, IWithTimers
             return; // the first sync sends everything
         }
 
+        key = key.Unscoped;
+        ServiceKey? route = null;
         if (_serviceIndex.TryGetValue(key, out var service) && _filter.IsRelevant(service))
         {
+            route = ServiceScope.RouteOf(key, _clusterId, service);
             var slices = _sliceIndex.TryGetValue(key, out var found)
                 ? found.Values.OrderBy(s => s.Name, StringComparer.Ordinal).ToImmutableArray()
                 : [];
-            _services.Tell(new ServiceObserved(key, new ClusterObservation(_clusterId, service, slices)));
-            _sent.Add(key);
+            _services.Tell(new ServiceObserved(route.Value, new ClusterObservation(_clusterId, service, slices)));
         }
-        else if (_sent.Remove(key))
+
+        if (_sent.TryGetValue(key, out var previous) && previous != route)
         {
-            _services.Tell(new ServiceGone(key, _clusterId));
+            _services.Tell(new ServiceGone(previous, _clusterId));
+            _sent.Remove(key);
+        }
+
+        if (route is { } routed)
+        {
+            _sent[key] = routed;
         }
     }
 
@@ -273,5 +334,10 @@ public sealed class ClusterWatcher : ReceiveActor, IWithTimers
     private sealed record ResyncTick
     {
         public static ResyncTick Instance { get; } = new();
+    }
+
+    private sealed record StaleTick
+    {
+        public static StaleTick Instance { get; } = new();
     }
 }

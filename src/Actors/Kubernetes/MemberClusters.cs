@@ -3,18 +3,33 @@ using k8s;
 
 namespace DirectLB.Actors.Kubernetes;
 
-/// <summary>The Kubernetes clients of the member clusters, by cluster id.</summary>
+/// <summary>The Kubernetes clients of the member clusters, by cluster id. Members come and go at run time.</summary>
 public sealed class MemberClusters : IDisposable
 {
     private readonly ConcurrentDictionary<string, IKubernetes> _clients = new(StringComparer.Ordinal);
 
     public IReadOnlyCollection<string> Ids => [.. _clients.Keys];
 
-    public void Add(string clusterId, IKubernetes client)
+    /// <summary>Registers the member cluster's client, replacing (and disposing) an earlier one, e.g. on credential rotation.</summary>
+    public void Set(string clusterId, IKubernetes client)
     {
-        if (!_clients.TryAdd(clusterId, client))
+        IKubernetes? replaced = null;
+        _clients.AddOrUpdate(clusterId, client, (_, old) =>
         {
-            throw new InvalidOperationException($"member cluster '{clusterId}' is registered twice");
+            replaced = old;
+            return client;
+        });
+        if (!ReferenceEquals(replaced, client))
+        {
+            replaced?.Dispose();
+        }
+    }
+
+    public void Remove(string clusterId)
+    {
+        if (_clients.TryRemove(clusterId, out var client))
+        {
+            client.Dispose();
         }
     }
 

@@ -45,6 +45,8 @@ public sealed class ResourceInformer<T, TList>(
             }
             catch (Exception ex)
             {
+                // After an outage, relist rather than resume: the list says for sure that the cluster is back and current.
+                resourceVersion = null;
                 failures++;
                 var delay = Backoff(failures);
                 log.LogWarning("{Resource}: API server unavailable ({Error}); retry {Failures} in {RetryDelay}", resource, ex.Message, failures, delay);

@@ -35,6 +35,7 @@ public static class SnapshotMapper
         return new ServiceSnapshot(
             meta.Uid ?? "",
             meta.ResourceVersion ?? "",
+            meta.CreationTimestamp is { } created ? new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) : DateTimeOffset.MinValue,
             service.Spec?.Type ?? "ClusterIP",
             service.Spec?.LoadBalancerClass,
             ports,

@@ -21,6 +21,9 @@ public sealed class WatcherDirectory : IServiceStateSource
         _watchers[clusterId] = watcher;
     }
 
+    public void Unregister(string clusterId, IActorRef watcher) =>
+        _watchers.TryRemove(new KeyValuePair<string, IActorRef>(clusterId, watcher));
+
     public void RequestResend(ServiceKey key, TimeSpan after)
     {
         foreach (var watcher in _watchers.Values)

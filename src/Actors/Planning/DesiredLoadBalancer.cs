@@ -16,10 +16,13 @@ public sealed record DesiredListener(ListenerSpec Spec, ImmutableDictionary<Targ
 /// <summary>
 /// The planner's verdict on a Service: a load balancer, none (<see cref="LoadBalancer"/> is null and there
 /// are no errors: it must be removed), or errors that keep the last good state in place.
+/// <see cref="SpecConflicts"/> names the member clusters whose Service spec differs from the one used, and why.
 /// </summary>
 public sealed record DesiredState(DesiredLoadBalancer? LoadBalancer, ImmutableArray<string> Errors)
 {
     public static DesiredState None { get; } = new(null, []);
+
+    public ImmutableSortedDictionary<string, string> SpecConflicts { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
 
     public bool IsValid => Errors.IsEmpty;
 

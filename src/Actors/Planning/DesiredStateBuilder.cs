@@ -10,6 +10,9 @@ namespace DirectLB.Actors.Planning;
 /// <summary>
 /// Builds the desired load balancer of a Service from what the member clusters say. Pure: the same inputs
 /// always give the same model, whatever the controller did before.
+/// When member clusters disagree on the spec, the oldest Service wins (ties: the lowest cluster id), as in the
+/// Kubernetes multi-cluster services API; the others are named in <see cref="DesiredState.SpecConflicts"/>.
+/// Endpoints come from every member cluster that wants the load balancer and is not stale.
 /// </summary>
 public static class DesiredStateBuilder
 {
@@ -22,11 +25,10 @@ public static class DesiredStateBuilder
         PlannerOptions options,
         ProviderCapabilities capabilities)
     {
-        // The Service's spec comes from the lowest cluster id among those that want a load balancer; its
-        // endpoints come from all of them.
         var wanting = clusters
             .Where(c => filter.WantsLoadBalancer(c.Service) && !c.Service.IsDeleting)
-            .OrderBy(c => c.ClusterId, StringComparer.Ordinal)
+            .OrderBy(c => c.Service.CreatedAt)
+            .ThenBy(c => c.ClusterId, StringComparer.Ordinal)
             .ToList();
         if (wanting.Count == 0)
         {
@@ -41,22 +43,20 @@ public static class DesiredStateBuilder
             errors.Add("spec.loadBalancerSourceRanges is not supported by this version of DirectLB");
         }
 
+        var serving = wanting.Where(c => !c.Stale).ToList();
         var listeners = ImmutableDictionary.CreateBuilder<ListenerKey, DesiredListener>();
         foreach (var port in source.Service.Ports)
         {
-            var listener = BuildListener(port, wanting, capabilities, errors);
+            var listener = BuildListener(port, serving, settings, capabilities, errors);
             if (listener is null)
             {
                 continue;
             }
 
-            if (listeners.ContainsKey(listener.Spec.Key))
+            if (!listeners.TryAdd(listener.Spec.Key, listener))
             {
                 errors.Add($"port {listener.Spec.Key} is declared more than once");
-                continue;
             }
-
-            listeners.Add(listener.Spec.Key, listener);
         }
 
         var targetCount = listeners.Values.Sum(l => l.Targets.Count);
@@ -70,16 +70,29 @@ public static class DesiredStateBuilder
             return DesiredState.Invalid(errors);
         }
 
-        var owner = new LoadBalancerOwner(source.ClusterId, key.Namespace, key.Name, source.Service.Uid);
+        var owner = new LoadBalancerOwner(key.Cluster ?? LoadBalancerOwner.AllClusters, key.Namespace, key.Name, source.Service.Uid);
         var drainDelay = capabilities.SupportsDrain ? settings.DrainDelay : TimeSpan.Zero;
-        return new DesiredState(
-            new DesiredLoadBalancer(owner, settings.Name ?? DefaultName(key), drainDelay, listeners.ToImmutable()),
-            []);
+        return new DesiredState(new DesiredLoadBalancer(owner, settings.Name ?? DefaultName(key), drainDelay, listeners.ToImmutable()), [])
+        {
+            SpecConflicts = Conflicts(source, wanting.Skip(1)),
+        };
+    }
+
+    private static ImmutableSortedDictionary<string, string> Conflicts(ClusterObservation source, IEnumerable<ClusterObservation> others)
+    {
+        var ports = Describe(source.Service.Ports);
+        return others
+            .Where(o => Describe(o.Service.Ports) != ports)
+            .ToImmutableSortedDictionary(
+                o => o.ClusterId,
+                o => $"its ports ({Describe(o.Service.Ports)}) differ from those of the oldest Service, in cluster {source.ClusterId} ({ports}), which are used",
+                StringComparer.Ordinal);
     }
 
     private static DesiredListener? BuildListener(
         ServicePortSnapshot port,
         IReadOnlyList<ClusterObservation> clusters,
+        LoadBalancerSettings settings,
         ProviderCapabilities capabilities,
         List<string> errors)
     {
@@ -122,7 +135,38 @@ public static class DesiredStateBuilder
         }
 
         var key = new ListenerKey(protocol, port.Port);
-        return new DesiredListener(new ListenerSpec(key, port.Name), targets.ToImmutableDictionary());
+        return new DesiredListener(new ListenerSpec(key, port.Name), Weighted(targets.Values, settings, capabilities, errors));
+    }
+
+    /// <summary>Equal weight per pod, or per-cluster shares when the Service asks for them.</summary>
+    private static ImmutableDictionary<TargetKey, TargetSpec> Weighted(
+        IEnumerable<TargetSpec> targets,
+        LoadBalancerSettings settings,
+        ProviderCapabilities capabilities,
+        List<string> errors)
+    {
+        if (settings.ClusterShares.IsEmpty)
+        {
+            return targets.ToImmutableDictionary(t => t.Key);
+        }
+
+        if (!capabilities.SupportsWeights)
+        {
+            errors.Add($"annotation {ServiceAnnotations.ClusterWeights} needs target weights, which the load balancer provider does not support");
+            return ImmutableDictionary<TargetKey, TargetSpec>.Empty;
+        }
+
+        var list = targets.ToList();
+        var unshared = list.Select(t => t.ClusterId).Distinct().Where(c => !settings.ClusterShares.ContainsKey(c)).Order(StringComparer.Ordinal).ToList();
+        if (unshared.Count > 0)
+        {
+            errors.Add($"annotation {ServiceAnnotations.ClusterWeights} gives no share to member cluster(s) {string.Join(", ", unshared)}, which have pods");
+            return ImmutableDictionary<TargetKey, TargetSpec>.Empty;
+        }
+
+        var pods = list.Where(t => t.State == TargetState.Serving).GroupBy(t => t.ClusterId).ToDictionary(g => g.Key, g => g.Count());
+        var weights = ClusterShareWeights.Compute(settings.ClusterShares, pods);
+        return list.ToImmutableDictionary(t => t.Key, t => t with { Weight = weights.GetValueOrDefault(t.ClusterId, EqualPodWeight) });
     }
 
     private static void AddTargets(
@@ -177,10 +221,13 @@ public static class DesiredStateBuilder
     private static string Describe(ServicePortSnapshot port) =>
         string.IsNullOrEmpty(port.Name) ? port.Port.ToString() : $"'{port.Name}' ({port.Port})";
 
-    /// <summary>A provider-safe name: namespace-name, shortened with a stable hash when too long.</summary>
+    private static string Describe(IEnumerable<ServicePortSnapshot> ports) =>
+        string.Join(", ", ports.Select(p => $"{p.Name}:{p.Port}/{p.Protocol}").Order(StringComparer.Ordinal));
+
+    /// <summary>A provider-safe name: namespace-name (and -cluster when scoped), shortened with a stable hash when too long.</summary>
     internal static string DefaultName(ServiceKey key)
     {
-        var name = $"{key.Namespace}-{key.Name}".ToLowerInvariant();
+        var name = (key.Cluster is null ? $"{key.Namespace}-{key.Name}" : $"{key.Namespace}-{key.Name}-{key.Cluster}").ToLowerInvariant();
         if (name.Length <= 63)
         {
             return name;

@@ -13,6 +13,8 @@ public static partial class ServiceAnnotations
     public const string Prefix = "directlb.io/";
     public const string DrainDelay = Prefix + "drain-delay";
     public const string Name = Prefix + "name";
+    public const string Scope = Prefix + "scope";
+    public const string ClusterWeights = Prefix + "cluster-weights";
 
     /// <summary>Annotations the design names but this version does not implement: using one is an error.</summary>
     private static readonly ImmutableHashSet<string> NotYetSupported =
@@ -22,7 +24,6 @@ public static partial class ServiceAnnotations
         Prefix + "health-check-port",
         Prefix + "health-check-interval",
         Prefix + "scheme",
-        Prefix + "scope",
         Prefix + "tags",
         Prefix + "weight",
     ];
@@ -34,6 +35,7 @@ public static partial class ServiceAnnotations
         var errors = ImmutableArray.CreateBuilder<string>();
         string? name = null;
         var drainDelay = options.DefaultDrainDelay;
+        var shares = ImmutableSortedDictionary<string, int>.Empty.WithComparers(StringComparer.Ordinal);
 
         foreach (var (key, value) in annotations.Where(a => a.Key.StartsWith(Prefix, StringComparison.Ordinal)).OrderBy(a => a.Key, StringComparer.Ordinal))
         {
@@ -51,16 +53,46 @@ public static partial class ServiceAnnotations
                 case Name:
                     errors.Add($"annotation {Name}: '{value}' must be 1-63 lowercase letters, digits or '-', starting and ending with a letter or digit");
                     break;
+                case Scope when value is Domain.ServiceScope.Global or Domain.ServiceScope.PerCluster:
+                    break;
+                case Scope:
+                    errors.Add($"annotation {Scope}: '{value}' must be {Domain.ServiceScope.Global} or {Domain.ServiceScope.PerCluster}");
+                    break;
+                case ClusterWeights when TryParseShares(value, out var parsed):
+                    shares = parsed;
+                    break;
+                case ClusterWeights:
+                    errors.Add($"annotation {ClusterWeights}: '{value}' must list cluster=percent pairs adding up to 100, like east=70,west=30");
+                    break;
                 case var unsupported when NotYetSupported.Contains(unsupported):
                     errors.Add($"annotation {unsupported} is not supported by this version of DirectLB");
                     break;
                 default:
-                    errors.Add($"annotation {key} is unknown (known: {DrainDelay}, {Name})");
+                    errors.Add($"annotation {key} is unknown (known: {DrainDelay}, {Name}, {Scope}, {ClusterWeights})");
                     break;
             }
         }
 
-        return (new LoadBalancerSettings(name, drainDelay), errors.ToImmutable());
+        return (new LoadBalancerSettings(name, drainDelay, shares), errors.ToImmutable());
+    }
+
+    /// <summary>Parses "east=70,west=30": every share a whole percent, the total 100.</summary>
+    private static bool TryParseShares(string text, out ImmutableSortedDictionary<string, int> shares)
+    {
+        var builder = ImmutableSortedDictionary.CreateBuilder<string, int>(StringComparer.Ordinal);
+        shares = builder.ToImmutable();
+        foreach (var pair in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = pair.Split('=', StringSplitOptions.TrimEntries);
+            if (parts.Length != 2 || parts[0].Length == 0 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var percent)
+                || percent is < 0 or > 100 || !builder.TryAdd(parts[0], percent))
+            {
+                return false;
+            }
+        }
+
+        shares = builder.ToImmutable();
+        return shares.Count > 0 && shares.Values.Sum() == 100;
     }
 
     /// <summary>Parses durations the Go way Kubernetes users write them: 500ms, 30s, 2m, 1h, 1m30s.</summary>

@@ -14,14 +14,23 @@ public sealed class DirectLbOptions
     /// <summary>Also serve LoadBalancer Services that name no class (only when no other LB controller runs).</summary>
     public bool ClaimServicesWithoutClass { get; set; }
 
-    /// <summary>The member cluster's id: carried in ownership tags and target labels.</summary>
+    /// <summary>The single member cluster's id (the <c>--kubeconfig</c> form): carried in target labels and Events.</summary>
     public string ClusterId { get; set; } = "default";
 
-    /// <summary>Path of the member cluster's kubeconfig; empty means $KUBECONFIG, ~/.kube/config, or in-cluster config.</summary>
+    /// <summary>Path of the single member cluster's kubeconfig; empty means $KUBECONFIG, ~/.kube/config, or in-cluster config.</summary>
     public string? Kubeconfig { get; set; }
 
     /// <summary>kubeconfig context to use; empty means the current context.</summary>
     public string? KubeContext { get; set; }
+
+    /// <summary>Several member clusters (<c>--cluster id=path</c>, repeatable). When set, <see cref="Kubeconfig"/> is not used.</summary>
+    public List<MemberClusterOptions> Clusters { get; set; } = [];
+
+    /// <summary>Member clusters registered at run time through labelled Secrets in the cluster DirectLB runs in.</summary>
+    public MemberSecretsSettings MemberSecrets { get; set; } = new();
+
+    /// <summary>How long an unreachable member cluster keeps its last known targets; zero keeps them until it is back.</summary>
+    public TimeSpan ClusterStaleAfter { get; set; } = TimeSpan.Zero;
 
     /// <summary>Load balancer provider: "simulated".</summary>
     public string Provider { get; set; } = "simulated";
@@ -37,6 +46,26 @@ public sealed class DirectLbOptions
     public AkkaClusterOptions Cluster { get; set; } = new();
 
     public ReconcileSettings Reconcile { get; set; } = new();
+}
+
+public sealed class MemberClusterOptions
+{
+    public string Id { get; set; } = "";
+
+    public string Kubeconfig { get; set; } = "";
+
+    public string? Context { get; set; }
+}
+
+public sealed class MemberSecretsSettings
+{
+    /// <summary>On by default when DirectLB runs in a pod; elsewhere give <see cref="Kubeconfig"/> to turn it on.</summary>
+    public bool? Enabled { get; set; }
+
+    /// <summary>kubeconfig of the cluster that holds the Secrets; empty means the in-cluster service account.</summary>
+    public string? Kubeconfig { get; set; }
+
+    public string Namespace { get; set; } = "directlb";
 }
 
 public sealed class JournalOptions

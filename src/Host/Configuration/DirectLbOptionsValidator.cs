@@ -33,6 +33,8 @@ public static partial class DirectLbOptionsValidator
             errors.Add($"--kubeconfig: file '{options.Kubeconfig}' does not exist");
         }
 
+        ValidateClusters(options, errors);
+
         if (PlannedProviders.TryGetValue(options.Provider, out var planned))
         {
             errors.Add($"--provider {options.Provider}: {planned}; use one of: {string.Join(", ", Providers)}");
@@ -65,6 +67,42 @@ public static partial class DirectLbOptionsValidator
         ValidateReconcile(options.Reconcile, errors);
         ValidateSimulated(options.Simulated, errors);
         return errors;
+    }
+
+    private static void ValidateClusters(DirectLbOptions options, List<string> errors)
+    {
+        if (options.Clusters.Count > 0 && !string.IsNullOrEmpty(options.Kubeconfig))
+        {
+            errors.Add("use either --kubeconfig (one member cluster) or --cluster id=path (several), not both");
+        }
+
+        foreach (var cluster in options.Clusters)
+        {
+            if (!ClusterIdSyntax().IsMatch(cluster.Id))
+            {
+                errors.Add($"--cluster {cluster.Id}=...: the id must be 1-63 lowercase letters, digits or '-'");
+            }
+
+            if (string.IsNullOrEmpty(cluster.Kubeconfig) || !File.Exists(cluster.Kubeconfig))
+            {
+                errors.Add($"--cluster {cluster.Id}={cluster.Kubeconfig}: kubeconfig file does not exist (write --cluster id=/path/to/kubeconfig)");
+            }
+        }
+
+        foreach (var duplicate in options.Clusters.GroupBy(c => c.Id).Where(g => g.Count() > 1))
+        {
+            errors.Add($"--cluster {duplicate.Key} is given more than once");
+        }
+
+        if (options.ClusterStaleAfter < TimeSpan.Zero)
+        {
+            errors.Add("--cluster-stale-after must not be negative");
+        }
+
+        if (!string.IsNullOrEmpty(options.MemberSecrets.Kubeconfig) && !File.Exists(options.MemberSecrets.Kubeconfig))
+        {
+            errors.Add($"--member-secrets-kubeconfig: file '{options.MemberSecrets.Kubeconfig}' does not exist");
+        }
     }
 
     private static void ValidateReconcile(ReconcileSettings reconcile, List<string> errors)

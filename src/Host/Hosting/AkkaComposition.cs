@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
@@ -11,6 +12,7 @@ using DirectLB.Host.Configuration;
 using LinqToDB;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using k8s;
 
 namespace DirectLB.Host.Hosting;
 
@@ -73,16 +75,27 @@ public static class AkkaComposition
         akka.WithActors((system, registry) =>
         {
             var region = registry.Get<ServiceRegion>();
-            var clusters = provider.GetRequiredService<MemberClusters>();
-            var directory = provider.GetRequiredService<WatcherDirectory>();
+            var sources = provider.GetRequiredService<MemberClusterSources>();
             var loggers = provider.GetRequiredService<ILoggerFactory>();
             var filter = provider.GetRequiredService<ReconcileOptions>().Filter;
-            foreach (var clusterId in clusters.Ids)
+            var informerOptions = new InformerOptions();
+            Props WatcherProps(string clusterId, IKubernetes client) =>
+                ClusterWatcher.Props(clusterId, client, region, filter, informerOptions, options.Reconcile.ResyncInterval, options.ClusterStaleAfter, loggers);
+
+            var manager = system.ActorOf(
+                MemberClusterManager.Props(
+                    provider.GetRequiredService<MemberClusters>(),
+                    provider.GetRequiredService<WatcherDirectory>(),
+                    WatcherProps,
+                    sources.SecretsCluster is { } home ? new k8s.Kubernetes(home) : null,
+                    sources.Secrets,
+                    informerOptions,
+                    loggers),
+                "member-clusters");
+            registry.Register<MemberClusterManager>(manager);
+            foreach (var cluster in sources.Static)
             {
-                var watcher = system.ActorOf(
-                    ClusterWatcher.Props(clusterId, clusters.Get(clusterId), region, filter, new InformerOptions(), options.Reconcile.ResyncInterval, loggers),
-                    $"watcher-{clusterId}");
-                directory.Register(clusterId, watcher, system.Scheduler);
+                manager.Tell(cluster);
             }
         });
 }

@@ -5,7 +5,6 @@ using DirectLB.Actors.Planning;
 using DirectLB.Host.Configuration;
 using DirectLB.Providers;
 using DirectLB.Providers.Simulated;
-using k8s;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DirectLB.Host.Hosting;
@@ -26,7 +25,7 @@ public static class ServiceComposition
             Filter = new ServiceClassFilter(options.LoadBalancerClass, options.ClaimServicesWithoutClass),
             Planner = new PlannerOptions { DefaultDrainDelay = options.Reconcile.DefaultDrainDelay },
         });
-        services.AddSingleton(_ => MemberClustersFrom(options));
+        services.AddSingleton<MemberClusters>();
         services.AddSingleton<IServiceWriter, KubernetesServiceWriter>();
         services.AddSingleton<WatcherDirectory>();
         services.AddSingleton<IServiceStateSource>(sp => sp.GetRequiredService<WatcherDirectory>());
@@ -39,31 +38,4 @@ public static class ServiceComposition
         "simulated" => new SimulatedProvider(options.Simulated, services.GetRequiredService<TimeProvider>()),
         _ => throw new ConfigurationException([$"provider '{options.Provider}' is unknown"]),
     };
-
-    private static MemberClusters MemberClustersFrom(DirectLbOptions options)
-    {
-        var clusters = new MemberClusters();
-        clusters.Add(options.ClusterId, new Kubernetes(LoadKubernetesConfig(options)));
-        return clusters;
-    }
-
-    /// <summary>The kubeconfig given, else $KUBECONFIG or ~/.kube/config, else the in-cluster service account.</summary>
-    public static KubernetesClientConfiguration LoadKubernetesConfig(DirectLbOptions options)
-    {
-        try
-        {
-            if (!string.IsNullOrEmpty(options.Kubeconfig))
-            {
-                return KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig, options.KubeContext);
-            }
-
-            return KubernetesClientConfiguration.IsInCluster()
-                ? KubernetesClientConfiguration.InClusterConfig()
-                : KubernetesClientConfiguration.BuildConfigFromConfigFile(currentContext: options.KubeContext);
-        }
-        catch (Exception ex) when (ex is not ConfigurationException)
-        {
-            throw new ConfigurationException([$"cannot load Kubernetes configuration for cluster '{options.ClusterId}': {ex.Message} (pass --kubeconfig PATH)"]);
-        }
-    }
 }

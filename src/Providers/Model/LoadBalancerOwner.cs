@@ -1,13 +1,16 @@
 namespace DirectLB.Providers.Model;
 
 /// <summary>
-/// Who owns a load balancer: the member cluster scope, the Service's namespace/name, and its UID.
-/// Carried as tags on the provider's resources so a retry or a new owner finds what exists.
-/// Lookup matches on scope and namespace/name; the UID is recorded for humans and audits, because the
-/// same Service has a different UID in every member cluster.
+/// Who owns a load balancer: the member cluster scope (a cluster id, or <see cref="AllClusters"/> for one load
+/// balancer over every member cluster), the Service's namespace/name, and its UID. Carried as tags on the
+/// provider's resources so a retry or a new owner finds what exists. Lookup matches on scope and
+/// namespace/name; the UID is recorded for humans and audits, because the same Service has a different UID
+/// in every member cluster.
 /// </summary>
 public sealed record LoadBalancerOwner(string ClusterScope, string Namespace, string Name, string ServiceUid)
 {
+    public const string AllClusters = "*";
+
     public const string ClusterTag = "directlb.io/cluster";
     public const string ServiceTag = "directlb.io/service";
     public const string ServiceUidTag = "directlb.io/service-uid";

@@ -173,7 +173,7 @@ public class DesiredStateBuilderTests
     {
         var owner = Desired(Observation()).LoadBalancer!.Owner;
 
-        Assert.Equal(new LoadBalancerOwner(Cluster, "shop", "web", "uid-1"), owner);
+        Assert.Equal(new LoadBalancerOwner(LoadBalancerOwner.AllClusters, "shop", "web", "uid-1"), owner);
     }
 
     [Fact]

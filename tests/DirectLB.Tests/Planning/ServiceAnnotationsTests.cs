@@ -40,7 +40,9 @@ public class ServiceAnnotationsTests
         var (settings, errors) = ServiceAnnotations.Parse(new Dictionary<string, string>(), Options);
 
         Assert.Empty(errors);
-        Assert.Equal(new LoadBalancerSettings(null, TimeSpan.FromSeconds(30)), settings);
+        Assert.Null(settings.Name);
+        Assert.Equal(TimeSpan.FromSeconds(30), settings.DrainDelay);
+        Assert.Empty(settings.ClusterShares);
     }
 
     [Fact]
@@ -77,5 +79,33 @@ public class ServiceAnnotationsTests
         var (_, errors) = ServiceAnnotations.Parse(new Dictionary<string, string> { ["example.com/whatever"] = "x" }, Options);
 
         Assert.Empty(errors);
+    }
+
+    [Theory]
+    [InlineData("global", true)]
+    [InlineData("cluster", true)]
+    [InlineData("region", false)]
+    public void The_scope_annotation_is_validated(string value, bool valid)
+    {
+        var (_, errors) = ServiceAnnotations.Parse(new Dictionary<string, string> { [ServiceAnnotations.Scope] = value }, Options);
+
+        Assert.Equal(valid, errors.IsEmpty);
+    }
+
+    [Theory]
+    [InlineData("east=70,west=30", true)]
+    [InlineData("east=100", true)]
+    [InlineData(" east = 50 , west = 50 ", true)]
+    [InlineData("east=70,west=20", false)]
+    [InlineData("east=70,east=30", false)]
+    [InlineData("east=-10,west=110", false)]
+    [InlineData("east", false)]
+    [InlineData("", false)]
+    public void Cluster_weights_are_percentages_adding_up_to_100(string value, bool valid)
+    {
+        var (settings, errors) = ServiceAnnotations.Parse(new Dictionary<string, string> { [ServiceAnnotations.ClusterWeights] = value }, Options);
+
+        Assert.Equal(valid, errors.IsEmpty);
+        Assert.Equal(valid, !settings.ClusterShares.IsEmpty);
     }
 }

@@ -28,10 +28,13 @@ public static class Fixtures
         IEnumerable<ServicePortSnapshot>? ports = null,
         IDictionary<string, string>? annotations = null,
         IEnumerable<string>? ingress = null,
-        IEnumerable<string>? sourceRanges = null) =>
+        IEnumerable<string>? sourceRanges = null,
+        DateTimeOffset? createdAt = null,
+        string uid = "uid-1") =>
         new(
-            "uid-1",
+            uid,
             resourceVersion,
+            createdAt ?? Now.AddDays(-1),
             type,
             loadBalancerClass,
             [.. ports ?? [Port("http", 80)]],
@@ -55,6 +58,9 @@ public static class Fixtures
     public static ClusterObservation Observation(ServiceSnapshot? service = null, params EndpointSliceSnapshot[] slices) =>
         new(Cluster, service ?? Service(), [.. slices]);
 
+    public static ClusterObservation ObservationIn(string clusterId, ServiceSnapshot service, params EndpointSliceSnapshot[] slices) =>
+        new(clusterId, service, [.. slices]);
+
     public static DesiredState Desired(ClusterObservation observation, PlannerOptions? options = null, ProviderCapabilities? capabilities = null) =>
         DesiredStateBuilder.Build(Key, [observation], Filter, options ?? new PlannerOptions(), capabilities ?? Capabilities);
 
@@ -64,7 +70,7 @@ public static class Fixtures
 
     public static readonly ListenerKey Http = new(TransportProtocol.Tcp, 80);
 
-    public static LoadBalancerOwner Owner => new(Cluster, Key.Namespace, Key.Name, "uid-1");
+    public static LoadBalancerOwner Owner => new(LoadBalancerOwner.AllClusters, Key.Namespace, Key.Name, "uid-1");
 
     /// <summary>An applied load balancer with one TCP/80 listener holding the given targets.</summary>
     public static AppliedLoadBalancer Applied(params AppliedTarget[] targets) =>

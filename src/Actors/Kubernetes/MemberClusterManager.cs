@@ -1,0 +1,201 @@
+using System.Security.Cryptography;
+using Akka.Actor;
+using DirectLB.Actors.Domain;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace DirectLB.Actors.Kubernetes;
+
+/// <summary>
+/// Owns the set of member clusters: one <see cref="ClusterWatcher"/> per cluster, started and stopped at run time.
+/// Clusters come from configuration (via <see cref="AddMemberCluster"/>) and, optionally, from labelled Secrets in
+/// the cluster DirectLB runs in, which it watches. New credentials for a known cluster restart its watcher quietly;
+/// removing a cluster decommissions its watcher, so its Services leave their load balancers.
+/// </summary>
+public sealed class MemberClusterManager : ReceiveActor
+{
+    private readonly MemberClusters _clients;
+    private readonly WatcherDirectory _directory;
+    private readonly Func<string, IKubernetes, Props> _watcherProps;
+    private readonly IKubernetes? _home;
+    private readonly MemberSecretsOptions? _secrets;
+    private readonly InformerOptions _informerOptions;
+    private readonly ILogger _log;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Dictionary<string, Member> _members = new(StringComparer.Ordinal);
+    private readonly Dictionary<IActorRef, string> _retiring = [];
+    private readonly Dictionary<string, string> _secretFingerprints = new(StringComparer.Ordinal);
+    private int _generation;
+
+    public MemberClusterManager(
+        MemberClusters clients,
+        WatcherDirectory directory,
+        Func<string, IKubernetes, Props> watcherProps,
+        IKubernetes? home,
+        MemberSecretsOptions? secrets,
+        InformerOptions informerOptions,
+        ILoggerFactory loggers)
+    {
+        _clients = clients;
+        _directory = directory;
+        _watcherProps = watcherProps;
+        _home = home;
+        _secrets = secrets;
+        _informerOptions = informerOptions;
+        _log = loggers.CreateLogger<MemberClusterManager>();
+
+        Receive<AddMemberCluster>(Add);
+        Receive<RemoveMemberCluster>(m => Remove(m.ClusterId));
+        Receive<GetMemberClusters>(_ => Sender.Tell(new MemberClusterList(_members.ToDictionary(m => m.Key, m => m.Value.Source))));
+        Receive<InformerEvent<V1Secret>>(OnSecretEvent);
+        Receive<Terminated>(OnWatcherStopped);
+    }
+
+    public static Props Props(
+        MemberClusters clients,
+        WatcherDirectory directory,
+        Func<string, IKubernetes, Props> watcherProps,
+        IKubernetes? home,
+        MemberSecretsOptions? secrets,
+        InformerOptions informerOptions,
+        ILoggerFactory loggers) =>
+        Akka.Actor.Props.Create(() => new MemberClusterManager(clients, directory, watcherProps, home, secrets, informerOptions, loggers));
+
+    protected override void PreStart()
+    {
+        if (_home is null || _secrets is null)
+        {
+            return;
+        }
+
+        var informer = new ResourceInformer<V1Secret, V1SecretList>(
+            $"home/secrets/{_secrets.Namespace}",
+            (next, limit, ct) => _home.CoreV1.ListNamespacedSecretAsync(_secrets.Namespace, continueParameter: next, limit: limit, labelSelector: $"{MemberSecretsOptions.Label}=true", cancellationToken: ct),
+            (rv, timeout, onError, ct) => _home.CoreV1.WatchListNamespacedSecretAsync(
+                _secrets.Namespace, allowWatchBookmarks: true, labelSelector: $"{MemberSecretsOptions.Label}=true", resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
+            _informerOptions,
+            _log);
+        var self = Self;
+        _ = Task.Run(() => informer.RunAsync(e => self.Tell(e), _stopping.Token));
+    }
+
+    protected override void PostStop()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
+
+    private void Add(AddMemberCluster add)
+    {
+        IKubernetes client;
+        try
+        {
+            client = new k8s.Kubernetes(add.Config);
+        }
+        catch (Exception ex)
+        {
+            _log.LogError(ex, "{ClusterId}: cannot create a client from {Source}; keeping what was there", add.ClusterId, add.Source);
+            return;
+        }
+
+        if (_members.Remove(add.ClusterId, out var old))
+        {
+            // New credentials for a known cluster: stop the old watcher without decommissioning, the new one resends all.
+            _retiring[old.Watcher] = add.ClusterId;
+            Context.Stop(old.Watcher);
+            _log.LogInformation("{ClusterId}: new configuration from {Source}; restarting its watcher", add.ClusterId, add.Source);
+        }
+        else
+        {
+            _log.LogInformation("{ClusterId}: member cluster added from {Source} ({Server})", add.ClusterId, add.Source, add.Config.Host);
+        }
+
+        _clients.Set(add.ClusterId, client);
+        var watcher = Context.ActorOf(_watcherProps(add.ClusterId, client), $"watcher-{add.ClusterId}-{++_generation}");
+        Context.Watch(watcher);
+        _directory.Register(add.ClusterId, watcher, Context.System.Scheduler);
+        _members[add.ClusterId] = new Member(watcher, add.Source);
+    }
+
+    private void Remove(string clusterId)
+    {
+        if (!_members.Remove(clusterId, out var member))
+        {
+            return;
+        }
+
+        _secretFingerprints.Remove(clusterId);
+        _log.LogWarning("{ClusterId}: member cluster removed from {Source}; its targets leave their load balancers", clusterId, member.Source);
+        _retiring[member.Watcher] = clusterId;
+        member.Watcher.Tell(DecommissionWatcher.Instance);
+    }
+
+    private void OnWatcherStopped(Terminated terminated)
+    {
+        if (!_retiring.Remove(terminated.ActorRef, out var clusterId))
+        {
+            return;
+        }
+
+        _directory.Unregister(clusterId, terminated.ActorRef);
+        if (!_members.ContainsKey(clusterId))
+        {
+            _clients.Remove(clusterId);
+        }
+    }
+
+    private void OnSecretEvent(InformerEvent<V1Secret> secretEvent)
+    {
+        switch (secretEvent)
+        {
+            case ObjectUpserted<V1Secret> upserted:
+                FromSecret(upserted.Object);
+                break;
+            case ObjectDeleted<V1Secret> deleted when ClusterIdOf(deleted.Object) is var id && _members.TryGetValue(id, out var member) && member.Source.StartsWith("secret ", StringComparison.Ordinal):
+                Remove(id);
+                break;
+        }
+    }
+
+    private void FromSecret(V1Secret secret)
+    {
+        var id = ClusterIdOf(secret);
+        var source = $"secret {secret.Metadata.NamespaceProperty}/{secret.Metadata.Name}";
+        if (_members.TryGetValue(id, out var existing) && !existing.Source.StartsWith("secret ", StringComparison.Ordinal))
+        {
+            _log.LogError("{ClusterId}: {Source} names a member cluster already configured by {Existing}; ignoring the Secret", id, source, existing.Source);
+            return;
+        }
+
+        if (secret.Data?.TryGetValue(MemberSecretsOptions.KubeconfigKey, out var kubeconfig) != true || kubeconfig is null)
+        {
+            _log.LogError("{ClusterId}: {Source} has no '{Key}' entry; ignoring it", id, source, MemberSecretsOptions.KubeconfigKey);
+            return;
+        }
+
+        var fingerprint = Convert.ToHexString(SHA256.HashData(kubeconfig));
+        if (existing is not null && _secretFingerprints.GetValueOrDefault(id) == fingerprint)
+        {
+            return; // unchanged (a relist, or a change to labels only)
+        }
+
+        try
+        {
+            using var stream = new MemoryStream(kubeconfig);
+            Add(new AddMemberCluster(id, KubernetesClientConfiguration.BuildConfigFromConfigFile(stream), source));
+            _secretFingerprints[id] = fingerprint;
+        }
+        catch (Exception ex)
+        {
+            _log.LogError(ex, "{ClusterId}: the kubeconfig in {Source} cannot be read; keeping what was there", id, source);
+        }
+    }
+
+    private static string ClusterIdOf(V1Secret secret) =>
+        secret.Metadata.Labels?.TryGetValue(MemberSecretsOptions.ClusterIdLabel, out var id) == true && !string.IsNullOrEmpty(id)
+            ? id
+            : secret.Metadata.Name;
+
+    private sealed record Member(IActorRef Watcher, string Source);
+}
