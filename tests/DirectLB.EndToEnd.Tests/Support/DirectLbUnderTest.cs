@@ -25,19 +25,21 @@ public sealed class DirectLbUnderTest : IAsyncDisposable
 
     private DirectLbUnderTest(IHost host) => _host = host;
 
-    public static async Task<DirectLbUnderTest> StartAsync(KubeApiServer.KubeApiServer api, string workDir, SimulatedProvider cloud, params string[] extraArgs)
+    /// <summary>Watches one member cluster, "east", the <c>--kubeconfig</c> way.</summary>
+    public static Task<DirectLbUnderTest> StartAsync(KubeApiServer.KubeApiServer api, string workDir, SimulatedProvider cloud, params string[] extraArgs) =>
+        StartWithAsync(workDir, cloud, ["--kubeconfig", api.WriteKubeconfig(Path.Combine(workDir, "kubeconfig")), "--cluster-id", "east", .. extraArgs]);
+
+    /// <summary>Starts with the given member-cluster arguments (<c>--cluster id=path</c>, Secrets, ...).</summary>
+    public static async Task<DirectLbUnderTest> StartWithAsync(string workDir, SimulatedProvider cloud, IEnumerable<string> clusterArgs)
     {
-        var kubeconfig = api.WriteKubeconfig(Path.Combine(workDir, "kubeconfig"));
         string[] args =
         [
-            "--kubeconfig", kubeconfig,
-            "--cluster-id", "east",
+            .. clusterArgs,
             "--journal", $"Data Source={Path.Combine(workDir, "journal.db")}",
             "--DirectLB:Reconcile:Debounce=00:00:00.020",
             "--DirectLB:Reconcile:MinBackoff=00:00:00.100",
             "--DirectLB:Reconcile:MaxBackoff=00:00:01",
             "--Serilog:MinimumLevel:Default=Warning",
-            .. extraArgs,
         ];
         var builder = DirectLbHost.CreateBuilder(args);
         builder.Services.Replace(ServiceDescriptor.Singleton<ILoadBalancerProvider>(cloud));

@@ -124,4 +124,23 @@ public class ReconcileDecisionTests
     {
         Assert.IsType<Finished>(Next(null));
     }
+
+    [Fact]
+    public void A_cluster_whose_service_was_deleted_is_released_once_its_targets_left()
+    {
+        var east = ObservationIn("east", Service(ingress: ["127.0.201.1"]), Slice("e", [Ready("10.244.1.5")]));
+        var west = ObservationIn("west", Service(deleting: true, resourceVersion: "30"), Slice("w", [Ready("10.245.1.5")]));
+        ClusterObservation[] both = [east, west];
+        var desired = DesiredStateBuilder.Build(Key, both, Filter, new PlannerOptions(), Capabilities);
+        var withWestTarget = ServiceLoadBalancerState.Empty with
+        {
+            Applied = Applied(AppliedServing("10.244.1.5"), new AppliedTarget(Serving("10.245.1.5") with { ClusterId = "west" }, null)),
+        };
+
+        var first = ReconcileDecision.Next(both, true, withWestTarget, desired, KubernetesWrites.None, Filter, Now);
+        var second = ReconcileDecision.Next(both, true, ServiceLoadBalancerState.Empty with { Applied = Applied(AppliedServing("10.244.1.5")) }, desired, KubernetesWrites.None, Filter, Now);
+
+        Assert.IsType<ChangeTargets>(Assert.IsType<CallProvider>(first).Operation);
+        Assert.Equal(new WriteService("west", KubernetesWriteKind.RemoveFinalizer, "30", []), second);
+    }
 }
