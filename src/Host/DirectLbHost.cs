@@ -1,8 +1,7 @@
 using DirectLB.Host.Configuration;
 using DirectLB.Host.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
+using DirectLB.Host.Web;
+using Prometheus;
 using Serilog;
 using Serilog.Formatting.Compact;
 
@@ -15,10 +14,10 @@ public static class DirectLbHost
     /// Reads and validates the configuration, then composes the host. Throws <see cref="ConfigurationException"/>
     /// listing every problem, before anything starts. Tests call this and replace services before building.
     /// </summary>
-    public static HostApplicationBuilder CreateBuilder(string[] args)
+    public static WebApplicationBuilder CreateBuilder(string[] args)
     {
         args = CommandLineSwitches.ExpandRepeated(args);
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,
             ContentRootPath = AppContext.BaseDirectory,
@@ -33,6 +32,7 @@ public static class DirectLbHost
             throw new ConfigurationException(errors);
         }
 
+        builder.WebHost.UseUrls(options.Listen);
         builder.Services.AddSerilog((_, logger) =>
         {
             logger.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext();
@@ -45,19 +45,33 @@ public static class DirectLbHost
                 logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}");
             }
         });
+
         // Resolving the member clusters loads their kubeconfigs: a bad one fails the start with a clear message.
         builder.Services.AddSingleton(MemberClusterSources.Resolve(options));
         builder.Services.AddDirectLbServices(options);
         builder.Services.AddDirectLbActors(options);
+        builder.Services.AddSingleton<ClusterView>();
+        builder.Services.AddHostedService<ClusterMetricsPoller>();
         return builder;
+    }
+
+    /// <summary>Builds the application and maps its HTTP endpoints: health, metrics, status API and page.</summary>
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        var app = builder.Build();
+        app.MapHealth();
+        app.MapMetrics("/metrics");
+        app.MapStatusApi();
+        app.MapStatusPage();
+        return app;
     }
 
     public static async Task<int> RunAsync(string[] args)
     {
-        IHost host;
+        WebApplication app;
         try
         {
-            host = CreateBuilder(args).Build();
+            app = Build(CreateBuilder(args));
         }
         catch (ConfigurationException ex)
         {
@@ -65,7 +79,7 @@ public static class DirectLbHost
             return 2;
         }
 
-        await host.RunAsync();
+        await app.RunAsync();
         return 0;
     }
 }

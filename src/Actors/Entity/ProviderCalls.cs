@@ -33,6 +33,18 @@ public static class ProviderCalls
         }
     }
 
+    /// <summary>The operation's name in metrics.</summary>
+    public static string MetricName(ProviderOperation operation) => operation switch
+    {
+        CreateLoadBalancer => "create_load_balancer",
+        ObserveLoadBalancer => "find_load_balancer",
+        EnsureListener => "ensure_listener",
+        DeleteListener => "delete_listener",
+        ChangeTargets => "change_targets",
+        DeleteLoadBalancer => "delete_load_balancer",
+        _ => "unknown",
+    };
+
     /// <summary>A one-line description for logs and Events.</summary>
     public static string Describe(ProviderOperation operation) => operation switch
     {

@@ -8,8 +8,11 @@ public interface IServiceCommand
     ServiceKey Key { get; }
 }
 
-/// <summary>A member cluster's current view of the Service: its spec and all its EndpointSlices.</summary>
-public sealed record ServiceObserved(ServiceKey Key, ClusterObservation Observation) : IServiceCommand;
+/// <summary>
+/// A member cluster's current view of the Service: its spec and all its EndpointSlices. <see cref="ChangedAt"/> is
+/// when the watch event that caused it arrived (null for a resend of unchanged state), for latency metrics.
+/// </summary>
+public sealed record ServiceObserved(ServiceKey Key, ClusterObservation Observation, DateTimeOffset? ChangedAt = null) : IServiceCommand;
 
 /// <summary>The Service no longer exists in the member cluster.</summary>
 public sealed record ServiceGone(ServiceKey Key, string ClusterId) : IServiceCommand;

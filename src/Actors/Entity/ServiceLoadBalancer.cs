@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Persistence;
 using DirectLB.Actors.Domain;
+using DirectLB.Actors.Observability;
 using DirectLB.Actors.Planning;
 using DirectLB.Providers;
 using DirectLB.Providers.Model;
@@ -25,6 +26,7 @@ public sealed class ServiceLoadBalancer : ReceivePersistentActor, IWithTimers
     private readonly ILoadBalancerProvider _provider;
     private readonly IServiceWriter _writer;
     private readonly IServiceStateSource _stateSource;
+    private readonly ServiceStatusBoard _board;
     private readonly ReconcileOptions _options;
     private readonly TimeProvider _clock;
     private readonly ILogger _log;
@@ -42,12 +44,16 @@ public sealed class ServiceLoadBalancer : ReceivePersistentActor, IWithTimers
     private readonly HashSet<string> _reportedConflicts = [];
     private readonly HashSet<string> _unreachable = [];
     private long _lastSnapshotAt;
+    private DateTimeOffset? _roundStartedAt;
+    private DateTimeOffset? _oldestUnappliedChange;
+    private bool _appliedInRound;
 
     public ServiceLoadBalancer(
         string entityId,
         ILoadBalancerProvider provider,
         IServiceWriter writer,
         IServiceStateSource stateSource,
+        ServiceStatusBoard board,
         ReconcileOptions options,
         TimeProvider clock,
         ILoggerFactory loggers)
@@ -56,6 +62,7 @@ public sealed class ServiceLoadBalancer : ReceivePersistentActor, IWithTimers
         _provider = provider;
         _writer = writer;
         _stateSource = stateSource;
+        _board = board;
         _options = options;
         _clock = clock;
         _log = loggers.CreateLogger<ServiceLoadBalancer>();
@@ -103,8 +110,17 @@ public sealed class ServiceLoadBalancer : ReceivePersistentActor, IWithTimers
 
     public static string PersistenceIdFor(ServiceKey key) => $"ServiceLoadBalancer-{key}";
 
+    protected override void PreStart()
+    {
+        DirectLbMetrics.Entities.Inc();
+        base.PreStart();
+    }
+
     protected override void PostStop()
     {
+        DirectLbMetrics.Entities.Dec();
+        DirectLbMetrics.Targets.RemoveLabelled(_key.ToString(), "serving");
+        DirectLbMetrics.Targets.RemoveLabelled(_key.ToString(), "draining");
         _stopping.Cancel();
         _stopping.Dispose();
         base.PostStop();
@@ -127,6 +143,7 @@ public sealed class ServiceLoadBalancer : ReceivePersistentActor, IWithTimers
 
     private void OnRecovered()
     {
+        PublishTargets();
         if (_state.Applied is not null || _state.InDoubt)
         {
             _log.LogInformation(
@@ -145,6 +162,13 @@ public sealed class ServiceLoadBalancer : ReceivePersistentActor, IWithTimers
 
         _observations[clusterId] = message.Observation;
         _observed = true;
+        var now = _clock.GetUtcNow();
+        _roundStartedAt ??= now;
+        if (message.ChangedAt is { } changedAt && (_oldestUnappliedChange is null || changedAt < _oldestUnappliedChange))
+        {
+            _oldestUnappliedChange = changedAt;
+        }
+
         ScheduleReconcile();
     }
 
@@ -233,8 +257,10 @@ public sealed class ServiceLoadBalancer : ReceivePersistentActor, IWithTimers
 
         _busy = true;
         var started = new OperationStarted(_state.LastSequence + 1, operation, _clock.GetUtcNow());
+        var persisting = _clock.GetTimestamp();
         Persist(started, e =>
         {
+            DirectLbMetrics.JournalWrite.Observe(_clock.GetElapsedTime(persisting).TotalSeconds);
             _state = _state.Apply(e);
             _log.LogInformation("{ServiceKey}: {Operation}", _key, ProviderCalls.Describe(operation));
             ProviderCalls.RunAsync(_provider, operation, _stopping.Token)
@@ -245,11 +271,18 @@ public sealed class ServiceLoadBalancer : ReceivePersistentActor, IWithTimers
     private void OnProviderSucceeded(ProviderSucceeded result)
     {
         var operation = _state.InFlight?.Operation;
+        if (operation is not null)
+        {
+            DirectLbMetrics.ProviderCalls.WithLabels(ProviderCalls.MetricName(operation), "success").Inc();
+        }
+
         Persist(new OperationSucceeded(result.Sequence, result.Observed, _clock.GetUtcNow()), e =>
         {
             _state = _state.Apply(e);
             _busy = false;
             _failures = 0;
+            _appliedInRound = true;
+            PublishTargets();
             if (operation is DeleteLoadBalancer delete)
             {
                 _structuralRound = false;
@@ -265,6 +298,15 @@ public sealed class ServiceLoadBalancer : ReceivePersistentActor, IWithTimers
     private void OnProviderFailed(ProviderFailed result)
     {
         var operation = _state.InFlight?.Operation;
+        var name = operation is null ? "unknown" : ProviderCalls.MetricName(operation);
+        var throttled = result.Cause is ProviderThrottledException;
+        DirectLbMetrics.ProviderCalls.WithLabels(name, throttled ? "throttled" : "error").Inc();
+        if (throttled)
+        {
+            DirectLbMetrics.ProviderThrottled.WithLabels(name).Inc();
+        }
+
+        DirectLbMetrics.SyncFailures.WithLabels("provider").Inc();
         var missing = result.Cause is LoadBalancerNotFoundException;
         var error = result.Cause.Message;
         Persist(new OperationFailed(result.Sequence, error, missing, _clock.GetUtcNow()), e =>
@@ -304,6 +346,7 @@ public sealed class ServiceLoadBalancer : ReceivePersistentActor, IWithTimers
     private void OnWriteFailed(WriteFailed result)
     {
         _busy = false;
+        DirectLbMetrics.SyncFailures.WithLabels("kubernetes").Inc();
         RetryLater($"{Describe(result.Write)} in cluster {result.Write.ClusterId} failed: {result.Cause.Message}", result.Cause, null, permanent: false);
     }
 
@@ -317,6 +360,7 @@ public sealed class ServiceLoadBalancer : ReceivePersistentActor, IWithTimers
         RecordEvent(new ServiceEvent(true, ServiceEventReason.SyncLoadBalancerFailed, $"Error syncing load balancer: {what}"));
         _retryPending = true;
         Timers.StartSingleTimer(RetryTimer, RetryTick.Instance, delay);
+        _board.Publish(Report() with { LastError = what });
     }
 
     private void ReportInvalid(ImmutableArray<string> errors)
@@ -328,6 +372,7 @@ public sealed class ServiceLoadBalancer : ReceivePersistentActor, IWithTimers
         }
 
         _reportedInvalid = text;
+        _board.Publish(Report() with { LastError = $"invalid configuration: {text}" });
         _log.LogWarning("{ServiceKey}: invalid configuration, keeping the last good load balancer: {Errors}", _key, text);
         RecordEvent(new ServiceEvent(true, ServiceEventReason.InvalidConfiguration, $"Keeping the last good load balancer: {text}"));
     }
@@ -348,6 +393,23 @@ public sealed class ServiceLoadBalancer : ReceivePersistentActor, IWithTimers
     private void OnInSync(DateTimeOffset? wakeAt, DateTimeOffset now)
     {
         _reportedInvalid = null;
+        if (_appliedInRound)
+        {
+            if (_roundStartedAt is { } started)
+            {
+                DirectLbMetrics.ReconcileDuration.Observe((now - started).TotalSeconds);
+            }
+
+            if (_oldestUnappliedChange is { } changed)
+            {
+                DirectLbMetrics.EventToApplied.Observe(Math.Max(0, (now - changed).TotalSeconds));
+            }
+        }
+
+        _appliedInRound = false;
+        _roundStartedAt = null;
+        _oldestUnappliedChange = null;
+        _board.Publish(Report());
         if (_structuralRound)
         {
             _structuralRound = false;
@@ -370,6 +432,7 @@ public sealed class ServiceLoadBalancer : ReceivePersistentActor, IWithTimers
             DeleteMessages(LastSequenceNr);
         }
 
+        _board.Remove(_key);
         Context.Parent.Tell(new Passivate(StopEntity.Instance));
     }
 
@@ -403,6 +466,13 @@ public sealed class ServiceLoadBalancer : ReceivePersistentActor, IWithTimers
         {
             _log.LogWarning(ex, "{ServiceKey}: could not record event {Reason} in cluster {ClusterId}", _key, serviceEvent.Reason, clusterId);
         }
+    }
+
+    private void PublishTargets()
+    {
+        var targets = _state.Applied?.Listeners.Values.SelectMany(l => l.Targets.Values).ToList() ?? [];
+        DirectLbMetrics.Targets.WithLabels(_key.ToString(), "serving").Set(targets.Count(t => t.Spec.State == TargetState.Serving));
+        DirectLbMetrics.Targets.WithLabels(_key.ToString(), "draining").Set(targets.Count(t => t.Spec.State == TargetState.Draining));
     }
 
     private LoadBalancerStatusReport Report()

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Akka.Actor;
 using DirectLB.Actors.Domain;
 using DirectLB.Actors.Entity;
+using DirectLB.Actors.Observability;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
@@ -112,6 +113,7 @@ public sealed class ClusterWatcher : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
+        DirectLbMetrics.WatcherConnected.RemoveLabelled(_clusterId);
         _stopping.Cancel();
         _stopping.Dispose();
     }
@@ -204,7 +206,7 @@ public sealed class ClusterWatcher : ReceiveActor, IWithTimers
 
         if (key is { } changed && Synced)
         {
-            Send(changed);
+            Send(changed, DateTimeOffset.UtcNow);
         }
     }
 
@@ -213,16 +215,19 @@ public sealed class ClusterWatcher : ReceiveActor, IWithTimers
         switch (informerEvent)
         {
             case InformerSynced<T>:
+                DirectLbMetrics.WatcherRelists.WithLabels(_clusterId, resource[(resource.IndexOf('/') + 1)..]).Inc();
                 var wasSynced = Synced;
                 _syncedResources.Add(resource);
                 if (_disconnectedResources.Remove(resource) && _disconnectedResources.Count == 0)
                 {
+                    DirectLbMetrics.WatcherConnected.WithLabels(_clusterId).Set(1);
                     Timers.Cancel(StaleTimer);
                     _log.LogInformation("{ClusterId}: API server reachable again", _clusterId);
                 }
 
                 if (!wasSynced && Synced)
                 {
+                    DirectLbMetrics.WatcherConnected.WithLabels(_clusterId).Set(1);
                     _log.LogInformation("{ClusterId}: watching {Services} Services and their EndpointSlices", _clusterId, _serviceIndex.Count);
                 }
 
@@ -234,6 +239,7 @@ public sealed class ClusterWatcher : ReceiveActor, IWithTimers
                 _lastError = disconnected.Error;
                 if (_disconnectedResources.Add(resource) && _disconnectedResources.Count == 1)
                 {
+                    DirectLbMetrics.WatcherConnected.WithLabels(_clusterId).Set(0);
                     OnUnreachable(disconnected.Error);
                 }
 
@@ -293,7 +299,7 @@ public sealed class ClusterWatcher : ReceiveActor, IWithTimers
     /// Sends the entity the Service's whole current state, or that it is gone from this cluster. A Service whose
     /// scope changed is gone from its old entity and observed by its new one.
     /// </summary>
-    private void Send(ServiceKey key)
+    private void Send(ServiceKey key, DateTimeOffset? changedAt = null)
     {
         if (!Synced)
         {
@@ -308,7 +314,7 @@ public sealed class ClusterWatcher : ReceiveActor, IWithTimers
             var slices = _sliceIndex.TryGetValue(key, out var found)
                 ? found.Values.OrderBy(s => s.Name, StringComparer.Ordinal).ToImmutableArray()
                 : [];
-            _services.Tell(new ServiceObserved(route.Value, new ClusterObservation(_clusterId, service, slices)));
+            _services.Tell(new ServiceObserved(route.Value, new ClusterObservation(_clusterId, service, slices), changedAt));
         }
 
         if (_sent.TryGetValue(key, out var previous) && previous != route)

@@ -52,6 +52,7 @@ public static class CommandLineSwitches
         ["--journal"] = "DirectLB:Journal:ConnectionString",
         ["--log-format"] = "DirectLB:LogFormat",
         ["--port"] = "DirectLB:Cluster:Port",
+        ["--listen"] = "DirectLB:Listen",
         ["--cluster-stale-after"] = "DirectLB:ClusterStaleAfter",
         ["--member-secrets-kubeconfig"] = "DirectLB:MemberSecrets:Kubeconfig",
         ["--member-secrets-namespace"] = "DirectLB:MemberSecrets:Namespace",

@@ -35,6 +35,9 @@ public sealed class DirectLbOptions
     /// <summary>Load balancer provider: "simulated".</summary>
     public string Provider { get; set; } = "simulated";
 
+    /// <summary>Where the HTTP endpoints listen: /healthz, /readyz, /metrics, the status page and /api.</summary>
+    public string Listen { get; set; } = "http://127.0.0.1:8080";
+
     /// <summary>"text" for people, "json" for log pipelines.</summary>
     public string LogFormat { get; set; } = "text";
 

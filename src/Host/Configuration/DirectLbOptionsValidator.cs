@@ -44,6 +44,11 @@ public static partial class DirectLbOptionsValidator
             errors.Add($"--provider '{options.Provider}' is unknown; use one of: {string.Join(", ", Providers)}");
         }
 
+        if (!Uri.TryCreate(options.Listen, UriKind.Absolute, out var listen) || listen.Scheme != Uri.UriSchemeHttp)
+        {
+            errors.Add($"--listen '{options.Listen}' must be an http URL like http://127.0.0.1:8080");
+        }
+
         if (options.LogFormat is not ("text" or "json"))
         {
             errors.Add($"DirectLB:LogFormat '{options.LogFormat}' must be text or json");

@@ -1,6 +1,7 @@
 using DirectLB.Actors.Domain;
 using DirectLB.Actors.Entity;
 using DirectLB.Actors.Kubernetes;
+using DirectLB.Actors.Observability;
 using DirectLB.Actors.Planning;
 using DirectLB.Host.Configuration;
 using DirectLB.Providers;
@@ -28,6 +29,7 @@ public static class ServiceComposition
         services.AddSingleton<MemberClusters>();
         services.AddSingleton<IServiceWriter, KubernetesServiceWriter>();
         services.AddSingleton<WatcherDirectory>();
+        services.AddSingleton<ServiceStatusBoard>();
         services.AddSingleton<IServiceStateSource>(sp => sp.GetRequiredService<WatcherDirectory>());
         services.AddSingleton<ILoadBalancerProvider>(sp => CreateProvider(options, sp));
         return services;

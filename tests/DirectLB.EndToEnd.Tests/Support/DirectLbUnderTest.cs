@@ -10,6 +10,7 @@ using DirectLB.Providers;
 using DirectLB.Providers.Simulated;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 
 namespace DirectLB.EndToEnd.Tests.Support;
@@ -21,9 +22,14 @@ namespace DirectLB.EndToEnd.Tests.Support;
 /// </summary>
 public sealed class DirectLbUnderTest : IAsyncDisposable
 {
-    private readonly IHost _host;
+    private readonly WebApplication _host;
 
-    private DirectLbUnderTest(IHost host) => _host = host;
+    private DirectLbUnderTest(WebApplication host) => _host = host;
+
+    /// <summary>Where the HTTP endpoints (health, metrics, status) listen.</summary>
+    public Uri BaseAddress => new(_host.Urls.First());
+
+    public IServiceProvider Services => _host.Services;
 
     /// <summary>Watches one member cluster, "east", the <c>--kubeconfig</c> way.</summary>
     public static Task<DirectLbUnderTest> StartAsync(KubeApiServer.KubeApiServer api, string workDir, SimulatedProvider cloud, params string[] extraArgs) =>
@@ -40,10 +46,11 @@ public sealed class DirectLbUnderTest : IAsyncDisposable
             "--DirectLB:Reconcile:MinBackoff=00:00:00.100",
             "--DirectLB:Reconcile:MaxBackoff=00:00:01",
             "--Serilog:MinimumLevel:Default=Warning",
+            "--listen", "http://127.0.0.1:0",
         ];
         var builder = DirectLbHost.CreateBuilder(args);
         builder.Services.Replace(ServiceDescriptor.Singleton<ILoadBalancerProvider>(cloud));
-        var host = builder.Build();
+        var host = DirectLbHost.Build(builder);
         await host.StartAsync();
         return new DirectLbUnderTest(host);
     }
@@ -63,6 +70,6 @@ public sealed class DirectLbUnderTest : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync();
-        _host.Dispose();
+        await _host.DisposeAsync();
     }
 }

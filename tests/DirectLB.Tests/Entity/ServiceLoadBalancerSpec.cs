@@ -6,6 +6,7 @@ using Akka.Persistence.TestKit;
 using Akka.TestKit.Xunit2;
 using DirectLB.Actors.Domain;
 using DirectLB.Actors.Entity;
+using DirectLB.Actors.Observability;
 using DirectLB.Actors.Planning;
 using DirectLB.Actors.Serialization;
 using DirectLB.Providers;
@@ -34,6 +35,8 @@ public class ServiceLoadBalancerSpec : TestKit
     private readonly RecordingStateSource _stateSource = new();
     private readonly RecordingServiceWriter _writer;
 
+    private ServiceStatusBoard Board { get; } = new();
+
     public ServiceLoadBalancerSpec()
         : base(ConfigurationFactory.FromResource<TestJournal>("Akka.Persistence.TestKit.config.conf").WithFallback(DirectLbSerialization.Config))
     {
@@ -44,7 +47,7 @@ public class ServiceLoadBalancerSpec : TestKit
 
     private IActorRef StartEntity(ILoadBalancerProvider? provider = null) =>
         Sys.ActorOf(Props.Create(() => new ServiceLoadBalancer(
-            Key.ToString(), provider ?? _cloud, _writer, _stateSource, Options, TimeProvider.System, NullLoggerFactory.Instance)));
+            Key.ToString(), provider ?? _cloud, _writer, _stateSource, Board, Options, TimeProvider.System, NullLoggerFactory.Instance)));
 
     private static ServiceObserved Observed(ServiceSnapshot service, params EndpointSnapshot[] endpoints) =>
         new(Key, Observation(service, Slice("web-abc", endpoints)));

@@ -1,0 +1,70 @@
+using Prometheus;
+
+namespace DirectLB.Actors.Observability;
+
+/// <summary>
+/// Every metric DirectLB exports, in one place so names stay consistent with the Grafana dashboard and the
+/// alert rules under deploy/. Names follow Prometheus conventions: base units, _total for counters.
+/// </summary>
+public static class DirectLbMetrics
+{
+    private static readonly double[] LatencyBuckets = Histogram.ExponentialBuckets(0.001, 2, 18); // 1 ms .. ~2 min
+
+    public static readonly Histogram ReconcileDuration = Metrics.CreateHistogram(
+        "directlb_reconcile_duration_seconds",
+        "Time from the first change an entity sees until its load balancer is in sync again.",
+        new HistogramConfiguration { Buckets = LatencyBuckets });
+
+    public static readonly Histogram EventToApplied = Metrics.CreateHistogram(
+        "directlb_event_to_applied_seconds",
+        "Time from a watch event's arrival at the watcher to the provider's confirmation of the change it caused.",
+        new HistogramConfiguration { Buckets = LatencyBuckets });
+
+    public static readonly Counter ProviderCalls = Metrics.CreateCounter(
+        "directlb_provider_calls_total",
+        "Provider calls by operation and result (success, error, throttled).",
+        new CounterConfiguration { LabelNames = ["operation", "result"] });
+
+    public static readonly Counter ProviderThrottled = Metrics.CreateCounter(
+        "directlb_provider_throttled_total",
+        "Provider calls refused by the provider's rate limit.",
+        new CounterConfiguration { LabelNames = ["operation"] });
+
+    public static readonly Gauge Targets = Metrics.CreateGauge(
+        "directlb_load_balancer_targets",
+        "Targets per load balancer, by state (serving, draining).",
+        new GaugeConfiguration { LabelNames = ["service", "state"] });
+
+    public static readonly Gauge Entities = Metrics.CreateGauge(
+        "directlb_entities",
+        "Service entities running on this replica.");
+
+    public static readonly Gauge Shards = Metrics.CreateGauge(
+        "directlb_shards",
+        "Shards of the services region hosted on this replica.");
+
+    public static readonly Gauge WatcherConnected = Metrics.CreateGauge(
+        "directlb_watcher_connected",
+        "1 while the member cluster's API server answers, 0 while it does not.",
+        new GaugeConfiguration { LabelNames = ["cluster"] });
+
+    public static readonly Counter WatcherRelists = Metrics.CreateCounter(
+        "directlb_watcher_relists_total",
+        "Full lists of a resource in a member cluster (at start, after 410 Gone, after an outage).",
+        new CounterConfiguration { LabelNames = ["cluster", "resource"] });
+
+    public static readonly Histogram JournalWrite = Metrics.CreateHistogram(
+        "directlb_journal_write_seconds",
+        "Time to persist one journal event.",
+        new HistogramConfiguration { Buckets = LatencyBuckets });
+
+    public static readonly Counter SyncFailures = Metrics.CreateCounter(
+        "directlb_sync_failures_total",
+        "Failed outside calls of entities (provider or Kubernetes), each retried with backoff.",
+        new CounterConfiguration { LabelNames = ["kind"] });
+
+    public static readonly Gauge ClusterMembers = Metrics.CreateGauge(
+        "directlb_cluster_members",
+        "Members of the Akka cluster of replicas, by status.",
+        new GaugeConfiguration { LabelNames = ["status"] });
+}

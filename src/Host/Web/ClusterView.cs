@@ -1,0 +1,65 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Sharding;
+using Akka.Hosting;
+using DirectLB.Actors.Kubernetes;
+using DirectLB.Host.Hosting;
+
+namespace DirectLB.Host.Web;
+
+/// <summary>Reads what the status page, the readiness probe and the metrics poller show, from the running actors.</summary>
+public sealed class ClusterView(ActorSystem system, ActorRegistry registry, WatcherDirectory watchers)
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(3);
+
+    public bool HasJoined => Cluster.Get(system).SelfMember.Status == MemberStatus.Up;
+
+    /// <summary>Each member cluster's watch state; a watcher that does not answer in time is reported as such.</summary>
+    public async Task<IReadOnlyList<WatcherStatus>> WatchersAsync()
+    {
+        var asks = watchers.Watchers.Select(async w =>
+        {
+            try
+            {
+                return await w.Value.Ask<WatcherStatus>(GetWatcherStatus.Instance, AskTimeout);
+            }
+            catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException)
+            {
+                return new WatcherStatus(w.Key, Synced: false, Connected: false, "watcher did not answer", 0, 0);
+            }
+        });
+        return [.. (await Task.WhenAll(asks)).OrderBy(w => w.ClusterId, StringComparer.Ordinal)];
+    }
+
+    /// <summary>The replicas of the Akka cluster with their status and how many shards each hosts.</summary>
+    public async Task<IReadOnlyList<ReplicaStatus>> ReplicasAsync()
+    {
+        var cluster = Cluster.Get(system);
+        var members = cluster.State.Members.ToList();
+        IReadOnlyDictionary<Address, ShardRegionStats> shards = new Dictionary<Address, ShardRegionStats>();
+        if (registry.TryGet<ServiceRegion>(out var region))
+        {
+            try
+            {
+                var stats = await region.Ask<ClusterShardingStats>(new GetClusterShardingStats(AskTimeout), AskTimeout + AskTimeout);
+                shards = stats.Regions;
+            }
+            catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException)
+            {
+                // The page still shows the members; shard counts are left out.
+            }
+        }
+
+        return [.. members
+            .OrderBy(m => m.Address.ToString(), StringComparer.Ordinal)
+            .Select(m => new ReplicaStatus(
+                m.Address.ToString(),
+                m.Status.ToString(),
+                m.Address == cluster.SelfAddress,
+                shards.TryGetValue(m.Address, out var s) ? s.Stats.Count : null,
+                shards.TryGetValue(m.Address, out var e) ? e.Stats.Values.Sum() : null))];
+    }
+}
+
+/// <summary>One replica as the status page shows it.</summary>
+public sealed record ReplicaStatus(string Address, string Status, bool IsSelf, int? Shards, int? Entities);

@@ -1,0 +1,59 @@
+using DirectLB.Actors.Domain;
+using DirectLB.Actors.Entity;
+using DirectLB.Actors.Observability;
+
+namespace DirectLB.Host.Web;
+
+/// <summary>
+/// Read-only JSON under <c>/api</c>: member clusters, replicas, Services. Nothing here carries a secret: no
+/// kubeconfig, token, server credential or connection string is ever part of these views.
+/// </summary>
+public static class StatusApi
+{
+    public static void MapStatusApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api");
+        api.MapGet("/clusters", async (ClusterView view) => Results.Ok(await view.WatchersAsync()));
+        api.MapGet("/replicas", async (ClusterView view) => Results.Ok(await view.ReplicasAsync()));
+        api.MapGet("/services", (ServiceStatusBoard board, string? @namespace) =>
+            Results.Ok(board.List(@namespace).Select(ServiceView.From)));
+        api.MapGet("/services/{namespace}/{name}", (ServiceStatusBoard board, string @namespace, string name, string? cluster) =>
+            board.Find(new ServiceKey(@namespace, name, string.IsNullOrEmpty(cluster) ? null : cluster)) is { } report
+                ? Results.Ok(ServiceView.From(report))
+                : Results.NotFound(new ApiError($"service {@namespace}/{name} is not known to this replica")));
+        api.MapFallback(() => Results.NotFound(new ApiError("no such API path; see /api/clusters, /api/replicas, /api/services")));
+    }
+}
+
+/// <summary>An API error body.</summary>
+public sealed record ApiError(string Error);
+
+/// <summary>A Service as the API shows it.</summary>
+public sealed record ServiceView(
+    string Key,
+    string Namespace,
+    string Name,
+    string? Cluster,
+    string? LoadBalancerId,
+    string? Address,
+    bool InSync,
+    int Serving,
+    int Draining,
+    string? LastError,
+    IReadOnlyList<TargetView> Targets)
+{
+    public static ServiceView From(LoadBalancerStatusReport report) => new(
+        report.Key.ToString(),
+        report.Key.Namespace,
+        report.Key.Name,
+        report.Key.Cluster,
+        report.LoadBalancerId,
+        report.Address,
+        report.InSync,
+        report.ServingTargets,
+        report.DrainingTargets,
+        report.LastError,
+        [.. report.Targets.OrderBy(t => t.Key).Select(t => new TargetView(t.Key.ToString(), t.ClusterId, t.State.ToString().ToLowerInvariant(), t.Weight))]);
+}
+
+public sealed record TargetView(string Endpoint, string Cluster, string State, int Weight);

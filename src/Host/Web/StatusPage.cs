@@ -1,0 +1,74 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using DirectLB.Actors.Kubernetes;
+using DirectLB.Actors.Observability;
+
+namespace DirectLB.Host.Web;
+
+/// <summary>
+/// The read-only status page at <c>/</c>: member clusters and their watch state, replicas and their shards,
+/// Services with address, targets and last error, filtered by namespace. Self-contained HTML (no external
+/// assets), refreshed every 5 seconds.
+/// </summary>
+public static class StatusPage
+{
+    private static readonly HtmlEncoder Html = HtmlEncoder.Default;
+
+    public static void MapStatusPage(this IEndpointRouteBuilder app) =>
+        app.MapGet("/", async (ClusterView view, ServiceStatusBoard board, string? @namespace) =>
+            Results.Content(Render(await view.WatchersAsync(), await view.ReplicasAsync(), board, @namespace), "text/html; charset=utf-8"));
+
+    private static string Render(IReadOnlyList<WatcherStatus> clusters, IReadOnlyList<ReplicaStatus> replicas, ServiceStatusBoard board, string? namespaceFilter)
+    {
+        var page = new StringBuilder();
+        page.Append("""
+            <!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="5">
+            <title>DirectLB status</title><style>
+            body{font-family:system-ui,sans-serif;margin:2rem;color:#1d2733}h1{margin:0 0 .2rem}h2{margin-top:2rem}
+            table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.35rem .6rem;border-bottom:1px solid #dde3ea;vertical-align:top}
+            th{background:#f3f6f9}.ok{color:#17803d;font-weight:600}.bad{color:#b42318;font-weight:600}.muted{color:#667085}
+            code{font-size:.9em}form{margin:.5rem 0}
+            </style></head><body><h1>DirectLB</h1><p class="muted">Read-only status of this replica. Refreshes every 5 seconds.</p>
+            """);
+        page.Append("<h2>Member clusters</h2><table id=\"clusters\"><tr><th>Cluster</th><th>Watch</th><th>API server</th><th>Services</th><th>Last error</th></tr>");
+        foreach (var c in clusters)
+        {
+            page.Append($"<tr><td>{E(c.ClusterId)}</td><td>{Flag(c.Synced, "synced", "not synced")}</td><td>{Flag(c.Connected, "reachable", "unreachable")}</td>"
+                + $"<td>{c.RelevantServices} of {c.Services}</td><td>{E(c.LastError ?? "")}</td></tr>");
+        }
+
+        page.Append("</table><h2>Replicas</h2><table id=\"replicas\"><tr><th>Address</th><th>Status</th><th>Shards</th><th>Entities</th></tr>");
+        foreach (var r in replicas)
+        {
+            page.Append($"<tr><td><code>{E(r.Address)}</code>{(r.IsSelf ? " <span class=\"muted\">(this replica)</span>" : "")}</td>"
+                + $"<td>{Flag(r.Status == "Up", r.Status, r.Status)}</td><td>{r.Shards?.ToString() ?? "?"}</td><td>{r.Entities?.ToString() ?? "?"}</td></tr>");
+        }
+
+        page.Append($"""
+            </table><h2>Services</h2><form method="get" action="/"><label>Namespace <input name="namespace" value="{E(namespaceFilter ?? "")}"></label>
+            <button type="submit">Filter</button> <a href="/">all</a></form>
+            <table id="services"><tr><th>Service</th><th>Address</th><th>State</th><th>Targets</th><th>Last error</th></tr>
+            """);
+        var services = board.List(namespaceFilter);
+        foreach (var s in services)
+        {
+            var targets = string.Join("<br>", s.Targets.OrderBy(t => t.Key).Select(t =>
+                $"<code>{E(t.Key.ToString())}</code> {E(t.ClusterId)} {(t.State == DirectLB.Providers.Model.TargetState.Serving ? "serving" : "<span class=\"bad\">draining</span>")}"));
+            page.Append($"<tr><td>{E(s.Key.ToString())}</td><td><code>{E(s.Address ?? "-")}</code></td><td>{Flag(s.InSync, "in sync", "syncing")}</td>"
+                + $"<td>{s.ServingTargets} serving, {s.DrainingTargets} draining<br>{targets}</td><td>{E(s.LastError ?? "")}</td></tr>");
+        }
+
+        if (services.Count == 0)
+        {
+            page.Append("<tr><td colspan=\"5\" class=\"muted\">No Services here.</td></tr>");
+        }
+
+        page.Append("</table></body></html>");
+        return page.ToString();
+    }
+
+    private static string Flag(bool good, string yes, string no) =>
+        good ? $"<span class=\"ok\">{E(yes)}</span>" : $"<span class=\"bad\">{E(no)}</span>";
+
+    private static string E(string text) => Html.Encode(text);
+}
