@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using DirectLB.Providers.Model;
+
+namespace DirectLB.Providers.HAProxy;
+
+/// <summary>
+/// HAProxy server names derived from the target alone, so a retry, a reload or a new DirectLB process finds
+/// the server it made: <c>t-10-244-1-5-8080</c> for IPv4, <c>t6-fd00--7-9090</c> for IPv6 (colons become
+/// dashes, the dotted tail of a mapped address becomes underscores). The address is canonicalised first,
+/// so two spellings of one address name one server.
+/// </summary>
+public static class ServerName
+{
+    private const string V4Prefix = "t-";
+    private const string V6Prefix = "t6-";
+
+    /// <exception cref="ProviderException">The address is not an IP literal (not retryable).</exception>
+    public static string For(TargetKey target)
+    {
+        var address = Canonical(target);
+        var encoded = address.AddressFamily == AddressFamily.InterNetwork
+            ? V4Prefix + address.ToString().Replace('.', '-')
+            : V6Prefix + address.ToString().Replace(':', '-').Replace('.', '_');
+        return $"{encoded}-{target.Port.ToString(CultureInfo.InvariantCulture)}";
+    }
+
+    /// <summary>The target a name was made from, or null when the name is not one of ours.</summary>
+    public static TargetKey? Parse(string name)
+    {
+        var portSeparator = name.LastIndexOf('-');
+        if (portSeparator < 0 || !int.TryParse(name.AsSpan(portSeparator + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+        {
+            return null;
+        }
+
+        string? literal = name.StartsWith(V6Prefix, StringComparison.Ordinal)
+            ? name[V6Prefix.Length..portSeparator].Replace('-', ':').Replace('_', '.')
+            : name.StartsWith(V4Prefix, StringComparison.Ordinal)
+                ? name[V4Prefix.Length..portSeparator].Replace('-', '.')
+                : null;
+        return literal is not null && IPAddress.TryParse(literal, out var address)
+            ? new TargetKey(address.ToString(), port)
+            : null;
+    }
+
+    /// <summary>The address as HAProxy wants it on a server line: IPv6 in brackets.</summary>
+    public static string Endpoint(TargetKey target)
+    {
+        var address = Canonical(target);
+        var port = target.Port.ToString(CultureInfo.InvariantCulture);
+        return address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]:{port}" : $"{address}:{port}";
+    }
+
+    private static IPAddress Canonical(TargetKey target)
+    {
+        if (!IPAddress.TryParse(target.Address, out var address) || address.ScopeId != 0 || target.Address.Contains('%'))
+        {
+            throw new ProviderException($"target {target} is not an IP address HAProxy can reach", retryable: false);
+        }
+
+        if (target.Port is < 1 or > 65535)
+        {
+            throw new ProviderException($"target {target} has a port outside 1-65535", retryable: false);
+        }
+
+        return address;
+    }
+}
