@@ -82,6 +82,8 @@ internal sealed class HAProxyProcess(HAProxyBinary binary, HAProxyProviderOption
             }
         }
 
+        // A pid file naming a dead process would make the next DirectLB look for an HAProxy that is gone.
+        File.Delete(options.PidFilePath);
         _child?.Dispose();
         _child = null;
     }

@@ -55,7 +55,7 @@ public static class ServerName
 
     private static IPAddress Canonical(TargetKey target)
     {
-        if (!IPAddress.TryParse(target.Address, out var address) || address.ScopeId != 0 || target.Address.Contains('%'))
+        if (!IPAddress.TryParse(target.Address, out var address) || target.Address.Contains('%'))
         {
             throw new ProviderException($"target {target} is not an IP address HAProxy can reach", retryable: false);
         }
