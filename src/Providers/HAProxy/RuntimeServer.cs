@@ -3,7 +3,7 @@ using System.Globalization;
 namespace DirectLB.Providers.HAProxy;
 
 /// <summary>One server as the running HAProxy reports it in <c>show servers state</c>.</summary>
-internal sealed record RuntimeServer(string Backend, string Name, string Address, int Port, int AdminState, int UserWeight)
+internal sealed record RuntimeServer(string Backend, string Name, int AdminState, int UserWeight)
 {
     // Administrative state bits from the management guide ("show servers state", srv_admin_state).
     private const int ForcedMaintenance = 0x01;
@@ -31,8 +31,7 @@ internal sealed record RuntimeServer(string Backend, string Name, string Address
             ? index
             : throw new ProviderException($"'show servers state' has no column {name}: {lines[1]}");
 
-        var (backend, name, address, port, admin, weight) =
-            (Column("be_name"), Column("srv_name"), Column("srv_addr"), Column("srv_port"), Column("srv_admin_state"), Column("srv_uweight"));
+        var (backend, name, admin, weight) = (Column("be_name"), Column("srv_name"), Column("srv_admin_state"), Column("srv_uweight"));
         var servers = new List<RuntimeServer>();
         foreach (var line in lines.Skip(2).Where(l => !l.StartsWith('#')))
         {
@@ -40,8 +39,6 @@ internal sealed record RuntimeServer(string Backend, string Name, string Address
             servers.Add(new RuntimeServer(
                 fields[backend],
                 fields[name],
-                fields[address],
-                int.Parse(fields[port], CultureInfo.InvariantCulture),
                 int.Parse(fields[admin], CultureInfo.InvariantCulture),
                 int.Parse(fields[weight], CultureInfo.InvariantCulture)));
         }

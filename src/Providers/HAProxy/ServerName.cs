@@ -9,7 +9,8 @@ namespace DirectLB.Providers.HAProxy;
 /// HAProxy server names derived from the target alone, so a retry, a reload or a new DirectLB process finds
 /// the server it made: <c>t-10-244-1-5-8080</c> for IPv4, <c>t6-fd00--7-9090</c> for IPv6 (colons become
 /// dashes, the dotted tail of a mapped address becomes underscores). The address is canonicalised first,
-/// so two spellings of one address name one server.
+/// so two spellings of one address name one server; the encoding is reversible, so a human reading
+/// <c>show servers state</c> knows which pod a server is.
 /// </summary>
 public static class ServerName
 {
@@ -24,25 +25,6 @@ public static class ServerName
             ? V4Prefix + address.ToString().Replace('.', '-')
             : V6Prefix + address.ToString().Replace(':', '-').Replace('.', '_');
         return $"{encoded}-{target.Port.ToString(CultureInfo.InvariantCulture)}";
-    }
-
-    /// <summary>The target a name was made from, or null when the name is not one of ours.</summary>
-    public static TargetKey? Parse(string name)
-    {
-        var portSeparator = name.LastIndexOf('-');
-        if (portSeparator < 0 || !int.TryParse(name.AsSpan(portSeparator + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port))
-        {
-            return null;
-        }
-
-        string? literal = name.StartsWith(V6Prefix, StringComparison.Ordinal)
-            ? name[V6Prefix.Length..portSeparator].Replace('-', ':').Replace('_', '.')
-            : name.StartsWith(V4Prefix, StringComparison.Ordinal)
-                ? name[V4Prefix.Length..portSeparator].Replace('-', '.')
-                : null;
-        return literal is not null && IPAddress.TryParse(literal, out var address)
-            ? new TargetKey(address.ToString(), port)
-            : null;
     }
 
     /// <summary>The address as HAProxy wants it on a server line: IPv6 in brackets.</summary>
