@@ -67,6 +67,33 @@ public sealed class RecoveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reload_haproxy_cannot_complete_fails_retryably_and_keeps_the_running_configuration()
+    {
+        var provider = await _context.StartAsync();
+        var backend = _context.Backend();
+        var lb = await LoadBalancerSetup.CreateAsync(provider, [Serving(backend)]);
+        var taken = FreePort();
+        var squatter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Parse(lb.Address), taken);
+        squatter.Start();
+        var blocked = new ListenerSpec(new ListenerKey(TransportProtocol.Tcp, taken), "blocked");
+
+        // "haproxy -c" cannot know the port is taken; only the reload finds out.
+        var error = await Assert.ThrowsAsync<DirectLB.Providers.ProviderException>(
+            () => provider.EnsureListenerAsync(lb.LoadBalancer.Id, blocked, None));
+
+        Assert.True(error.Retryable);
+        Assert.Contains("reload failed", error.Message);
+        Assert.Contains("Address already in use", error.Message);
+        Assert.Equal(backend.Name, await HttpProbe.GetOnceAsync(lb.Address, lb.Port));
+        Assert.Equal([lb.Listener], (await provider.FindLoadBalancerAsync(Owner(), None))!.Listeners.Select(l => l.Spec.Key));
+
+        squatter.Stop();
+        await provider.EnsureListenerAsync(lb.LoadBalancer.Id, blocked, None);
+        await provider.ChangeTargetsAsync(lb.LoadBalancer.Id, blocked.Key, [Serving(backend)], [], None);
+        Assert.Equal(backend.Name, await HttpProbe.GetOnceAsync(lb.Address, taken));
+    }
+
+    [Fact]
     public async Task A_new_provider_on_the_same_state_directory_finds_the_same_load_balancer_and_targets()
     {
         var (serving, draining) = (_context.Backend(), _context.Backend());

@@ -16,12 +16,26 @@ internal sealed class HAProxyProcess(HAProxyBinary binary, HAProxyProviderOption
     private readonly Queue<string> _output = new();
     private Process? _child;
 
-    /// <summary>The last lines HAProxy printed, for error messages.</summary>
+    /// <summary>
+    /// What HAProxy printed since <see cref="ForgetOutput"/>, for error messages: its alerts when it raised
+    /// any (they say what failed), else its last few lines.
+    /// </summary>
     public string RecentOutput()
     {
         lock (_output)
         {
-            return _output.Count == 0 ? "HAProxy printed nothing." : "HAProxy said: " + string.Join(" | ", _output);
+            var alerts = _output.Where(l => l.Contains("[ALERT]", StringComparison.Ordinal)).ToList();
+            var lines = alerts.Count > 0 ? alerts : _output.TakeLast(5).ToList();
+            return lines.Count == 0 ? "HAProxy printed nothing." : "HAProxy said: " + string.Join(" | ", lines);
+        }
+    }
+
+    /// <summary>Starts a new operation's record, so its failure is not explained by an older one's output.</summary>
+    public void ForgetOutput()
+    {
+        lock (_output)
+        {
+            _output.Clear();
         }
     }
 
@@ -36,10 +50,7 @@ internal sealed class HAProxyProcess(HAProxyBinary binary, HAProxyProviderOption
 
         // A master that no longer answers but still lives (hung, or mid-exit) would hold the ports: end it first.
         await StopAsync(cancellationToken);
-        lock (_output)
-        {
-            _output.Clear();
-        }
+        ForgetOutput();
 
         _child = binary.Start(["-W", "-S", $"{options.ResolvedMasterSocket},mode,600", "-f", options.ResolvedConfigPath, "-p", options.PidFilePath], redirectOutput: true);
         _child.OutputDataReceived += (_, line) => Record(line.Data);

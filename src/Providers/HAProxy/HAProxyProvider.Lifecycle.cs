@@ -22,6 +22,12 @@ public sealed partial class HAProxyProvider
             "HAProxy {Version} ({Mode} mode), {Count} load balancers recovered from {Config}",
             version, _options.Mode, recovered.LoadBalancers.Count, configPath);
 
+        // HAProxy warns about a missing state file; an empty version 1 dump is the quiet "no state yet".
+        if (!File.Exists(_options.ServerStatePath))
+        {
+            await AtomicFile.WriteAsync(_options.ServerStatePath, "1\n", cancellationToken);
+        }
+
         // Re-rendered even when recovered, so changed options (timeouts, sockets) take effect.
         await WriteConfigAsync(recovered, cancellationToken);
         var started = _process is not null && await _process.EnsureRunningAsync(cancellationToken);
@@ -112,6 +118,7 @@ public sealed partial class HAProxyProvider
         var previous = _model;
         await TrySaveStateAsync(cancellationToken);
         await WriteConfigAsync(model, cancellationToken);
+        _process?.ForgetOutput();
         try
         {
             await _master.ReloadAsync(_options.ReloadTimeout, DescribeFailure, cancellationToken);
