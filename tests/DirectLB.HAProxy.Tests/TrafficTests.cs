@@ -111,6 +111,26 @@ public sealed class TrafficTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Adding_a_health_check_to_a_listener_keeps_its_targets_and_checks_them()
+    {
+        var provider = await _context.StartAsync();
+        var (sick, well) = (_context.Backend(), _context.Backend());
+        sick.Healthy = false;
+        var lb = await LoadBalancerSetup.CreateAsync(provider, [Serving(sick), Serving(well)]);
+        Assert.Equal(2, (await HttpProbe.SpreadAsync(lb.Address, lb.Port, 4)).Count);
+
+        var check = new HealthCheckSpec(HttpPath: "/health", IntervalMilliseconds: 100, Rise: 1, Fall: 1);
+        await provider.EnsureListenerAsync(lb.LoadBalancer.Id, new ListenerSpec(lb.Listener, "http", check), CancellationToken.None);
+
+        await HttpProbe.EventuallyAsync(
+            async () => (await HttpProbe.SpreadAsync(lb.Address, lb.Port, 10)).Keys.SequenceEqual([well.Name]),
+            "the failing target leaving rotation once checked");
+        var found = await provider.FindLoadBalancerAsync(Owner(), CancellationToken.None);
+        Assert.Equal(check, found!.Listeners.Single().Spec.HealthCheck);
+        Assert.Equal(2, found.Listeners.Single().Targets.Count);
+    }
+
+    [Fact]
     public async Task Proxy_protocol_v2_tells_the_target_the_client_address()
     {
         var provider = await _context.StartAsync();

@@ -30,16 +30,18 @@ public sealed partial class HAProxyProvider
 
         // Re-rendered even when recovered, so changed options (timeouts, sockets) take effect.
         await WriteConfigAsync(recovered, cancellationToken);
-        var started = _process is not null && await _process.EnsureRunningAsync(cancellationToken);
-        if (!started)
+        if (_process is not null && await _process.EnsureRunningAsync(cancellationToken))
+        {
+            _knownMaster = (await ShowProcAsync(cancellationToken)).MasterPid;
+            await _servers.ConvergeAllAsync(_model, cancellationToken);
+            await _servers.SaveStateAsync(cancellationToken);
+        }
+        else
         {
             // An HAProxy that was already running may still run an older file (a crash between write and reload).
             await ReloadWithAsync(recovered, cancellationToken);
         }
 
-        _knownMaster = (await ShowProcAsync(cancellationToken)).MasterPid;
-        await _servers.ConvergeAllAsync(_model, cancellationToken);
-        await _servers.SaveStateAsync(cancellationToken);
         _supervision = SuperviseAsync(_stopping.Token);
     }
 

@@ -24,6 +24,7 @@ public sealed partial class HAProxyProvider : ILoadBalancerProvider, IAsyncDispo
     private readonly CancellationTokenSource _stopping = new();
     private HAProxyModel _model = HAProxyModel.Empty;
     private Task _supervision = Task.CompletedTask;
+    private int _disposed;
 
     private HAProxyProvider(HAProxyProviderOptions options, ILogger logger)
     {
@@ -187,6 +188,11 @@ public sealed partial class HAProxyProvider : ILoadBalancerProvider, IAsyncDispo
     /// <summary>Stops supervising; in own mode also stops HAProxy when <see cref="HAProxyProviderOptions.StopOnDispose"/> says so.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         await _supervision;
         if (_process is not null && _options.StopOnDispose)
