@@ -33,10 +33,13 @@ internal sealed partial class HAProxyBinary(string path)
     /// <summary>Runs <c>haproxy -c -f</c>; a configuration HAProxy rejects is a bug or a bad input, so not retryable.</summary>
     public async Task ValidateAsync(string configPath, CancellationToken cancellationToken)
     {
-        var (exitCode, output) = await RunAsync(["-c", "-q", "-f", configPath], cancellationToken);
+        // Not -q: quiet mode also silences the alerts that say what is wrong.
+        var (exitCode, output) = await RunAsync(["-c", "-f", configPath], cancellationToken);
         if (exitCode != 0)
         {
-            throw new ProviderException($"'{path} -c -f {configPath}' rejected the rendered configuration (exit {exitCode}): {RuntimeApiClient.OneLine(output)}", retryable: false);
+            var alerts = output.Split('\n').Where(l => l.Contains("[ALERT]", StringComparison.Ordinal)).ToList();
+            var reason = alerts.Count > 0 ? string.Join(" | ", alerts.Select(a => a.Trim())) : RuntimeApiClient.OneLine(output);
+            throw new ProviderException($"'{path} -c -f {configPath}' rejected the rendered configuration (exit {exitCode}): {reason}", retryable: false);
         }
     }
 
