@@ -93,18 +93,27 @@ public sealed class RecoveryTests : IAsyncLifetime
         Assert.Equal(backend.Name, await HttpProbe.GetOnceAsync(lb.Address, taken));
     }
 
-    [Fact]
-    public async Task A_new_provider_on_the_same_state_directory_finds_the_same_load_balancer_and_targets()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_new_provider_on_the_same_state_directory_finds_the_same_load_balancer_and_targets(bool haproxyKeptRunning)
     {
         var (serving, draining) = (_context.Backend(), _context.Backend());
         LoadBalancerSetup lb;
-        await using (var first = await HAProxyProvider.StartAsync(_context.Options(stopOnDispose: false)))
+        await using (var first = await HAProxyProvider.StartAsync(_context.Options(stopOnDispose: !haproxyKeptRunning)))
         {
             lb = await LoadBalancerSetup.CreateAsync(first, [Serving(serving, weight: 3), Draining(draining)]);
         }
 
-        // The first provider left HAProxy running: traffic outlives the controller.
-        Assert.Equal(serving.Name, await HttpProbe.GetOnceAsync(lb.Address, lb.Port));
+        if (haproxyKeptRunning)
+        {
+            // Traffic outlives the controller; the next provider adopts this HAProxy.
+            Assert.Equal(serving.Name, await HttpProbe.GetOnceAsync(lb.Address, lb.Port));
+        }
+        else
+        {
+            await Assert.ThrowsAnyAsync<System.Net.Sockets.SocketException>(() => HttpProbe.GetOnceAsync(lb.Address, lb.Port));
+        }
 
         var second = await _context.StartAsync();
         var found = await second.FindLoadBalancerAsync(Owner(), None);
