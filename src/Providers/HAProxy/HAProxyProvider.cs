@@ -1,0 +1,213 @@
+using DirectLB.Providers.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DirectLB.Providers.HAProxy;
+
+/// <summary>
+/// Drives a real HAProxy. Load balancers get an address from the VIP pool; each TCP listener is a frontend
+/// on VIP:port with a round-robin backend, changed through the rendered configuration and a seamless reload;
+/// targets are servers changed through the runtime API without a reload. The rendered configuration is the
+/// record of what DirectLB owns (see <see cref="ConfigMetadata"/>), so a new provider on the same files finds
+/// everything again. All calls are serialized: there is one HAProxy and one configuration file.
+/// </summary>
+public sealed partial class HAProxyProvider : ILoadBalancerProvider, IAsyncDisposable
+{
+    private readonly HAProxyProviderOptions _options;
+    private readonly ILogger _logger;
+    private readonly HAProxyBinary _binary;
+    private readonly VipPool _vips;
+    private readonly MasterCli _master;
+    private readonly ServerConverger _servers;
+    private readonly HAProxyProcess? _process;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly CancellationTokenSource _stopping = new();
+    private HAProxyModel _model = HAProxyModel.Empty;
+    private Task _supervision = Task.CompletedTask;
+    private int _disposed;
+
+    private HAProxyProvider(HAProxyProviderOptions options, ILogger logger)
+    {
+        _options = options;
+        _logger = logger;
+        _binary = new HAProxyBinary(options.BinaryPath);
+        _vips = new VipPool(options.VipPool);
+        Admin = new RuntimeApiClient(options.ResolvedAdminSocket);
+        _master = new MasterCli(new RuntimeApiClient(options.ResolvedMasterSocket), Admin);
+        _servers = new ServerConverger(Admin, options, logger);
+        _process = options.Mode == HAProxyMode.Own ? new HAProxyProcess(_binary, options, _master, logger) : null;
+        Capabilities = new ProviderCapabilities(
+            SupportsWeights: true,
+            SupportsDrain: true,
+            MaxTargetsPerLoadBalancer: options.MaxTargetsPerLoadBalancer,
+            Protocols: new HashSet<TransportProtocol> { TransportProtocol.Tcp });
+    }
+
+    public string Name => "haproxy";
+
+    public ProviderCapabilities Capabilities { get; }
+
+    /// <summary>The runtime API of the HAProxy this provider drives, for diagnostics and tests.</summary>
+    public RuntimeApiClient Admin { get; }
+
+    /// <summary>
+    /// Checks the binary, reads back what a previous DirectLB configured, starts (own mode) or reaches (attach
+    /// mode) HAProxy, makes it run the current configuration with the registered servers, and starts supervising it.
+    /// </summary>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    /// <exception cref="ProviderException">HAProxy is missing (naming the package to install), too old, or does not come up.</exception>
+    public static async Task<HAProxyProvider> StartAsync(HAProxyProviderOptions options, ILogger? logger = null, CancellationToken cancellationToken = default)
+    {
+        options.ThrowIfInvalid();
+        var provider = new HAProxyProvider(options, logger ?? NullLogger.Instance);
+        try
+        {
+            await provider.InitializeAsync(cancellationToken);
+            return provider;
+        }
+        catch
+        {
+            await provider.DisposeAsync();
+            throw;
+        }
+    }
+
+    public Task<LoadBalancerInfo?> FindLoadBalancerAsync(LoadBalancerOwner owner, CancellationToken cancellationToken) =>
+        UnderGateAsync(async () =>
+        {
+            var lb = _model.FindOwned(owner);
+            if (lb is not null)
+            {
+                // Reading back means reading what runs: repair servers the runtime lost or kept by mistake.
+                await _servers.ConvergeAllAsync(Restrict(_model, lb.Id), cancellationToken);
+            }
+
+            return lb;
+        }, cancellationToken);
+
+    public Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, CancellationToken cancellationToken) =>
+        UnderGateAsync(async () =>
+        {
+            if (_model.FindOwned(owner) is { } existing)
+            {
+                return existing;
+            }
+
+            var address = _vips.Next(_model.LoadBalancers.Values.Select(lb => lb.Address));
+            var created = new LoadBalancerInfo(NewId(owner), name, address, owner.ToTags(), []);
+
+            // No listener yet means no frontend: recording it in the file is enough, no reload needed.
+            await WriteConfigAsync(_model.With(created), cancellationToken);
+            _logger.LogInformation("Created load balancer {Id} at {Address} for {Service}", created.Id, address, owner.ToTags()[LoadBalancerOwner.ServiceTag]);
+            return _model.Get(created.Id);
+        }, cancellationToken);
+
+    public Task EnsureListenerAsync(string loadBalancerId, ListenerSpec listener, CancellationToken cancellationToken) =>
+        UnderGateAsync(async () =>
+        {
+            if (listener.Key.Protocol != TransportProtocol.Tcp)
+            {
+                throw new ProviderException(
+                    $"HAProxy does not proxy {listener.Key.Protocol.ToString().ToUpperInvariant()}; listener {listener.Key} on {loadBalancerId} cannot be created (HAProxy is TCP only)",
+                    retryable: false);
+            }
+
+            var invalid = listener.Key.Port is < 1 or > 65535 ? "port outside 1-65535" : listener.HealthCheck?.Validate();
+            if (invalid is not null)
+            {
+                throw new ProviderException($"listener {listener.Key} on {loadBalancerId}: {invalid}", retryable: false);
+            }
+
+            var current = _model.Get(loadBalancerId).Listeners.FirstOrDefault(l => l.Spec.Key == listener.Key);
+            if (current?.Spec == listener)
+            {
+                return;
+            }
+
+            await ReloadWithAsync(_model.WithListener(loadBalancerId, listener), cancellationToken);
+            _logger.LogInformation("Ensured listener {Listener} on {Id}", listener.Key, loadBalancerId);
+        }, cancellationToken);
+
+    public Task EnsureListenerDeletedAsync(string loadBalancerId, ListenerKey listener, CancellationToken cancellationToken) =>
+        UnderGateAsync(async () =>
+        {
+            if (_model.Get(loadBalancerId).Listeners.Any(l => l.Spec.Key == listener))
+            {
+                await ReloadWithAsync(_model.WithoutListener(loadBalancerId, listener), cancellationToken);
+                _logger.LogInformation("Deleted listener {Listener} on {Id}", listener, loadBalancerId);
+            }
+        }, cancellationToken);
+
+    public Task ChangeTargetsAsync(
+        string loadBalancerId,
+        ListenerKey listener,
+        IReadOnlyList<TargetSpec> upserts,
+        IReadOnlyList<TargetKey> removals,
+        CancellationToken cancellationToken) =>
+        UnderGateAsync(async () =>
+        {
+            // Validate the whole batch before touching anything, as a cloud API applies a batch all or nothing.
+            foreach (var upsert in upserts)
+            {
+                _ = ServerName.For(upsert.Key);
+                if (ServerArguments.Validate(upsert) is { } invalid)
+                {
+                    throw new ProviderException(invalid, retryable: false);
+                }
+            }
+
+            var changed = _model.WithTargets(loadBalancerId, listener, upserts, removals);
+            var total = changed.Get(loadBalancerId).Listeners.Sum(l => l.Targets.Count);
+            if (total > _options.MaxTargetsPerLoadBalancer)
+            {
+                throw new ProviderException(
+                    $"load balancer {loadBalancerId} would have {total} targets, more than its limit of {_options.MaxTargetsPerLoadBalancer}",
+                    retryable: false);
+            }
+
+            // The file first: it records the intent, so a reload or restart in the middle lands on the new servers.
+            await WriteConfigAsync(changed, cancellationToken);
+            var listenerInfo = _model.Get(loadBalancerId).Listeners.First(l => l.Spec.Key == listener);
+            var backend = HAProxyModel.BackendName(loadBalancerId, listener.Port);
+            var runtime = await _servers.ReadAsync(cancellationToken);
+            await _servers.ConvergeAsync(backend, listenerInfo, runtime[backend], cancellationToken);
+            await _servers.SaveStateAsync(cancellationToken);
+        }, cancellationToken);
+
+    public Task EnsureLoadBalancerDeletedAsync(string loadBalancerId, CancellationToken cancellationToken) =>
+        UnderGateAsync(async () =>
+        {
+            if (_model.LoadBalancers.TryGetValue(loadBalancerId, out var lb))
+            {
+                var without = _model.Without(loadBalancerId);
+                await (lb.Listeners.Count > 0 ? ReloadWithAsync(without, cancellationToken) : WriteConfigAsync(without, cancellationToken));
+                _logger.LogInformation("Deleted load balancer {Id} at {Address}", loadBalancerId, lb.Address);
+            }
+        }, cancellationToken);
+
+    /// <summary>Stops supervising; in own mode also stops HAProxy when <see cref="HAProxyProviderOptions.StopOnDispose"/> says so.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync();
+        await _supervision;
+        if (_process is not null && _options.StopOnDispose)
+        {
+            await _gate.WaitAsync();
+            try
+            {
+                await _process.StopAsync(CancellationToken.None);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+
+        _stopping.Dispose();
+    }
+}

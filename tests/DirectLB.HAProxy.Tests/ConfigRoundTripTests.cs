@@ -1,0 +1,68 @@
+using DirectLB.Providers.HAProxy;
+using DirectLB.Providers.Model;
+
+namespace DirectLB.HAProxy.Tests;
+
+public sealed class ConfigRoundTripTests
+{
+    private static readonly HAProxyProviderOptions Options = new() { StateDirectory = "/var/lib/directlb/haproxy" };
+
+    [Fact]
+    public void What_is_rendered_reads_back_as_the_same_load_balancers_listeners_and_targets()
+    {
+        var owner = new LoadBalancerOwner("cluster \"a\"\nwith newline", "default", "web", "uid-1");
+        var checkedListener = new ListenerSpec(
+            new ListenerKey(TransportProtocol.Tcp, 443),
+            "https",
+            new HealthCheckSpec("/healthz", 8081, 500, 1, 4),
+            ProxyProtocolV2: true);
+        var plainListener = new ListenerSpec(new ListenerKey(TransportProtocol.Tcp, 80), "http");
+        var targets = new[]
+        {
+            new TargetSpec(new TargetKey("10.244.1.5", 8443), 3, TargetState.Serving, "east"),
+            new TargetSpec(new TargetKey("fd00::7", 8443), 1, TargetState.Draining, "west"),
+        };
+        var model = HAProxyModel.Empty
+            .With(new LoadBalancerInfo("lb-1", "default/web", "127.0.100.1", owner.ToTags(), []))
+            .WithListener("lb-1", checkedListener)
+            .WithListener("lb-1", plainListener)
+            .WithTargets("lb-1", checkedListener.Key, targets, []);
+
+        var text = ConfigRenderer.Render(model, Options);
+        var parsed = ConfigMetadata.Parse(text, "haproxy.cfg").Get("lb-1");
+
+        Assert.True(owner.Owns(parsed.Tags));
+        Assert.Equal(("default/web", "127.0.100.1"), (parsed.Name, parsed.Address));
+        Assert.Equal([plainListener, checkedListener], parsed.Listeners.Select(l => l.Spec));
+        Assert.Equal(targets, parsed.Listeners[1].Targets);
+        Assert.Empty(parsed.Listeners[0].Targets);
+    }
+
+    [Fact]
+    public void Servers_carry_weight_health_check_and_proxy_protocol_and_the_backend_its_http_check()
+    {
+        var listener = new ListenerSpec(new ListenerKey(TransportProtocol.Tcp, 80), "http", new HealthCheckSpec("/ready"), ProxyProtocolV2: true);
+        var model = HAProxyModel.Empty
+            .With(new LoadBalancerInfo("lb-1", "web", "127.0.100.1", new Dictionary<string, string>(), []))
+            .WithListener("lb-1", listener)
+            .WithTargets("lb-1", listener.Key, [new TargetSpec(new TargetKey("10.0.0.1", 8080), 5, TargetState.Serving, "c")], []);
+
+        var text = ConfigRenderer.Render(model, Options);
+
+        Assert.Contains("    bind 127.0.100.1:80\n", text);
+        Assert.Contains("    balance roundrobin\n", text);
+        Assert.Contains("    http-check send meth GET uri /ready", text);
+        Assert.Contains("    server t-10-0-0-1-8080 10.0.0.1:8080 weight 5 check inter 2000ms rise 2 fall 3 send-proxy-v2\n", text);
+        Assert.Contains("stats socket /var/lib/directlb/haproxy/admin.sock mode 600 level admin expose-fd listeners", text);
+    }
+
+    [Fact]
+    public void Listener_specs_written_before_health_checks_existed_still_compare_equal()
+    {
+        var key = new ListenerKey(TransportProtocol.Tcp, 80);
+
+        Assert.Equal(new ListenerSpec(key, "http"), new ListenerSpec(key, "http", null, false));
+        Assert.NotEqual(new ListenerSpec(key, "http"), new ListenerSpec(key, "http", new HealthCheckSpec()));
+        Assert.Equal(new ListenerSpec(key, "http", new HealthCheckSpec("/x")), new ListenerSpec(key, "http", new HealthCheckSpec("/x")));
+    }
+}
