@@ -43,12 +43,13 @@ public sealed class HttpProviderTests
     {
         await using var sut = await CloudServers.StartWithHttpProviderAsync(
             new SimulatedProviderOptions { Latency = TimeSpan.FromMinutes(5) },
-            options => options with { Timeout = TimeSpan.FromMilliseconds(300) });
+            // Long enough for the capabilities read at creation on a busy machine, far short of the latency.
+            options => options with { Timeout = TimeSpan.FromSeconds(3) });
 
         var error = await Assert.ThrowsAsync<ProviderException>(() => sut.Provider.FindLoadBalancerAsync(Owner, CancellationToken.None));
 
         Assert.True(error.Retryable);
-        Assert.Contains("timed out after 0.3s", error.Message);
+        Assert.Contains("timed out after 3s", error.Message);
     }
 
     [Fact]
