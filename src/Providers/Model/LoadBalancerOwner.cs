@@ -22,6 +22,27 @@ public sealed record LoadBalancerOwner(string ClusterScope, string Namespace, st
         [ServiceUidTag] = ServiceUid,
     };
 
+    /// <summary>
+    /// The owner these tags name, or null when the scope or namespace/name tag is missing or malformed; the
+    /// inverse of <see cref="ToTags"/> for a server that receives an owner as tags. A missing UID tag reads as "".
+    /// </summary>
+    public static LoadBalancerOwner? FromTags(IReadOnlyDictionary<string, string> tags)
+    {
+        if (!tags.TryGetValue(ClusterTag, out var cluster) || cluster.Length == 0
+            || !tags.TryGetValue(ServiceTag, out var service))
+        {
+            return null;
+        }
+
+        var slash = service.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0 || slash == service.Length - 1)
+        {
+            return null;
+        }
+
+        return new LoadBalancerOwner(cluster, service[..slash], service[(slash + 1)..], tags.GetValueOrDefault(ServiceUidTag, ""));
+    }
+
     public bool Owns(IReadOnlyDictionary<string, string> tags) =>
         tags.TryGetValue(ClusterTag, out var cluster) && cluster == ClusterScope
         && tags.TryGetValue(ServiceTag, out var service) && service == $"{Namespace}/{Name}";

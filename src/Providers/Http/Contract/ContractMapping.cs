@@ -1,0 +1,49 @@
+using DirectLB.Providers.Model;
+
+namespace DirectLB.Providers.Http.Contract;
+
+/// <summary>Converts between the provider model and the wire records, in both directions, in one place.</summary>
+public static class ContractMapping
+{
+    public static LoadBalancerDto ToDto(LoadBalancerInfo lb) =>
+        new(lb.Id, lb.Name, lb.Address, lb.Tags, [.. lb.Listeners.Select(ToDto)]);
+
+    public static LoadBalancerInfo ToModel(LoadBalancerDto lb) =>
+        new(lb.Id, lb.Name, lb.Address, lb.Tags, [.. lb.Listeners.Select(ToModel)]);
+
+    public static ListenerDto ToDto(ListenerInfo listener) => new(
+        listener.Spec.Key.Protocol,
+        listener.Spec.Key.Port,
+        ToSettings(listener.Spec),
+        [.. listener.Targets.Select(ToDto)]);
+
+    public static ListenerInfo ToModel(ListenerDto listener) => new(
+        ToSpec(new ListenerKey(listener.Protocol, listener.Port), listener.Settings),
+        [.. listener.Targets.Select(ToModel)]);
+
+    public static ListenerSettingsDto ToSettings(ListenerSpec spec) => new(spec.Name);
+
+    public static ListenerSpec ToSpec(ListenerKey key, ListenerSettingsDto settings) => new(key, settings.Name);
+
+    public static TargetDto ToDto(TargetSpec target) =>
+        new(target.Key.Address, target.Key.Port, target.Weight, target.State, target.ClusterId);
+
+    public static TargetSpec ToModel(TargetDto target) =>
+        new(new TargetKey(target.Ip, target.Port), target.Weight, target.State, target.ClusterId);
+
+    public static TargetKeyDto ToDto(TargetKey key) => new(key.Address, key.Port);
+
+    public static TargetKey ToModel(TargetKeyDto key) => new(key.Ip, key.Port);
+
+    public static CapabilitiesDto ToDto(ProviderCapabilities capabilities) => new(
+        capabilities.SupportsWeights,
+        capabilities.SupportsDrain,
+        capabilities.MaxTargetsPerLoadBalancer,
+        [.. capabilities.Protocols.Order()]);
+
+    public static ProviderCapabilities ToModel(CapabilitiesDto capabilities) => new(
+        capabilities.SupportsWeights,
+        capabilities.SupportsDrain,
+        capabilities.MaxTargetsPerLoadBalancer,
+        capabilities.Protocols.ToHashSet());
+}

@@ -1,0 +1,190 @@
+using System.Net;
+using System.Text.Json;
+using DirectLB.Providers.Http.Contract;
+using DirectLB.Providers.Model;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Primitives;
+
+namespace DirectLB.Providers.Simulated.Server;
+
+/// <summary>
+/// The routes of the REST contract (openapi.yaml), each one call on the <see cref="SimulatedProvider"/> so its
+/// latency, rate limit, target limit and injected faults show through HTTP as they do in process.
+/// </summary>
+internal sealed class CloudApiEndpoints(SimulatedProvider provider)
+{
+    private const string LoadBalancer = "/loadbalancers/{id}";
+    private const string Listener = LoadBalancer + "/listeners/{protocol}-{port:int}";
+
+    public void Map(IEndpointRouteBuilder routes)
+    {
+        var v1 = routes.MapGroup("/v1").AddEndpointFilter(AnswerFailuresAsProblems);
+        v1.MapGet("/openapi.yaml", () => Results.Text(ContractDocument.OpenApiYaml, ContractDocument.MediaType));
+        v1.MapGet("/capabilities", () => Json(ContractMapping.ToDto(provider.Capabilities)));
+        v1.MapGet("/loadbalancers", FindAsync);
+        v1.MapPost("/loadbalancers", EnsureAsync);
+        v1.MapGet(LoadBalancer, Get);
+        v1.MapDelete(LoadBalancer, DeleteAsync);
+        v1.MapPut(Listener, EnsureListenerAsync);
+        v1.MapDelete(Listener, DeleteListenerAsync);
+        v1.MapPost(Listener + "/targets:batch", ChangeTargetsAsync);
+    }
+
+    private static async ValueTask<object?> AnswerFailuresAsProblems(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (Exception e) when (e is ProviderException or InvalidRequestException)
+        {
+            return ProblemResult.For(e);
+        }
+    }
+
+    private async Task<IResult> FindAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var filter = ParseTagFilter(request.Query["tag"]);
+        var owner = LoadBalancerOwner.FromTags(filter)
+            ?? throw new InvalidRequestException($"a find filters by the owner tags {LoadBalancerOwner.ClusterTag} and {LoadBalancerOwner.ServiceTag} (namespace/name)");
+        var found = await provider.FindLoadBalancerAsync(owner, cancellationToken);
+        var matches = found is not null && filter.All(tag => found.Tags.GetValueOrDefault(tag.Key) == tag.Value);
+        return Json(new LoadBalancerListDto(matches ? [ContractMapping.ToDto(found!)] : []));
+    }
+
+    private async Task<IResult> EnsureAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        var body = await ReadBodyAsync<EnsureLoadBalancerRequest>(context.Request, cancellationToken);
+        var owner = LoadBalancerOwner.FromTags(body.Tags);
+        if (owner is null || owner.ServiceUid.Length == 0)
+        {
+            throw new InvalidRequestException(
+                $"tags must name the owner: {LoadBalancerOwner.ClusterTag}, {LoadBalancerOwner.ServiceTag} (namespace/name) and {LoadBalancerOwner.ServiceUidTag}");
+        }
+
+        // 201 versus 200 only informs; two racing first ensures may both hear 201 for the one load balancer.
+        var existed = provider.LoadBalancers.Any(lb => owner.Owns(lb.Tags));
+        var lb = ContractMapping.ToDto(await provider.EnsureLoadBalancerAsync(owner, body.Name, cancellationToken));
+        if (existed)
+        {
+            return Json(lb);
+        }
+
+        context.Response.Headers.Location = $"/v1/loadbalancers/{Uri.EscapeDataString(lb.Id)}";
+        return Json(lb, StatusCodes.Status201Created);
+    }
+
+    /// <summary>Reads the simulated cloud directly: no provider verb reads one load balancer by id.</summary>
+    private IResult Get(string id) =>
+        provider.LoadBalancers.FirstOrDefault(lb => lb.Id == id) is { } lb
+            ? Json(ContractMapping.ToDto(lb))
+            : ProblemResult.For(new LoadBalancerNotFoundException(id));
+
+    private async Task<IResult> DeleteAsync(string id, CancellationToken cancellationToken)
+    {
+        await provider.EnsureLoadBalancerDeletedAsync(id, cancellationToken);
+        return Results.NoContent();
+    }
+
+    private async Task<IResult> EnsureListenerAsync(string id, string protocol, int port, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var settings = await ReadBodyAsync<ListenerSettingsDto>(request, cancellationToken);
+        await provider.EnsureListenerAsync(id, ContractMapping.ToSpec(ParseListener(protocol, port), settings), cancellationToken);
+        return Results.NoContent();
+    }
+
+    private async Task<IResult> DeleteListenerAsync(string id, string protocol, int port, CancellationToken cancellationToken)
+    {
+        await provider.EnsureListenerDeletedAsync(id, ParseListener(protocol, port), cancellationToken);
+        return Results.NoContent();
+    }
+
+    private async Task<IResult> ChangeTargetsAsync(string id, string protocol, int port, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var batch = await ReadBodyAsync<TargetBatchRequest>(request, cancellationToken);
+        foreach (var target in batch.Upserts)
+        {
+            CheckTarget(target.Ip, target.Port);
+            if (target.Weight < 0)
+            {
+                throw new InvalidRequestException($"target {target.Ip}:{target.Port} has a negative weight");
+            }
+        }
+
+        foreach (var removal in batch.Removals)
+        {
+            CheckTarget(removal.Ip, removal.Port);
+        }
+
+        await provider.ChangeTargetsAsync(
+            id,
+            ParseListener(protocol, port),
+            [.. batch.Upserts.Select(ContractMapping.ToModel)],
+            [.. batch.Removals.Select(ContractMapping.ToModel)],
+            cancellationToken);
+        return Results.NoContent();
+    }
+
+    private static IResult Json<T>(T body, int status = StatusCodes.Status200OK) =>
+        Results.Json(body, ContractJson.Options, ContractJson.MediaType, status);
+
+    private static async Task<T> ReadBodyAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!request.HasJsonContentType())
+        {
+            throw new InvalidRequestException($"the body must be {ContractJson.MediaType}");
+        }
+
+        try
+        {
+            return await request.ReadFromJsonAsync<T>(ContractJson.Options, cancellationToken)
+                ?? throw new InvalidRequestException("the body is null");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidRequestException($"the body is not a valid {typeof(T).Name.Replace("Dto", "", StringComparison.Ordinal)}: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// An unknown protocol name is refused (422) like a known one the provider lacks, not rejected as malformed:
+    /// to a client both mean "this load balancer cannot do that".
+    /// </summary>
+    private static ListenerKey ParseListener(string protocol, int port)
+    {
+        if (!ListenerSegment.TryParseProtocol(protocol, out var parsed))
+        {
+            throw new ProviderException($"protocol {protocol} is not supported", retryable: false);
+        }
+
+        return port is >= 1 and <= 65535 ? new ListenerKey(parsed, port) : throw new InvalidRequestException($"port {port} is out of range");
+    }
+
+    private static void CheckTarget(string ip, int port)
+    {
+        if (!IPAddress.TryParse(ip, out _) || port is < 1 or > 65535)
+        {
+            throw new InvalidRequestException($"target {ip}:{port} is not an IP address and port");
+        }
+    }
+
+    /// <summary>Each <c>tag</c> value is <c>key=value</c>, split at the first '=' (tag keys hold none).</summary>
+    private static Dictionary<string, string> ParseTagFilter(StringValues tags)
+    {
+        var filter = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var tag in tags)
+        {
+            var equals = tag?.IndexOf('=', StringComparison.Ordinal) ?? -1;
+            if (equals <= 0)
+            {
+                throw new InvalidRequestException($"tag filter '{tag}' is not key=value");
+            }
+
+            filter[tag![..equals]] = tag[(equals + 1)..];
+        }
+
+        return filter;
+    }
+}

@@ -1,0 +1,198 @@
+using DirectLB.Providers.Http.Tests.Support;
+using DirectLB.Providers.Model;
+using DirectLB.Providers.Simulated;
+using static DirectLB.Providers.Http.Tests.Support.Samples;
+
+namespace DirectLB.Providers.Http.Tests;
+
+/// <summary>
+/// What every <see cref="ILoadBalancerProvider"/> must do, written once and run against each implementation
+/// (see ContractTargets.cs), so the HTTP path provably has the semantics of the in-process one.
+/// </summary>
+public abstract class ProviderContract
+{
+    protected abstract Task<ProviderUnderTest> StartAsync(SimulatedProviderOptions? cloud = null);
+
+    [Fact]
+    public async Task Ensuring_twice_returns_the_same_load_balancer_instead_of_a_twin()
+    {
+        await using var sut = await StartAsync();
+
+        var first = await sut.Provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
+        var second = await sut.Provider.EnsureLoadBalancerAsync(Owner with { ServiceUid = "uid-2" }, "shop-web", CancellationToken.None);
+
+        Assert.Equal(first.Id, second.Id);
+        Assert.Single(sut.Cloud.LoadBalancers);
+    }
+
+    [Fact]
+    public async Task A_load_balancer_is_found_by_its_owner_with_its_listeners_and_targets()
+    {
+        await using var sut = await StartAsync();
+        var created = await sut.Provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
+        await sut.Provider.EnsureListenerAsync(created.Id, WebListener, CancellationToken.None);
+        await sut.Provider.ChangeTargetsAsync(created.Id, WebKey, [Serving("10.244.1.5")], [], CancellationToken.None);
+
+        var found = await sut.Provider.FindLoadBalancerAsync(Owner with { ServiceUid = "uid-in-another-cluster" }, CancellationToken.None);
+
+        Assert.NotNull(found);
+        Assert.Equal((created.Id, created.Name, created.Address), (found.Id, found.Name, found.Address));
+        Assert.Equal(Owner.ToTags(), found.Tags);
+        var listener = Assert.Single(found.Listeners);
+        Assert.Equal(WebListener, listener.Spec);
+        Assert.Equal([Serving("10.244.1.5")], listener.Targets);
+    }
+
+    [Fact]
+    public async Task Another_cluster_scope_is_another_owner()
+    {
+        await using var sut = await StartAsync();
+
+        await sut.Provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
+
+        Assert.Null(await sut.Provider.FindLoadBalancerAsync(Owner with { ClusterScope = "west" }, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Targets_are_upserted_and_removed_in_one_batch_idempotently()
+    {
+        await using var sut = await StartAsync();
+        var lb = await sut.Provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
+        await sut.Provider.EnsureListenerAsync(lb.Id, WebListener, CancellationToken.None);
+
+        await sut.Provider.ChangeTargetsAsync(lb.Id, WebKey, [Serving("10.244.1.5"), Serving("10.244.1.6")], [], CancellationToken.None);
+        for (var i = 0; i < 2; i++)
+        {
+            await sut.Provider.ChangeTargetsAsync(lb.Id, WebKey, [Draining("10.244.1.5")], [new TargetKey("10.244.1.6", 8080), new TargetKey("10.244.9.9", 8080)], CancellationToken.None);
+        }
+
+        Assert.Equal([Draining("10.244.1.5")], sut.Cloud.LoadBalancers.Single().Listeners.Single().Targets);
+        Assert.Equal(3, sut.Cloud.CallCount(ProviderCallKind.ChangeTargets));
+    }
+
+    [Fact]
+    public async Task Listeners_are_updated_in_place_and_deleted_idempotently()
+    {
+        await using var sut = await StartAsync();
+        var lb = await sut.Provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
+
+        await sut.Provider.EnsureListenerAsync(lb.Id, WebListener, CancellationToken.None);
+        await sut.Provider.EnsureListenerAsync(lb.Id, WebListener with { Name = "web" }, CancellationToken.None);
+        Assert.Equal("web", sut.Cloud.LoadBalancers.Single().Listeners.Single().Spec.Name);
+
+        await sut.Provider.EnsureListenerDeletedAsync(lb.Id, WebKey, CancellationToken.None);
+        await sut.Provider.EnsureListenerDeletedAsync(lb.Id, WebKey, CancellationToken.None);
+        Assert.Empty(sut.Cloud.LoadBalancers.Single().Listeners);
+    }
+
+    [Fact]
+    public async Task Deleting_a_load_balancer_twice_succeeds()
+    {
+        await using var sut = await StartAsync();
+        var lb = await sut.Provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
+
+        await sut.Provider.EnsureLoadBalancerDeletedAsync(lb.Id, CancellationToken.None);
+        await sut.Provider.EnsureLoadBalancerDeletedAsync(lb.Id, CancellationToken.None);
+
+        Assert.Empty(sut.Cloud.LoadBalancers);
+        Assert.Null(await sut.Provider.FindLoadBalancerAsync(Owner, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Calls_on_a_missing_load_balancer_say_which_one()
+    {
+        await using var sut = await StartAsync();
+
+        var calls = new Func<Task>[]
+        {
+            () => sut.Provider.EnsureListenerAsync("lb-404", WebListener, CancellationToken.None),
+            () => sut.Provider.EnsureListenerDeletedAsync("lb-404", WebKey, CancellationToken.None),
+            () => sut.Provider.ChangeTargetsAsync("lb-404", WebKey, [Serving("10.244.1.5")], [], CancellationToken.None),
+        };
+
+        foreach (var call in calls)
+        {
+            Assert.Contains("lb-404", (await Assert.ThrowsAsync<LoadBalancerNotFoundException>(call)).Message);
+        }
+    }
+
+    [Fact]
+    public async Task Targets_for_a_missing_listener_are_refused_for_good()
+    {
+        await using var sut = await StartAsync();
+        var lb = await sut.Provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() =>
+            sut.Provider.ChangeTargetsAsync(lb.Id, WebKey, [Serving("10.244.1.5")], [], CancellationToken.None));
+
+        Assert.False(error.Retryable);
+    }
+
+    [Fact]
+    public async Task Past_the_rate_limit_calls_are_throttled_with_a_retry_hint()
+    {
+        await using var sut = await StartAsync(new SimulatedProviderOptions { RateLimitPerSecond = 0.01, RateLimitBurst = 2 });
+
+        await sut.Provider.FindLoadBalancerAsync(Owner, CancellationToken.None);
+        await sut.Provider.FindLoadBalancerAsync(Owner, CancellationToken.None);
+        var throttled = await Assert.ThrowsAsync<ProviderThrottledException>(() => sut.Provider.FindLoadBalancerAsync(Owner, CancellationToken.None));
+
+        Assert.True(throttled.Retryable);
+        Assert.True(throttled.RetryAfter > TimeSpan.Zero, $"retry after {throttled.RetryAfter}");
+        Assert.Equal(1, sut.Cloud.ThrottledCalls);
+    }
+
+    [Fact]
+    public async Task A_batch_over_the_target_limit_is_refused_whole_and_for_good()
+    {
+        await using var sut = await StartAsync(new SimulatedProviderOptions { MaxTargetsPerLoadBalancer = 1 });
+        var lb = await sut.Provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
+        await sut.Provider.EnsureListenerAsync(lb.Id, WebListener, CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() =>
+            sut.Provider.ChangeTargetsAsync(lb.Id, WebKey, [Serving("10.244.1.5"), Serving("10.244.1.6")], [], CancellationToken.None));
+
+        Assert.False(error.Retryable);
+        Assert.Contains("limit of 1", error.Message);
+        Assert.Empty(sut.Cloud.LoadBalancers.Single().Listeners.Single().Targets);
+    }
+
+    [Fact]
+    public async Task An_injected_failure_is_retryable_and_says_what_failed()
+    {
+        await using var sut = await StartAsync();
+        sut.Cloud.Faults.FailNext(ProviderCallKind.EnsureLoadBalancer);
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() => sut.Provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None));
+        await sut.Provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
+
+        Assert.True(error.Retryable);
+        Assert.Contains("injected failure of EnsureLoadBalancer", error.Message);
+        Assert.Single(sut.Cloud.LoadBalancers);
+    }
+
+    [Fact]
+    public async Task Udp_listeners_are_accepted_and_sctp_refused_for_good()
+    {
+        await using var sut = await StartAsync();
+        var lb = await sut.Provider.EnsureLoadBalancerAsync(Owner, "dns", CancellationToken.None);
+
+        await sut.Provider.EnsureListenerAsync(lb.Id, new ListenerSpec(new ListenerKey(TransportProtocol.Udp, 53), "dns"), CancellationToken.None);
+        var refused = await Assert.ThrowsAsync<ProviderException>(() =>
+            sut.Provider.EnsureListenerAsync(lb.Id, new ListenerSpec(new ListenerKey(TransportProtocol.Sctp, 9), "x"), CancellationToken.None));
+
+        Assert.False(refused.Retryable);
+        Assert.Equal(new ListenerKey(TransportProtocol.Udp, 53), sut.Cloud.LoadBalancers.Single().Listeners.Single().Spec.Key);
+    }
+
+    [Fact]
+    public async Task Capabilities_are_those_of_the_cloud()
+    {
+        await using var sut = await StartAsync(new SimulatedProviderOptions { MaxTargetsPerLoadBalancer = 7 });
+
+        Assert.Equal(
+            (sut.Cloud.Capabilities.SupportsWeights, sut.Cloud.Capabilities.SupportsDrain, 7),
+            (sut.Provider.Capabilities.SupportsWeights, sut.Provider.Capabilities.SupportsDrain, sut.Provider.Capabilities.MaxTargetsPerLoadBalancer));
+        Assert.True(sut.Provider.Capabilities.Protocols.SetEquals(sut.Cloud.Capabilities.Protocols));
+    }
+}

@@ -1,0 +1,91 @@
+using System.Net.Http.Json;
+using DirectLB.Providers.Http.Contract;
+using DirectLB.Providers.Simulated.Server;
+using static DirectLB.Providers.Http.Tests.Support.RawRequests;
+using static DirectLB.Providers.Http.Tests.Support.Samples;
+
+namespace DirectLB.Providers.Http.Tests;
+
+/// <summary>What the server answers to requests the Http provider never sends, as other clients might.</summary>
+public sealed class ServerValidationTests : IAsyncLifetime
+{
+    private SimulatedCloudServer _server = null!;
+    private HttpClient _http = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await SimulatedCloudServer.StartAsync();
+        _http = new HttpClient { BaseAddress = _server.BaseAddress };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_load_balancer_is_read_by_id_and_an_unknown_id_is_a_typed_404()
+    {
+        using var created = await _http.SendAsync(EnsureLoadBalancer("key-1"));
+        var lb = (await created.Content.ReadFromJsonAsync<LoadBalancerDto>(ContractJson.Options))!;
+
+        var read = await _http.GetFromJsonAsync<LoadBalancerDto>(created.Headers.Location!.ToString().TrimStart('/'), ContractJson.Options);
+        using var missing = await _http.GetAsync("v1/loadbalancers/lb-404");
+
+        Assert.Equal(lb.Id, read!.Id);
+        Assert.Equal(404, (int)missing.StatusCode);
+        Assert.Equal(ProblemTypes.LoadBalancerNotFound, (await ReadProblemAsync(missing)).Type);
+    }
+
+    [Fact]
+    public async Task Ensuring_without_the_owner_tags_is_a_bad_request()
+    {
+        using var request = EnsureLoadBalancer("key-1", owner: Owner with { Namespace = "" });
+
+        using var response = await _http.SendAsync(request);
+
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Contains("directlb.io/service", (await ReadProblemAsync(response)).Detail);
+    }
+
+    [Fact]
+    public async Task A_find_without_the_owner_tags_is_a_bad_request()
+    {
+        using var response = await _http.GetAsync("v1/loadbalancers?tag=team=shop");
+
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Equal(ProblemTypes.InvalidRequest, (await ReadProblemAsync(response)).Type);
+    }
+
+    [Fact]
+    public async Task A_body_missing_a_required_field_is_a_bad_request()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/loadbalancers")
+        {
+            Headers = { { ContractHeaders.IdempotencyKey, "key-1" } },
+            Content = JsonContent.Create(new { name = "shop-web" }),
+        };
+
+        using var response = await _http.SendAsync(request);
+
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Contains("EnsureLoadBalancerRequest", (await ReadProblemAsync(response)).Detail);
+    }
+
+    [Fact]
+    public async Task An_unknown_protocol_is_refused_like_an_unsupported_one()
+    {
+        using var created = await _http.SendAsync(EnsureLoadBalancer("key-1"));
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"{created.Headers.Location!.ToString().TrimStart('/')}/listeners/quic-443")
+        {
+            Headers = { { ContractHeaders.IdempotencyKey, "key-2" } },
+            Content = JsonContent.Create(new ListenerSettingsDto("h3"), options: ContractJson.Options),
+        };
+
+        using var response = await _http.SendAsync(request);
+
+        Assert.Equal(422, (int)response.StatusCode);
+        Assert.False((await ReadProblemAsync(response)).Retryable);
+    }
+}
