@@ -67,6 +67,7 @@ public class ChartShapeTests
         Assert.Contains("--provider=http", args);
         Assert.Contains("--DirectLB:Http:BaseUrl=http://lb-api.example.internal:8080", args);
         Assert.Contains("--log-format=json", args);
+        Assert.Contains("--listen=http://0.0.0.0:8080", args); // probes and Prometheus reach the pod IP, not loopback
         Assert.Contains("--member-secrets-namespace=directlb", args);
     }
 
