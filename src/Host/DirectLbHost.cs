@@ -1,6 +1,7 @@
 using DirectLB.Host.Configuration;
 using DirectLB.Host.Hosting;
 using DirectLB.Host.Web;
+using DirectLB.Providers;
 using Prometheus;
 using Serilog;
 using Serilog.Formatting.Compact;
@@ -68,6 +69,11 @@ public static class DirectLbHost
 
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args.FirstOrDefault() == SimulateCloudCommand.Name)
+        {
+            return await SimulateCloudCommand.RunAsync(args[1..]);
+        }
+
         WebApplication app;
         try
         {
@@ -79,7 +85,16 @@ public static class DirectLbHost
             return 2;
         }
 
-        await app.RunAsync();
-        return 0;
+        try
+        {
+            await app.RunAsync();
+            return 0;
+        }
+        catch (Exception ex) when (ex is ProviderException or ConfigurationException)
+        {
+            // A provider that cannot start (HAProxy missing, LB API unreachable) says why, without a stack trace.
+            await Console.Error.WriteLineAsync($"directlb: cannot start: {ex.Message}");
+            return 2;
+        }
     }
 }

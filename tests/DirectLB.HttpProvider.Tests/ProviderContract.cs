@@ -26,6 +26,19 @@ public abstract class ProviderContract
     }
 
     [Fact]
+    public async Task Health_check_and_proxy_protocol_settings_of_a_listener_are_kept()
+    {
+        await using var sut = await StartAsync();
+        var lb = await sut.Provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
+        var checkedListener = WebListener with { HealthCheck = new HealthCheckSpec("/ready", 9000, 5000, 3, 4), ProxyProtocolV2 = true };
+
+        await sut.Provider.EnsureListenerAsync(lb.Id, checkedListener, CancellationToken.None);
+
+        var found = await sut.Provider.FindLoadBalancerAsync(Owner, CancellationToken.None);
+        Assert.Equal(checkedListener, found!.Listeners.Single().Spec);
+    }
+
+    [Fact]
     public async Task A_load_balancer_is_found_by_its_owner_with_its_listeners_and_targets()
     {
         await using var sut = await StartAsync();

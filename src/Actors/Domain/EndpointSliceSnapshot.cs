@@ -23,4 +23,5 @@ public sealed record EndpointSnapshot(
     bool Ready,
     bool Serving,
     bool Terminating,
-    string? TargetName);
+    string? TargetName,
+    string? NodeName = null);

@@ -62,6 +62,7 @@ public static class SnapshotMapper
             ready,
             conditions?.Serving ?? ready,
             conditions?.Terminating ?? false,
-            endpoint.TargetRef?.Name);
+            endpoint.TargetRef?.Name,
+            endpoint.NodeName);
     }
 }

@@ -109,6 +109,7 @@ public static class DesiredStateBuilder
         }
 
         var targets = new Dictionary<TargetKey, TargetSpec>();
+        var nodes = new Dictionary<TargetKey, string>();
         var slicesWithEndpoints = 0;
         var slicesWithPort = 0;
         foreach (var cluster in clusters)
@@ -124,7 +125,7 @@ public static class DesiredStateBuilder
                 }
 
                 slicesWithPort++;
-                AddTargets(slice, slicePort.Port, cluster.ClusterId, capabilities, targets);
+                AddTargets(slice, slicePort.Port, cluster.ClusterId, capabilities, targets, nodes);
             }
         }
 
@@ -135,25 +136,38 @@ public static class DesiredStateBuilder
         }
 
         var key = new ListenerKey(protocol, port.Port);
-        return new DesiredListener(new ListenerSpec(key, port.Name), Weighted(targets.Values, settings, capabilities, errors));
+        var spec = new ListenerSpec(key, port.Name, settings.HealthCheck, settings.ProxyProtocolV2);
+        return new DesiredListener(spec, Weighted(targets.Values, nodes, settings, capabilities, errors));
     }
 
-    /// <summary>Equal weight per pod, or per-cluster shares when the Service asks for them.</summary>
+    /// <summary>Equal weight per pod by default; per-cluster shares, or equal weight per node, when the Service asks.</summary>
     private static ImmutableDictionary<TargetKey, TargetSpec> Weighted(
         IEnumerable<TargetSpec> targets,
+        IReadOnlyDictionary<TargetKey, string> nodes,
         LoadBalancerSettings settings,
         ProviderCapabilities capabilities,
         List<string> errors)
     {
-        if (settings.ClusterShares.IsEmpty)
+        if (settings.ClusterShares.IsEmpty && !settings.PerNode)
         {
             return targets.ToImmutableDictionary(t => t.Key);
         }
 
         if (!capabilities.SupportsWeights)
         {
-            errors.Add($"annotation {ServiceAnnotations.ClusterWeights} needs target weights, which the load balancer provider does not support");
+            errors.Add("weighting other than equal per pod needs target weights, which the load balancer provider does not support");
             return ImmutableDictionary<TargetKey, TargetSpec>.Empty;
+        }
+
+        if (settings.PerNode)
+        {
+            if (!settings.ClusterShares.IsEmpty)
+            {
+                errors.Add($"annotations {ServiceAnnotations.Weighting}: node and {ServiceAnnotations.ClusterWeights} cannot be combined");
+                return ImmutableDictionary<TargetKey, TargetSpec>.Empty;
+            }
+
+            return PerNode(targets.ToList(), nodes);
         }
 
         var list = targets.ToList();
@@ -165,8 +179,17 @@ public static class DesiredStateBuilder
         }
 
         var pods = list.Where(t => t.State == TargetState.Serving).GroupBy(t => t.ClusterId).ToDictionary(g => g.Key, g => g.Count());
-        var weights = ClusterShareWeights.Compute(settings.ClusterShares, pods);
+        var weights = ShareWeights.Compute(settings.ClusterShares, pods);
         return list.ToImmutableDictionary(t => t.Key, t => t with { Weight = weights.GetValueOrDefault(t.ClusterId, EqualPodWeight) });
+    }
+
+    /// <summary>Every node the same share, split among its pods: what externalTrafficPolicy: Local gives, for those who want it.</summary>
+    private static ImmutableDictionary<TargetKey, TargetSpec> PerNode(List<TargetSpec> targets, IReadOnlyDictionary<TargetKey, string> nodes)
+    {
+        string NodeOf(TargetSpec t) => $"{t.ClusterId}/{nodes.GetValueOrDefault(t.Key, t.Key.Address)}";
+        var pods = targets.Where(t => t.State == TargetState.Serving).GroupBy(NodeOf).ToDictionary(g => g.Key, g => g.Count());
+        var weights = ShareWeights.Compute(pods.Keys.ToDictionary(n => n, _ => 1), pods);
+        return targets.ToImmutableDictionary(t => t.Key, t => t with { Weight = weights.GetValueOrDefault(NodeOf(t), EqualPodWeight) });
     }
 
     private static void AddTargets(
@@ -174,7 +197,8 @@ public static class DesiredStateBuilder
         int targetPort,
         string clusterId,
         ProviderCapabilities capabilities,
-        Dictionary<TargetKey, TargetSpec> targets)
+        Dictionary<TargetKey, TargetSpec> targets,
+        Dictionary<TargetKey, string> nodes)
     {
         foreach (var endpoint in slice.Endpoints)
         {
@@ -202,6 +226,10 @@ public static class DesiredStateBuilder
                 }
 
                 targets[key] = new TargetSpec(key, EqualPodWeight, state, clusterId);
+                if (endpoint.NodeName is { } node)
+                {
+                    nodes[key] = node;
+                }
             }
         }
     }

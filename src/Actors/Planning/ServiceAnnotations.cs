@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using DirectLB.Actors.Domain;
+using DirectLB.Providers.Model;
 
 namespace DirectLB.Actors.Planning;
 
@@ -13,86 +15,89 @@ public static partial class ServiceAnnotations
     public const string Prefix = "directlb.io/";
     public const string DrainDelay = Prefix + "drain-delay";
     public const string Name = Prefix + "name";
-    public const string Scope = Prefix + "scope";
+    public const string Scope = ServiceScope.Annotation;
     public const string ClusterWeights = Prefix + "cluster-weights";
+    public const string Weighting = Prefix + "weighting";
+    public const string ProxyProtocol = Prefix + "proxy-protocol";
+    public const string HealthCheckPath = Prefix + "health-check-path";
+    public const string HealthCheckPort = Prefix + "health-check-port";
+    public const string HealthCheckInterval = Prefix + "health-check-interval";
+    public const string HealthyThreshold = Prefix + "health-check-healthy-threshold";
+    public const string UnhealthyThreshold = Prefix + "health-check-unhealthy-threshold";
+    public const string HealthCheck = Prefix + "health-check";
 
     /// <summary>Annotations the design names but this version does not implement: using one is an error.</summary>
-    private static readonly ImmutableHashSet<string> NotYetSupported =
-    [
-        Prefix + "proxy-protocol",
-        Prefix + "health-check-path",
-        Prefix + "health-check-port",
-        Prefix + "health-check-interval",
-        Prefix + "scheme",
-        Prefix + "tags",
-        Prefix + "weight",
-    ];
+    private static readonly ImmutableHashSet<string> NotYetSupported = [Prefix + "scheme", Prefix + "tags"];
+
+    /// <summary>Each known annotation and how it changes the settings, or why its value is refused.</summary>
+    private static readonly ImmutableSortedDictionary<string, Func<Draft, string, PlannerOptions, string?>> Known =
+        new Dictionary<string, Func<Draft, string, PlannerOptions, string?>>
+        {
+            [DrainDelay] = (d, v, o) => TryParseDuration(v, out var delay) && delay <= o.MaxDrainDelay
+                ? Set(() => d.DrainDelay = delay)
+                : $"'{v}' is not a duration between 0s and {o.MaxDrainDelay.TotalMinutes}m (examples: 30s, 2m, 500ms)",
+            [Name] = (d, v, _) => LoadBalancerName().IsMatch(v)
+                ? Set(() => d.Name = v)
+                : $"'{v}' must be 1-63 lowercase letters, digits or '-', starting and ending with a letter or digit",
+            [Scope] = (_, v, _) => v is ServiceScope.Global or ServiceScope.PerCluster ? null : $"'{v}' must be {ServiceScope.Global} or {ServiceScope.PerCluster}",
+            [ClusterWeights] = (d, v, _) => TryParseShares(v, out var shares)
+                ? Set(() => d.ClusterShares = shares)
+                : $"'{v}' must list cluster=percent pairs adding up to 100, like east=70,west=30",
+            [Weighting] = (d, v, _) => v is "pod" or "node" ? Set(() => d.PerNode = v == "node") : $"'{v}' must be pod (equal weight per pod) or node (equal weight per node)",
+            [ProxyProtocol] = (d, v, _) => v == "v2" ? Set(() => d.ProxyProtocolV2 = true) : $"'{v}' is not supported; the only value is v2",
+            [HealthCheck] = (d, v, _) => v is "tcp" or "http" or "none" ? Set(() => d.HealthCheckKind = v) : $"'{v}' must be tcp, http or none",
+            [HealthCheckPath] = (d, v, _) => v.StartsWith('/') && !v.Any(char.IsWhiteSpace) ? Set(() => d.Check = d.Check with { HttpPath = v }) : $"'{v}' must be a path starting with /",
+            [HealthCheckPort] = (d, v, _) => int.TryParse(v, CultureInfo.InvariantCulture, out var port) && port is > 0 and < 65536
+                ? Set(() => d.Check = d.Check with { Port = port })
+                : $"'{v}' is not a port number",
+            [HealthCheckInterval] = (d, v, _) => TryParseDuration(v, out var every) && every >= TimeSpan.FromMilliseconds(100) && every <= TimeSpan.FromMinutes(5)
+                ? Set(() => d.Check = d.Check with { IntervalMilliseconds = (int)every.TotalMilliseconds })
+                : $"'{v}' is not a duration between 100ms and 5m",
+            [HealthyThreshold] = (d, v, _) => int.TryParse(v, CultureInfo.InvariantCulture, out var rise) && rise is >= 1 and <= 100
+                ? Set(() => d.Check = d.Check with { Rise = rise })
+                : $"'{v}' is not a count between 1 and 100",
+            [UnhealthyThreshold] = (d, v, _) => int.TryParse(v, CultureInfo.InvariantCulture, out var fall) && fall is >= 1 and <= 100
+                ? Set(() => d.Check = d.Check with { Fall = fall })
+                : $"'{v}' is not a count between 1 and 100",
+        }.ToImmutableSortedDictionary(StringComparer.Ordinal);
 
     public static (LoadBalancerSettings Settings, ImmutableArray<string> Errors) Parse(
         IReadOnlyDictionary<string, string> annotations,
         PlannerOptions options)
     {
         var errors = ImmutableArray.CreateBuilder<string>();
-        string? name = null;
-        var drainDelay = options.DefaultDrainDelay;
-        var shares = ImmutableSortedDictionary<string, int>.Empty.WithComparers(StringComparer.Ordinal);
-
+        var draft = new Draft(options.DefaultDrainDelay);
         foreach (var (key, value) in annotations.Where(a => a.Key.StartsWith(Prefix, StringComparison.Ordinal)).OrderBy(a => a.Key, StringComparer.Ordinal))
         {
-            switch (key)
+            if (Known.TryGetValue(key, out var apply))
             {
-                case DrainDelay when TryParseDuration(value, out var delay) && delay <= options.MaxDrainDelay:
-                    drainDelay = delay;
-                    break;
-                case DrainDelay:
-                    errors.Add($"annotation {DrainDelay}: '{value}' is not a duration between 0s and {FormatDuration(options.MaxDrainDelay)} (examples: 30s, 2m, 500ms)");
-                    break;
-                case Name when LoadBalancerName().IsMatch(value):
-                    name = value;
-                    break;
-                case Name:
-                    errors.Add($"annotation {Name}: '{value}' must be 1-63 lowercase letters, digits or '-', starting and ending with a letter or digit");
-                    break;
-                case Scope when value is Domain.ServiceScope.Global or Domain.ServiceScope.PerCluster:
-                    break;
-                case Scope:
-                    errors.Add($"annotation {Scope}: '{value}' must be {Domain.ServiceScope.Global} or {Domain.ServiceScope.PerCluster}");
-                    break;
-                case ClusterWeights when TryParseShares(value, out var parsed):
-                    shares = parsed;
-                    break;
-                case ClusterWeights:
-                    errors.Add($"annotation {ClusterWeights}: '{value}' must list cluster=percent pairs adding up to 100, like east=70,west=30");
-                    break;
-                case var unsupported when NotYetSupported.Contains(unsupported):
-                    errors.Add($"annotation {unsupported} is not supported by this version of DirectLB");
-                    break;
-                default:
-                    errors.Add($"annotation {key} is unknown (known: {DrainDelay}, {Name}, {Scope}, {ClusterWeights})");
-                    break;
+                if (apply(draft, value.Trim(), options) is { } problem)
+                {
+                    errors.Add($"annotation {key}: {problem}");
+                }
+            }
+            else if (NotYetSupported.Contains(key))
+            {
+                errors.Add($"annotation {key} is not supported by this version of DirectLB");
+            }
+            else
+            {
+                errors.Add($"annotation {key} is unknown (known: {string.Join(", ", Known.Keys)})");
             }
         }
 
-        return (new LoadBalancerSettings(name, drainDelay, shares), errors.ToImmutable());
-    }
-
-    /// <summary>Parses "east=70,west=30": every share a whole percent, the total 100.</summary>
-    private static bool TryParseShares(string text, out ImmutableSortedDictionary<string, int> shares)
-    {
-        var builder = ImmutableSortedDictionary.CreateBuilder<string, int>(StringComparer.Ordinal);
-        shares = builder.ToImmutable();
-        foreach (var pair in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        if (draft.HealthCheckKind == "none" && draft.Check != new HealthCheckSpec())
         {
-            var parts = pair.Split('=', StringSplitOptions.TrimEntries);
-            if (parts.Length != 2 || parts[0].Length == 0 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var percent)
-                || percent is < 0 or > 100 || !builder.TryAdd(parts[0], percent))
-            {
-                return false;
-            }
+            errors.Add($"annotation {HealthCheck}: none, yet other health check annotations are set");
         }
 
-        shares = builder.ToImmutable();
-        return shares.Count > 0 && shares.Values.Sum() == 100;
+        if (draft.HealthCheckKind == "http" && draft.Check.HttpPath is null)
+        {
+            draft.Check = draft.Check with { HttpPath = "/" };
+        }
+
+        var check = draft.HealthCheckKind == "none" ? null : draft.Check;
+        return (new LoadBalancerSettings(draft.Name, draft.DrainDelay, draft.ClusterShares, check, draft.ProxyProtocolV2, draft.PerNode), errors.ToImmutable());
     }
 
     /// <summary>Parses durations the Go way Kubernetes users write them: 500ms, 30s, 2m, 1h, 1m30s.</summary>
@@ -121,12 +126,52 @@ public static partial class ServiceAnnotations
         return true;
     }
 
-    private static string FormatDuration(TimeSpan value) =>
-        value.TotalHours >= 1 && value.TotalHours == Math.Floor(value.TotalHours) ? $"{value.TotalHours}h" : $"{value.TotalSeconds}s";
+    private static string? Set(Action apply)
+    {
+        apply();
+        return null;
+    }
+
+    /// <summary>Parses "east=70,west=30": every share a whole percent, the total 100.</summary>
+    private static bool TryParseShares(string text, out ImmutableSortedDictionary<string, int> shares)
+    {
+        var builder = ImmutableSortedDictionary.CreateBuilder<string, int>(StringComparer.Ordinal);
+        shares = builder.ToImmutable();
+        foreach (var pair in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = pair.Split('=', StringSplitOptions.TrimEntries);
+            if (parts.Length != 2 || parts[0].Length == 0 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var percent)
+                || percent is < 0 or > 100 || !builder.TryAdd(parts[0], percent))
+            {
+                return false;
+            }
+        }
+
+        shares = builder.ToImmutable();
+        return shares.Count > 0 && shares.Values.Sum() == 100;
+    }
 
     [GeneratedRegex(@"^(?<part>\d+(\.\d+)?(ms|h|m|s))+$")]
     private static partial Regex DurationSyntax();
 
     [GeneratedRegex(@"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
     private static partial Regex LoadBalancerName();
+
+    /// <summary>The settings while annotations are read; TCP health check by default.</summary>
+    private sealed class Draft(TimeSpan drainDelay)
+    {
+        public string? Name { get; set; }
+
+        public TimeSpan DrainDelay { get; set; } = drainDelay;
+
+        public ImmutableSortedDictionary<string, int> ClusterShares { get; set; } = ImmutableSortedDictionary<string, int>.Empty.WithComparers(StringComparer.Ordinal);
+
+        public bool PerNode { get; set; }
+
+        public bool ProxyProtocolV2 { get; set; }
+
+        public string HealthCheckKind { get; set; } = "tcp";
+
+        public HealthCheckSpec Check { get; set; } = new();
+    }
 }

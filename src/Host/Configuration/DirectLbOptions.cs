@@ -1,4 +1,5 @@
 using DirectLB.Actors.Domain;
+using DirectLB.Providers.HAProxy;
 using DirectLB.Providers.Simulated;
 
 namespace DirectLB.Host.Configuration;
@@ -32,7 +33,7 @@ public sealed class DirectLbOptions
     /// <summary>How long an unreachable member cluster keeps its last known targets; zero keeps them until it is back.</summary>
     public TimeSpan ClusterStaleAfter { get; set; } = TimeSpan.Zero;
 
-    /// <summary>Load balancer provider: "simulated".</summary>
+    /// <summary>Load balancer provider: "simulated", "haproxy" or "http".</summary>
     public string Provider { get; set; } = "simulated";
 
     /// <summary>Where the HTTP endpoints listen: /healthz, /readyz, /metrics, the status page and /api.</summary>
@@ -43,6 +44,12 @@ public sealed class DirectLbOptions
 
     /// <summary>The simulated cloud's behaviour (latency, rate limit, target limit, address pool).</summary>
     public SimulatedProviderOptions Simulated { get; set; } = new();
+
+    /// <summary>The HAProxy provider: own or attached HAProxy, state directory, VIP pool, timeouts.</summary>
+    public HAProxyProviderOptions HAProxy { get; set; } = new();
+
+    /// <summary>The HTTP provider: an LB platform speaking DirectLB's REST contract (src/Providers/Http/openapi.yaml).</summary>
+    public HttpProviderSettings Http { get; set; } = new();
 
     public JournalOptions Journal { get; set; } = new();
 
@@ -69,6 +76,16 @@ public sealed class MemberSecretsSettings
     public string? Kubeconfig { get; set; }
 
     public string Namespace { get; set; } = "directlb";
+}
+
+public sealed class HttpProviderSettings
+{
+    public string? BaseUrl { get; set; }
+
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Sent as a bearer token; give it through DIRECTLB_DirectLB__Http__BearerToken, never on the command line.</summary>
+    public string? BearerToken { get; set; }
 }
 
 public sealed class JournalOptions

@@ -6,14 +6,7 @@ namespace DirectLB.Host.Configuration;
 /// <summary>Checks the whole configuration before anything starts, and says every problem at once.</summary>
 public static partial class DirectLbOptionsValidator
 {
-    public static readonly IReadOnlyList<string> Providers = ["simulated"];
-
-    /// <summary>Providers the design names that this version does not have yet: asking for one is an error, not a fallback.</summary>
-    private static readonly IReadOnlyDictionary<string, string> PlannedProviders = new Dictionary<string, string>
-    {
-        ["haproxy"] = "the HAProxy provider is not available in this version",
-        ["http"] = "the HTTP provider is not available in this version",
-    };
+    public static readonly IReadOnlyList<string> Providers = ["simulated", "haproxy", "http"];
 
     public static IReadOnlyList<string> Validate(DirectLbOptions options)
     {
@@ -35,13 +28,18 @@ public static partial class DirectLbOptionsValidator
 
         ValidateClusters(options, errors);
 
-        if (PlannedProviders.TryGetValue(options.Provider, out var planned))
-        {
-            errors.Add($"--provider {options.Provider}: {planned}; use one of: {string.Join(", ", Providers)}");
-        }
-        else if (!Providers.Contains(options.Provider))
+        if (!Providers.Contains(options.Provider))
         {
             errors.Add($"--provider '{options.Provider}' is unknown; use one of: {string.Join(", ", Providers)}");
+        }
+        else if (options.Provider == "haproxy")
+        {
+            errors.AddRange(options.HAProxy.Validate().Select(e => $"DirectLB:HAProxy: {e}"));
+        }
+        else if (options.Provider == "http"
+            && (!Uri.TryCreate(options.Http.BaseUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")))
+        {
+            errors.Add($"--provider http needs --provider-url http(s)://host:port/ (got '{options.Http.BaseUrl}')");
         }
 
         if (!Uri.TryCreate(options.Listen, UriKind.Absolute, out var listen) || listen.Scheme != Uri.UriSchemeHttp)

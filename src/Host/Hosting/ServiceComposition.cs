@@ -5,7 +5,6 @@ using DirectLB.Actors.Observability;
 using DirectLB.Actors.Planning;
 using DirectLB.Host.Configuration;
 using DirectLB.Providers;
-using DirectLB.Providers.Simulated;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DirectLB.Host.Hosting;
@@ -31,13 +30,9 @@ public static class ServiceComposition
         services.AddSingleton<WatcherDirectory>();
         services.AddSingleton<ServiceStatusBoard>();
         services.AddSingleton<IServiceStateSource>(sp => sp.GetRequiredService<WatcherDirectory>());
-        services.AddSingleton<ILoadBalancerProvider>(sp => CreateProvider(options, sp));
+        services.AddSingleton<ProviderBootstrap>();
+        services.AddHostedService(sp => sp.GetRequiredService<ProviderBootstrap>());
+        services.AddSingleton(sp => sp.GetRequiredService<ProviderBootstrap>().Provider);
         return services;
     }
-
-    private static ILoadBalancerProvider CreateProvider(DirectLbOptions options, IServiceProvider services) => options.Provider switch
-    {
-        "simulated" => new SimulatedProvider(options.Simulated, services.GetRequiredService<TimeProvider>()),
-        _ => throw new ConfigurationException([$"provider '{options.Provider}' is unknown"]),
-    };
 }

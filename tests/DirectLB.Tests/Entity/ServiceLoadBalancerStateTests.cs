@@ -60,7 +60,7 @@ public class ServiceLoadBalancerStateTests
     public void A_missing_load_balancer_asks_for_a_read_back()
     {
         var after = (ServiceLoadBalancerState.Empty with { Applied = Applied() })
-            .Apply(new OperationStarted(2, new EnsureListener("lb-1", new ListenerSpec(Http, "http")), Now))
+            .Apply(new OperationStarted(2, new EnsureListener("lb-1", HttpSpec), Now))
             .Apply(new OperationFailed(2, "gone", true, Now));
 
         Assert.True(after.InDoubt);

@@ -197,4 +197,29 @@ public class DesiredStateBuilderTests
         Assert.Equal(name, DesiredStateBuilder.DefaultName(key));
         Assert.NotEqual(name, DesiredStateBuilder.DefaultName(key with { Name = new string('t', 40) }));
     }
+
+    [Fact]
+    public void Health_check_and_proxy_protocol_annotations_reach_every_listener()
+    {
+        var annotations = new Dictionary<string, string> { [ServiceAnnotations.HealthCheckPath] = "/ready", [ServiceAnnotations.ProxyProtocol] = "v2" };
+
+        var spec = Desired(Observation(Service(annotations: annotations))).LoadBalancer!.Listeners.Values.Single().Spec;
+
+        Assert.Equal("/ready", spec.HealthCheck!.HttpPath);
+        Assert.True(spec.ProxyProtocolV2);
+    }
+
+    [Fact]
+    public void Node_weighting_gives_each_node_the_same_share_whatever_its_pod_count()
+    {
+        var annotations = new Dictionary<string, string> { [ServiceAnnotations.Weighting] = "node" };
+        EndpointSnapshot On(string ip, string node) => Ready(ip) with { NodeName = node };
+
+        var targets = Desired(Observation(Service(annotations: annotations), Slice("a", [On("10.244.1.5", "a"), On("10.244.1.6", "a"), On("10.244.2.7", "b")])))
+            .LoadBalancer!.Listeners.Values.Single().Targets.Values;
+
+        Assert.Equal(
+            targets.Where(t => t.Key.Address.StartsWith("10.244.1.")).Sum(t => t.Weight),
+            targets.Single(t => t.Key.Address == "10.244.2.7").Weight);
+    }
 }

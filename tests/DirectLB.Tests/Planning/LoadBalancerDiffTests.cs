@@ -25,7 +25,7 @@ public class LoadBalancerDiffTests
 
         var ops = LoadBalancerDiff.Between(DesiredWith(Ready("10.244.1.5")), created, Now);
 
-        Assert.Equal([new EnsureListener("lb-1", new ListenerSpec(Http, "http"))], ops.ToArray());
+        Assert.Equal([new EnsureListener("lb-1", HttpSpec)], ops.ToArray());
     }
 
     [Fact]

@@ -85,7 +85,7 @@ public class MultiClusterPlanningTests
         double total = targets.Sum(t => t.Weight);
         var eastShare = targets.Where(t => t.ClusterId == "east").Sum(t => t.Weight) / total;
         Assert.InRange(eastShare, 0.69, 0.71);
-        Assert.All(targets, t => Assert.InRange(t.Weight, 1, ClusterShareWeights.MaxWeight));
+        Assert.All(targets, t => Assert.InRange(t.Weight, 1, ShareWeights.MaxWeight));
     }
 
     [Fact]

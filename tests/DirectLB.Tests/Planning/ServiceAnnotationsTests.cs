@@ -56,7 +56,7 @@ public class ServiceAnnotationsTests
     [Fact]
     public void A_planned_but_missing_feature_says_so()
     {
-        var (_, errors) = ServiceAnnotations.Parse(new Dictionary<string, string> { ["directlb.io/proxy-protocol"] = "v2" }, Options);
+        var (_, errors) = ServiceAnnotations.Parse(new Dictionary<string, string> { ["directlb.io/scheme"] = "internal" }, Options);
 
         Assert.Contains(errors, e => e.Contains("not supported by this version"));
     }
@@ -108,4 +108,43 @@ public class ServiceAnnotationsTests
         Assert.Equal(valid, errors.IsEmpty);
         Assert.Equal(valid, !settings.ClusterShares.IsEmpty);
     }
+
+    [Fact]
+    public void Health_checks_are_tcp_by_default_http_with_a_path_and_can_be_turned_off()
+    {
+        Assert.Equal(new DirectLB.Providers.Model.HealthCheckSpec(), Parse().Settings.HealthCheck);
+
+        var http = Parse((ServiceAnnotations.HealthCheckPath, "/ready"), (ServiceAnnotations.HealthCheckPort, "9000"),
+            (ServiceAnnotations.HealthCheckInterval, "5s"), (ServiceAnnotations.HealthyThreshold, "3"), (ServiceAnnotations.UnhealthyThreshold, "4"));
+        Assert.Empty(http.Errors);
+        Assert.Equal(new DirectLB.Providers.Model.HealthCheckSpec("/ready", 9000, 5000, 3, 4), http.Settings.HealthCheck);
+
+        Assert.Equal("/", Parse((ServiceAnnotations.HealthCheck, "http")).Settings.HealthCheck!.HttpPath);
+        Assert.Null(Parse((ServiceAnnotations.HealthCheck, "none")).Settings.HealthCheck);
+        Assert.NotEmpty(Parse((ServiceAnnotations.HealthCheck, "none"), (ServiceAnnotations.HealthCheckPath, "/x")).Errors);
+    }
+
+    [Theory]
+    [InlineData(ServiceAnnotations.HealthCheckPath, "ready")]
+    [InlineData(ServiceAnnotations.HealthCheckPort, "70000")]
+    [InlineData(ServiceAnnotations.HealthCheckInterval, "10ms")]
+    [InlineData(ServiceAnnotations.HealthyThreshold, "0")]
+    [InlineData(ServiceAnnotations.ProxyProtocol, "v1")]
+    [InlineData(ServiceAnnotations.Weighting, "zone")]
+    public void Bad_values_are_errors_naming_the_annotation(string key, string value)
+    {
+        Assert.Contains(Parse((key, value)).Errors, e => e.StartsWith($"annotation {key}:"));
+    }
+
+    [Fact]
+    public void Proxy_protocol_v2_and_node_weighting_are_read()
+    {
+        var settings = Parse((ServiceAnnotations.ProxyProtocol, "v2"), (ServiceAnnotations.Weighting, "node")).Settings;
+
+        Assert.True(settings.ProxyProtocolV2);
+        Assert.True(settings.PerNode);
+    }
+
+    private static (LoadBalancerSettings Settings, System.Collections.Immutable.ImmutableArray<string> Errors) Parse(params (string Key, string Value)[] annotations) =>
+        ServiceAnnotations.Parse(annotations.ToDictionary(a => a.Key, a => a.Value), Options);
 }

@@ -17,7 +17,7 @@ public class DirectLbSerializerTests() : TestKit(DirectLbSerialization.Config)
         "shop-web",
         "127.0.201.1",
         Owner.ToTags(),
-        [new ListenerInfo(new ListenerSpec(Http, "http"), [Serving("10.244.1.5"), Draining("fd00::7", 9090)])]);
+        [new ListenerInfo(HttpSpec, [Serving("10.244.1.5"), Draining("fd00::7", 9090)])]);
 
     public static TheoryData<object> Persisted() =>
     [

@@ -70,13 +70,16 @@ public static class Fixtures
 
     public static readonly ListenerKey Http = new(TransportProtocol.Tcp, 80);
 
+    /// <summary>The listener a plain Service port gets: TCP health check by default.</summary>
+    public static readonly ListenerSpec HttpSpec = new(Http, "http", new HealthCheckSpec());
+
     public static LoadBalancerOwner Owner => new(LoadBalancerOwner.AllClusters, Key.Namespace, Key.Name, "uid-1");
 
     /// <summary>An applied load balancer with one TCP/80 listener holding the given targets.</summary>
     public static AppliedLoadBalancer Applied(params AppliedTarget[] targets) =>
         new("lb-1", "shop-web", "127.0.201.1", Owner, ImmutableDictionary<ListenerKey, AppliedListener>.Empty.Add(
             Http,
-            new AppliedListener(new ListenerSpec(Http, "http"), targets.ToImmutableDictionary(t => t.Spec.Key))));
+            new AppliedListener(HttpSpec, targets.ToImmutableDictionary(t => t.Spec.Key))));
 
     public static AppliedTarget AppliedServing(string ip) => new(Serving(ip), null);
 

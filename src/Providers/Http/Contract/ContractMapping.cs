@@ -21,9 +21,9 @@ public static class ContractMapping
         ToSpec(new ListenerKey(listener.Protocol, listener.Port), listener.Settings),
         [.. listener.Targets.Select(ToModel)]);
 
-    public static ListenerSettingsDto ToSettings(ListenerSpec spec) => new(spec.Name);
+    public static ListenerSettingsDto ToSettings(ListenerSpec spec) => new(spec.Name, spec.HealthCheck, spec.ProxyProtocolV2);
 
-    public static ListenerSpec ToSpec(ListenerKey key, ListenerSettingsDto settings) => new(key, settings.Name);
+    public static ListenerSpec ToSpec(ListenerKey key, ListenerSettingsDto settings) => new(key, settings.Name, settings.HealthCheck, settings.ProxyProtocolV2);
 
     public static TargetDto ToDto(TargetSpec target) =>
         new(target.Key.Address, target.Key.Port, target.Weight, target.State, target.ClusterId);

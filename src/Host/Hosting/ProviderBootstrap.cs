@@ -1,0 +1,49 @@
+using DirectLB.Host.Configuration;
+using DirectLB.Providers;
+using DirectLB.Providers.HAProxy;
+using DirectLB.Providers.Http;
+using DirectLB.Providers.Simulated;
+
+namespace DirectLB.Host.Hosting;
+
+/// <summary>
+/// Starts the configured load balancer provider before the actor system, since some need to start a process
+/// (HAProxy) or ask a remote API for its capabilities (HTTP). Registered first among hosted services, so a
+/// provider that cannot start fails the start with its own clear message, before any entity runs.
+/// </summary>
+public sealed class ProviderBootstrap(DirectLbOptions options, TimeProvider clock, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
+{
+    private ILoadBalancerProvider? _provider;
+
+    public ILoadBalancerProvider Provider =>
+        _provider ?? throw new InvalidOperationException("the load balancer provider is used before it started");
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _provider = options.Provider switch
+        {
+            "simulated" => new SimulatedProvider(options.Simulated, clock),
+            "haproxy" => await HAProxyProvider.StartAsync(options.HAProxy, loggers.CreateLogger<HAProxyProvider>(), cancellationToken),
+            "http" => await HttpProvider.CreateAsync(
+                new HttpProviderOptions { BaseAddress = new Uri(options.Http.BaseUrl!), Timeout = options.Http.Timeout, BearerToken = options.Http.BearerToken },
+                cancellationToken),
+            _ => throw new ConfigurationException([$"provider '{options.Provider}' is unknown"]),
+        };
+        loggers.CreateLogger<ProviderBootstrap>().LogInformation("load balancer provider {Provider} started", _provider.Name);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        switch (_provider)
+        {
+            case IAsyncDisposable asyncDisposable:
+                await asyncDisposable.DisposeAsync();
+                break;
+            case IDisposable disposable:
+                disposable.Dispose();
+                break;
+        }
+    }
+}
