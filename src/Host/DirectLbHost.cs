@@ -1,5 +1,6 @@
 using DirectLB.Host.Configuration;
 using DirectLB.Host.Hosting;
+using DirectLB.Host.Sandbox;
 using DirectLB.Host.Web;
 using DirectLB.Providers;
 using Prometheus;
@@ -72,6 +73,19 @@ public static class DirectLbHost
         if (args.FirstOrDefault() == SimulateCloudCommand.Name)
         {
             return await SimulateCloudCommand.RunAsync(args[1..]);
+        }
+
+        if (args.FirstOrDefault() == SandboxCommand.Name)
+        {
+            try
+            {
+                return await SandboxCommand.RunAsync(args[1..]);
+            }
+            catch (Exception ex) when (ex is ProviderException or ConfigurationException)
+            {
+                await Console.Error.WriteLineAsync($"directlb sandbox: cannot start: {ex.Message}");
+                return 2;
+            }
         }
 
         WebApplication app;
