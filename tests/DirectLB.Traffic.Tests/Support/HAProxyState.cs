@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using DirectLB.EndToEnd.Tests.Support;
 using DirectLB.Providers.HAProxy;
 
 namespace DirectLB.Traffic.Tests.Support;
@@ -63,6 +64,24 @@ public sealed class HAProxyState(string stateDirectory)
             })
             .ToList();
     }
+
+    /// <summary>
+    /// Waits until the Service's servers match its pods: ready pods serving, terminating ones draining or already
+    /// removed, starting and gone ones absent, and nothing else there.
+    /// </summary>
+    public Task MatchesAsync(int servicePort, PodSet pods, TimeSpan? deadline = null) =>
+        Eventually.Until(async () =>
+        {
+            var servers = (await ServersAsync(servicePort)).ToDictionary(s => $"{s.Address}:{s.Port}");
+            var everyone = pods.Everyone.ToDictionary(p => $"{p.Address}:{p.Port}");
+            return servers.Keys.All(everyone.ContainsKey)
+                && everyone.All(p => p.Value.Phase switch
+                {
+                    PodPhase.Ready => servers.TryGetValue(p.Key, out var s) && s.Serving,
+                    PodPhase.Terminating => !servers.TryGetValue(p.Key, out var s) || s.Draining,
+                    _ => !servers.ContainsKey(p.Key),
+                });
+        }, $"HAProxy's servers for port {servicePort} match the pods' conditions", deadline);
 
     /// <summary>The master's pid, or null when no pid file names a live HAProxy.</summary>
     public int? MasterPid()

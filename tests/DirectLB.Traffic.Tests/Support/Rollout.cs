@@ -71,23 +71,8 @@ public sealed class Rollout(PodSet pods, HAProxyState haproxy, int servicePort, 
         await PodsGoneAsync();
     }
 
-    /// <summary>
-    /// Waits until HAProxy matches the slice: ready pods serving, terminating ones draining or already removed,
-    /// starting and gone ones absent. Nothing else is there.
-    /// </summary>
-    public Task AppliedAsync() =>
-        Eventually.Until(async () =>
-        {
-            var servers = (await haproxy.ServersAsync(servicePort)).ToDictionary(s => $"{s.Address}:{s.Port}");
-            var everyone = pods.Everyone.ToDictionary(p => $"{p.Address}:{p.Port}");
-            return servers.Keys.All(everyone.ContainsKey)
-                && everyone.All(p => p.Value.Phase switch
-                {
-                    PodPhase.Ready => servers.TryGetValue(p.Key, out var s) && s.Serving,
-                    PodPhase.Terminating => !servers.TryGetValue(p.Key, out var s) || s.Draining,
-                    _ => !servers.ContainsKey(p.Key),
-                });
-        }, "HAProxy's servers match the pods' conditions", ChangeDeadline);
+    /// <summary>Waits until HAProxy matches the pods' conditions (see <see cref="HAProxyState.MatchesAsync"/>).</summary>
+    public Task AppliedAsync() => haproxy.MatchesAsync(servicePort, pods, ChangeDeadline);
 
     /// <summary>Waits for every terminating pod to be taken out of HAProxy and killed.</summary>
     public async Task PodsGoneAsync()
