@@ -40,7 +40,7 @@ public sealed class HAProxyFailureTests(ITestOutputHelper output) : IAsyncLifeti
         await _world.HAProxy.MatchesAsync(port, pods);
         await using var load = LoadGenerator.Start(vip, port);
 
-        var failing = new FailingRuntimeApi(_world.HAProxy.AdminSocket, command => command.StartsWith("add server ", StringComparison.Ordinal), "Injected: no new servers now.\n");
+        await using var failing = new FailingRuntimeApi(_world.HAProxy.AdminSocket, command => command.StartsWith("add server ", StringComparison.Ordinal), "Injected: no new servers now.\n");
         pods.MarkReady(pods.Start(1));
         await Eventually.Until(() => FailureEvents().Count >= 2, "two SyncLoadBalancerFailed Events, one per attempt");
         await load.AnsweredAsync(200, load.Snapshot()); // the first pod keeps serving meanwhile

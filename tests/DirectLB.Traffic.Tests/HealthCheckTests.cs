@@ -9,39 +9,24 @@ namespace DirectLB.Traffic.Tests;
 /// whose /healthz fails is ready as far as Kubernetes knows, yet gets no traffic until it answers again.
 /// </summary>
 [Trait("Category", "Traffic")]
-public sealed class HealthCheckTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class HealthCheckTests(ITestOutputHelper output) : InProcessTrafficTest
 {
-    private TrafficWorld _world = null!;
-    private InProcessDirectLb _directLb = null!;
-
-    public async Task InitializeAsync()
-    {
-        _world = await TrafficWorld.StartAsync();
-        _directLb = await InProcessDirectLb.StartAsync(_world.DirectLbArguments());
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _directLb.DisposeAsync();
-        await _world.DisposeAsync();
-    }
-
     [Fact]
     public async Task A_pod_whose_health_check_path_fails_gets_no_traffic_until_it_passes_again()
     {
-        var port = _world.CreateService("checked", new Dictionary<string, string>
+        var port = World.CreateService("checked", new Dictionary<string, string>
         {
             ["directlb.io/health-check-path"] = "/healthz",
             ["directlb.io/health-check-interval"] = "200ms",
             ["directlb.io/health-check-healthy-threshold"] = "1",
             ["directlb.io/health-check-unhealthy-threshold"] = "1",
         });
-        var pods = _world.Pods("checked", addressBlock: 64);
+        var pods = World.Pods("checked", addressBlock: 64);
         var started = pods.Start(3);
         var sick = started[0];
         sick.Healthy = false;
         pods.MarkReady(started);
-        var vip = await _world.AddressOfAsync("checked");
+        var vip = await World.AddressOfAsync("checked");
         await ServersUpAsync(port, up: started.Except([sick]), down: [sick]);
 
         await using var load = LoadGenerator.Start(vip, port);
@@ -61,7 +46,7 @@ public sealed class HealthCheckTests(ITestOutputHelper output) : IAsyncLifetime
     private Task ServersUpAsync(int port, IEnumerable<PodServer> up, IEnumerable<PodServer> down) =>
         Eventually.Until(async () =>
         {
-            var servers = (await _world.HAProxy.ServersAsync(port)).ToDictionary(s => s.Address);
+            var servers = (await World.HAProxy.ServersAsync(port)).ToDictionary(s => s.Address);
             return up.All(p => servers.TryGetValue(p.Address, out var s) && s.Serving)
                 && down.All(p => servers.TryGetValue(p.Address, out var s) && !s.Up);
         }, "HAProxy's checks mark the pods up and down as their /healthz answers");

@@ -64,6 +64,11 @@ public sealed class ProcessRestartTests(ITestOutputHelper output) : IAsyncLifeti
         var total = await load.StopAsync();
         output.WriteLine($"after the restart, steady: {afterRestart}");
         output.WriteLine($"whole run: {total}");
+        foreach (var drain in rollout.Drains)
+        {
+            output.WriteLine($"  {drain.Pod} out of HAProxy {drain.Duration.TotalSeconds:0.00}s after terminating; while draining {drain.NewConnections} new connections, {drain.Requests} requests");
+        }
+
 
         Assert.Empty(total.Failures);
         Assert.Equal(haproxy, _world.HAProxy.MasterPid()); // adopted, never restarted
@@ -72,5 +77,7 @@ public sealed class ProcessRestartTests(ITestOutputHelper output) : IAsyncLifeti
             (await _world.HAProxy.ServersAsync(port)).Select(s => $"{s.Address}:{s.Port}").Order());
         Assert.Equal(pods.Ready.Select(p => p.Name).Order(), afterRestart.NewConnection.Keys.Order());
         Assert.All(pods.Everyone, pod => Assert.Equal(0, pod.RequestsWhile(PodPhase.Starting)));
+        Assert.Equal(4, rollout.Drains.Count);
+        Assert.All(rollout.Drains, drain => Assert.Equal(0, drain.NewConnections));
     }
 }

@@ -9,34 +9,19 @@ namespace DirectLB.Traffic.Tests;
 /// HAProxy, so the only way a pod learns the client's address is the PROXY v2 header HAProxy sends first.
 /// </summary>
 [Trait("Category", "Traffic")]
-public sealed class ProxyProtocolTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class ProxyProtocolTests(ITestOutputHelper output) : InProcessTrafficTest
 {
     /// <summary>The client's own address: any of 127.0.0.0/8 works on Linux loopback, and this one is nobody else's.</summary>
     private const string Client = "127.0.77.7";
 
-    private TrafficWorld _world = null!;
-    private InProcessDirectLb _directLb = null!;
-
-    public async Task InitializeAsync()
-    {
-        _world = await TrafficWorld.StartAsync();
-        _directLb = await InProcessDirectLb.StartAsync(_world.DirectLbArguments());
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _directLb.DisposeAsync();
-        await _world.DisposeAsync();
-    }
-
     [Fact]
     public async Task Pods_behind_proxy_protocol_v2_see_the_clients_address()
     {
-        var port = _world.CreateService("proxied", new Dictionary<string, string> { ["directlb.io/proxy-protocol"] = "v2" });
-        var pods = _world.Pods("proxied", addressBlock: 65);
+        var port = World.CreateService("proxied", new Dictionary<string, string> { ["directlb.io/proxy-protocol"] = "v2" });
+        var pods = World.Pods("proxied", addressBlock: 65);
         pods.MarkReady(pods.Start(2, expectProxyV2: true));
-        var vip = await _world.AddressOfAsync("proxied");
-        await _world.HAProxy.MatchesAsync(port, pods);
+        var vip = await World.AddressOfAsync("proxied");
+        await World.HAProxy.MatchesAsync(port, pods);
 
         await using var load = LoadGenerator.Start(vip, port, new LoadOptions { SourceAddress = IPAddress.Parse(Client) });
         await load.AnsweredAsync(300, load.Snapshot());

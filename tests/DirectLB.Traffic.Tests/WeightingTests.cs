@@ -9,55 +9,40 @@ namespace DirectLB.Traffic.Tests;
 /// weighs every pod the same by default, and per node only when a Service asks for it.
 /// </summary>
 [Trait("Category", "Traffic")]
-public sealed class WeightingTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class WeightingTests(ITestOutputHelper output) : InProcessTrafficTest
 {
     private const double Tolerance = 0.10;
-
-    private TrafficWorld _world = null!;
-    private InProcessDirectLb _directLb = null!;
-
-    public async Task InitializeAsync()
-    {
-        _world = await TrafficWorld.StartAsync();
-        _directLb = await InProcessDirectLb.StartAsync(_world.DirectLbArguments());
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _directLb.DisposeAsync();
-        await _world.DisposeAsync();
-    }
 
     [Fact]
     public async Task Every_pod_weighs_the_same_so_two_pods_on_one_node_and_one_on_another_get_two_thirds_and_one_third()
     {
-        var port = _world.CreateService("even");
+        var port = World.CreateService("even");
         var pods = TwoNodes("even", addressBlock: 61);
 
         var shares = await NodeSharesAsync("even", port, pods);
 
         AssertShare(2.0 / 3, shares["node-a"]);
         AssertShare(1.0 / 3, shares["node-b"]);
-        Assert.All(await _world.HAProxy.ServersAsync(port), server => Assert.Equal(1, server.Weight));
+        Assert.All(await World.HAProxy.ServersAsync(port), server => Assert.Equal(1, server.Weight));
     }
 
     [Fact]
     public async Task Weighting_per_node_gives_each_node_half_whatever_its_pod_count()
     {
-        var port = _world.CreateService("per-node", new Dictionary<string, string> { ["directlb.io/weighting"] = "node" });
+        var port = World.CreateService("per-node", new Dictionary<string, string> { ["directlb.io/weighting"] = "node" });
         var pods = TwoNodes("per-node", addressBlock: 62);
 
         var shares = await NodeSharesAsync("per-node", port, pods);
 
         AssertShare(1.0 / 2, shares["node-a"]);
         AssertShare(1.0 / 2, shares["node-b"]);
-        var weights = (await _world.HAProxy.ServersAsync(port)).ToDictionary(s => s.Address, s => s.Weight);
+        var weights = (await World.HAProxy.ServersAsync(port)).ToDictionary(s => s.Address, s => s.Weight);
         Assert.All(pods.Ready, pod => Assert.Equal(pod.NodeName == "node-a" ? 128 : 256, weights[pod.Address]));
     }
 
     private PodSet TwoNodes(string service, int addressBlock)
     {
-        var pods = _world.Pods(service, addressBlock);
+        var pods = World.Pods(service, addressBlock);
         pods.MarkReady(pods.Start(2, node: "node-a"));
         pods.MarkReady(pods.Start(1, node: "node-b"));
         return pods;
@@ -66,8 +51,8 @@ public sealed class WeightingTests(ITestOutputHelper output) : IAsyncLifetime
     /// <summary>Sends 900 requests on new connections through the VIP and returns each node's share of them.</summary>
     private async Task<IReadOnlyDictionary<string, double>> NodeSharesAsync(string service, int port, PodSet pods)
     {
-        var vip = await _world.AddressOfAsync(service);
-        await _world.HAProxy.MatchesAsync(port, pods);
+        var vip = await World.AddressOfAsync(service);
+        await World.HAProxy.MatchesAsync(port, pods);
         await using var load = LoadGenerator.Start(vip, port, new LoadOptions { KeepAliveLoops = 0 });
         var start = load.Snapshot();
         await load.AnsweredAsync(900, start);

@@ -22,10 +22,6 @@ public sealed class DirectLbProcess : IAsyncDisposable
         _process.BeginErrorReadLine();
     }
 
-    public int Id => _process.Id;
-
-    public bool HasExited => _process.HasExited;
-
     /// <summary>Everything it printed so far.</summary>
     public string Output
     {

@@ -18,6 +18,7 @@ public sealed class FailingRuntimeApi : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
     private int _refused;
+    private int _disposed;
 
     public FailingRuntimeApi(string adminSocket, Func<string, bool> fails, string answer)
     {
@@ -31,8 +32,14 @@ public sealed class FailingRuntimeApi : IAsyncDisposable
     /// <summary>Commands answered with the failure so far.</summary>
     public int Refused => Volatile.Read(ref _refused);
 
+    /// <summary>Puts the real socket back; a test may do it early, before its end disposes again.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         _listener.Dispose();
         try

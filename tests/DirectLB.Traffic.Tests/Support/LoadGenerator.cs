@@ -14,7 +14,8 @@ public sealed record LoadOptions
     /// <summary>Loops that keep a connection alive for <see cref="RequestsPerConnection"/> requests.</summary>
     public int KeepAliveLoops { get; init; } = 2;
 
-    public int RequestsPerConnection { get; init; } = 20;
+    /// <summary>About half a second of requests: connections outlive a drain's start and end well within its delay.</summary>
+    public int RequestsPerConnection { get; init; } = 100;
 
     /// <summary>Pause between two requests of a loop, so the load leaves CPU to DirectLB and HAProxy on a small machine.</summary>
     public TimeSpan Pace { get; init; } = TimeSpan.FromMilliseconds(4);

@@ -36,6 +36,7 @@ public sealed class PodServer : IAsyncDisposable
     private readonly ConcurrentDictionary<TcpClient, bool> _connections = new();
     private readonly ConcurrentDictionary<PodPhase, int> _requestsByPhase = new();
     private readonly Task _accepting;
+    private int _connectionsServed;
     private int _stopped;
 
     public PodServer(string name, string address, int port, string? nodeName = null, bool expectProxyV2 = false)
@@ -65,10 +66,14 @@ public sealed class PodServer : IAsyncDisposable
 
     public volatile bool Healthy = true;
 
-    /// <summary>Requests answered, health checks excluded.</summary>
-    public int Requests => _requestsByPhase.Values.Sum();
-
+    /// <summary>Requests answered while the pod was in <paramref name="phase"/>, health checks excluded.</summary>
     public int RequestsWhile(PodPhase phase) => _requestsByPhase.GetValueOrDefault(phase);
+
+    /// <summary>
+    /// Connections that carried at least one request: the load balancer's connections for clients. Its TCP health
+    /// checks connect and close without a request, so they are not counted.
+    /// </summary>
+    public int ConnectionsServed => Volatile.Read(ref _connectionsServed);
 
     /// <summary>Source addresses the PROXY v2 headers announced (PROXY command only, not LOCAL).</summary>
     public ConcurrentQueue<string> ProxiedClients { get; } = new();
@@ -122,8 +127,15 @@ public sealed class PodServer : IAsyncDisposable
                 }
 
                 var reader = new RequestHeadReader(stream);
+                var first = true;
                 while (await reader.ReadRequestHeadAsync(_stop.Token) is { } head)
                 {
+                    if (first)
+                    {
+                        Interlocked.Increment(ref _connectionsServed);
+                        first = false;
+                    }
+
                     var health = head.StartsWith("GET /healthz", StringComparison.Ordinal);
 
                     // As real servers do, the side asked to close closes first, so client ports do not pile up in TIME_WAIT.

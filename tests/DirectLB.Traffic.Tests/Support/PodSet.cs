@@ -14,11 +14,10 @@ public sealed class PodSet(ObjectStore store, string service, int addressBlock) 
 {
     private readonly Lock _lock = new();
     private readonly List<PodServer> _pods = [];
+    private readonly string _sliceName = $"{service}-traffic";
     private int _created;
     private int _port;
     private bool _sliceExists;
-
-    public string SliceName => $"{service}-traffic";
 
     /// <summary>Pods in the slice (everything but the gone ones).</summary>
     public IReadOnlyList<PodServer> Pods
@@ -45,8 +44,6 @@ public sealed class PodSet(ObjectStore store, string service, int addressBlock) 
             }
         }
     }
-
-    public int Port => _port;
 
     /// <summary>Starts pods and lists them in the slice as not ready yet, as a new ReplicaSet's pods are before their readiness probe passes.</summary>
     public IReadOnlyList<PodServer> Start(int count, string? node = null, bool expectProxyV2 = false)
@@ -108,7 +105,7 @@ public sealed class PodSet(ObjectStore store, string service, int addressBlock) 
 
     private void WriteSlice()
     {
-        var slice = KubeObjects.Slice(service, SliceName, [.. _pods.Where(p => p.Phase != PodPhase.Gone).Select(Endpoint)]);
+        var slice = KubeObjects.Slice(service, _sliceName, [.. _pods.Where(p => p.Phase != PodPhase.Gone).Select(Endpoint)]);
         slice.Ports[0].Port = _port;
         if (_sliceExists)
         {

@@ -21,12 +21,19 @@ public sealed class Rollout(PodSet pods, HAProxyState haproxy, int servicePort, 
     /// <summary>Requests answered while a pod DirectLB knows is not ready stays so.</summary>
     private const int NotReadyHold = 150;
 
-    private static readonly TimeSpan ChangeDeadline = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// Requests answered after HAProxy shows a server draining before its connections are counted: by then every
+    /// client connection HAProxy gave it before the drain has sent its first request.
+    /// </summary>
+    private const int DrainSettle = 50;
+
+    /// <summary>Long enough for a DirectLB process to start again in the middle of a change, on a busy machine.</summary>
+    private static readonly TimeSpan ChangeDeadline = TimeSpan.FromSeconds(60);
 
     private readonly ConcurrentBag<Task> _kills = [];
 
-    /// <summary>How long each deleted pod took from terminating to out of HAProxy.</summary>
-    public ConcurrentQueue<TimeSpan> DrainTimes { get; } = new();
+    /// <summary>One record per deleted pod, in the order they left HAProxy.</summary>
+    public ConcurrentQueue<DrainRecord> Drains { get; } = new();
 
     /// <summary>Scales up: half the new pods become ready first; the rest, seen not ready meanwhile, follow.</summary>
     public async Task ScaleUpAsync(int count)
@@ -96,10 +103,23 @@ public sealed class Rollout(PodSet pods, HAProxyState haproxy, int servicePort, 
     {
         var terminating = Stopwatch.StartNew();
         await Eventually.Until(
+            async () => (await haproxy.ServersAsync(servicePort)).FirstOrDefault(s => s.Address == pod.Address) is null or { Draining: true },
+            $"{pod.Name} is draining in HAProxy",
+            ChangeDeadline);
+        await load.AnsweredAsync(DrainSettle, load.Snapshot());
+        var (connections, requests) = (pod.ConnectionsServed, pod.RequestsWhile(PodPhase.Terminating));
+        await Eventually.Until(
             async () => !(await haproxy.ServersAsync(servicePort)).Any(s => s.Address == pod.Address),
             $"{pod.Name} is out of HAProxy",
             ChangeDeadline);
-        DrainTimes.Enqueue(terminating.Elapsed);
+        Drains.Enqueue(new DrainRecord(pod.Name, terminating.Elapsed, pod.ConnectionsServed - connections, pod.RequestsWhile(PodPhase.Terminating) - requests));
         await pods.KillAsync(pod);
     }
 }
+
+/// <summary>
+/// How a deleted pod left: the time from terminating to out of HAProxy, and what it got while draining (counted
+/// from shortly after HAProxy showed the drain): new connections, which must be none, and requests on the
+/// connections it already had, which go on.
+/// </summary>
+public sealed record DrainRecord(string Pod, TimeSpan Duration, int NewConnections, int Requests);
