@@ -65,6 +65,21 @@ public sealed class HAProxyState(string stateDirectory)
             .ToList();
     }
 
+    /// <summary>The pid of the worker that answers the runtime API (a new one after every reload), or null while none answers.</summary>
+    public async Task<int?> WorkerPidAsync()
+    {
+        try
+        {
+            var info = await new RuntimeApiClient(AdminSocket, TimeSpan.FromSeconds(5)).SendAsync("show info", CancellationToken.None);
+            var line = info.Split('\n').FirstOrDefault(l => l.StartsWith("Pid:", StringComparison.Ordinal));
+            return line is null ? null : Number(line["Pid:".Length..].Trim());
+        }
+        catch (DirectLB.Providers.ProviderException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>
     /// Waits until the Service's servers match its pods: ready pods serving, terminating ones draining or already
     /// removed, starting and gone ones absent, and nothing else there.
