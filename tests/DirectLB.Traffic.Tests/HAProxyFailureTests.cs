@@ -8,19 +8,13 @@ namespace DirectLB.Traffic.Tests;
 
 /// <summary>What a user sees when HAProxy is missing at start, or refuses a runtime API command later.</summary>
 [Trait("Category", "Traffic")]
-public sealed class HAProxyFailureTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class HAProxyFailureTests(ITestOutputHelper output) : TrafficTest
 {
-    private TrafficWorld _world = null!;
-
-    public async Task InitializeAsync() => _world = await TrafficWorld.StartAsync();
-
-    public async Task DisposeAsync() => await _world.DisposeAsync();
-
     [Fact]
     public async Task Without_haproxy_DirectLB_exits_at_start_naming_the_package_to_install()
     {
         var (exitCode, printed) = await DirectLbProcess.RunToExitAsync(
-            _world.DirectLbArguments(extra: "--DirectLB:HAProxy:BinaryPath=/nonexistent/haproxy"),
+            World.DirectLbArguments(extra: "--DirectLB:HAProxy:BinaryPath=/nonexistent/haproxy"),
             TimeSpan.FromSeconds(60));
         output.WriteLine(printed);
 
@@ -32,21 +26,21 @@ public sealed class HAProxyFailureTests(ITestOutputHelper output) : IAsyncLifeti
     [Fact]
     public async Task A_refused_server_command_is_retried_logged_with_the_command_and_reported_in_an_Event_until_HAProxy_takes_it()
     {
-        await using var directLb = DirectLbProcess.Start(_world.DirectLbArguments(logLevel: "Information"));
-        var port = _world.CreateService("web");
-        var pods = _world.Pods("web", addressBlock: 66);
+        await using var directLb = DirectLbProcess.Start(World.DirectLbArguments(logLevel: "Information"));
+        var port = World.CreateService("web");
+        var pods = World.Pods("web", addressBlock: 66);
         pods.MarkReady(pods.Start(1));
-        var vip = await _world.AddressOfAsync("web");
-        await _world.HAProxy.MatchesAsync(port, pods);
+        var vip = await World.AddressOfAsync("web");
+        await World.HAProxy.MatchesAsync(port, pods);
         await using var load = LoadGenerator.Start(vip, port);
 
-        await using var failing = new FailingRuntimeApi(_world.HAProxy.AdminSocket, command => command.StartsWith("add server ", StringComparison.Ordinal), "Injected: no new servers now.\n");
+        await using var failing = new FailingRuntimeApi(World.HAProxy.AdminSocket, command => command.StartsWith("add server ", StringComparison.Ordinal), "Injected: no new servers now.\n");
         pods.MarkReady(pods.Start(1));
         await Eventually.Until(() => FailureEvents().Count >= 2, "two SyncLoadBalancerFailed Events, one per attempt");
         await load.AnsweredAsync(200, load.Snapshot()); // the first pod keeps serving meanwhile
         await failing.DisposeAsync();
 
-        await _world.HAProxy.MatchesAsync(port, pods);
+        await World.HAProxy.MatchesAsync(port, pods);
         var healed = load.Snapshot();
         await load.AnsweredAsync(200, healed);
         var afterwards = load.Snapshot().Since(healed);
@@ -63,7 +57,7 @@ public sealed class HAProxyFailureTests(ITestOutputHelper output) : IAsyncLifeti
     }
 
     private IReadOnlyList<string> FailureEvents() =>
-        [.. _world.Api.Store.CoreEventsFor(KubeObjects.Namespace, "web", "Service")
+        [.. World.Api.Store.CoreEventsFor(KubeObjects.Namespace, "web", "Service")
             .Where(e => e.Reason == ServiceEventReason.SyncLoadBalancerFailed)
             .Select(e => e.Message)];
 }

@@ -11,14 +11,11 @@ namespace DirectLB.Traffic.Tests;
 /// and the new DirectLB adopts it.
 /// </summary>
 [Trait("Category", "Traffic")]
-public sealed class ProcessRestartTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class ProcessRestartTests(ITestOutputHelper output) : TrafficTest
 {
-    private TrafficWorld _world = null!;
     private DirectLbProcess? _directLb;
 
-    public async Task InitializeAsync() => _world = await TrafficWorld.StartAsync();
-
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         if (_directLb is not null)
         {
@@ -26,21 +23,21 @@ public sealed class ProcessRestartTests(ITestOutputHelper output) : IAsyncLifeti
             await _directLb.DisposeAsync();
         }
 
-        await _world.DisposeAsync();
+        await base.DisposeAsync();
     }
 
     [Fact]
     public async Task Killing_DirectLB_mid_rollout_and_restarting_it_fails_no_request_and_converges()
     {
-        _directLb = DirectLbProcess.Start(_world.DirectLbArguments(logLevel: "Information"));
-        var port = _world.CreateService("web", new Dictionary<string, string> { ["directlb.io/drain-delay"] = "2s" });
-        var pods = _world.Pods("web", addressBlock: 63);
+        _directLb = DirectLbProcess.Start(World.DirectLbArguments(logLevel: "Information"));
+        var port = World.CreateService("web", new Dictionary<string, string> { ["directlb.io/drain-delay"] = "2s" });
+        var pods = World.Pods("web", addressBlock: 63);
         pods.MarkReady(pods.Start(4));
-        var vip = await _world.AddressOfAsync("web");
+        var vip = await World.AddressOfAsync("web");
         await using var load = LoadGenerator.Start(vip, port);
-        var rollout = new Rollout(pods, _world.HAProxy, port, load);
+        var rollout = new Rollout(pods, World.HAProxy, port, load);
         await rollout.AppliedAsync();
-        var haproxy = _world.HAProxy.MasterPid();
+        var haproxy = World.HAProxy.MasterPid();
 
         var rolling = rollout.RollAsync(maxSurge: 1);
         await Eventually.Until(() => pods.Everyone.Count(p => p.Phase is PodPhase.Terminating or PodPhase.Gone) >= 2, "the second old pod terminating");
@@ -52,9 +49,9 @@ public sealed class ProcessRestartTests(ITestOutputHelper output) : IAsyncLifeti
 
         // The rollout goes on without DirectLB, and HAProxy alone keeps answering.
         await load.AnsweredAsync(300, load.Snapshot());
-        Assert.Equal(haproxy, _world.HAProxy.MasterPid());
+        Assert.Equal(haproxy, World.HAProxy.MasterPid());
 
-        _directLb = DirectLbProcess.Start(_world.DirectLbArguments(logLevel: "Information"));
+        _directLb = DirectLbProcess.Start(World.DirectLbArguments(logLevel: "Information"));
         await rolling;
         await rollout.AppliedAsync();
         output.WriteLine($"rollout finished and HAProxy converged {killed.Elapsed.TotalSeconds:0.0}s after the kill");
@@ -69,12 +66,11 @@ public sealed class ProcessRestartTests(ITestOutputHelper output) : IAsyncLifeti
             output.WriteLine($"  {drain.Pod} out of HAProxy {drain.Duration.TotalSeconds:0.00}s after terminating; while draining {drain.NewConnections} new connections, {drain.Requests} requests");
         }
 
-
         Assert.Empty(total.Failures);
-        Assert.Equal(haproxy, _world.HAProxy.MasterPid()); // adopted, never restarted
+        Assert.Equal(haproxy, World.HAProxy.MasterPid()); // adopted, never restarted
         Assert.Equal(
             pods.Ready.Select(p => $"{p.Address}:{p.Port}").Order(),
-            (await _world.HAProxy.ServersAsync(port)).Select(s => $"{s.Address}:{s.Port}").Order());
+            (await World.HAProxy.ServersAsync(port)).Select(s => $"{s.Address}:{s.Port}").Order());
         Assert.Equal(pods.Ready.Select(p => p.Name).Order(), afterRestart.NewConnection.Keys.Order());
         Assert.All(pods.Everyone, pod => Assert.Equal(0, pod.RequestsWhile(PodPhase.Starting)));
         Assert.Equal(4, rollout.Drains.Count);

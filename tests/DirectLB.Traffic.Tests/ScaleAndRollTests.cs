@@ -5,7 +5,8 @@ namespace DirectLB.Traffic.Tests;
 
 /// <summary>
 /// The seed's promise under real traffic: the real host in this process drives a real HAProxy while pods scale
-/// 2 → 10, roll one by one, and scale back to 2, and a load generator sends requests through the VIP the whole time.
+/// 2 → 10, all 10 are replaced by a rollout (maxSurge 3, maxUnavailable 0), and they scale back to 2, and a load
+/// generator sends requests through the VIP the whole time.
 /// </summary>
 [Trait("Category", "Traffic")]
 public sealed class ScaleAndRollTests(ITestOutputHelper output) : InProcessTrafficTest
