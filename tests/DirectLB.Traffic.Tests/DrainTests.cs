@@ -19,7 +19,7 @@ public sealed class DrainTests : InProcessTrafficTest
     public async Task A_terminating_pod_keeps_its_established_connection_gets_no_new_one_and_leaves_when_the_drain_delay_ends()
     {
         var port = World.CreateService("drained", new Dictionary<string, string> { ["directlb.io/drain-delay"] = "5s" });
-        var pods = World.Pods("drained", addressBlock: 67);
+        var pods = World.Pods("drained", addressBlock: 167);
         var started = pods.Start(2);
         pods.MarkReady(started);
         var vip = IPAddress.Parse(await World.AddressOfAsync("drained"));

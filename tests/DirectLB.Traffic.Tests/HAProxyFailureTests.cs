@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using DirectLB.Actors.Domain;
 using DirectLB.EndToEnd.Tests.Support;
 using DirectLB.KubeApiServer.Typed;
@@ -28,14 +29,15 @@ public sealed class HAProxyFailureTests(ITestOutputHelper output) : TrafficTest
     {
         await using var directLb = DirectLbProcess.Start(World.DirectLbArguments(logLevel: "Information"));
         var port = World.CreateService("web");
-        var pods = World.Pods("web", addressBlock: 66);
+        var pods = World.Pods("web", addressBlock: 166);
         pods.MarkReady(pods.Start(1));
         var vip = await World.AddressOfAsync("web");
         await World.HAProxy.MatchesAsync(port, pods);
         await using var load = LoadGenerator.Start(vip, port);
 
         await using var failing = new FailingRuntimeApi(World.HAProxy.AdminSocket, command => command.StartsWith("add server ", StringComparison.Ordinal), "Injected: no new servers now.\n");
-        pods.MarkReady(pods.Start(1));
+        var added = pods.Start(1);
+        pods.MarkReady(added);
         await Eventually.Until(() => FailureEvents().Count >= 2, "two SyncLoadBalancerFailed Events, one per attempt");
         await load.AnsweredAsync(200, load.Snapshot()); // the first pod keeps serving meanwhile
         await failing.DisposeAsync();
@@ -52,7 +54,7 @@ public sealed class HAProxyFailureTests(ITestOutputHelper output) : TrafficTest
         Assert.Empty(total.Failures);
         Assert.All(FailureEvents(), message => Assert.Contains("refused 'add server be-", message));
         Assert.Contains("Injected: no new servers now.", FailureEvents()[0]);
-        Assert.Matches(@"refused 'add server be-\S+ 127\.0\.66\.2:\d+ .*'.*; retry 2 in", directLb.Output.ReplaceLineEndings(" "));
+        Assert.Matches($@"refused 'add server be-\S+ {Regex.Escape($"{added[0].Address}:{added[0].Port}")} .*'.*; retry 2 in", directLb.Output.ReplaceLineEndings(" "));
         Assert.Equal(pods.Ready.Select(p => p.Name).Order(), afterwards.NewConnection.Keys.Order());
     }
 

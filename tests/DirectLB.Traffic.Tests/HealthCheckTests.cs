@@ -21,7 +21,7 @@ public sealed class HealthCheckTests(ITestOutputHelper output) : InProcessTraffi
             ["directlb.io/health-check-healthy-threshold"] = "1",
             ["directlb.io/health-check-unhealthy-threshold"] = "1",
         });
-        var pods = World.Pods("checked", addressBlock: 64);
+        var pods = World.Pods("checked", addressBlock: 164);
         var started = pods.Start(3);
         var sick = started[0];
         sick.Healthy = false;

@@ -31,7 +31,7 @@ public sealed class ProcessRestartTests(ITestOutputHelper output) : TrafficTest
     {
         _directLb = DirectLbProcess.Start(World.DirectLbArguments(logLevel: "Information"));
         var port = World.CreateService("web", new Dictionary<string, string> { ["directlb.io/drain-delay"] = "2s" });
-        var pods = World.Pods("web", addressBlock: 63);
+        var pods = World.Pods("web", addressBlock: 163);
         pods.MarkReady(pods.Start(4));
         var vip = await World.AddressOfAsync("web");
         await using var load = LoadGenerator.Start(vip, port);

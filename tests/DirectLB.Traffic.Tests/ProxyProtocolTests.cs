@@ -18,7 +18,7 @@ public sealed class ProxyProtocolTests(ITestOutputHelper output) : InProcessTraf
     public async Task Pods_behind_proxy_protocol_v2_see_the_clients_address()
     {
         var port = World.CreateService("proxied", new Dictionary<string, string> { ["directlb.io/proxy-protocol"] = "v2" });
-        var pods = World.Pods("proxied", addressBlock: 65);
+        var pods = World.Pods("proxied", addressBlock: 165);
         pods.MarkReady(pods.Start(2, expectProxyV2: true));
         var vip = await World.AddressOfAsync("proxied");
         await World.HAProxy.MatchesAsync(port, pods);

@@ -17,7 +17,7 @@ public sealed class ReloadTests(ITestOutputHelper output) : InProcessTrafficTest
     public async Task A_reload_in_the_middle_of_a_drain_keeps_the_pod_draining_and_fails_no_request()
     {
         var port = World.CreateService("reloaded", new Dictionary<string, string> { ["directlb.io/drain-delay"] = "20s" });
-        var pods = World.Pods("reloaded", addressBlock: 68);
+        var pods = World.Pods("reloaded", addressBlock: 168);
         var started = pods.Start(3);
         pods.MarkReady(started);
         var vip = await World.AddressOfAsync("reloaded");

@@ -17,7 +17,7 @@ public sealed class ScaleAndRollTests(ITestOutputHelper output) : InProcessTraff
     public async Task Scaling_2_to_10_rolling_every_pod_and_scaling_back_to_2_fails_no_request_and_shares_traffic_equally()
     {
         var port = World.CreateService("web", new Dictionary<string, string> { ["directlb.io/drain-delay"] = "2s" });
-        var pods = World.Pods("web", addressBlock: 60);
+        var pods = World.Pods("web", addressBlock: 160);
         pods.MarkReady(pods.Start(2));
         var vip = await World.AddressOfAsync("web");
         await using var load = LoadGenerator.Start(vip, port);

@@ -17,7 +17,7 @@ public sealed class WeightingTests(ITestOutputHelper output) : InProcessTrafficT
     public async Task Every_pod_weighs_the_same_so_two_pods_on_one_node_and_one_on_another_get_two_thirds_and_one_third()
     {
         var port = World.CreateService("even");
-        var pods = TwoNodes("even", addressBlock: 61);
+        var pods = TwoNodes("even", addressBlock: 161);
 
         var shares = await NodeSharesAsync("even", port, pods);
 
@@ -30,7 +30,7 @@ public sealed class WeightingTests(ITestOutputHelper output) : InProcessTrafficT
     public async Task Weighting_per_node_gives_each_node_half_whatever_its_pod_count()
     {
         var port = World.CreateService("per-node", new Dictionary<string, string> { ["directlb.io/weighting"] = "node" });
-        var pods = TwoNodes("per-node", addressBlock: 62);
+        var pods = TwoNodes("per-node", addressBlock: 162);
 
         var shares = await NodeSharesAsync("per-node", port, pods);
 
