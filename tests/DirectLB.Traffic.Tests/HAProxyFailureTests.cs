@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using DirectLB.Actors.Domain;
 using DirectLB.EndToEnd.Tests.Support;
 using DirectLB.KubeApiServer.Typed;
@@ -54,7 +53,8 @@ public sealed class HAProxyFailureTests(ITestOutputHelper output) : TrafficTest
         Assert.Empty(total.Failures);
         Assert.All(FailureEvents(), message => Assert.Contains("refused 'add server be-", message));
         Assert.Contains("Injected: no new servers now.", FailureEvents()[0]);
-        Assert.Matches($@"refused 'add server be-\S+ {Regex.Escape($"{added[0].Address}:{added[0].Port}")} .*'.*; retry 2 in", directLb.Output.ReplaceLineEndings(" "));
+        var server = $" {added[0].Address}:{added[0].Port} ";
+        Assert.Contains(directLb.Output.Split('\n'), line => line.Contains("refused 'add server be-") && line.Contains(server) && line.Contains("; retry 2 in"));
         Assert.Equal(pods.Ready.Select(p => p.Name).Order(), afterwards.NewConnection.Keys.Order());
     }
 
