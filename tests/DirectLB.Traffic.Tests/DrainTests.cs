@@ -32,7 +32,7 @@ public sealed class DrainTests : InProcessTrafficTest
         pods.MarkTerminating([leaving]);
         var terminating = Stopwatch.StartNew();
         await Eventually.Until(
-            async () => (await World.HAProxy.ServersAsync(port)).Single(s => s.Address == leaving.Address).Draining,
+            async () => await World.HAProxy.TryServersAsync(port) is { } servers && servers.Single(s => s.Address == leaving.Address).Draining,
             "the terminating pod's server draining");
 
         for (var i = 0; i < 20; i++)
@@ -43,7 +43,7 @@ public sealed class DrainTests : InProcessTrafficTest
         }
 
         await Eventually.Until(
-            async () => !(await World.HAProxy.ServersAsync(port)).Any(s => s.Address == leaving.Address),
+            async () => await World.HAProxy.TryServersAsync(port) is { } servers && !servers.Any(s => s.Address == leaving.Address),
             "the drained pod out of HAProxy");
         Assert.InRange(terminating.Elapsed, DrainDelay, DrainDelay + TimeSpan.FromSeconds(10));
         await Assert.ThrowsAsync<ClosedBeforeAnswerException>(() => established.GetAsync(close: false, CancellationToken.None));

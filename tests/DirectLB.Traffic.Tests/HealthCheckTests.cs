@@ -46,7 +46,12 @@ public sealed class HealthCheckTests(ITestOutputHelper output) : InProcessTraffi
     private Task ServersUpAsync(int port, IEnumerable<PodServer> up, IEnumerable<PodServer> down) =>
         Eventually.Until(async () =>
         {
-            var servers = (await World.HAProxy.ServersAsync(port)).ToDictionary(s => s.Address);
+            if (await World.HAProxy.TryServersAsync(port) is not { } running)
+            {
+                return false;
+            }
+
+            var servers = running.ToDictionary(s => s.Address);
             return up.All(p => servers.TryGetValue(p.Address, out var s) && s.Serving)
                 && down.All(p => servers.TryGetValue(p.Address, out var s) && !s.Up);
         }, "HAProxy's checks mark the pods up and down as their /healthz answers");

@@ -27,7 +27,7 @@ public sealed class ReloadTests(ITestOutputHelper output) : InProcessTrafficTest
         var leaving = started[0];
         pods.MarkTerminating([leaving]);
         await Eventually.Until(
-            async () => (await World.HAProxy.ServersAsync(port)).Single(s => s.Address == leaving.Address).Draining,
+            async () => await World.HAProxy.TryServersAsync(port) is { } servers && servers.Single(s => s.Address == leaving.Address).Draining,
             "the terminating pod's server draining");
         await load.AnsweredAsync(50, load.Snapshot()); // connections given to it before the drain have reached it
         var connectionsBefore = leaving.ConnectionsServed;

@@ -29,8 +29,16 @@ public sealed class HAProxyState(string stateDirectory)
 
     private string PidFile => Path.Combine(Directory, "haproxy.pid");
 
-    /// <summary>The servers of the backend that serves front port <paramref name="servicePort"/>; empty while HAProxy does not answer.</summary>
-    public async Task<IReadOnlyList<HAProxyServer>> ServersAsync(int servicePort)
+    /// <summary>The servers of the backend that serves front port <paramref name="servicePort"/>.</summary>
+    /// <exception cref="InvalidOperationException">HAProxy's runtime API does not answer.</exception>
+    public async Task<IReadOnlyList<HAProxyServer>> ServersAsync(int servicePort) =>
+        await TryServersAsync(servicePort) ?? throw new InvalidOperationException($"HAProxy's runtime API at {AdminSocket} does not answer");
+
+    /// <summary>
+    /// The servers of the backend that serves front port <paramref name="servicePort"/>, or null while HAProxy
+    /// does not answer: a condition on them is then not met, rather than met by an empty list.
+    /// </summary>
+    public async Task<IReadOnlyList<HAProxyServer>?> TryServersAsync(int servicePort)
     {
         string dump;
         try
@@ -39,13 +47,13 @@ public sealed class HAProxyState(string stateDirectory)
         }
         catch (DirectLB.Providers.ProviderException)
         {
-            return [];
+            return null;
         }
 
         var lines = dump.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (lines.Length < 2 || !lines[1].StartsWith('#'))
         {
-            return [];
+            return null;
         }
 
         var columns = lines[1].TrimStart('#').Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -87,7 +95,12 @@ public sealed class HAProxyState(string stateDirectory)
     public Task MatchesAsync(int servicePort, PodSet pods, TimeSpan? deadline = null) =>
         Eventually.Until(async () =>
         {
-            var servers = (await ServersAsync(servicePort)).ToDictionary(s => $"{s.Address}:{s.Port}");
+            if (await TryServersAsync(servicePort) is not { } running)
+            {
+                return false;
+            }
+
+            var servers = running.ToDictionary(s => $"{s.Address}:{s.Port}");
             var everyone = pods.Everyone.ToDictionary(p => $"{p.Address}:{p.Port}");
             return servers.Keys.All(everyone.ContainsKey)
                 && everyone.All(p => p.Value.Phase switch

@@ -103,13 +103,13 @@ public sealed class Rollout(PodSet pods, HAProxyState haproxy, int servicePort, 
     {
         var terminating = Stopwatch.StartNew();
         await Eventually.Until(
-            async () => (await haproxy.ServersAsync(servicePort)).FirstOrDefault(s => s.Address == pod.Address) is null or { Draining: true },
+            async () => await haproxy.TryServersAsync(servicePort) is { } servers && servers.FirstOrDefault(s => s.Address == pod.Address) is null or { Draining: true },
             $"{pod.Name} is draining in HAProxy",
             ChangeDeadline);
         await load.AnsweredAsync(DrainSettle, load.Snapshot());
         var (connections, requests) = (pod.ConnectionsServed, pod.RequestsWhile(PodPhase.Terminating));
         await Eventually.Until(
-            async () => !(await haproxy.ServersAsync(servicePort)).Any(s => s.Address == pod.Address),
+            async () => await haproxy.TryServersAsync(servicePort) is { } servers && !servers.Any(s => s.Address == pod.Address),
             $"{pod.Name} is out of HAProxy",
             ChangeDeadline);
         Drains.Enqueue(new DrainRecord(pod.Name, terminating.Elapsed, pod.ConnectionsServed - connections, pod.RequestsWhile(PodPhase.Terminating) - requests));
