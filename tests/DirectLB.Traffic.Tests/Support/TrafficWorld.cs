@@ -1,0 +1,122 @@
+using System.Net;
+using System.Net.Sockets;
+using DirectLB.EndToEnd.Tests.Support;
+using DirectLB.KubeApiServer;
+using DirectLB.KubeApiServer.Typed;
+using k8s.Models;
+
+namespace DirectLB.Traffic.Tests.Support;
+
+/// <summary>
+/// One test's world: a Kubernetes API test server, a short work directory (Unix socket paths are limited to 107
+/// bytes) holding the kubeconfig, the journal and HAProxy's state, and the pods. DirectLB itself is started by
+/// the test, in process or as a child process, with <see cref="DirectLbArguments"/>. At the end the HAProxy
+/// DirectLB left running (it outlives DirectLB on purpose) is killed through its pid file.
+/// </summary>
+public sealed class TrafficWorld : IAsyncDisposable
+{
+    public const string VipPool = "127.0.100.0/24";
+
+    private readonly List<PodSet> _podSets = [];
+
+    private TrafficWorld(KubeApiServer.KubeApiServer api, string workDirectory)
+    {
+        Api = api;
+        WorkDirectory = workDirectory;
+        HAProxy = new HAProxyState(Path.Combine(workDirectory, "haproxy"));
+        Kubeconfig = api.WriteKubeconfig(Path.Combine(workDirectory, "kubeconfig"));
+    }
+
+    public KubeApiServer.KubeApiServer Api { get; }
+
+    public string WorkDirectory { get; }
+
+    public HAProxyState HAProxy { get; }
+
+    public string Kubeconfig { get; }
+
+    public string JournalPath => Path.Combine(WorkDirectory, "journal.db");
+
+    public static async Task<TrafficWorld> StartAsync()
+    {
+        var workDirectory = Path.Combine(Path.GetTempPath(), "dlb-tr", Guid.NewGuid().ToString("N")[..10]);
+        Directory.CreateDirectory(workDirectory);
+        var api = await KubeApiServer.KubeApiServer.StartAsync(new KubeApiServerOptions { BookmarkInterval = TimeSpan.FromMilliseconds(500) });
+        return new TrafficWorld(api, workDirectory);
+    }
+
+    /// <summary>DirectLB's command line as a user would type it for HAProxy, with fast reconcile timings for tests.</summary>
+    public string[] DirectLbArguments(string logLevel = "Warning", params string[] extra) =>
+    [
+        "--kubeconfig", Kubeconfig,
+        "--cluster-id", "east",
+        "--provider", "haproxy",
+        "--haproxy-state", HAProxy.Directory,
+        "--vip-pool", VipPool,
+        "--journal", $"Data Source={JournalPath}",
+        "--listen", "http://127.0.0.1:0",
+        "--DirectLB:Reconcile:Debounce=00:00:00.020",
+        "--DirectLB:Reconcile:MinBackoff=00:00:00.100",
+        "--DirectLB:Reconcile:MaxBackoff=00:00:01",
+        $"--Serilog:MinimumLevel:Default={logLevel}",
+        .. extra,
+    ];
+
+    /// <summary>Creates a LoadBalancer Service of DirectLB's class on a free front port, and returns that port.</summary>
+    public int CreateService(string name, IDictionary<string, string>? annotations = null)
+    {
+        var port = FreePort();
+        var service = KubeObjects.LoadBalancerService(name, annotations);
+        service.Spec.Ports[0].Port = port;
+        Api.Store.Create(service);
+        return port;
+    }
+
+    /// <summary>The load balancer's address, once DirectLB published it in the Service's status.</summary>
+    public async Task<string> AddressOfAsync(string service)
+    {
+        string? address = null;
+        await Eventually.Until(
+            () => (address = Api.Store.Get<V1Service>(KubeObjects.Namespace, service)?.Status?.LoadBalancer?.Ingress?.FirstOrDefault()?.Ip) is not null,
+            $"{service} has an address in status.loadBalancer.ingress");
+        return address!;
+    }
+
+    /// <summary>
+    /// A Service's pods, on 127.0.<paramref name="addressBlock"/>.N. Each test takes its own block from 160 up,
+    /// clear of the HAProxy provider tests' backends (127.0.50-149) when suites run side by side.
+    /// </summary>
+    public PodSet Pods(string service, int addressBlock)
+    {
+        var pods = new PodSet(Api.Store, service, addressBlock);
+        _podSets.Add(pods);
+        return pods;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await HAProxy.KillAsync();
+        foreach (var pods in _podSets)
+        {
+            await pods.DisposeAsync();
+        }
+
+        await Api.DisposeAsync();
+        try
+        {
+            Directory.Delete(WorkDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // SQLite or a dying process may still hold a file for a moment; the temp directory is cleaned by the OS.
+        }
+    }
+
+    /// <summary>A port free on loopback now; HAProxy binds it on the VIP moments later.</summary>
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+}
