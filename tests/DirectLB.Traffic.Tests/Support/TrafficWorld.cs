@@ -15,7 +15,8 @@ namespace DirectLB.Traffic.Tests.Support;
 /// </summary>
 public sealed class TrafficWorld : IAsyncDisposable
 {
-    public const string VipPool = "127.0.100.0/24";
+    // Apart from the HAProxy provider tests' 127.0.100.0/24, since test assemblies run side by side.
+    public const string VipPool = "127.0.102.0/24";
 
     private readonly List<PodSet> _podSets = [];
 
