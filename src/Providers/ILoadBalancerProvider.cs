@@ -38,6 +38,14 @@ public interface ILoadBalancerProvider
         IReadOnlyList<TargetKey> removals,
         CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Open connections per target of one listener, so a draining target can leave as soon as its last connection
+    /// ends rather than at its drain delay. Null when the provider cannot tell (the default): then only the pod
+    /// leaving or the delay passing ends a drain.
+    /// </summary>
+    Task<IReadOnlyDictionary<TargetKey, int>?> CountConnectionsAsync(string loadBalancerId, ListenerKey listener, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<TargetKey, int>?>(null);
+
     /// <summary>Deletes the load balancer with its listeners and targets; succeeds when it is already gone.</summary>
     Task EnsureLoadBalancerDeletedAsync(string loadBalancerId, CancellationToken cancellationToken);
 }

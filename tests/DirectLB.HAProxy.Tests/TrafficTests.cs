@@ -70,6 +70,18 @@ public sealed class TrafficTests : IAsyncLifetime
 
         var found = await provider.FindLoadBalancerAsync(Owner(), CancellationToken.None);
         Assert.Equal(TargetState.Draining, found!.Listeners.Single().Targets.Single(t => t.Key.Port == leaving.Port).State);
+
+        // The held connection is what keeps the drain going: counted while open, zero once it closes.
+        var leavingKey = found.Listeners.Single().Targets.Single(t => t.Key.Port == leaving.Port).Key;
+        var open = await provider.CountConnectionsAsync(lb.LoadBalancer.Id, lb.Listener, CancellationToken.None);
+        Assert.Equal(1, open![leavingKey]);
+        await onLeaving.DisposeAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while ((await provider.CountConnectionsAsync(lb.LoadBalancer.Id, lb.Listener, CancellationToken.None))![leavingKey] != 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the closed connection is still counted after 15 s");
+            await Task.Delay(100);
+        }
     }
 
     [Fact]

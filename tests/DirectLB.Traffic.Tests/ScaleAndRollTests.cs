@@ -54,7 +54,8 @@ public sealed class ScaleAndRollTests(ITestOutputHelper output) : InProcessTraff
         AssertEqualShares(atTwo, 2);
         Assert.Equal(18, rollout.Drains.Count);
         Assert.All(rollout.Drains, drain => Assert.Equal(0, drain.NewConnections));
-        Assert.All(rollout.Drains, drain => Assert.InRange(drain.Duration.TotalSeconds, 2, 20)); // the 2 s drain delay, then removed
+        // Out once its connections ended (DirectLB counts them on HAProxy) or the 2 s drain delay passed, whichever came first.
+        Assert.All(rollout.Drains, drain => Assert.InRange(drain.Duration.TotalSeconds, 0, 20));
     }
 
     /// <summary>Counts a window in which the pod set does not change, and prints it.</summary>

@@ -20,7 +20,8 @@ public static class ReconcileDecision
         DesiredState desired,
         KubernetesWrites writes,
         ServiceClassFilter filter,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        IReadOnlySet<(Providers.Model.ListenerKey Listener, Providers.Model.TargetKey Target)>? idleDraining = null)
     {
         if (!observed)
         {
@@ -55,7 +56,7 @@ public static class ReconcileDecision
                 }
             }
 
-            var operations = LoadBalancerDiff.Between(wanted, state.Applied, now);
+            var operations = LoadBalancerDiff.Between(wanted, state.Applied, now, idleDraining);
             if (!operations.IsEmpty)
             {
                 return new CallProvider(operations[0]);

@@ -14,6 +14,9 @@ public sealed record ReconcileOptions
 
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>While targets drain, how often the provider is asked whether they still have connections (if it can tell).</summary>
+    public TimeSpan DrainProbeInterval { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>A snapshot is saved every this many journal events, and older events are deleted.</summary>
     public int SnapshotEvery { get; init; } = 100;
 

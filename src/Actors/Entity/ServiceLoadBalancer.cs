@@ -16,7 +16,7 @@ namespace DirectLB.Actors.Entity;
 /// It only sequences: plan (pure), journal the intent, make one outside call, journal the outcome, repeat.
 /// Observations that arrive while a call is in flight are folded into the next plan (coalescing).
 /// </summary>
-public sealed class ServiceLoadBalancer : ReceivePersistentActor, IWithTimers
+public sealed partial class ServiceLoadBalancer : ReceivePersistentActor, IWithTimers
 {
     private const string ReconcileTimer = "reconcile";
     private const string RetryTimer = "retry";
@@ -102,6 +102,8 @@ public sealed class ServiceLoadBalancer : ReceivePersistentActor, IWithTimers
         Command<DeleteMessagesSuccess>(_ => { });
         Command<DeleteMessagesFailure>(f => _log.LogWarning(f.Cause, "{ServiceKey}: deleting old journal events failed", _key));
         Command<StopEntity>(_ => Context.Stop(Self));
+        Command<DrainProbeTick>(_ => ProbeConnections());
+        Command<ConnectionsCounted>(OnConnectionsCounted);
     }
 
     public override string PersistenceId { get; }
@@ -226,7 +228,7 @@ public sealed class ServiceLoadBalancer : ReceivePersistentActor, IWithTimers
         var now = _clock.GetUtcNow();
         var desired = DesiredStateBuilder.Build(_key, _observations.Values.ToList(), _options.Filter, _options.Planner, _provider.Capabilities);
         ReportConflicts(desired);
-        var step = ReconcileDecision.Next(_observations.Values, _observed, _state, desired, _writes, _options.Filter, now);
+        var step = ReconcileDecision.Next(_observations.Values, _observed, _state, desired, _writes, _options.Filter, now, _idleDraining);
         switch (step)
         {
             case CallProvider call:
@@ -282,6 +284,7 @@ public sealed class ServiceLoadBalancer : ReceivePersistentActor, IWithTimers
             _busy = false;
             _failures = 0;
             _appliedInRound = true;
+            _idleDraining = NoIdleTargets; // counted before this change: stale now
             PublishTargets();
             if (operation is DeleteLoadBalancer delete)
             {
@@ -421,6 +424,7 @@ public sealed class ServiceLoadBalancer : ReceivePersistentActor, IWithTimers
         if (wakeAt is { } at)
         {
             Timers.StartSingleTimer(DrainTimer, ReconcileTick.Instance, at > now ? at - now : TimeSpan.Zero);
+            ScheduleDrainProbe();
         }
     }
 

@@ -9,10 +9,12 @@ namespace DirectLB.Actors.Planning;
 /// </summary>
 public static class LoadBalancerDiff
 {
+    /// <param name="idle">Draining targets the provider reported with no open connection: they leave before their delay.</param>
     public static ImmutableArray<ProviderOperation> Between(
         DesiredLoadBalancer? desired,
         AppliedLoadBalancer? applied,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        IReadOnlySet<(ListenerKey Listener, TargetKey Target)>? idle = null)
     {
         if (desired is null)
         {
@@ -37,7 +39,7 @@ public static class LoadBalancerDiff
         {
             if (applied.Listeners.TryGetValue(listener.Spec.Key, out var existing))
             {
-                var change = TargetChanges(applied.Id, listener, existing, desired.DrainDelay, now);
+                var change = TargetChanges(applied.Id, listener, existing, desired.DrainDelay, now, idle);
                 if (change is not null)
                 {
                     operations.Add(change);
@@ -74,7 +76,8 @@ public static class LoadBalancerDiff
         DesiredListener desired,
         AppliedListener applied,
         TimeSpan drainDelay,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        IReadOnlySet<(ListenerKey Listener, TargetKey Target)>? idle)
     {
         var upserts = ImmutableArray.CreateBuilder<TargetSpec>();
         var removals = ImmutableArray.CreateBuilder<TargetKey>();
@@ -88,9 +91,9 @@ public static class LoadBalancerDiff
                     continue; // never registered: nothing to drain
                 }
 
-                if (current.DrainingSince is { } since && now >= since + drainDelay)
+                if (current.DrainingSince is { } since && (now >= since + drainDelay || idle?.Contains((desired.Spec.Key, target.Key)) == true))
                 {
-                    removals.Add(target.Key); // drained long enough
+                    removals.Add(target.Key); // drained long enough, or nothing left to drain
                     continue;
                 }
             }

@@ -117,6 +117,9 @@ public sealed class ReconcileSettings
 
     public TimeSpan DefaultDrainDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>While targets drain, how often the provider is asked for their open connections (if it can count them).</summary>
+    public TimeSpan DrainProbeInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How often every watched Service is sent to its entity again; 0 turns it off.</summary>
     public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromMinutes(5);
 

@@ -125,6 +125,11 @@ public static partial class DirectLbOptionsValidator
             errors.Add("DirectLB:Reconcile:DefaultDrainDelay must not be negative");
         }
 
+        if (reconcile.DrainProbeInterval < TimeSpan.FromMilliseconds(100))
+        {
+            errors.Add("DirectLB:Reconcile:DrainProbeInterval must be at least 100 ms");
+        }
+
         if (reconcile.ResyncInterval < TimeSpan.Zero)
         {
             errors.Add("DirectLB:Reconcile:ResyncInterval must not be negative");

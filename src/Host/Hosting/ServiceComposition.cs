@@ -22,6 +22,7 @@ public static class ServiceComposition
             MinBackoff = options.Reconcile.MinBackoff,
             MaxBackoff = options.Reconcile.MaxBackoff,
             SnapshotEvery = options.Reconcile.SnapshotEvery,
+            DrainProbeInterval = options.Reconcile.DrainProbeInterval,
             Filter = new ServiceClassFilter(options.LoadBalancerClass, options.ClaimServicesWithoutClass),
             Planner = new PlannerOptions { DefaultDrainDelay = options.Reconcile.DefaultDrainDelay },
         });

@@ -174,6 +174,23 @@ public sealed partial class HAProxyProvider : ILoadBalancerProvider, IAsyncDispo
             await _servers.SaveStateAsync(cancellationToken);
         }, cancellationToken);
 
+    public Task<IReadOnlyDictionary<TargetKey, int>?> CountConnectionsAsync(string loadBalancerId, ListenerKey listener, CancellationToken cancellationToken) =>
+        UnderGateAsync(async () =>
+        {
+            var info = _model.Get(loadBalancerId).Listeners.FirstOrDefault(l => l.Spec.Key == listener);
+            if (info is null)
+            {
+                return (IReadOnlyDictionary<TargetKey, int>?)new Dictionary<TargetKey, int>();
+            }
+
+            var sessions = ServerConnections.Parse(
+                await Admin.SendAsync(ServerConnections.Command, cancellationToken),
+                HAProxyModel.BackendName(loadBalancerId, listener.Port));
+            return info.Targets
+                .Where(t => sessions.ContainsKey(ServerName.For(t.Key)))
+                .ToDictionary(t => t.Key, t => sessions[ServerName.For(t.Key)]);
+        }, cancellationToken);
+
     public Task EnsureLoadBalancerDeletedAsync(string loadBalancerId, CancellationToken cancellationToken) =>
         UnderGateAsync(async () =>
         {

@@ -29,6 +29,7 @@ public class ServiceLoadBalancerSpec : TestKit
         MinBackoff = TimeSpan.FromMilliseconds(50),
         MaxBackoff = TimeSpan.FromMilliseconds(400),
         SnapshotEvery = 10,
+        DrainProbeInterval = TimeSpan.FromMilliseconds(100),
     };
 
     private readonly SimulatedProvider _cloud = new();
@@ -128,6 +129,23 @@ public class ServiceLoadBalancerSpec : TestKit
         entity.Tell(Observed(Service(annotations: annotations), Ready("10.244.1.5"), Terminating("10.244.1.6")));
 
         AwaitTargets(Serving("10.244.1.5"), Draining("10.244.1.6"));
+        AwaitTargets(Serving("10.244.1.5"));
+    }
+
+    [Fact]
+    public void A_draining_target_leaves_as_soon_as_its_last_connection_ends()
+    {
+        var open = new System.Collections.Concurrent.ConcurrentDictionary<string, int> { ["10.244.1.6"] = 3 };
+        var counting = new GatedProvider(_cloud) { Connections = key => open.GetValueOrDefault(key.Address) };
+        var annotations = new Dictionary<string, string> { [ServiceAnnotations.DrainDelay] = "10m" };
+        var entity = StartEntity(counting);
+        entity.Tell(Observed(Service(annotations: annotations), Ready("10.244.1.5"), Ready("10.244.1.6")));
+        AwaitTargets(Serving("10.244.1.5"), Serving("10.244.1.6"));
+
+        entity.Tell(Observed(Service(annotations: annotations), Ready("10.244.1.5"), Terminating("10.244.1.6")));
+        AwaitTargets(Serving("10.244.1.5"), Draining("10.244.1.6"));
+
+        open["10.244.1.6"] = 0;
         AwaitTargets(Serving("10.244.1.5"));
     }
 

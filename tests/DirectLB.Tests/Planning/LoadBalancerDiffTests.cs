@@ -71,6 +71,18 @@ public class LoadBalancerDiffTests
     }
 
     [Fact]
+    public void A_draining_target_with_no_connection_left_leaves_before_its_delay()
+    {
+        var applied = Applied(AppliedDraining("10.244.1.5", Now), AppliedDraining("10.244.1.6", Now));
+        var desired = DesiredWith(Terminating("10.244.1.5"), Terminating("10.244.1.6"));
+        var idle = new HashSet<(ListenerKey, TargetKey)> { (Http, new TargetKey("10.244.1.5", 8080)) };
+
+        var change = Assert.IsType<ChangeTargets>(Assert.Single(LoadBalancerDiff.Between(desired, applied, Now.AddSeconds(1), idle)));
+
+        Assert.Equal([new TargetKey("10.244.1.5", 8080)], change.Removals.ToArray());
+    }
+
+    [Fact]
     public void A_draining_target_whose_pod_is_gone_leaves_at_once()
     {
         var applied = Applied(AppliedDraining("10.244.1.5", Now), AppliedServing("10.244.1.6"));

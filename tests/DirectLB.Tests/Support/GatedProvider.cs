@@ -11,6 +11,9 @@ public sealed class GatedProvider(ILoadBalancerProvider inner) : ILoadBalancerPr
 {
     public volatile bool HoldTargetChanges;
 
+    /// <summary>What <see cref="CountConnectionsAsync"/> answers per target; null means "cannot tell", as most providers.</summary>
+    public Func<TargetKey, int>? Connections { get; set; }
+
     public int HeldCalls;
 
     public string Name => inner.Name;
@@ -37,4 +40,10 @@ public sealed class GatedProvider(ILoadBalancerProvider inner) : ILoadBalancerPr
     }
 
     public Task EnsureLoadBalancerDeletedAsync(string id, CancellationToken ct) => inner.EnsureLoadBalancerDeletedAsync(id, ct);
+
+    public async Task<IReadOnlyDictionary<TargetKey, int>?> CountConnectionsAsync(string id, ListenerKey listener, CancellationToken ct)
+    {
+        var info = (await inner.FindLoadBalancerAsync(DirectLB.Tests.Support.Fixtures.Owner, ct))?.Listeners.FirstOrDefault(l => l.Spec.Key == listener);
+        return Connections is null || info is null ? null : info.Targets.ToDictionary(t => t.Key, t => Connections(t.Key));
+    }
 }
