@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Akka.Actor;
+using Akka.Cluster;
 using DirectLB.Actors.Domain;
 using k8s;
 using k8s.Models;
@@ -8,13 +9,27 @@ using Microsoft.Extensions.Logging;
 namespace DirectLB.Actors.Kubernetes;
 
 /// <summary>
-/// Owns the set of member clusters: one <see cref="ClusterWatcher"/> per cluster, started and stopped at run time.
-/// Clusters come from configuration (via <see cref="AddMemberCluster"/>) and, optionally, from labelled Secrets in
-/// the cluster DirectLB runs in, which it watches. New credentials for a known cluster restart its watcher quietly;
-/// removing a cluster decommissions its watcher, so its Services leave their load balancers.
+/// Follows the set of member clusters, which come from configuration and, optionally, from labelled Secrets in the
+/// cluster DirectLB runs in, which it watches. It runs with one of two duties (<see cref="MemberClusterDuty"/>):
+/// <list type="bullet">
+/// <item><b>Watch</b>, as a cluster singleton: one <see cref="ClusterWatcher"/> per member cluster, cluster-wide.
+/// New credentials restart a watcher quietly; removing a cluster decommissions its watcher, so its Services
+/// leave their load balancers. When a replica leaves the Akka cluster, every watcher resends all its Services,
+/// which wakes their entities on the replicas that now own them.</item>
+/// <item><b>Write</b>, on every replica: keeps the Kubernetes clients that this replica's entities write
+/// finalizers, status and Events with, since any replica may own any Service.</item>
+/// </list>
 /// </summary>
-public sealed class MemberClusterManager : ReceiveActor
+public sealed class MemberClusterManager : ReceiveActor, IWithTimers
 {
+    /// <summary>
+    /// Why resending waits after a replica is removed: the shard coordinator learns of the removal at about the
+    /// same moment, and a message sent before it has would be routed to the region that just died.
+    /// </summary>
+    private static readonly TimeSpan ResendAfterRemoval = TimeSpan.FromSeconds(2);
+
+    private readonly MemberClusterDuty _duty;
+    private readonly IReadOnlyList<AddMemberCluster> _configured;
     private readonly MemberClusters _clients;
     private readonly WatcherDirectory _directory;
     private readonly Func<string, IKubernetes, Props> _watcherProps;
@@ -24,11 +39,13 @@ public sealed class MemberClusterManager : ReceiveActor
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Dictionary<string, Member> _members = new(StringComparer.Ordinal);
-    private readonly Dictionary<IActorRef, string> _retiring = [];
+    private readonly Dictionary<IActorRef, (string ClusterId, IKubernetes Client)> _retiring = [];
     private readonly Dictionary<string, string> _secretFingerprints = new(StringComparer.Ordinal);
     private int _generation;
 
     public MemberClusterManager(
+        MemberClusterDuty duty,
+        IReadOnlyList<AddMemberCluster> configured,
         MemberClusters clients,
         WatcherDirectory directory,
         Func<string, IKubernetes, Props> watcherProps,
@@ -37,6 +54,8 @@ public sealed class MemberClusterManager : ReceiveActor
         InformerOptions informerOptions,
         ILoggerFactory loggers)
     {
+        _duty = duty;
+        _configured = configured;
         _clients = clients;
         _directory = directory;
         _watcherProps = watcherProps;
@@ -50,9 +69,17 @@ public sealed class MemberClusterManager : ReceiveActor
         Receive<GetMemberClusters>(_ => Sender.Tell(new MemberClusterList(_members.ToDictionary(m => m.Key, m => m.Value.Source))));
         Receive<InformerEvent<V1Secret>>(OnSecretEvent);
         Receive<Terminated>(OnWatcherStopped);
+        Receive<ResendServiceState>(m => TellWatchers(m));
+        Receive<ClusterEvent.MemberRemoved>(_ => Timers.StartSingleTimer(nameof(ResendAllServices), ResendAllServices.Instance, ResendAfterRemoval));
+        Receive<ClusterEvent.CurrentClusterState>(_ => { });
+        Receive<ResendAllServices>(m => TellWatchers(m));
     }
 
+    public ITimerScheduler Timers { get; set; } = null!;
+
     public static Props Props(
+        MemberClusterDuty duty,
+        IReadOnlyList<AddMemberCluster> configured,
         MemberClusters clients,
         WatcherDirectory directory,
         Func<string, IKubernetes, Props> watcherProps,
@@ -60,10 +87,20 @@ public sealed class MemberClusterManager : ReceiveActor
         MemberSecretsOptions? secrets,
         InformerOptions informerOptions,
         ILoggerFactory loggers) =>
-        Akka.Actor.Props.Create(() => new MemberClusterManager(clients, directory, watcherProps, home, secrets, informerOptions, loggers));
+        Akka.Actor.Props.Create(() => new MemberClusterManager(duty, configured, clients, directory, watcherProps, home, secrets, informerOptions, loggers));
 
     protected override void PreStart()
     {
+        foreach (var cluster in _configured)
+        {
+            Add(cluster);
+        }
+
+        if (_duty == MemberClusterDuty.Watch)
+        {
+            Cluster.Get(Context.System).Subscribe(Self, typeof(ClusterEvent.MemberRemoved));
+        }
+
         if (_home is null || _secrets is null)
         {
             return;
@@ -82,8 +119,27 @@ public sealed class MemberClusterManager : ReceiveActor
 
     protected override void PostStop()
     {
+        if (_duty == MemberClusterDuty.Watch)
+        {
+            Cluster.Get(Context.System).Unsubscribe(Self);
+        }
+
         _stopping.Cancel();
         _stopping.Dispose();
+        if (_duty == MemberClusterDuty.Watch)
+        {
+            // The Write duty's clients belong to MemberClusters, which disposes them; the watchers' are this actor's.
+            foreach (var (clusterId, member) in _members)
+            {
+                _directory.Unregister(clusterId, member.Watcher!);
+                member.Client.Dispose();
+            }
+
+            foreach (var retired in _retiring.Values)
+            {
+                retired.Client.Dispose();
+            }
+        }
     }
 
     private void Add(AddMemberCluster add)
@@ -99,11 +155,19 @@ public sealed class MemberClusterManager : ReceiveActor
             return;
         }
 
-        if (_members.Remove(add.ClusterId, out var old))
+        var known = _members.Remove(add.ClusterId, out var old);
+        if (_duty == MemberClusterDuty.Write)
+        {
+            _clients.Set(add.ClusterId, client);
+            _members[add.ClusterId] = new Member(null, client, add.Source);
+            return;
+        }
+
+        if (known)
         {
             // New credentials for a known cluster: stop the old watcher without decommissioning, the new one resends all.
-            _retiring[old.Watcher] = add.ClusterId;
-            Context.Stop(old.Watcher);
+            _retiring[old!.Watcher!] = (add.ClusterId, old.Client);
+            Context.Stop(old.Watcher!);
             _log.LogInformation("{ClusterId}: new configuration from {Source}; restarting its watcher", add.ClusterId, add.Source);
         }
         else
@@ -111,11 +175,10 @@ public sealed class MemberClusterManager : ReceiveActor
             _log.LogInformation("{ClusterId}: member cluster added from {Source} ({Server})", add.ClusterId, add.Source, add.Config.Host);
         }
 
-        _clients.Set(add.ClusterId, client);
         var watcher = Context.ActorOf(_watcherProps(add.ClusterId, client), $"watcher-{add.ClusterId}-{++_generation}");
         Context.Watch(watcher);
-        _directory.Register(add.ClusterId, watcher, Context.System.Scheduler);
-        _members[add.ClusterId] = new Member(watcher, add.Source);
+        _directory.Register(add.ClusterId, watcher);
+        _members[add.ClusterId] = new Member(watcher, client, add.Source);
     }
 
     private void Remove(string clusterId)
@@ -126,22 +189,31 @@ public sealed class MemberClusterManager : ReceiveActor
         }
 
         _secretFingerprints.Remove(clusterId);
+        if (member.Watcher is null)
+        {
+            _clients.Remove(clusterId);
+            return;
+        }
+
         _log.LogWarning("{ClusterId}: member cluster removed from {Source}; its targets leave their load balancers", clusterId, member.Source);
-        _retiring[member.Watcher] = clusterId;
+        _retiring[member.Watcher] = (clusterId, member.Client);
         member.Watcher.Tell(DecommissionWatcher.Instance);
     }
 
     private void OnWatcherStopped(Terminated terminated)
     {
-        if (!_retiring.Remove(terminated.ActorRef, out var clusterId))
+        if (_retiring.Remove(terminated.ActorRef, out var retired))
         {
-            return;
+            _directory.Unregister(retired.ClusterId, terminated.ActorRef);
+            retired.Client.Dispose();
         }
+    }
 
-        _directory.Unregister(clusterId, terminated.ActorRef);
-        if (!_members.ContainsKey(clusterId))
+    private void TellWatchers(object message)
+    {
+        foreach (var member in _members.Values)
         {
-            _clients.Remove(clusterId);
+            member.Watcher?.Tell(message);
         }
     }
 
@@ -197,5 +269,6 @@ public sealed class MemberClusterManager : ReceiveActor
             ? id
             : secret.Metadata.Name;
 
-    private sealed record Member(IActorRef Watcher, string Source);
+    /// <summary>A member cluster; <see cref="Watcher"/> is null with the Write duty, which runs no watcher.</summary>
+    private sealed record Member(IActorRef? Watcher, IKubernetes Client, string Source);
 }

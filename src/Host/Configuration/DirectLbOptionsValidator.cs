@@ -52,9 +52,14 @@ public static partial class DirectLbOptionsValidator
             errors.Add($"DirectLB:LogFormat '{options.LogFormat}' must be text or json");
         }
 
-        if (options.Journal.Provider != "sqlite")
+        if (options.Journal.Provider is not ("sqlite" or "postgresql"))
         {
-            errors.Add($"DirectLB:Journal:Provider '{options.Journal.Provider}' is not supported by this version; use sqlite");
+            errors.Add($"DirectLB:Journal:Provider '{options.Journal.Provider}' is unknown; use sqlite or postgresql");
+        }
+        else if (options.Journal.Provider == "sqlite" && options.Cluster.SeedNodes.Count > 0)
+        {
+            // Each replica would journal to its own file: a Service moving to another replica would forget its load balancer.
+            errors.Add("several replicas (DirectLB:Cluster:SeedNodes) need a shared journal: --journal-provider postgresql");
         }
 
         if (string.IsNullOrWhiteSpace(options.Journal.ConnectionString))
@@ -65,6 +70,11 @@ public static partial class DirectLbOptionsValidator
         if (options.Cluster.Port is < 0 or > 65535)
         {
             errors.Add($"DirectLB:Cluster:Port {options.Cluster.Port} is not a port number");
+        }
+
+        if (options.Cluster.StableAfter <= TimeSpan.Zero)
+        {
+            errors.Add("DirectLB:Cluster:StableAfter must be positive");
         }
 
         ValidateReconcile(options.Reconcile, errors);
