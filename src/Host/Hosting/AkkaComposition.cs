@@ -8,6 +8,7 @@ using Akka.Persistence.Sql;
 using Akka.Remote.Hosting;
 using DirectLB.Actors.Entity;
 using DirectLB.Actors.Kubernetes;
+using DirectLB.Actors.Replicas;
 using DirectLB.Actors.Serialization;
 using DirectLB.Host.Configuration;
 using LinqToDB;
@@ -31,13 +32,13 @@ public static class AkkaComposition
                 loggers.ClearLoggers();
                 loggers.AddLoggerFactory();
             })
-            .WithLbCluster(options.Cluster)
+            .WithLbCluster(options.Cluster, SharedSettings.Of(options))
             .WithLbPersistence(options.Journal)
             .WithLbSerialization()
             .WithServiceSharding()
             .WithMemberClusters(provider, options));
 
-    private static AkkaConfigurationBuilder WithLbCluster(this AkkaConfigurationBuilder akka, AkkaClusterOptions cluster)
+    private static AkkaConfigurationBuilder WithLbCluster(this AkkaConfigurationBuilder akka, AkkaClusterOptions cluster, IReadOnlyDictionary<string, string> shared)
     {
         akka.WithRemoting(new RemoteOptions
             {
@@ -47,7 +48,7 @@ public static class AkkaComposition
             })
             .WithClustering(new ClusterOptions
             {
-                Roles = [Role],
+                Roles = [Role, .. ConfigurationRoles.For(shared)],
                 SeedNodes = [.. cluster.SeedNodes],
                 // Never auto-down: the side of a partition that keeps the majority downs the other, which stops
                 // (coordinated shutdown), so two replicas never own the same Service.
@@ -62,7 +63,7 @@ public static class AkkaComposition
             akka.AddStartup((system, _) => Akka.Cluster.Cluster.Get(system).Join(Akka.Cluster.Cluster.Get(system).SelfAddress));
         }
 
-        return akka;
+        return akka.WithActors((system, _, resolver) => system.ActorOf(ConfigurationGuard.Props(resolver.GetService<ILoggerFactory>()), "configuration-guard"));
     }
 
     private static AkkaConfigurationBuilder WithLbPersistence(this AkkaConfigurationBuilder akka, JournalOptions journal) =>
