@@ -9,13 +9,15 @@ namespace DirectLB.Failover.Tests.Support;
 /// </summary>
 public sealed class PostgresServer : IAsyncDisposable
 {
+    private static readonly object LogGate = new();
     private readonly string _directory;
-    private readonly Process _postmaster;
+    private readonly ProcessStartInfo _postmasterInfo;
+    private Process _postmaster = null!;
 
-    private PostgresServer(string directory, Process postmaster, int port)
+    private PostgresServer(string directory, ProcessStartInfo postmasterInfo, int port)
     {
         _directory = directory;
-        _postmaster = postmaster;
+        _postmasterInfo = postmasterInfo;
         ConnectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true;Timeout=5";
     }
 
@@ -40,23 +42,55 @@ public sealed class PostgresServer : IAsyncDisposable
             asPostgres: true);
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
-        var postmaster = Process.Start(info)!;
-        postmaster.BeginOutputReadLine(); // its log is of no interest, but must be drained
-        postmaster.BeginErrorReadLine();
-        var server = new PostgresServer(directory, postmaster, port);
-        await EndToEnd.Tests.Support.Eventually.Until(server.AnswersAsync, "PostgreSQL accepts connections", TimeSpan.FromSeconds(60));
+        var server = new PostgresServer(directory, info, port);
+        await server.StartAgainAsync();
         return server;
+    }
+
+    /// <summary>Starts the server on its data directory and port, and waits until it accepts connections.</summary>
+    public async Task StartAgainAsync()
+    {
+        _postmaster = new Process { StartInfo = _postmasterInfo };
+        var log = Path.Combine(_directory, "postgres.log");
+        _postmaster.ErrorDataReceived += (_, e) => Append(log, e.Data);
+        _postmaster.OutputDataReceived += (_, e) => Append(log, e.Data);
+        _postmaster.Start();
+        _postmaster.BeginOutputReadLine();
+        _postmaster.BeginErrorReadLine();
+        await EndToEnd.Tests.Support.Eventually.Until(AnswersAsync, $"PostgreSQL accepts connections (its log: {log})", TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>
+    /// A fast shutdown (SIGINT to the postmaster, whose pid is in postmaster.pid, under runuser): every client
+    /// connection is cut, as in an outage, and the data stays for <see cref="StartAgainAsync"/>.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        if (!_postmaster.HasExited)
+        {
+            var pid = File.ReadLines(Path.Combine(_directory, "data", "postmaster.pid")).First();
+            await RunToEndAsync("kill", ["-INT", pid], asPostgres: false);
+            await _postmaster.WaitForExitAsync();
+        }
+
+        _postmaster.Dispose();
+        NpgsqlConnection.ClearAllPools();
+    }
+
+    private static void Append(string path, string? line)
+    {
+        if (line is not null)
+        {
+            lock (LogGate)
+            {
+                File.AppendAllLines(path, [line]);
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (!_postmaster.HasExited)
-        {
-            _postmaster.Kill(entireProcessTree: true);
-            await _postmaster.WaitForExitAsync();
-        }
-
-        NpgsqlConnection.ClearAllPools();
+        await StopAsync();
         Directory.Delete(_directory, recursive: true);
     }
 

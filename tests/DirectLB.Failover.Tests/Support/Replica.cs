@@ -103,11 +103,31 @@ public sealed class Replica : IAsyncDisposable
         }
     }
 
+    /// <summary>How many members of the Akka cluster this replica sees Up.</summary>
+    public async Task<int> UpMembersAsync()
+    {
+        try
+        {
+            var members = await Http.GetFromJsonAsync<List<ClusterMember>>($"http://127.0.0.1:{HttpPort}/api/replicas");
+            return members?.Count(m => m.Status == "Up") ?? 0;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>Everything the replica has logged so far.</summary>
+    public string ReadLog()
+    {
+        using var reader = new StreamReader(new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+        return reader.ReadToEnd();
+    }
+
     /// <summary>The end of the replica's log, for a failure message.</summary>
     public string Tail(int lines = 40)
     {
-        using var reader = new StreamReader(new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
-        var all = reader.ReadToEnd().Split('\n');
+        var all = ReadLog().Split('\n');
         return $"--- {Name} (exited: {HasExited}) ---\n" + string.Join('\n', all.TakeLast(lines));
     }
 
@@ -136,6 +156,9 @@ public sealed class Replica : IAsyncDisposable
         }
     }
 }
+
+/// <summary>A member of the Akka cluster as a replica's status API lists it.</summary>
+public sealed record ClusterMember(string Address, string Status);
 
 /// <summary>A Service as a replica's status API lists it.</summary>
 public sealed record OwnedService(string Key, bool InSync, int Serving, string? LastError);
