@@ -104,16 +104,18 @@ public sealed class Replica : IAsyncDisposable
     }
 
     /// <summary>How many members of the Akka cluster this replica sees Up.</summary>
-    public async Task<int> UpMembersAsync()
+    public async Task<int> UpMembersAsync() => (await MembersAsync()).Count(m => m.Status == "Up");
+
+    /// <summary>The members of the Akka cluster as this replica sees them, whatever their status; none if it does not answer.</summary>
+    public async Task<IReadOnlyList<ClusterMember>> MembersAsync()
     {
         try
         {
-            var members = await Http.GetFromJsonAsync<List<ClusterMember>>($"http://127.0.0.1:{HttpPort}/api/replicas");
-            return members?.Count(m => m.Status == "Up") ?? 0;
+            return await Http.GetFromJsonAsync<List<ClusterMember>>($"http://127.0.0.1:{HttpPort}/api/replicas") ?? [];
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
-            return 0;
+            return [];
         }
     }
 
