@@ -57,6 +57,12 @@ public sealed class FailoverTests(ITestOutputHelper output) : ReplicaTest(output
         StartReplica("replica-3", ports[2], ports);
         await Eventually.Until(async () => await first.UpMembersAsync() == 3 && (await Task.WhenAll(Replicas.Select(r => r.IsReadyAsync()))).All(r => r),
             "three replicas are Up and ready", TimeSpan.FromSeconds(60));
+
+        // One watcher for the one member cluster, on the oldest replica; every replica reports it.
+        foreach (var replica in Replicas)
+        {
+            Assert.Equal([new WatchedCluster("east", Synced: true)], await replica.ClustersAsync());
+        }
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Akka.Actor;
 using Akka.Cluster;
 using DirectLB.Actors.Domain;
@@ -20,13 +19,15 @@ namespace DirectLB.Actors.Kubernetes;
 /// finalizers, status and Events with, since any replica may own any Service.</item>
 /// </list>
 /// </summary>
-public sealed class MemberClusterManager : ReceiveActor, IWithTimers
+public sealed partial class MemberClusterManager : ReceiveActor, IWithTimers
 {
     /// <summary>
     /// Why resending waits after a replica is removed: the shard coordinator learns of the removal at about the
     /// same moment, and a message sent before it has would be routed to the region that just died.
     /// </summary>
     private static readonly TimeSpan ResendAfterRemoval = TimeSpan.FromSeconds(2);
+
+    private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(3);
 
     private readonly MemberClusterDuty _duty;
     private readonly IReadOnlyList<AddMemberCluster> _configured;
@@ -73,6 +74,7 @@ public sealed class MemberClusterManager : ReceiveActor, IWithTimers
         Receive<ClusterEvent.MemberRemoved>(_ => Timers.StartSingleTimer(nameof(ResendAllServices), ResendAllServices.Instance, ResendAfterRemoval));
         Receive<ClusterEvent.CurrentClusterState>(_ => { });
         Receive<ResendAllServices>(m => TellWatchers(m));
+        Receive<GetAllWatcherStatuses>(_ => AllWatcherStatusesAsync().PipeTo(Sender));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -101,20 +103,7 @@ public sealed class MemberClusterManager : ReceiveActor, IWithTimers
             Cluster.Get(Context.System).Subscribe(Self, typeof(ClusterEvent.MemberRemoved));
         }
 
-        if (_home is null || _secrets is null)
-        {
-            return;
-        }
-
-        var informer = new ResourceInformer<V1Secret, V1SecretList>(
-            $"home/secrets/{_secrets.Namespace}",
-            (next, limit, ct) => _home.CoreV1.ListNamespacedSecretAsync(_secrets.Namespace, continueParameter: next, limit: limit, labelSelector: $"{MemberSecretsOptions.Label}=true", cancellationToken: ct),
-            (rv, timeout, onError, ct) => _home.CoreV1.WatchListNamespacedSecretAsync(
-                _secrets.Namespace, allowWatchBookmarks: true, labelSelector: $"{MemberSecretsOptions.Label}=true", resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
-            _informerOptions,
-            _log);
-        var self = Self;
-        _ = Task.Run(() => informer.RunAsync(e => self.Tell(e), _stopping.Token));
+        WatchSecrets();
     }
 
     protected override void PostStop()
@@ -209,6 +198,23 @@ public sealed class MemberClusterManager : ReceiveActor, IWithTimers
         }
     }
 
+    /// <summary>Asks every watcher how it is doing; one that does not answer in time is reported as such.</summary>
+    private async Task<AllWatcherStatuses> AllWatcherStatusesAsync()
+    {
+        var asks = _members.Where(m => m.Value.Watcher is not null).Select(async m =>
+        {
+            try
+            {
+                return await m.Value.Watcher!.Ask<WatcherStatus>(GetWatcherStatus.Instance, StatusTimeout);
+            }
+            catch (AskTimeoutException)
+            {
+                return new WatcherStatus(m.Key, Synced: false, Connected: false, "watcher did not answer", 0, 0);
+            }
+        }).ToList();
+        return new AllWatcherStatuses([.. await Task.WhenAll(asks)]);
+    }
+
     private void TellWatchers(object message)
     {
         foreach (var member in _members.Values)
@@ -216,58 +222,6 @@ public sealed class MemberClusterManager : ReceiveActor, IWithTimers
             member.Watcher?.Tell(message);
         }
     }
-
-    private void OnSecretEvent(InformerEvent<V1Secret> secretEvent)
-    {
-        switch (secretEvent)
-        {
-            case ObjectUpserted<V1Secret> upserted:
-                FromSecret(upserted.Object);
-                break;
-            case ObjectDeleted<V1Secret> deleted when ClusterIdOf(deleted.Object) is var id && _members.TryGetValue(id, out var member) && member.Source.StartsWith("secret ", StringComparison.Ordinal):
-                Remove(id);
-                break;
-        }
-    }
-
-    private void FromSecret(V1Secret secret)
-    {
-        var id = ClusterIdOf(secret);
-        var source = $"secret {secret.Metadata.NamespaceProperty}/{secret.Metadata.Name}";
-        if (_members.TryGetValue(id, out var existing) && !existing.Source.StartsWith("secret ", StringComparison.Ordinal))
-        {
-            _log.LogError("{ClusterId}: {Source} names a member cluster already configured by {Existing}; ignoring the Secret", id, source, existing.Source);
-            return;
-        }
-
-        if (secret.Data?.TryGetValue(MemberSecretsOptions.KubeconfigKey, out var kubeconfig) != true || kubeconfig is null)
-        {
-            _log.LogError("{ClusterId}: {Source} has no '{Key}' entry; ignoring it", id, source, MemberSecretsOptions.KubeconfigKey);
-            return;
-        }
-
-        var fingerprint = Convert.ToHexString(SHA256.HashData(kubeconfig));
-        if (existing is not null && _secretFingerprints.GetValueOrDefault(id) == fingerprint)
-        {
-            return; // unchanged (a relist, or a change to labels only)
-        }
-
-        try
-        {
-            using var stream = new MemoryStream(kubeconfig);
-            Add(new AddMemberCluster(id, KubernetesClientConfiguration.BuildConfigFromConfigFile(stream), source));
-            _secretFingerprints[id] = fingerprint;
-        }
-        catch (Exception ex)
-        {
-            _log.LogError(ex, "{ClusterId}: the kubeconfig in {Source} cannot be read; keeping what was there", id, source);
-        }
-    }
-
-    private static string ClusterIdOf(V1Secret secret) =>
-        secret.Metadata.Labels?.TryGetValue(MemberSecretsOptions.ClusterIdLabel, out var id) == true && !string.IsNullOrEmpty(id)
-            ? id
-            : secret.Metadata.Name;
 
     /// <summary>A member cluster; <see cref="Watcher"/> is null with the Write duty, which runs no watcher.</summary>
     private sealed record Member(IActorRef? Watcher, IKubernetes Client, string Source);

@@ -32,6 +32,8 @@ public sealed class DirectLbSerializer(ExtendedActorSystem system) : SerializerW
         [typeof(GetLoadBalancerStatus)] = "get-lb-status.v1",
         [typeof(LoadBalancerStatusReport)] = "lb-status-report.v1",
         [typeof(ResendServiceState)] = "resend-service-state.v1",
+        [typeof(GetAllWatcherStatuses)] = "get-all-watcher-statuses.v1",
+        [typeof(AllWatcherStatuses)] = "all-watcher-statuses.v1",
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, Type> TypeByManifest =

@@ -103,6 +103,19 @@ public sealed class Replica : IAsyncDisposable
         }
     }
 
+    /// <summary>The member clusters' watch state as this replica's status API shows it, wherever the watchers run.</summary>
+    public async Task<IReadOnlyList<WatchedCluster>> ClustersAsync()
+    {
+        try
+        {
+            return await Http.GetFromJsonAsync<List<WatchedCluster>>($"http://127.0.0.1:{HttpPort}/api/clusters") ?? [];
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return [];
+        }
+    }
+
     /// <summary>How many members of the Akka cluster this replica sees Up.</summary>
     public async Task<int> UpMembersAsync() => (await MembersAsync()).Count(m => m.Status == "Up");
 
@@ -158,6 +171,9 @@ public sealed class Replica : IAsyncDisposable
         }
     }
 }
+
+/// <summary>A member cluster's watcher as a replica's status API shows it.</summary>
+public sealed record WatchedCluster(string ClusterId, bool Synced);
 
 /// <summary>A member of the Akka cluster as a replica's status API lists it.</summary>
 public sealed record ClusterMember(string Address, string Status);

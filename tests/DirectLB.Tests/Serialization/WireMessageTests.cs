@@ -37,6 +37,8 @@ public class WireMessageTests() : TestKit(DirectLbSerialization.Config)
         new LoadBalancerStatusReport(Key, "lb-1", "127.0.201.1", [Serving("10.244.1.5"), Draining("fd00::7", 9090)], InSync: true, LastError: null),
         new LoadBalancerStatusReport(Key, null, null, [], InSync: false, LastError: "throttled"),
         new ResendServiceState(Scoped),
+        GetAllWatcherStatuses.Instance,
+        new AllWatcherStatuses([new WatcherStatus("east", Synced: true, Connected: true, null, 12, 3), new WatcherStatus("west", false, false, "timeout", 0, 0)]),
     ];
 
     [Theory]
