@@ -41,8 +41,10 @@ public sealed class JournalOutageTests(ITestOutputHelper output) : ReplicaTest(o
             Assert.Equal(changesBefore, Provider.CallCount(ProviderCallKind.ChangeTargets));
 
             await Postgres.StartAgainAsync();
+            var back = System.Diagnostics.Stopwatch.StartNew();
             await Eventually.Until(replica.IsReadyAsync, "the replica is ready again", TimeSpan.FromSeconds(30));
             await AllServicesConvergedAsync(TimeSpan.FromSeconds(90), "every Service caught up with its rollout");
+            Output.WriteLine($"after PostgreSQL was back: every Service caught up in {back.Elapsed.TotalSeconds:F1} s");
             var audit = await JournalAudit.RunAsync(Postgres.ConnectionString);
             Assert.Empty(audit.Problems);
         }

@@ -4,6 +4,8 @@ namespace DirectLB.Host.Hosting;
 
 /// <summary>
 /// Journal and snapshot store on Akka.Persistence.Sql, written as HOCON. Tables are created on first use.
+/// The circuit breakers half-open after 5 s rather than Akka's 30 s: once the database is back after an outage,
+/// entities should not wait half a minute more before they may journal (and so act) again.
 /// </summary>
 public static class SqlJournalConfig
 {
@@ -18,6 +20,7 @@ public static class SqlJournalConfig
                   connection-string = {{quoted}}
                   provider-name = "{{providerName}}"
                   auto-initialize = on
+                  circuit-breaker.reset-timeout = 5s
                 }
               }
               snapshot-store {
@@ -26,6 +29,7 @@ public static class SqlJournalConfig
                   connection-string = {{quoted}}
                   provider-name = "{{providerName}}"
                   auto-initialize = on
+                  circuit-breaker.reset-timeout = 5s
                 }
               }
             }
