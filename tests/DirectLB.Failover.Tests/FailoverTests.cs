@@ -32,9 +32,9 @@ public sealed class FailoverTests(ITestOutputHelper output) : ReplicaTest(output
 
             await AllServicesConvergedAsync(TimeSpan.FromSeconds(60), "the final state is the desired state");
             AssertCloudHoldsExactlyTheDesiredState();
-            var audit = await JournalAudit.RunAsync(Postgres.ConnectionString);
+            var audit = await SettledJournalAsync();
             Assert.True(audit.Events > ServiceCount, $"the journal holds only {audit.Events} events");
-            Assert.Empty(audit.Problems);
+            Assert.True(audit.Problems.Count == 0, string.Join("\n", audit.Problems));
 
             Output.WriteLine($"failover after SIGKILL: {victim.Name} removed from the cluster after {removedAfter.TotalSeconds:F1} s (stable-after {StableAfter.TotalSeconds:F0} s); all its Services reconciled again after {killedAfter.TotalSeconds:F1} s");
             Output.WriteLine($"hand-over after SIGTERM: longest reconcile {handover.TotalSeconds:F1} s");
@@ -115,9 +115,13 @@ public sealed class FailoverTests(ITestOutputHelper output) : ReplicaTest(output
         }
 
         await exited.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(0, leaving.ExitCode);
         await clock.AllConvergedAsync(TimeSpan.FromSeconds(60));
+
+        // Well under what a failover through failure detection costs (detection, then StableAfter twice: over 15 s):
+        // the shards and the watchers' singleton were handed over, not lost and found again.
         var longest = clock.Took.Values.Max();
-        Assert.True(longest < TimeSpan.FromSeconds(10), $"a Service waited {longest.TotalSeconds:F1} s to reconcile during the hand-over");
+        Assert.True(longest < TimeSpan.FromSeconds(15), $"a Service waited {longest.TotalSeconds:F1} s to reconcile during the hand-over");
         return longest;
     }
 
@@ -137,6 +141,29 @@ public sealed class FailoverTests(ITestOutputHelper output) : ReplicaTest(output
         }
     });
 
+    /// <summary>
+    /// The journal once every in-doubt intent has been dealt with. An entity stopped with a call in flight (killed,
+    /// or handed over) leaves an intent without outcome until it is woken on its new replica, which the watchers'
+    /// resend after a replica's removal does: until then the cloud can already be right while the journal is not.
+    /// </summary>
+    private async Task<JournalAuditResult> SettledJournalAsync()
+    {
+        var audit = await JournalAudit.RunAsync(Postgres.ConnectionString);
+        try
+        {
+            await Eventually.Until(
+                async () => (audit = await JournalAudit.RunAsync(Postgres.ConnectionString)).Problems.Count == 0,
+                "every intent in the journal is completed or redone",
+                TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException)
+        {
+            // The caller's assertion names the intents left open.
+        }
+
+        return audit;
+    }
+
     /// <summary>Every Service of the dead replica is owned by exactly one survivor, in sync.</summary>
     private async Task AssertOwnedOnceAsync(IReadOnlyList<Replica> survivors)
     {
@@ -150,7 +177,7 @@ public sealed class FailoverTests(ITestOutputHelper output) : ReplicaTest(output
 
     private void AssertCloudHoldsExactlyTheDesiredState()
     {
-        Assert.Empty(Cloud.Duplicates(Provider));
+        Assert.True(Cloud.Duplicates(Provider).Count == 0, "duplicate load balancers: " + string.Join(", ", Cloud.Duplicates(Provider)));
         var byName = Cloud.ByName(Provider);
         Assert.Equal(Fleet.Names.Select(Cloud.LoadBalancerName).Order(), byName.Keys.Order());
         Assert.All(Fleet.Names, name => Assert.Equal(Fleet.ExpectedTargets(name).Order(), ServiceFleet.ActualTargets(byName[Cloud.LoadBalancerName(name)]).Order()));

@@ -70,7 +70,9 @@ public static class AkkaComposition
         akka.AddHocon(
                 SqlJournalConfig.For(journal.ConnectionString, journal.Provider == "postgresql" ? ProviderName.PostgreSQL15 : ProviderName.SQLiteMS),
                 HoconAddMode.Prepend)
-            .AddHocon(SqlPersistence.DefaultConfiguration, HoconAddMode.Append);
+            .AddHocon(SqlPersistence.DefaultConfiguration, HoconAddMode.Append)
+            // Loads the persistence extension now, so that it starts the journal and snapshot store (see SqlJournalConfig).
+            .AddStartup((system, _) => Akka.Persistence.Persistence.Instance.Apply(system));
 
     private static AkkaConfigurationBuilder WithLbSerialization(this AkkaConfigurationBuilder akka) =>
         akka.AddHocon(DirectLbSerialization.Config, HoconAddMode.Prepend);

@@ -34,6 +34,8 @@ public sealed class Replica : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ExitCode => _process.ExitCode;
+
     public static string SeedAddress(int akkaPort) => $"akka.tcp://directlb@127.0.0.1:{akkaPort}";
 
     public static Replica Start(string name, int akkaPort, IEnumerable<string> args, string logDirectory)
