@@ -20,11 +20,12 @@ public class ReplicaConfigurationTests
     }
 
     [Fact]
-    public void Several_replicas_on_a_local_SQLite_file_are_refused()
+    public void Several_replicas_on_a_local_SQLite_file_and_an_in_memory_cloud_are_refused()
     {
         var error = Assert.Throws<ConfigurationException>(() => DirectLbHost.CreateBuilder(["--kubeconfig", Kubeconfig, "--seed", "akka.tcp://directlb@127.0.0.1:4053"]));
 
         Assert.Contains(error.Errors, e => e.Contains("shared journal", StringComparison.Ordinal) && e.Contains("--journal-provider postgresql", StringComparison.Ordinal));
+        Assert.Contains(error.Errors, e => e.Contains("shared load balancer platform", StringComparison.Ordinal) && e.Contains("--provider http", StringComparison.Ordinal));
     }
 
     [Fact]

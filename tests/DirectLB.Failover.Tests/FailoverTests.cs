@@ -141,29 +141,6 @@ public sealed class FailoverTests(ITestOutputHelper output) : ReplicaTest(output
         }
     });
 
-    /// <summary>
-    /// The journal once every in-doubt intent has been dealt with. An entity stopped with a call in flight (killed,
-    /// or handed over) leaves an intent without outcome until it is woken on its new replica, which the watchers'
-    /// resend after a replica's removal does: until then the cloud can already be right while the journal is not.
-    /// </summary>
-    private async Task<JournalAuditResult> SettledJournalAsync()
-    {
-        var audit = await JournalAudit.RunAsync(Postgres.ConnectionString);
-        try
-        {
-            await Eventually.Until(
-                async () => (audit = await JournalAudit.RunAsync(Postgres.ConnectionString)).Problems.Count == 0,
-                "every intent in the journal is completed or redone",
-                TimeSpan.FromSeconds(30));
-        }
-        catch (TimeoutException)
-        {
-            // The caller's assertion names the intents left open.
-        }
-
-        return audit;
-    }
-
     /// <summary>Every Service of the dead replica is owned by exactly one survivor, in sync.</summary>
     private async Task AssertOwnedOnceAsync(IReadOnlyList<Replica> survivors)
     {

@@ -45,7 +45,7 @@ public sealed class JournalOutageTests(ITestOutputHelper output) : ReplicaTest(o
             await Eventually.Until(replica.IsReadyAsync, "the replica is ready again", TimeSpan.FromSeconds(30));
             await AllServicesConvergedAsync(TimeSpan.FromSeconds(90), "every Service caught up with its rollout");
             Output.WriteLine($"after PostgreSQL was back: every Service caught up in {back.Elapsed.TotalSeconds:F1} s");
-            var audit = await JournalAudit.RunAsync(Postgres.ConnectionString);
+            var audit = await SettledJournalAsync();
             Assert.True(audit.Problems.Count == 0, string.Join("\n", audit.Problems));
         }
         catch (Exception) when (DumpLogs())

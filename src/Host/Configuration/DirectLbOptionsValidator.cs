@@ -42,6 +42,12 @@ public static partial class DirectLbOptionsValidator
             errors.Add($"--provider http needs --provider-url http(s)://host:port/ (got '{options.Http.BaseUrl}')");
         }
 
+        if (options.Provider == "simulated" && options.Cluster.SeedNodes.Count > 0)
+        {
+            // Each replica would have its own in-memory cloud: a Service moving would find no load balancer.
+            errors.Add("several replicas (DirectLB:Cluster:SeedNodes) need a shared load balancer platform: --provider http (e.g. directlb simulate-cloud)");
+        }
+
         if (!Uri.TryCreate(options.Listen, UriKind.Absolute, out var listen) || listen.Scheme != Uri.UriSchemeHttp)
         {
             errors.Add($"--listen '{options.Listen}' must be an http URL like http://127.0.0.1:8080");

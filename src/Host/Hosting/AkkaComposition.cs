@@ -113,6 +113,7 @@ public static class AkkaComposition
             loggers);
 
         return akka
+            // The Write duty starts no watchers, so it is given no watcher to make.
             .WithActors((system, _) => system.ActorOf(Manager(MemberClusterDuty.Write, (_, _) => Props.Empty), "member-clients"))
             .WithSingleton<MemberClusterManager>(
                 "member-clusters",

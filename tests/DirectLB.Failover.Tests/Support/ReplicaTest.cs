@@ -88,6 +88,30 @@ public abstract class ReplicaTest(ITestOutputHelper output, int serviceCount) : 
             what,
             deadline);
 
+    /// <summary>
+    /// The journal once every in-doubt intent has been dealt with. An entity stopped with a call in flight (killed,
+    /// handed over, or stopped because the outcome could not be journaled) leaves an intent without outcome until
+    /// it is woken again (by the watchers' resend after a replica's removal, or after its own backoff): until then
+    /// the cloud can already be right while the journal is not.
+    /// </summary>
+    protected async Task<JournalAuditResult> SettledJournalAsync()
+    {
+        JournalAuditResult audit = null!;
+        try
+        {
+            await Eventually.Until(
+                async () => (audit = await JournalAudit.RunAsync(Postgres.ConnectionString)).Problems.Count == 0,
+                "every intent in the journal is completed or redone",
+                TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException)
+        {
+            // The caller's assertion names the intents left open.
+        }
+
+        return audit;
+    }
+
     /// <summary>Used as an exception filter: prints every replica's log tail when a test fails, and lets the failure through.</summary>
     protected bool DumpLogs()
     {
