@@ -53,6 +53,7 @@ public static class DirectLbHost
         builder.Services.AddDirectLbServices(options);
         builder.Services.AddDirectLbActors(options);
         builder.Services.AddSingleton<ClusterView>();
+        builder.Services.AddSingleton<JournalProbe>();
         builder.Services.AddHostedService<ClusterMetricsPoller>();
         return builder;
     }

@@ -47,6 +47,7 @@ public class ChartShapeTests
         var args = Container.Strings("args");
         Assert.Contains("--DirectLB:Cluster:Port=4053", args);
         Assert.Contains("--DirectLB:Cluster:Hostname=$(POD_NAME).directlb-akka.$(POD_NAMESPACE).svc.cluster.local", args);
+        Assert.Contains("--DirectLB:Cluster:BindHostname=0.0.0.0", args); // the pod's DNS name is advertised, not bound
         for (var ordinal = 0; ordinal < 3; ordinal++)
         {
             Assert.Contains(

@@ -1,17 +1,18 @@
 using System.Collections.Immutable;
 using DirectLB.Actors.Domain;
+using DirectLB.Actors.Serialization;
 using DirectLB.Providers.Model;
 
 namespace DirectLB.Actors.Entity;
 
-/// <summary>What an entity reports about its Service's load balancer: for tests, logs and the status page.</summary>
+/// <summary>What an entity reports about its Service's load balancer: for tests, logs and the status page. It may cross replicas.</summary>
 public sealed record LoadBalancerStatusReport(
     ServiceKey Key,
     string? LoadBalancerId,
     string? Address,
     ImmutableArray<TargetSpec> Targets,
     bool InSync,
-    string? LastError)
+    string? LastError) : IDirectLbMessage
 {
     public int ServingTargets => Targets.Count(t => t.State == TargetState.Serving);
 

@@ -1,9 +1,13 @@
 using DirectLB.Actors.Domain;
+using DirectLB.Actors.Serialization;
 
 namespace DirectLB.Actors.Entity;
 
-/// <summary>Every message routed to a Service's entity carries the Service's key: the extractor needs nothing else.</summary>
-public interface IServiceCommand
+/// <summary>
+/// Every message routed to a Service's entity carries the Service's key: the extractor needs nothing else.
+/// The entity may live on another replica, so each one is a wire message with its own manifest.
+/// </summary>
+public interface IServiceCommand : IDirectLbMessage
 {
     ServiceKey Key { get; }
 }

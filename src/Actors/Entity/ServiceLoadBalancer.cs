@@ -120,6 +120,8 @@ public sealed partial class ServiceLoadBalancer : ReceivePersistentActor, IWithT
 
     protected override void PostStop()
     {
+        // The status board shows what this replica owns: a Service handed over to another replica leaves it.
+        _board.Remove(_key);
         DirectLbMetrics.Entities.Dec();
         DirectLbMetrics.Targets.RemoveLabelled(_key.ToString(), "serving");
         DirectLbMetrics.Targets.RemoveLabelled(_key.ToString(), "draining");

@@ -60,6 +60,7 @@ public sealed class ClusterWatcher : ReceiveActor, IWithTimers
         Receive<InformerEvent<V1EndpointSlice>>(OnSliceEvent);
         Receive<ResendServiceState>(m => Send(m.Key.Unscoped));
         Receive<ResyncTick>(_ => Resync());
+        Receive<ResendAllServices>(_ => Resync());
         Receive<StaleTick>(_ => MarkStale());
         Receive<DecommissionWatcher>(_ => Decommission());
         Receive<GetWatcherStatus>(_ => Sender.Tell(Status()));

@@ -1,9 +1,19 @@
 using DirectLB.Actors.Domain;
+using DirectLB.Actors.Serialization;
 
 namespace DirectLB.Actors.Kubernetes;
 
-/// <summary>Asks a watcher to send its current view of a Service to the entity again.</summary>
-public sealed record ResendServiceState(ServiceKey Key);
+/// <summary>
+/// Asks for the current view of a Service to be sent to its entity again. Entities on any replica send it to
+/// the member-cluster singleton, which hands it to each of its watchers.
+/// </summary>
+public sealed record ResendServiceState(ServiceKey Key) : IDirectLbMessage;
+
+/// <summary>Asks a watcher to send every Service it knows to its entity again, e.g. after a replica is gone.</summary>
+public sealed record ResendAllServices
+{
+    public static ResendAllServices Instance { get; } = new();
+}
 
 /// <summary>The member cluster leaves DirectLB's configuration: tell every entity its Service is gone from it, then stop.</summary>
 public sealed record DecommissionWatcher

@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using Akka.Actor;
+using Akka.Cluster;
 using DirectLB.Actors.Domain;
 using k8s;
 using k8s.Models;
@@ -8,13 +8,29 @@ using Microsoft.Extensions.Logging;
 namespace DirectLB.Actors.Kubernetes;
 
 /// <summary>
-/// Owns the set of member clusters: one <see cref="ClusterWatcher"/> per cluster, started and stopped at run time.
-/// Clusters come from configuration (via <see cref="AddMemberCluster"/>) and, optionally, from labelled Secrets in
-/// the cluster DirectLB runs in, which it watches. New credentials for a known cluster restart its watcher quietly;
-/// removing a cluster decommissions its watcher, so its Services leave their load balancers.
+/// Follows the set of member clusters, which come from configuration and, optionally, from labelled Secrets in the
+/// cluster DirectLB runs in, which it watches. It runs with one of two duties (<see cref="MemberClusterDuty"/>):
+/// <list type="bullet">
+/// <item><b>Watch</b>, as a cluster singleton: one <see cref="ClusterWatcher"/> per member cluster, cluster-wide.
+/// New credentials restart a watcher quietly; removing a cluster decommissions its watcher, so its Services
+/// leave their load balancers. When a replica leaves the Akka cluster, every watcher resends all its Services,
+/// which wakes their entities on the replicas that now own them.</item>
+/// <item><b>Write</b>, on every replica: keeps the Kubernetes clients that this replica's entities write
+/// finalizers, status and Events with, since any replica may own any Service.</item>
+/// </list>
 /// </summary>
-public sealed class MemberClusterManager : ReceiveActor
+public sealed partial class MemberClusterManager : ReceiveActor, IWithTimers
 {
+    /// <summary>
+    /// Why resending waits after a replica is removed: the shard coordinator learns of the removal at about the
+    /// same moment, and a message sent before it has would be routed to the region that just died.
+    /// </summary>
+    private static readonly TimeSpan ResendAfterRemoval = TimeSpan.FromSeconds(2);
+
+    private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(3);
+
+    private readonly MemberClusterDuty _duty;
+    private readonly IReadOnlyList<AddMemberCluster> _configured;
     private readonly MemberClusters _clients;
     private readonly WatcherDirectory _directory;
     private readonly Func<string, IKubernetes, Props> _watcherProps;
@@ -24,11 +40,13 @@ public sealed class MemberClusterManager : ReceiveActor
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Dictionary<string, Member> _members = new(StringComparer.Ordinal);
-    private readonly Dictionary<IActorRef, string> _retiring = [];
+    private readonly Dictionary<IActorRef, (string ClusterId, IKubernetes Client)> _retiring = [];
     private readonly Dictionary<string, string> _secretFingerprints = new(StringComparer.Ordinal);
     private int _generation;
 
     public MemberClusterManager(
+        MemberClusterDuty duty,
+        IReadOnlyList<AddMemberCluster> configured,
         MemberClusters clients,
         WatcherDirectory directory,
         Func<string, IKubernetes, Props> watcherProps,
@@ -37,6 +55,8 @@ public sealed class MemberClusterManager : ReceiveActor
         InformerOptions informerOptions,
         ILoggerFactory loggers)
     {
+        _duty = duty;
+        _configured = configured;
         _clients = clients;
         _directory = directory;
         _watcherProps = watcherProps;
@@ -50,9 +70,18 @@ public sealed class MemberClusterManager : ReceiveActor
         Receive<GetMemberClusters>(_ => Sender.Tell(new MemberClusterList(_members.ToDictionary(m => m.Key, m => m.Value.Source))));
         Receive<InformerEvent<V1Secret>>(OnSecretEvent);
         Receive<Terminated>(OnWatcherStopped);
+        Receive<ResendServiceState>(m => TellWatchers(m));
+        Receive<ClusterEvent.MemberRemoved>(_ => Timers.StartSingleTimer(nameof(ResendAllServices), ResendAllServices.Instance, ResendAfterRemoval));
+        Receive<ClusterEvent.CurrentClusterState>(_ => { });
+        Receive<ResendAllServices>(m => TellWatchers(m));
+        Receive<GetAllWatcherStatuses>(_ => AllWatcherStatusesAsync().PipeTo(Sender));
     }
 
+    public ITimerScheduler Timers { get; set; } = null!;
+
     public static Props Props(
+        MemberClusterDuty duty,
+        IReadOnlyList<AddMemberCluster> configured,
         MemberClusters clients,
         WatcherDirectory directory,
         Func<string, IKubernetes, Props> watcherProps,
@@ -60,30 +89,46 @@ public sealed class MemberClusterManager : ReceiveActor
         MemberSecretsOptions? secrets,
         InformerOptions informerOptions,
         ILoggerFactory loggers) =>
-        Akka.Actor.Props.Create(() => new MemberClusterManager(clients, directory, watcherProps, home, secrets, informerOptions, loggers));
+        Akka.Actor.Props.Create(() => new MemberClusterManager(duty, configured, clients, directory, watcherProps, home, secrets, informerOptions, loggers));
 
     protected override void PreStart()
     {
-        if (_home is null || _secrets is null)
+        foreach (var cluster in _configured)
         {
-            return;
+            Add(cluster);
         }
 
-        var informer = new ResourceInformer<V1Secret, V1SecretList>(
-            $"home/secrets/{_secrets.Namespace}",
-            (next, limit, ct) => _home.CoreV1.ListNamespacedSecretAsync(_secrets.Namespace, continueParameter: next, limit: limit, labelSelector: $"{MemberSecretsOptions.Label}=true", cancellationToken: ct),
-            (rv, timeout, onError, ct) => _home.CoreV1.WatchListNamespacedSecretAsync(
-                _secrets.Namespace, allowWatchBookmarks: true, labelSelector: $"{MemberSecretsOptions.Label}=true", resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
-            _informerOptions,
-            _log);
-        var self = Self;
-        _ = Task.Run(() => informer.RunAsync(e => self.Tell(e), _stopping.Token));
+        if (_duty == MemberClusterDuty.Watch)
+        {
+            Cluster.Get(Context.System).Subscribe(Self, typeof(ClusterEvent.MemberRemoved));
+        }
+
+        WatchSecrets();
     }
 
     protected override void PostStop()
     {
+        if (_duty == MemberClusterDuty.Watch)
+        {
+            Cluster.Get(Context.System).Unsubscribe(Self);
+        }
+
         _stopping.Cancel();
         _stopping.Dispose();
+        if (_duty == MemberClusterDuty.Watch)
+        {
+            // The Write duty's clients belong to MemberClusters, which disposes them; the watchers' are this actor's.
+            foreach (var (clusterId, member) in _members)
+            {
+                _directory.Unregister(clusterId, member.Watcher!);
+                member.Client.Dispose();
+            }
+
+            foreach (var retired in _retiring.Values)
+            {
+                retired.Client.Dispose();
+            }
+        }
     }
 
     private void Add(AddMemberCluster add)
@@ -99,11 +144,19 @@ public sealed class MemberClusterManager : ReceiveActor
             return;
         }
 
-        if (_members.Remove(add.ClusterId, out var old))
+        var known = _members.Remove(add.ClusterId, out var old);
+        if (_duty == MemberClusterDuty.Write)
+        {
+            _clients.Set(add.ClusterId, client);
+            _members[add.ClusterId] = new Member(null, client, add.Source);
+            return;
+        }
+
+        if (known)
         {
             // New credentials for a known cluster: stop the old watcher without decommissioning, the new one resends all.
-            _retiring[old.Watcher] = add.ClusterId;
-            Context.Stop(old.Watcher);
+            _retiring[old!.Watcher!] = (add.ClusterId, old.Client);
+            Context.Stop(old.Watcher!);
             _log.LogInformation("{ClusterId}: new configuration from {Source}; restarting its watcher", add.ClusterId, add.Source);
         }
         else
@@ -111,11 +164,10 @@ public sealed class MemberClusterManager : ReceiveActor
             _log.LogInformation("{ClusterId}: member cluster added from {Source} ({Server})", add.ClusterId, add.Source, add.Config.Host);
         }
 
-        _clients.Set(add.ClusterId, client);
         var watcher = Context.ActorOf(_watcherProps(add.ClusterId, client), $"watcher-{add.ClusterId}-{++_generation}");
         Context.Watch(watcher);
-        _directory.Register(add.ClusterId, watcher, Context.System.Scheduler);
-        _members[add.ClusterId] = new Member(watcher, add.Source);
+        _directory.Register(add.ClusterId, watcher);
+        _members[add.ClusterId] = new Member(watcher, client, add.Source);
     }
 
     private void Remove(string clusterId)
@@ -126,76 +178,51 @@ public sealed class MemberClusterManager : ReceiveActor
         }
 
         _secretFingerprints.Remove(clusterId);
+        if (member.Watcher is null)
+        {
+            _clients.Remove(clusterId);
+            return;
+        }
+
         _log.LogWarning("{ClusterId}: member cluster removed from {Source}; its targets leave their load balancers", clusterId, member.Source);
-        _retiring[member.Watcher] = clusterId;
+        _retiring[member.Watcher] = (clusterId, member.Client);
         member.Watcher.Tell(DecommissionWatcher.Instance);
     }
 
     private void OnWatcherStopped(Terminated terminated)
     {
-        if (!_retiring.Remove(terminated.ActorRef, out var clusterId))
+        if (_retiring.Remove(terminated.ActorRef, out var retired))
         {
-            return;
-        }
-
-        _directory.Unregister(clusterId, terminated.ActorRef);
-        if (!_members.ContainsKey(clusterId))
-        {
-            _clients.Remove(clusterId);
+            _directory.Unregister(retired.ClusterId, terminated.ActorRef);
+            retired.Client.Dispose();
         }
     }
 
-    private void OnSecretEvent(InformerEvent<V1Secret> secretEvent)
+    /// <summary>Asks every watcher how it is doing; one that does not answer in time is reported as such.</summary>
+    private async Task<AllWatcherStatuses> AllWatcherStatusesAsync()
     {
-        switch (secretEvent)
+        var asks = _members.Where(m => m.Value.Watcher is not null).Select(async m =>
         {
-            case ObjectUpserted<V1Secret> upserted:
-                FromSecret(upserted.Object);
-                break;
-            case ObjectDeleted<V1Secret> deleted when ClusterIdOf(deleted.Object) is var id && _members.TryGetValue(id, out var member) && member.Source.StartsWith("secret ", StringComparison.Ordinal):
-                Remove(id);
-                break;
-        }
+            try
+            {
+                return await m.Value.Watcher!.Ask<WatcherStatus>(GetWatcherStatus.Instance, StatusTimeout);
+            }
+            catch (AskTimeoutException)
+            {
+                return new WatcherStatus(m.Key, Synced: false, Connected: false, "watcher did not answer", 0, 0);
+            }
+        }).ToList();
+        return new AllWatcherStatuses([.. await Task.WhenAll(asks)]);
     }
 
-    private void FromSecret(V1Secret secret)
+    private void TellWatchers(object message)
     {
-        var id = ClusterIdOf(secret);
-        var source = $"secret {secret.Metadata.NamespaceProperty}/{secret.Metadata.Name}";
-        if (_members.TryGetValue(id, out var existing) && !existing.Source.StartsWith("secret ", StringComparison.Ordinal))
+        foreach (var member in _members.Values)
         {
-            _log.LogError("{ClusterId}: {Source} names a member cluster already configured by {Existing}; ignoring the Secret", id, source, existing.Source);
-            return;
-        }
-
-        if (secret.Data?.TryGetValue(MemberSecretsOptions.KubeconfigKey, out var kubeconfig) != true || kubeconfig is null)
-        {
-            _log.LogError("{ClusterId}: {Source} has no '{Key}' entry; ignoring it", id, source, MemberSecretsOptions.KubeconfigKey);
-            return;
-        }
-
-        var fingerprint = Convert.ToHexString(SHA256.HashData(kubeconfig));
-        if (existing is not null && _secretFingerprints.GetValueOrDefault(id) == fingerprint)
-        {
-            return; // unchanged (a relist, or a change to labels only)
-        }
-
-        try
-        {
-            using var stream = new MemoryStream(kubeconfig);
-            Add(new AddMemberCluster(id, KubernetesClientConfiguration.BuildConfigFromConfigFile(stream), source));
-            _secretFingerprints[id] = fingerprint;
-        }
-        catch (Exception ex)
-        {
-            _log.LogError(ex, "{ClusterId}: the kubeconfig in {Source} cannot be read; keeping what was there", id, source);
+            member.Watcher?.Tell(message);
         }
     }
 
-    private static string ClusterIdOf(V1Secret secret) =>
-        secret.Metadata.Labels?.TryGetValue(MemberSecretsOptions.ClusterIdLabel, out var id) == true && !string.IsNullOrEmpty(id)
-            ? id
-            : secret.Metadata.Name;
-
-    private sealed record Member(IActorRef Watcher, string Source);
+    /// <summary>A member cluster; <see cref="Watcher"/> is null with the Write duty, which runs no watcher.</summary>
+    private sealed record Member(IActorRef? Watcher, IKubernetes Client, string Source);
 }

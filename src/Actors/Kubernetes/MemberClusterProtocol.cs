@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using DirectLB.Actors.Serialization;
 using k8s;
 
 namespace DirectLB.Actors.Kubernetes;
@@ -15,3 +17,15 @@ public sealed record GetMemberClusters
 }
 
 public sealed record MemberClusterList(IReadOnlyDictionary<string, string> SourceById);
+
+/// <summary>
+/// Asks the member-cluster singleton, from any replica, how each watcher is doing; answered with
+/// <see cref="AllWatcherStatuses"/>.
+/// </summary>
+public sealed record GetAllWatcherStatuses : IDirectLbMessage
+{
+    public static GetAllWatcherStatuses Instance { get; } = new();
+}
+
+/// <summary>Every member cluster's watch state, wherever in the Akka cluster its watcher runs.</summary>
+public sealed record AllWatcherStatuses(ImmutableArray<WatcherStatus> Watchers) : IDirectLbMessage;

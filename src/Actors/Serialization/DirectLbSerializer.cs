@@ -5,11 +5,12 @@ using System.Text.Json.Serialization;
 using Akka.Actor;
 using Akka.Serialization;
 using DirectLB.Actors.Entity;
+using DirectLB.Actors.Kubernetes;
 
 namespace DirectLB.Actors.Serialization;
 
 /// <summary>
-/// The one serializer for everything DirectLB persists. Manifests are stable names chosen here, never CLR
+/// The one serializer for everything DirectLB persists or sends from one replica to another. Manifests are stable names chosen here, never CLR
 /// type names, so classes can be renamed or moved without breaking a journal. A change to a persisted
 /// shape that old data cannot read gets a new manifest (".v2") and a reader for the old one.
 /// </summary>
@@ -24,6 +25,15 @@ public sealed class DirectLbSerializer(ExtendedActorSystem system) : SerializerW
         [typeof(OperationSucceeded)] = "operation-succeeded.v1",
         [typeof(OperationFailed)] = "operation-failed.v1",
         [typeof(ServiceLoadBalancerState)] = "service-lb-state.v1",
+        [typeof(ServiceObserved)] = "service-observed.v1",
+        [typeof(ServiceGone)] = "service-gone.v1",
+        [typeof(ClusterUnreachable)] = "cluster-unreachable.v1",
+        [typeof(ClusterStale)] = "cluster-stale.v1",
+        [typeof(GetLoadBalancerStatus)] = "get-lb-status.v1",
+        [typeof(LoadBalancerStatusReport)] = "lb-status-report.v1",
+        [typeof(ResendServiceState)] = "resend-service-state.v1",
+        [typeof(GetAllWatcherStatuses)] = "get-all-watcher-statuses.v1",
+        [typeof(AllWatcherStatuses)] = "all-watcher-statuses.v1",
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, Type> TypeByManifest =
@@ -36,6 +46,7 @@ public sealed class DirectLbSerializer(ExtendedActorSystem system) : SerializerW
             new JsonStringEnumConverter(JsonNamingPolicy.CamelCase),
             new ListenerKeyJsonConverter(),
             new TargetKeyJsonConverter(),
+            new ServiceKeyJsonConverter(),
         },
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
@@ -45,7 +56,7 @@ public sealed class DirectLbSerializer(ExtendedActorSystem system) : SerializerW
     public override string Manifest(object o) =>
         ManifestByType.TryGetValue(o.GetType(), out var manifest)
             ? manifest
-            : throw new ArgumentException($"{o.GetType()} has no DirectLB manifest; add one before persisting it");
+            : throw new ArgumentException($"{o.GetType()} has no DirectLB manifest; add one before persisting or sending it");
 
     public override byte[] ToBinary(object obj) => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), JsonOptions);
 

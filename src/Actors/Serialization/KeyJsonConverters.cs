@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using DirectLB.Actors.Domain;
 using DirectLB.Providers.Model;
 
 namespace DirectLB.Actors.Serialization;
@@ -51,5 +52,21 @@ internal sealed class TargetKeyJsonConverter : StringKeyJsonConverter<TargetKey>
 
         var address = text[..colon];
         return new TargetKey(address.StartsWith('[') ? address[1..^1] : address, port);
+    }
+}
+
+/// <summary>A <see cref="ServiceKey"/> as "namespace/name" or "namespace/name@cluster", the entity id's form.</summary>
+internal sealed class ServiceKeyJsonConverter : StringKeyJsonConverter<ServiceKey>
+{
+    protected override ServiceKey Parse(string? text)
+    {
+        try
+        {
+            return ServiceKey.Parse(text ?? "");
+        }
+        catch (FormatException ex)
+        {
+            throw new JsonException(ex.Message, ex);
+        }
     }
 }

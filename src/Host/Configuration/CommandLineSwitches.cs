@@ -4,42 +4,51 @@ namespace DirectLB.Host.Configuration;
 public static class CommandLineSwitches
 {
     private const string ClusterSwitch = "--cluster";
+    private const string SeedSwitch = "--seed";
 
     /// <summary>
-    /// Rewrites each repeatable <c>--cluster id=path</c> into indexed configuration keys, which the command-line
-    /// configuration source cannot do by itself (a repeated key would keep only its last value).
+    /// Rewrites the repeatable switches into indexed configuration keys, which the command-line configuration
+    /// source cannot do by itself (a repeated key would keep only its last value): each <c>--cluster id=path</c>
+    /// and each <c>--seed akka.tcp://directlb@host:port</c>.
     /// </summary>
     public static string[] ExpandRepeated(string[] args)
     {
         var expanded = new List<string>();
-        var index = 0;
+        var clusters = 0;
+        var seeds = 0;
         for (var i = 0; i < args.Length; i++)
         {
-            string? value = null;
-            if (args[i] == ClusterSwitch && i + 1 < args.Length)
+            if (ValueOf(args, ref i, ClusterSwitch) is { } cluster)
             {
-                value = args[++i];
+                var equals = cluster.IndexOf('=');
+                var id = equals > 0 ? cluster[..equals] : cluster;
+                var path = equals > 0 ? cluster[(equals + 1)..] : "";
+                expanded.Add($"--DirectLB:Clusters:{clusters}:Id={id}");
+                expanded.Add($"--DirectLB:Clusters:{clusters}:Kubeconfig={path}");
+                clusters++;
             }
-            else if (args[i].StartsWith(ClusterSwitch + "=", StringComparison.Ordinal))
+            else if (ValueOf(args, ref i, SeedSwitch) is { } seed)
             {
-                value = args[i][(ClusterSwitch.Length + 1)..];
+                expanded.Add($"--DirectLB:Cluster:SeedNodes:{seeds++}={seed}");
             }
-
-            if (value is null)
+            else
             {
                 expanded.Add(args[i]);
-                continue;
             }
-
-            var equals = value.IndexOf('=');
-            var id = equals > 0 ? value[..equals] : value;
-            var path = equals > 0 ? value[(equals + 1)..] : "";
-            expanded.Add($"--DirectLB:Clusters:{index}:Id={id}");
-            expanded.Add($"--DirectLB:Clusters:{index}:Kubeconfig={path}");
-            index++;
         }
 
         return [.. expanded];
+    }
+
+    /// <summary>The value of <paramref name="name"/> at <paramref name="i"/>, as "--name value" (which moves i on) or "--name=value".</summary>
+    private static string? ValueOf(string[] args, ref int i, string name)
+    {
+        if (args[i] == name && i + 1 < args.Length)
+        {
+            return args[++i];
+        }
+
+        return args[i].StartsWith(name + "=", StringComparison.Ordinal) ? args[i][(name.Length + 1)..] : null;
     }
 
     public static IDictionary<string, string> Map { get; } = new Dictionary<string, string>
@@ -53,8 +62,11 @@ public static class CommandLineSwitches
         ["--vip-pool"] = "DirectLB:HAProxy:VipPool",
         ["--class"] = "DirectLB:LoadBalancerClass",
         ["--journal"] = "DirectLB:Journal:ConnectionString",
+        ["--journal-provider"] = "DirectLB:Journal:Provider",
         ["--log-format"] = "DirectLB:LogFormat",
         ["--port"] = "DirectLB:Cluster:Port",
+        ["--hostname"] = "DirectLB:Cluster:Hostname",
+        ["--bind-hostname"] = "DirectLB:Cluster:BindHostname",
         ["--listen"] = "DirectLB:Listen",
         ["--cluster-stale-after"] = "DirectLB:ClusterStaleAfter",
         ["--member-secrets-kubeconfig"] = "DirectLB:MemberSecrets:Kubeconfig",

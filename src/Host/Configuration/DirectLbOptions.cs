@@ -90,7 +90,7 @@ public sealed class HttpProviderSettings
 
 public sealed class JournalOptions
 {
-    /// <summary>"sqlite" (single replica).</summary>
+    /// <summary>"sqlite" (one replica, a local file) or "postgresql" (several replicas share one database).</summary>
     public string Provider { get; set; } = "sqlite";
 
     public string ConnectionString { get; set; } = "Data Source=directlb.db";
@@ -98,13 +98,24 @@ public sealed class JournalOptions
 
 public sealed class AkkaClusterOptions
 {
+    /// <summary>The name other replicas reach this one by (in Kubernetes, the pod's stable DNS name).</summary>
     public string Hostname { get; set; } = "127.0.0.1";
+
+    /// <summary>The address remoting binds to; empty means <see cref="Hostname"/>. In a pod: 0.0.0.0.</summary>
+    public string? BindHostname { get; set; }
 
     /// <summary>Akka remoting port; 0 picks a free one (fine for one replica).</summary>
     public int Port { get; set; }
 
     /// <summary>Seed node addresses (akka.tcp://directlb@host:port); none means this replica forms a cluster alone.</summary>
     public List<string> SeedNodes { get; set; } = [];
+
+    /// <summary>
+    /// How long the membership must stay unchanged before the split brain resolver downs the unreachable side
+    /// (keep-majority). It bounds how fast a dead replica's Services move; too short risks downing a replica
+    /// that was only paused (a long GC, a busy node).
+    /// </summary>
+    public TimeSpan StableAfter { get; set; } = TimeSpan.FromSeconds(7);
 }
 
 public sealed class ReconcileSettings

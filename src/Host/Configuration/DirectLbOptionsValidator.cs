@@ -42,6 +42,12 @@ public static partial class DirectLbOptionsValidator
             errors.Add($"--provider http needs --provider-url http(s)://host:port/ (got '{options.Http.BaseUrl}')");
         }
 
+        if (options.Provider == "simulated" && options.Cluster.SeedNodes.Count > 0)
+        {
+            // Each replica would have its own in-memory cloud: a Service moving would find no load balancer.
+            errors.Add("several replicas (DirectLB:Cluster:SeedNodes) need a shared load balancer platform: --provider http (e.g. directlb simulate-cloud)");
+        }
+
         if (!Uri.TryCreate(options.Listen, UriKind.Absolute, out var listen) || listen.Scheme != Uri.UriSchemeHttp)
         {
             errors.Add($"--listen '{options.Listen}' must be an http URL like http://127.0.0.1:8080");
@@ -52,9 +58,14 @@ public static partial class DirectLbOptionsValidator
             errors.Add($"DirectLB:LogFormat '{options.LogFormat}' must be text or json");
         }
 
-        if (options.Journal.Provider != "sqlite")
+        if (options.Journal.Provider is not ("sqlite" or "postgresql"))
         {
-            errors.Add($"DirectLB:Journal:Provider '{options.Journal.Provider}' is not supported by this version; use sqlite");
+            errors.Add($"DirectLB:Journal:Provider '{options.Journal.Provider}' is unknown; use sqlite or postgresql");
+        }
+        else if (options.Journal.Provider == "sqlite" && options.Cluster.SeedNodes.Count > 0)
+        {
+            // Each replica would journal to its own file: a Service moving to another replica would forget its load balancer.
+            errors.Add("several replicas (DirectLB:Cluster:SeedNodes) need a shared journal: --journal-provider postgresql");
         }
 
         if (string.IsNullOrWhiteSpace(options.Journal.ConnectionString))
@@ -65,6 +76,11 @@ public static partial class DirectLbOptionsValidator
         if (options.Cluster.Port is < 0 or > 65535)
         {
             errors.Add($"DirectLB:Cluster:Port {options.Cluster.Port} is not a port number");
+        }
+
+        if (options.Cluster.StableAfter <= TimeSpan.Zero)
+        {
+            errors.Add("DirectLB:Cluster:StableAfter must be positive");
         }
 
         ValidateReconcile(options.Reconcile, errors);

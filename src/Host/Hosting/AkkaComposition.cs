@@ -1,12 +1,14 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Hosting;
+using Akka.Cluster.Hosting.SBR;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Akka.Persistence.Sql;
 using Akka.Remote.Hosting;
 using DirectLB.Actors.Entity;
 using DirectLB.Actors.Kubernetes;
+using DirectLB.Actors.Replicas;
 using DirectLB.Actors.Serialization;
 using DirectLB.Host.Configuration;
 using LinqToDB;
@@ -30,28 +32,47 @@ public static class AkkaComposition
                 loggers.ClearLoggers();
                 loggers.AddLoggerFactory();
             })
-            .WithLbCluster(options.Cluster)
+            .WithLbCluster(options.Cluster, SharedSettings.Of(options))
             .WithLbPersistence(options.Journal)
             .WithLbSerialization()
             .WithServiceSharding()
-            .WithClusterWatchers(provider, options));
+            .WithMemberClusters(provider, options));
 
-    private static AkkaConfigurationBuilder WithLbCluster(this AkkaConfigurationBuilder akka, AkkaClusterOptions cluster)
+    private static AkkaConfigurationBuilder WithLbCluster(this AkkaConfigurationBuilder akka, AkkaClusterOptions cluster, IReadOnlyDictionary<string, string> shared)
     {
-        akka.WithRemoting(cluster.Hostname, cluster.Port)
-            .WithClustering(new ClusterOptions { Roles = [Role], SeedNodes = [.. cluster.SeedNodes] });
+        akka.WithRemoting(new RemoteOptions
+            {
+                HostName = string.IsNullOrEmpty(cluster.BindHostname) ? cluster.Hostname : cluster.BindHostname,
+                PublicHostName = cluster.Hostname,
+                Port = cluster.Port,
+            })
+            .WithClustering(new ClusterOptions
+            {
+                Roles = [Role, .. ConfigurationRoles.For(shared)],
+                SeedNodes = [.. cluster.SeedNodes],
+                // Never auto-down: the side of a partition that keeps the majority downs the other, which stops
+                // (coordinated shutdown), so two replicas never own the same Service.
+                SplitBrainResolver = new KeepMajorityOption(),
+            })
+            .AddHocon(
+                $"akka.cluster.split-brain-resolver.stable-after = {(long)cluster.StableAfter.TotalMilliseconds}ms",
+                HoconAddMode.Prepend);
         if (cluster.SeedNodes.Count == 0)
         {
             // A single replica: form a cluster of one.
             akka.AddStartup((system, _) => Akka.Cluster.Cluster.Get(system).Join(Akka.Cluster.Cluster.Get(system).SelfAddress));
         }
 
-        return akka;
+        return akka.WithActors((system, _, resolver) => system.ActorOf(ConfigurationGuard.Props(resolver.GetService<ILoggerFactory>()), "configuration-guard"));
     }
 
     private static AkkaConfigurationBuilder WithLbPersistence(this AkkaConfigurationBuilder akka, JournalOptions journal) =>
-        akka.AddHocon(SqlJournalConfig.For(journal.ConnectionString, ProviderName.SQLiteMS), HoconAddMode.Prepend)
-            .AddHocon(SqlPersistence.DefaultConfiguration, HoconAddMode.Append);
+        akka.AddHocon(
+                SqlJournalConfig.For(journal.ConnectionString, journal.Provider == "postgresql" ? ProviderName.PostgreSQL15 : ProviderName.SQLiteMS),
+                HoconAddMode.Prepend)
+            .AddHocon(SqlPersistence.DefaultConfiguration, HoconAddMode.Append)
+            // Loads the persistence extension now, so that it starts the journal and snapshot store (see SqlJournalConfig).
+            .AddStartup((system, _) => Akka.Persistence.Persistence.Instance.Apply(system));
 
     private static AkkaConfigurationBuilder WithLbSerialization(this AkkaConfigurationBuilder akka) =>
         akka.AddHocon(DirectLbSerialization.Config, HoconAddMode.Prepend);
@@ -71,31 +92,39 @@ public static class AkkaComposition
                 ShouldPassivateIdleEntities = false,
             });
 
-    private static AkkaConfigurationBuilder WithClusterWatchers(this AkkaConfigurationBuilder akka, IServiceProvider provider, DirectLbOptions options) =>
-        akka.WithActors((system, registry) =>
-        {
-            var region = registry.Get<ServiceRegion>();
-            var sources = provider.GetRequiredService<MemberClusterSources>();
-            var loggers = provider.GetRequiredService<ILoggerFactory>();
-            var filter = provider.GetRequiredService<ReconcileOptions>().Filter;
-            var informerOptions = new InformerOptions();
-            Props WatcherProps(string clusterId, IKubernetes client) =>
-                ClusterWatcher.Props(clusterId, client, region, filter, informerOptions, options.Reconcile.ResyncInterval, options.ClusterStaleAfter, loggers);
+    /// <summary>
+    /// The member clusters: watched by one cluster singleton (so each has exactly one watcher cluster-wide, which
+    /// moves when its replica leaves or dies), and written to by every replica, where entities may live.
+    /// </summary>
+    private static AkkaConfigurationBuilder WithMemberClusters(this AkkaConfigurationBuilder akka, IServiceProvider provider, DirectLbOptions options)
+    {
+        var sources = provider.GetRequiredService<MemberClusterSources>();
+        var loggers = provider.GetRequiredService<ILoggerFactory>();
+        var informerOptions = new InformerOptions();
+        Props Manager(MemberClusterDuty duty, Func<string, IKubernetes, Props> watcherProps) => MemberClusterManager.Props(
+            duty,
+            sources.Static,
+            provider.GetRequiredService<MemberClusters>(),
+            provider.GetRequiredService<WatcherDirectory>(),
+            watcherProps,
+            sources.SecretsCluster is { } home ? new k8s.Kubernetes(home) : null,
+            sources.Secrets,
+            informerOptions,
+            loggers);
 
-            var manager = system.ActorOf(
-                MemberClusterManager.Props(
-                    provider.GetRequiredService<MemberClusters>(),
-                    provider.GetRequiredService<WatcherDirectory>(),
-                    WatcherProps,
-                    sources.SecretsCluster is { } home ? new k8s.Kubernetes(home) : null,
-                    sources.Secrets,
-                    informerOptions,
-                    loggers),
-                "member-clusters");
-            registry.Register<MemberClusterManager>(manager);
-            foreach (var cluster in sources.Static)
-            {
-                manager.Tell(cluster);
-            }
-        });
+        return akka
+            // The Write duty starts no watchers, so it is given no watcher to make.
+            .WithActors((system, _) => system.ActorOf(Manager(MemberClusterDuty.Write, (_, _) => Props.Empty), "member-clients"))
+            .WithSingleton<MemberClusterManager>(
+                "member-clusters",
+                (_, registry, _) =>
+                {
+                    var region = registry.Get<ServiceRegion>();
+                    var filter = provider.GetRequiredService<ReconcileOptions>().Filter;
+                    return Manager(MemberClusterDuty.Watch, (clusterId, client) => ClusterWatcher.Props(
+                        clusterId, client, region, filter, informerOptions, options.Reconcile.ResyncInterval, options.ClusterStaleAfter, loggers));
+                },
+                new ClusterSingletonOptions { Role = Role },
+                createProxyToo: true);
+    }
 }

@@ -30,7 +30,7 @@ public static class ServiceComposition
         services.AddSingleton<IServiceWriter, KubernetesServiceWriter>();
         services.AddSingleton<WatcherDirectory>();
         services.AddSingleton<ServiceStatusBoard>();
-        services.AddSingleton<IServiceStateSource>(sp => sp.GetRequiredService<WatcherDirectory>());
+        services.AddSingleton<IServiceStateSource, SingletonStateSource>();
         services.AddSingleton<ProviderBootstrap>();
         services.AddHostedService(sp => sp.GetRequiredService<ProviderBootstrap>());
         services.AddSingleton(sp => sp.GetRequiredService<ProviderBootstrap>().Provider);

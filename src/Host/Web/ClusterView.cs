@@ -14,7 +14,27 @@ public sealed class ClusterView(ActorSystem system, ActorRegistry registry, Watc
 
     public bool HasJoined => Cluster.Get(system).SelfMember.Status == MemberStatus.Up;
 
-    /// <summary>Each member cluster's watch state; a watcher that does not answer in time is reported as such.</summary>
+    /// <summary>
+    /// Each member cluster's watch state, from the member-cluster singleton wherever it runs; from this replica's
+    /// own watchers (perhaps none) while the singleton cannot be reached, e.g. as it moves.
+    /// </summary>
+    public async Task<IReadOnlyList<WatcherStatus>> AllWatchersAsync()
+    {
+        try
+        {
+            var all = await registry.Get<MemberClusterManager>().Ask<AllWatcherStatuses>(GetAllWatcherStatuses.Instance, AskTimeout + AskTimeout);
+            return [.. all.Watchers.OrderBy(w => w.ClusterId, StringComparer.Ordinal)];
+        }
+        catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException)
+        {
+            return await WatchersAsync();
+        }
+    }
+
+    /// <summary>
+    /// The watch state of the watchers running on this replica (all of them, or none: they follow the singleton);
+    /// a watcher that does not answer in time is reported as such.
+    /// </summary>
     public async Task<IReadOnlyList<WatcherStatus>> WatchersAsync()
     {
         var asks = watchers.Watchers.Select(async w =>

@@ -13,7 +13,7 @@ public static class StatusApi
     public static void MapStatusApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api");
-        api.MapGet("/clusters", async (ClusterView view) => Results.Ok(await view.WatchersAsync()));
+        api.MapGet("/clusters", async (ClusterView view) => Results.Ok(await view.AllWatchersAsync()));
         api.MapGet("/replicas", async (ClusterView view) => Results.Ok(await view.ReplicasAsync()));
         api.MapGet("/services", (ServiceStatusBoard board, string? @namespace) =>
             Results.Ok(board.List(@namespace).Select(ServiceView.From)));

@@ -16,7 +16,7 @@ public static class StatusPage
 
     public static void MapStatusPage(this IEndpointRouteBuilder app) =>
         app.MapGet("/", async (ClusterView view, ServiceStatusBoard board, string? @namespace) =>
-            Results.Content(Render(await view.WatchersAsync(), await view.ReplicasAsync(), board, @namespace), "text/html; charset=utf-8"));
+            Results.Content(Render(await view.AllWatchersAsync(), await view.ReplicasAsync(), board, @namespace), "text/html; charset=utf-8"));
 
     private static string Render(IReadOnlyList<WatcherStatus> clusters, IReadOnlyList<ReplicaStatus> replicas, ServiceStatusBoard board, string? namespaceFilter)
     {

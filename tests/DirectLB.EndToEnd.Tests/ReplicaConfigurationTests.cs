@@ -1,0 +1,40 @@
+using DirectLB.Host;
+using DirectLB.Host.Configuration;
+
+namespace DirectLB.EndToEnd.Tests;
+
+/// <summary>The replica settings as the command line gives them, and what the host refuses before it starts.</summary>
+public class ReplicaConfigurationTests
+{
+    /// <summary>Any existing file: these configurations fail validation before a kubeconfig is read.</summary>
+    private static readonly string Kubeconfig = typeof(ReplicaConfigurationTests).Assembly.Location;
+
+    [Fact]
+    public void Each_seed_switch_becomes_one_seed_node()
+    {
+        var args = CommandLineSwitches.ExpandRepeated(["--seed", "akka.tcp://directlb@10.0.0.1:4053", "--seed=akka.tcp://directlb@10.0.0.2:4053", "--port", "4053"]);
+
+        Assert.Equal(
+            ["--DirectLB:Cluster:SeedNodes:0=akka.tcp://directlb@10.0.0.1:4053", "--DirectLB:Cluster:SeedNodes:1=akka.tcp://directlb@10.0.0.2:4053", "--port", "4053"],
+            args);
+    }
+
+    [Fact]
+    public void Several_replicas_on_a_local_SQLite_file_and_an_in_memory_cloud_are_refused()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => DirectLbHost.CreateBuilder(["--kubeconfig", Kubeconfig, "--seed", "akka.tcp://directlb@127.0.0.1:4053"]));
+
+        Assert.Contains(error.Errors, e => e.Contains("shared journal", StringComparison.Ordinal) && e.Contains("--journal-provider postgresql", StringComparison.Ordinal));
+        Assert.Contains(error.Errors, e => e.Contains("shared load balancer platform", StringComparison.Ordinal) && e.Contains("--provider http", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_unknown_journal_provider_and_a_zero_stable_after_are_both_named()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => DirectLbHost.CreateBuilder(
+            ["--kubeconfig", Kubeconfig, "--journal-provider", "oracle", "--DirectLB:Cluster:StableAfter=00:00:00"]));
+
+        Assert.Contains(error.Errors, e => e.Contains("'oracle' is unknown", StringComparison.Ordinal));
+        Assert.Contains(error.Errors, e => e.Contains("StableAfter", StringComparison.Ordinal));
+    }
+}

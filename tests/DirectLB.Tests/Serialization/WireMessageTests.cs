@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Akka.TestKit.Xunit2;
+using DirectLB.Actors.Domain;
+using DirectLB.Actors.Entity;
+using DirectLB.Actors.Kubernetes;
+using DirectLB.Actors.Serialization;
+using DirectLB.Tests.Support;
+using static DirectLB.Tests.Support.Fixtures;
+
+namespace DirectLB.Tests.Serialization;
+
+/// <summary>Messages that cross replicas travel through DirectLB's serializer, with stable manifests, and arrive whole.</summary>
+public class WireMessageTests() : TestKit(DirectLbSerialization.Config)
+{
+    private static readonly ServiceKey Scoped = new("shop", "web", "east");
+
+    private static ServiceObserved Observed() => new(
+        Scoped,
+        ObservationIn(
+            "east",
+            Service(
+                annotations: new Dictionary<string, string> { ["directlb.io/drain-delay"] = "5s", ["directlb.io/cluster-weights"] = "east=70,west=30" },
+                ports: [Port("http", 80), Port("dns", 53, "UDP")],
+                ingress: ["127.0.201.7"],
+                sourceRanges: ["10.0.0.0/8"]),
+            Slice("web-abc", [Ready("10.244.1.5"), Terminating("10.244.1.6"), new EndpointSnapshot(["fd00::7"], false, false, false, "pod-x", "node-1")])),
+        Fixtures.Now);
+
+    public static TheoryData<object> Wire() =>
+    [
+        Observed(),
+        new ServiceObserved(Key, Observation(), null),
+        new ServiceGone(Scoped, "east"),
+        new ClusterUnreachable(Key, "west", "connection refused"),
+        new ClusterStale(Key, "west"),
+        new GetLoadBalancerStatus(Scoped),
+        new LoadBalancerStatusReport(Key, "lb-1", "127.0.201.1", [Serving("10.244.1.5"), Draining("fd00::7", 9090)], InSync: true, LastError: null),
+        new LoadBalancerStatusReport(Key, null, null, [], InSync: false, LastError: "throttled"),
+        new ResendServiceState(Scoped),
+        GetAllWatcherStatuses.Instance,
+        new AllWatcherStatuses([new WatcherStatus("east", Synced: true, Connected: true, null, 12, 3), new WatcherStatus("west", false, false, "timeout", 0, 0)]),
+    ];
+
+    [Theory]
+    [MemberData(nameof(Wire))]
+    public void Every_wire_message_round_trips_through_the_DirectLB_serializer(object message)
+    {
+        var serializer = Assert.IsType<DirectLbSerializer>(Sys.Serialization.FindSerializerFor(message));
+        var manifest = serializer.Manifest(message);
+
+        var back = serializer.FromBinary(serializer.ToBinary(message), manifest);
+
+        Assert.Matches("^[a-z-]+\\.v1$", manifest);
+        Assert.IsType(message.GetType(), back);
+        Assert.Equal(Json(message), Json(back));
+    }
+
+    [Fact]
+    public void An_observation_keeps_its_immutable_collections_after_the_trip()
+    {
+        var sent = Observed();
+        var serializer = (DirectLbSerializer)Sys.Serialization.FindSerializerFor(sent);
+
+        var back = (ServiceObserved)serializer.FromBinary(serializer.ToBinary(sent), serializer.Manifest(sent));
+
+        Assert.Equal(Scoped, back.Key);
+        Assert.Equal(sent.Observation.Service.Annotations, back.Observation.Service.Annotations);
+        Assert.Equal(sent.Observation.Service.Ports.ToArray(), back.Observation.Service.Ports.ToArray());
+        Assert.Equal(sent.Observation.Service.Ingress.ToArray(), back.Observation.Service.Ingress.ToArray());
+        Assert.Equal(sent.Observation.Slices.Single().Endpoints.Select(e => e.Addresses.Single()), back.Observation.Slices.Single().Endpoints.Select(e => e.Addresses.Single()));
+        Assert.Equal(sent.Observation.Slices.Single().Endpoints[2], back.Observation.Slices.Single().Endpoints[2] with { Addresses = sent.Observation.Slices.Single().Endpoints[2].Addresses });
+        Assert.Equal(sent.ChangedAt, back.ChangedAt);
+    }
+
+    private static string Json(object value) => JsonSerializer.Serialize(value, value.GetType(), DirectLbSerializer.JsonOptions);
+}
