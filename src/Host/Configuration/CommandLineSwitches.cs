@@ -58,6 +58,7 @@ public static class CommandLineSwitches
         ["--cluster-id"] = "DirectLB:ClusterId",
         ["--provider"] = "DirectLB:Provider",
         ["--provider-url"] = "DirectLB:Http:BaseUrl",
+        ["--provider-rate-limit"] = "DirectLB:ProviderRateLimit",
         ["--haproxy-state"] = "DirectLB:HAProxy:StateDirectory",
         ["--vip-pool"] = "DirectLB:HAProxy:VipPool",
         ["--class"] = "DirectLB:LoadBalancerClass",

@@ -36,6 +36,15 @@ public sealed class DirectLbOptions
     /// <summary>Load balancer provider: "simulated", "haproxy" or "http".</summary>
     public string Provider { get; set; } = "simulated";
 
+    /// <summary>
+    /// Calls per second this replica makes to the provider at most (0: no limit). Set it to the provider's API quota
+    /// (divided by the replicas): calls then wait in line instead of being throttled and backing off.
+    /// </summary>
+    public double ProviderRateLimit { get; set; }
+
+    /// <summary>Calls that may go at once before <see cref="ProviderRateLimit"/> applies.</summary>
+    public int ProviderRateBurst { get; set; } = 10;
+
     /// <summary>Where the HTTP endpoints listen: /healthz, /readyz, /metrics, the status page and /api.</summary>
     public string Listen { get; set; } = "http://127.0.0.1:8080";
 

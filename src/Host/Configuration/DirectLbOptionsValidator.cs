@@ -53,6 +53,11 @@ public static partial class DirectLbOptionsValidator
             errors.Add($"--listen '{options.Listen}' must be an http URL like http://127.0.0.1:8080");
         }
 
+        if (options.ProviderRateLimit < 0 || options.ProviderRateBurst < 1)
+        {
+            errors.Add("--provider-rate-limit must not be negative and DirectLB:ProviderRateBurst must be at least 1");
+        }
+
         if (options.LogFormat is not ("text" or "json"))
         {
             errors.Add($"DirectLB:LogFormat '{options.LogFormat}' must be text or json");

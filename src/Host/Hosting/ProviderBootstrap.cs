@@ -20,7 +20,7 @@ public sealed class ProviderBootstrap(DirectLbOptions options, TimeProvider cloc
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _provider = options.Provider switch
+        ILoadBalancerProvider provider = options.Provider switch
         {
             "simulated" => new SimulatedProvider(options.Simulated, clock),
             "haproxy" => await HAProxyProvider.StartAsync(options.HAProxy, loggers.CreateLogger<HAProxyProvider>(), cancellationToken),
@@ -29,7 +29,11 @@ public sealed class ProviderBootstrap(DirectLbOptions options, TimeProvider cloc
                 cancellationToken),
             _ => throw new ConfigurationException([$"provider '{options.Provider}' is unknown"]),
         };
-        loggers.CreateLogger<ProviderBootstrap>().LogInformation("load balancer provider {Provider} started", _provider.Name);
+        _provider = options.ProviderRateLimit > 0
+            ? new RateLimitedProvider(provider, options.ProviderRateLimit, options.ProviderRateBurst)
+            : provider;
+        loggers.CreateLogger<ProviderBootstrap>().LogInformation(
+            "load balancer provider {Provider} started{RateLimit}", _provider.Name, options.ProviderRateLimit > 0 ? $", calls limited to {options.ProviderRateLimit}/s" : "");
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

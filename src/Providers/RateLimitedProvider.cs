@@ -1,0 +1,95 @@
+using System.Threading.RateLimiting;
+using DirectLB.Providers.Model;
+
+namespace DirectLB.Providers;
+
+/// <summary>
+/// Keeps every call of this replica under the provider's API quota, waiting in line instead of being throttled.
+/// Without it, a thousand entities that all need a call compete for the quota: most calls come back throttled, each
+/// entity's backoff grows, and tokens go unused while they sleep. With it, calls flow at the quota and the line
+/// drains at the rate the provider allows (what aws-load-balancer-controller's API throttle settings do).
+/// </summary>
+public sealed class RateLimitedProvider : ILoadBalancerProvider, IAsyncDisposable
+{
+    private readonly ILoadBalancerProvider _inner;
+    private readonly TokenBucketRateLimiter _limiter;
+
+    public RateLimitedProvider(ILoadBalancerProvider inner, double callsPerSecond, int burst)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(callsPerSecond);
+        _inner = inner;
+        // Tokens are added every 1/rate seconds, one at a time, so calls leave the line evenly rather than in bursts.
+        _limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = Math.Max(1, burst),
+            TokensPerPeriod = 1,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1 / callsPerSecond),
+            QueueLimit = int.MaxValue,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            AutoReplenishment = true,
+        });
+    }
+
+    public string Name => _inner.Name;
+
+    public ProviderCapabilities Capabilities => _inner.Capabilities;
+
+    public async Task<LoadBalancerInfo?> FindLoadBalancerAsync(LoadBalancerOwner owner, CancellationToken cancellationToken)
+    {
+        using var _ = await AcquireAsync(cancellationToken);
+        return await _inner.FindLoadBalancerAsync(owner, cancellationToken);
+    }
+
+    public async Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, CancellationToken cancellationToken)
+    {
+        using var _ = await AcquireAsync(cancellationToken);
+        return await _inner.EnsureLoadBalancerAsync(owner, name, cancellationToken);
+    }
+
+    public async Task EnsureListenerAsync(string loadBalancerId, ListenerSpec listener, CancellationToken cancellationToken)
+    {
+        using var _ = await AcquireAsync(cancellationToken);
+        await _inner.EnsureListenerAsync(loadBalancerId, listener, cancellationToken);
+    }
+
+    public async Task EnsureListenerDeletedAsync(string loadBalancerId, ListenerKey listener, CancellationToken cancellationToken)
+    {
+        using var _ = await AcquireAsync(cancellationToken);
+        await _inner.EnsureListenerDeletedAsync(loadBalancerId, listener, cancellationToken);
+    }
+
+    public async Task ChangeTargetsAsync(string loadBalancerId, ListenerKey listener, IReadOnlyList<TargetSpec> upserts, IReadOnlyList<TargetKey> removals, CancellationToken cancellationToken)
+    {
+        using var _ = await AcquireAsync(cancellationToken);
+        await _inner.ChangeTargetsAsync(loadBalancerId, listener, upserts, removals, cancellationToken);
+    }
+
+    public async Task<IReadOnlyDictionary<TargetKey, int>?> CountConnectionsAsync(string loadBalancerId, ListenerKey listener, CancellationToken cancellationToken)
+    {
+        using var _ = await AcquireAsync(cancellationToken);
+        return await _inner.CountConnectionsAsync(loadBalancerId, listener, cancellationToken);
+    }
+
+    public async Task EnsureLoadBalancerDeletedAsync(string loadBalancerId, CancellationToken cancellationToken)
+    {
+        using var _ = await AcquireAsync(cancellationToken);
+        await _inner.EnsureLoadBalancerDeletedAsync(loadBalancerId, cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _limiter.DisposeAsync();
+        switch (_inner)
+        {
+            case IAsyncDisposable asyncDisposable:
+                await asyncDisposable.DisposeAsync();
+                break;
+            case IDisposable disposable:
+                disposable.Dispose();
+                break;
+        }
+    }
+
+    private async Task<RateLimitLease> AcquireAsync(CancellationToken cancellationToken) =>
+        await _limiter.AcquireAsync(1, cancellationToken);
+}
