@@ -49,9 +49,12 @@ public static class AkkaComposition
         return akka;
     }
 
-    private static AkkaConfigurationBuilder WithLbPersistence(this AkkaConfigurationBuilder akka, JournalOptions journal) =>
-        akka.AddHocon(SqlJournalConfig.For(journal.ConnectionString, ProviderName.SQLiteMS), HoconAddMode.Prepend)
+    private static AkkaConfigurationBuilder WithLbPersistence(this AkkaConfigurationBuilder akka, JournalOptions journal)
+    {
+        SqliteWriteAheadLog.Enable(journal.ConnectionString);
+        return akka.AddHocon(SqlJournalConfig.For(journal.ConnectionString, ProviderName.SQLiteMS), HoconAddMode.Prepend)
             .AddHocon(SqlPersistence.DefaultConfiguration, HoconAddMode.Append);
+    }
 
     private static AkkaConfigurationBuilder WithLbSerialization(this AkkaConfigurationBuilder akka) =>
         akka.AddHocon(DirectLbSerialization.Config, HoconAddMode.Prepend);
