@@ -25,7 +25,8 @@ public sealed class BenchCluster : IAsyncDisposable
         Api = api;
         Options = options;
         Fleet = new Fleet(api.Store);
-        Provider = new ConfirmingProvider(new SimulatedProvider(new SimulatedProviderOptions()));
+        // A /16 on loopback: the default /24 runs out past 254 load balancers, and nothing listens there anyway.
+        Provider = new ConfirmingProvider(new SimulatedProvider(new SimulatedProviderOptions { AddressPool = "127.128.0.0/16" }));
         Kubeconfig = api.WriteKubeconfig(Path.Combine(_workDir, "kubeconfig"));
     }
 

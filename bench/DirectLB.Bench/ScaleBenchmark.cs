@@ -12,7 +12,9 @@ public sealed record ScaleRun(
     long RssBeforeHost,
     long PeakRss,
     long HeapBeforeHost,
-    long HeapAfterConverged)
+    long HeapAfterConverged,
+    long JournalWrites,
+    double JournalWriteMs)
 {
     /// <summary>Managed heap the host holds per Service once converged (its share only: the API server's objects are subtracted).</summary>
     public double HeapPerService => (HeapAfterConverged - HeapBeforeHost) / (double)Services;
@@ -30,7 +32,8 @@ public static class ScaleBenchmark
     public static async Task<ScaleRun> RunAsync(BenchOptions options, bool createWhileRunning)
     {
         await using var cluster = await BenchCluster.CreateAsync(options);
-        var timeout = TimeSpan.FromSeconds(Math.Max(120, options.Services / 20));
+        // Three times the 60 s target at full size: long enough to see how far off a miss is, short enough to finish.
+        var timeout = TimeSpan.FromSeconds(Math.Max(60, options.Services * 0.018));
         var poll = TimeSpan.FromMilliseconds(options.Smoke ? 100 : 500);
         if (!createWhileRunning)
         {
@@ -52,13 +55,15 @@ public static class ScaleBenchmark
         var converged = await cluster.WaitConvergedAsync(options.Services, options.Endpoints, timeout, poll);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var peak = ProcessMemory.PeakRss();
+        using var http = new HttpClient();
+        var journal = await HistogramScrape.MeanAsync(http, cluster.HostAddress, "directlb_journal_write_seconds");
         var heapAfter = ProcessMemory.HeapAfterFullGc();
         var variant = createWhileRunning ? "created while running" : "created before start";
-        var run = new ScaleRun(variant, options.Services, options.Endpoints, converged, seconds, rssBefore, peak, heapBefore, heapAfter);
+        var run = new ScaleRun(variant, options.Services, options.Endpoints, converged, seconds, rssBefore, peak, heapBefore, heapAfter, (long)journal.Count, journal.Mean * 1000);
         Console.WriteLine(
             $"scale ({variant}): {options.Services} Services x {options.Endpoints} endpoints {(converged ? "converged" : "NOT converged")} in {seconds:F1} s; " +
             $"peak RSS {Report.MiB(peak)} (before host {Report.MiB(rssBefore)}); host heap {run.HeapPerService / 1024:F1} KiB/Service, {run.HeapPerEndpoint:F0} B/endpoint; " +
-            $"provider calls {cluster.Cloud.TotalCalls}");
+            $"provider calls {cluster.Cloud.TotalCalls}; {run.JournalWrites} journal writes, mean {run.JournalWriteMs:F1} ms");
         return run;
     }
 
