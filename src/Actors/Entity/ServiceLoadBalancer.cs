@@ -47,6 +47,7 @@ public sealed class ServiceLoadBalancer : ReceivePersistentActor, IWithTimers
     private DateTimeOffset? _roundStartedAt;
     private DateTimeOffset? _oldestUnappliedChange;
     private bool _appliedInRound;
+    private bool _changedWhileBusy;
 
     public ServiceLoadBalancer(
         string entityId,
@@ -169,7 +170,7 @@ public sealed class ServiceLoadBalancer : ReceivePersistentActor, IWithTimers
             _oldestUnappliedChange = changedAt;
         }
 
-        ScheduleReconcile();
+        NoteChange();
     }
 
     private void OnClusterUnreachable(ClusterUnreachable message)
@@ -204,6 +205,13 @@ public sealed class ServiceLoadBalancer : ReceivePersistentActor, IWithTimers
     {
         _observations.Remove(message.ClusterId);
         _observed = true;
+        NoteChange();
+    }
+
+    /// <summary>A change that arrives during an outside call waits for that call, then for one debounce window like any other.</summary>
+    private void NoteChange()
+    {
+        _changedWhileBusy |= _busy;
         ScheduleReconcile();
     }
 
@@ -291,7 +299,17 @@ public sealed class ServiceLoadBalancer : ReceivePersistentActor, IWithTimers
             }
 
             SnapshotWhenDue();
-            Reconcile();
+            // Steps of one plan follow each other at once; changes that came in meanwhile are gathered for a
+            // debounce window first, so a rollout costs at most one call per window, not two.
+            if (_changedWhileBusy)
+            {
+                _changedWhileBusy = false;
+                ScheduleReconcile();
+            }
+            else
+            {
+                Reconcile();
+            }
         });
     }
 
