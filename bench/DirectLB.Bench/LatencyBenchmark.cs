@@ -14,6 +14,7 @@ public sealed record LatencyPoint(
     double AchievedRate,
     int Events,
     int Confirmed,
+    int Superseded,
     double P50,
     double P99,
     double Max,
@@ -59,12 +60,16 @@ public static class LatencyBenchmark
             var metric = after.Minus(before);
 
             var measured = Millis(writes, cluster.Provider.TryGetConfirmed);
+            // A pod replaced again before DirectLB acted on it never reaches the cloud, by design: coalescing.
+            var current = Enumerable.Range(0, options.LatencyServices).SelectMany(i => cluster.Fleet.Pods(i)).Select(p => p.Addresses[0]).ToHashSet();
+            var superseded = writes.Count(w => !cluster.Provider.TryGetConfirmed(w.Address, out _) && !current.Contains(w.Address));
             var floorMs = Millis(writes, floor.TryGetArrival);
             var point = new LatencyPoint(
                 rate,
                 writes.Count / seconds,
                 writes.Count,
                 measured.Count,
+                superseded,
                 Stats.Percentile(measured, 50),
                 Stats.Percentile(measured, 99),
                 measured.Count == 0 ? double.NaN : measured.Max(),
@@ -74,7 +79,7 @@ public static class LatencyBenchmark
                 metric.Quantile(0.99) * 1000,
                 cluster.Cloud.TotalCalls - callsBefore);
             Console.WriteLine(
-                $"latency {rate}/s (achieved {point.AchievedRate:F0}/s, {point.Confirmed}/{point.Events} confirmed): " +
+                $"latency {rate}/s (achieved {point.AchievedRate:F0}/s, {point.Confirmed}/{point.Events} confirmed, {point.Superseded} superseded): " +
                 $"measured p50 {point.P50:F1} ms p99 {point.P99:F1} ms max {point.Max:F1} ms; floor p50 {point.FloorP50:F1} ms p99 {point.FloorP99:F1} ms; " +
                 $"metric p50 {point.MetricP50:F1} ms p99 {point.MetricP99:F1} ms; {point.ProviderCalls} provider calls");
             points.Add(point);
