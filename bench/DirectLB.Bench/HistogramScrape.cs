@@ -27,16 +27,6 @@ public sealed record HistogramScrape(IReadOnlyList<(double UpperBound, double Co
         return new HistogramScrape(buckets);
     }
 
-    /// <summary>The mean observation in seconds, from the _sum and _count series.</summary>
-    public static async Task<(double Count, double Mean)> MeanAsync(HttpClient http, Uri host, string name)
-    {
-        var lines = (await http.GetStringAsync(new Uri(host, "/metrics"))).Split('\n');
-        double Value(string series) => lines.Where(l => l.StartsWith(series + " ", StringComparison.Ordinal))
-            .Select(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)).FirstOrDefault();
-        var count = Value(name + "_count");
-        return (count, count == 0 ? double.NaN : Value(name + "_sum") / count);
-    }
-
     public HistogramScrape Minus(HistogramScrape earlier) =>
         new(Buckets.Select((b, i) => (b.UpperBound, b.Count - (i < earlier.Buckets.Count ? earlier.Buckets[i].Count : 0))).ToList());
 

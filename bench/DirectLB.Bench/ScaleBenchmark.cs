@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using DirectLB.Actors.Observability;
 
 namespace DirectLB.Bench;
 
@@ -43,6 +44,8 @@ public static class ScaleBenchmark
         var heapBefore = ProcessMemory.HeapAfterFullGc();
         var rssBefore = ProcessMemory.Rss();
         ProcessMemory.ResetPeak();
+        // Metrics are static in the process: read the journal histogram's totals before and after each run.
+        var journalBefore = (Count: DirectLbMetrics.JournalWrite.Count, Sum: DirectLbMetrics.JournalWrite.Sum);
         var started = Stopwatch.GetTimestamp();
         await cluster.StartHostAsync();
         if (createWhileRunning)
@@ -55,11 +58,11 @@ public static class ScaleBenchmark
         var converged = await cluster.WaitConvergedAsync(options.Services, options.Endpoints, timeout, poll);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var peak = ProcessMemory.PeakRss();
-        using var http = new HttpClient();
-        var journal = await HistogramScrape.MeanAsync(http, cluster.HostAddress, "directlb_journal_write_seconds");
+        var journalWrites = DirectLbMetrics.JournalWrite.Count - journalBefore.Count;
+        var journalMs = (DirectLbMetrics.JournalWrite.Sum - journalBefore.Sum) / Math.Max(1, journalWrites) * 1000;
         var heapAfter = ProcessMemory.HeapAfterFullGc();
         var variant = createWhileRunning ? "created while running" : "created before start";
-        var run = new ScaleRun(variant, options.Services, options.Endpoints, converged, seconds, rssBefore, peak, heapBefore, heapAfter, (long)journal.Count, journal.Mean * 1000);
+        var run = new ScaleRun(variant, options.Services, options.Endpoints, converged, seconds, rssBefore, peak, heapBefore, heapAfter, journalWrites, journalMs);
         Console.WriteLine(
             $"scale ({variant}): {options.Services} Services x {options.Endpoints} endpoints {(converged ? "converged" : "NOT converged")} in {seconds:F1} s; " +
             $"peak RSS {Report.MiB(peak)} (before host {Report.MiB(rssBefore)}); host heap {run.HeapPerService / 1024:F1} KiB/Service, {run.HeapPerEndpoint:F0} B/endpoint; " +
