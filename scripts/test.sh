@@ -19,6 +19,9 @@ log=$(mktemp)
 set +e
 dotnet test Actors.sln --no-build --verbosity quiet -nologo "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+# The benchmarks at smoke size, so they cannot rot (the full run is bench/DirectLB.Bench, see docs/benchmarks.md).
+if bench/smoke.sh; then echo "Passed!  - Failed:     0, Passed:     1, Skipped:     0, Total:     1 - bench smoke" >>"$log"
+else echo "Failed!  - Failed:     1, Passed:     0, Skipped:     0, Total:     1 - bench smoke" >>"$log"; status=1; fi
 set -e
 # One closing line over all suites: "N passed, N failed".
 awk '/(Passed|Failed)! +- +Failed:/ { gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1) } }

@@ -47,6 +47,7 @@ public sealed partial class ServiceLoadBalancer : ReceivePersistentActor, IWithT
     private DateTimeOffset? _roundStartedAt;
     private DateTimeOffset? _oldestUnappliedChange;
     private bool _appliedInRound;
+    private bool _changedWhileBusy;
 
     public ServiceLoadBalancer(
         string entityId,
@@ -173,7 +174,7 @@ public sealed partial class ServiceLoadBalancer : ReceivePersistentActor, IWithT
             _oldestUnappliedChange = changedAt;
         }
 
-        ScheduleReconcile();
+        NoteChange();
     }
 
     private void OnClusterUnreachable(ClusterUnreachable message)
@@ -208,6 +209,13 @@ public sealed partial class ServiceLoadBalancer : ReceivePersistentActor, IWithT
     {
         _observations.Remove(message.ClusterId);
         _observed = true;
+        NoteChange();
+    }
+
+    /// <summary>A change that arrives during an outside call waits for that call, then for one debounce window like any other.</summary>
+    private void NoteChange()
+    {
+        _changedWhileBusy |= _busy;
         ScheduleReconcile();
     }
 
@@ -296,7 +304,17 @@ public sealed partial class ServiceLoadBalancer : ReceivePersistentActor, IWithT
             }
 
             SnapshotWhenDue();
-            Reconcile();
+            // Steps of one plan follow each other at once; changes that came in meanwhile are gathered for a
+            // debounce window first, so a rollout costs at most one call per window, not two.
+            if (_changedWhileBusy)
+            {
+                _changedWhileBusy = false;
+                ScheduleReconcile();
+            }
+            else
+            {
+                Reconcile();
+            }
         });
     }
 

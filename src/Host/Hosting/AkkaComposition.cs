@@ -66,13 +66,21 @@ public static class AkkaComposition
         return akka.WithActors((system, _, resolver) => system.ActorOf(ConfigurationGuard.Props(resolver.GetService<ILoggerFactory>()), "configuration-guard"));
     }
 
-    private static AkkaConfigurationBuilder WithLbPersistence(this AkkaConfigurationBuilder akka, JournalOptions journal) =>
-        akka.AddHocon(
-                SqlJournalConfig.For(journal.ConnectionString, journal.Provider == "postgresql" ? ProviderName.PostgreSQL15 : ProviderName.SQLiteMS),
+    private static AkkaConfigurationBuilder WithLbPersistence(this AkkaConfigurationBuilder akka, JournalOptions journal)
+    {
+        var postgres = journal.Provider == "postgresql";
+        if (!postgres)
+        {
+            SqliteWriteAheadLog.Enable(journal.ConnectionString);
+        }
+
+        return akka.AddHocon(
+                SqlJournalConfig.For(journal.ConnectionString, postgres ? ProviderName.PostgreSQL15 : ProviderName.SQLiteMS),
                 HoconAddMode.Prepend)
             .AddHocon(SqlPersistence.DefaultConfiguration, HoconAddMode.Append)
             // Loads the persistence extension now, so that it starts the journal and snapshot store (see SqlJournalConfig).
             .AddStartup((system, _) => Akka.Persistence.Persistence.Instance.Apply(system));
+    }
 
     private static AkkaConfigurationBuilder WithLbSerialization(this AkkaConfigurationBuilder akka) =>
         akka.AddHocon(DirectLbSerialization.Config, HoconAddMode.Prepend);

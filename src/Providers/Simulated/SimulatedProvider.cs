@@ -12,7 +12,8 @@ public sealed class SimulatedProvider : ILoadBalancerProvider
 {
     private readonly SimulatedProviderOptions _options;
     private readonly TimeProvider _clock;
-    private readonly TokenBucket? _rateLimit;
+    private TokenBucket? _rateLimit;
+    private double _ratePerSecond;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, SimulatedLoadBalancer> _loadBalancers = [];
     private readonly AddressPool _addresses;
@@ -25,9 +26,7 @@ public sealed class SimulatedProvider : ILoadBalancerProvider
         _options = options ?? new SimulatedProviderOptions();
         _clock = clock ?? TimeProvider.System;
         _addresses = new AddressPool(_options.AddressPool);
-        _rateLimit = _options.RateLimitPerSecond > 0
-            ? new TokenBucket(_options.RateLimitPerSecond, _options.RateLimitBurst, _clock)
-            : null;
+        LimitRate(_options.RateLimitPerSecond, _options.RateLimitBurst);
         Capabilities = new ProviderCapabilities(
             SupportsWeights: true,
             SupportsDrain: true,
@@ -46,6 +45,16 @@ public sealed class SimulatedProvider : ILoadBalancerProvider
     public long TotalCalls => _calls.Values.Sum();
 
     public long ThrottledCalls => Interlocked.Read(ref _throttled);
+
+    /// <summary>
+    /// Changes the rate limit while running (0: none), as a cloud account's quota can change. Benchmarks use it to
+    /// build many load balancers fast, then measure how a rate limit paces the changes that follow.
+    /// </summary>
+    public void LimitRate(double perSecond, int burst)
+    {
+        Volatile.Write(ref _ratePerSecond, perSecond);
+        Volatile.Write(ref _rateLimit, perSecond > 0 ? new TokenBucket(perSecond, burst, _clock) : null);
+    }
 
     /// <summary>What the simulated cloud holds now.</summary>
     public IReadOnlyList<LoadBalancerInfo> LoadBalancers
@@ -176,10 +185,10 @@ public sealed class SimulatedProvider : ILoadBalancerProvider
             await Task.Delay(_options.Latency, _clock, cancellationToken);
         }
 
-        if (_rateLimit is not null && !_rateLimit.TryTake(out var retryAfter))
+        if (Volatile.Read(ref _rateLimit) is { } rateLimit && !rateLimit.TryTake(out var retryAfter))
         {
             Interlocked.Increment(ref _throttled);
-            throw new ProviderThrottledException($"rate limit of {_options.RateLimitPerSecond}/s exceeded", retryAfter);
+            throw new ProviderThrottledException($"rate limit of {Volatile.Read(ref _ratePerSecond)}/s exceeded", retryAfter);
         }
 
         Faults.ThrowIfQueued(kind);

@@ -84,6 +84,21 @@ public class SimulatedProviderTests
     }
 
     [Fact]
+    public async Task A_rate_limit_set_while_running_throttles_from_then_on()
+    {
+        var provider = new SimulatedProvider();
+        await provider.FindLoadBalancerAsync(Owner, CancellationToken.None);
+
+        provider.LimitRate(0.01, 1);
+        await provider.FindLoadBalancerAsync(Owner, CancellationToken.None);
+        await Assert.ThrowsAsync<ProviderThrottledException>(() => provider.FindLoadBalancerAsync(Owner, CancellationToken.None));
+        provider.LimitRate(0, 1);
+        await provider.FindLoadBalancerAsync(Owner, CancellationToken.None);
+
+        Assert.Equal(1, provider.ThrottledCalls);
+    }
+
+    [Fact]
     public async Task A_batch_over_the_target_limit_is_refused_whole()
     {
         var provider = new SimulatedProvider(new SimulatedProviderOptions { MaxTargetsPerLoadBalancer = 1 });

@@ -1,0 +1,122 @@
+using System.Text.Json.Nodes;
+using DirectLB.Host;
+using DirectLB.KubeApiServer;
+using DirectLB.KubeApiServer.Selectors;
+using DirectLB.KubeApiServer.Store;
+using DirectLB.Providers;
+using DirectLB.Providers.Simulated;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace DirectLB.Bench;
+
+/// <summary>
+/// One API test server and one simulated cloud, and DirectLB's real host composed from command-line arguments as
+/// in production (SQLite journal in a temp directory, loopback only); only the provider instance is handed in.
+/// </summary>
+public sealed class BenchCluster : IAsyncDisposable
+{
+    private readonly string _workDir = Directory.CreateTempSubdirectory("directlb-bench-").FullName;
+    private WebApplication? _host;
+
+    private BenchCluster(KubeApiServer.KubeApiServer api, BenchOptions options)
+    {
+        Api = api;
+        Options = options;
+        Fleet = new Fleet(api.Store);
+        // A /16 on loopback: the default /24 runs out past 254 load balancers, and nothing listens there anyway.
+        Provider = new ConfirmingProvider(new SimulatedProvider(new SimulatedProviderOptions { AddressPool = "127.128.0.0/16" }));
+        Kubeconfig = api.WriteKubeconfig(Path.Combine(_workDir, "kubeconfig"));
+    }
+
+    public string Kubeconfig { get; }
+
+    public KubeApiServer.KubeApiServer Api { get; }
+
+    public BenchOptions Options { get; }
+
+    public Fleet Fleet { get; }
+
+    public ConfirmingProvider Provider { get; }
+
+    public SimulatedProvider Cloud => Provider.Cloud;
+
+    /// <summary>Where the host's HTTP endpoints listen (metrics at /metrics).</summary>
+    public Uri HostAddress => new(_host?.Urls.First() ?? throw new InvalidOperationException("the host is not started"));
+
+    public static async Task<BenchCluster> CreateAsync(BenchOptions options) =>
+        new(await KubeApiServer.KubeApiServer.StartAsync(new KubeApiServerOptions
+        {
+            // Large enough that a watcher resuming after a slow moment is never sent back to relist.
+            Store = new ObjectStore(new ObjectStoreOptions { HistoryCapacity = 1_000_000 }),
+        }), options);
+
+    /// <summary>The arguments the host is started with: also printed in the report.</summary>
+    public string[] HostArguments() =>
+    [
+        "--kubeconfig", Kubeconfig,
+        "--journal", $"Data Source={Path.Combine(_workDir, "journal.db")}",
+        "--listen", "http://127.0.0.1:0",
+        $"--DirectLB:Reconcile:Debounce={Options.Debounce:c}",
+        "--Serilog:MinimumLevel:Default=Warning",
+    ];
+
+    public async Task StartHostAsync()
+    {
+        var builder = DirectLbHost.CreateBuilder(HostArguments());
+        builder.Services.Replace(ServiceDescriptor.Singleton<ILoadBalancerProvider>(Provider));
+        _host = DirectLbHost.Build(builder);
+        await _host.StartAsync();
+    }
+
+    /// <summary>Load balancers in the cloud with exactly <paramref name="targets"/> targets.</summary>
+    public int LoadBalancersWithTargets(int targets) =>
+        Cloud.LoadBalancers.Count(lb => lb.Listeners.Sum(l => l.Targets.Count) == targets);
+
+    /// <summary>Services in the API server whose status.loadBalancer.ingress is set.</summary>
+    public int ServicesWithIngress()
+    {
+        var kind = Api.Store.Resources.For(typeof(k8s.Models.V1Service));
+        var filter = new ObjectFilter(Fleet.Namespace, LabelSelector.Parse(null), FieldSelector.Parse(null, kind));
+        var services = Api.Store.List(kind, new ListQuery(filter));
+        return services.Items.Count(s => s["status"]?["loadBalancer"]?["ingress"] is JsonArray { Count: > 0 });
+    }
+
+    /// <summary>Polls until every Service has a load balancer with its targets and its ingress set, or the deadline passes.</summary>
+    public async Task<bool> WaitConvergedAsync(int services, int targets, TimeSpan timeout, TimeSpan poll)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            // The cloud check is the cheaper one; the store is listed only once the cloud is complete.
+            if (LoadBalancersWithTargets(targets) >= services && ServicesWithIngress() >= services)
+            {
+                return true;
+            }
+
+            await Task.Delay(poll);
+        }
+
+        return false;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.StopAsync();
+            await _host.DisposeAsync();
+        }
+
+        await Api.DisposeAsync();
+        try
+        {
+            Directory.Delete(_workDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // SQLite may still hold the file for a moment; the temp directory is cleaned by the OS.
+        }
+    }
+}

@@ -1,0 +1,45 @@
+namespace DirectLB.Bench;
+
+/// <summary>Everything one invocation measured, for the report and the exit code.</summary>
+public sealed class BenchResults
+{
+    public List<ScaleRun> Scale { get; } = [];
+
+    /// <summary>One list of points (one per rate) per repetition.</summary>
+    public List<IReadOnlyList<LatencyPoint>> Latency { get; } = [];
+
+    public List<RollingUpdateRun> RollingUpdates { get; } = [];
+
+    public List<RateLimitRun> RateLimits { get; } = [];
+
+    /// <summary>The latency per rate, each figure the median over the repetitions.</summary>
+    public IReadOnlyList<LatencyPoint> LatencyMedians() =>
+        Latency.Count == 0
+            ? []
+            : Latency[0].Select((first, i) =>
+            {
+                var runs = Latency.Select(r => r[i]).ToList();
+                double M(Func<LatencyPoint, double> f) => Stats.Median(runs.Select(f));
+                return first with
+                {
+                    AchievedRate = M(p => p.AchievedRate),
+                    P50 = M(p => p.P50),
+                    P99 = M(p => p.P99),
+                    Max = M(p => p.Max),
+                    FloorP50 = M(p => p.FloorP50),
+                    FloorP99 = M(p => p.FloorP99),
+                    MetricP50 = M(p => p.MetricP50),
+                    MetricP99 = M(p => p.MetricP99),
+                };
+            }).ToList();
+
+    /// <summary>What a CI run must see: everything converged, and every endpoint change not superseded reached the cloud.</summary>
+    public IReadOnlyList<string> Failures() =>
+    [
+        .. Scale.Where(s => !s.Converged).Select(s => $"scale ({s.Variant}) did not converge"),
+        .. RollingUpdates.Where(r => !r.Converged).Select(_ => "the rolling update did not converge"),
+        .. RateLimits.Where(r => !r.Converged).Select(_ => "the rate-limited changes did not converge"),
+        .. Latency.SelectMany(r => r).Where(p => p.Confirmed + p.Superseded < p.Events)
+            .Select(p => $"latency at {p.Rate}/s: {p.Events - p.Confirmed - p.Superseded} current pods never reached the cloud"),
+    ];
+}

@@ -1,0 +1,65 @@
+using DirectLB.Bench;
+
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (Exception ex) when (ex is ArgumentException or FormatException)
+{
+    Console.Error.WriteLine($"directlb-bench: {ex.Message}");
+    return 2;
+}
+
+var results = new BenchResults();
+var started = DateTime.UtcNow;
+for (var i = 0; i < options.Repeat; i++)
+{
+    if (options.Runs("scale"))
+    {
+        results.Scale.Add(await ScaleBenchmark.RunAsync(options, createWhileRunning: false));
+        // The live variant once: it shows the same pipeline under a write burst, not a second headline figure.
+        if (i == 0)
+        {
+            results.Scale.Add(await ScaleBenchmark.RunAsync(options, createWhileRunning: true));
+        }
+    }
+
+    if (options.Runs("latency"))
+    {
+        results.Latency.Add(await LatencyBenchmark.RunAsync(options));
+    }
+
+    if (options.Runs("calls"))
+    {
+        results.RollingUpdates.Add(await RollingUpdateBenchmark.RunAsync(options));
+        // The rate-limited run is bounded below by ~100 s at full size: once is what the time allows.
+        if (i == 0)
+        {
+            results.RateLimits.Add(await RateLimitBenchmark.RunAsync(options));
+        }
+    }
+}
+
+Console.WriteLine($"done in {(DateTime.UtcNow - started).TotalSeconds:F0} s");
+if (options.DocsDir is { } docs)
+{
+    Directory.CreateDirectory(docs);
+    var markdown = Report.Render(options, args, results, MachineInfo.Collect());
+    await File.WriteAllTextAsync(Path.Combine(docs, "benchmarks.md"), markdown);
+    var latency = results.LatencyMedians();
+    if (latency.Count > 0)
+    {
+        await File.WriteAllBytesAsync(Path.Combine(docs, "latency.png"), LatencyPlot.Render(latency, options.Debounce));
+    }
+
+    Console.WriteLine($"wrote {Path.Combine(docs, "benchmarks.md")}");
+}
+
+var failures = results.Failures();
+foreach (var failure in failures)
+{
+    Console.Error.WriteLine($"FAILED: {failure}");
+}
+
+return failures.Count == 0 ? 0 : 1;

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+
+namespace DirectLB.Bench;
+
+/// <summary>How long N Services' changes took under a provider rate limit, next to the bound the limit sets.</summary>
+public sealed record RateLimitRun(
+    int Services,
+    double RatePerSecond,
+    int Burst,
+    bool Converged,
+    double Seconds,
+    long Calls,
+    long Throttled)
+{
+    /// <summary>The fastest any client could go: one target change per Service, the burst free, the rest at the rate.</summary>
+    public double BoundSeconds => Math.Max(0, Services - Burst) / RatePerSecond;
+
+    public double Ratio => Seconds / BoundSeconds;
+}
+
+/// <summary>
+/// N Services converged at full speed; then the cloud's rate limit drops to 10 calls/s and one pod of every Service
+/// is replaced at once. Converged means the cloud confirmed every new pod.
+/// </summary>
+public static class RateLimitBenchmark
+{
+    private const double Rate = 10;
+    private const int Burst = 10;
+
+    public static async Task<RateLimitRun> RunAsync(BenchOptions options)
+    {
+        var services = options.RateLimitServices;
+        await using var cluster = await BenchCluster.CreateAsync(options);
+        for (var i = 0; i < services; i++)
+        {
+            cluster.Fleet.Create(i, options.Endpoints);
+        }
+
+        await cluster.StartHostAsync();
+        if (!await cluster.WaitConvergedAsync(services, options.Endpoints, TimeSpan.FromMinutes(3), TimeSpan.FromMilliseconds(200)))
+        {
+            throw new InvalidOperationException("the rate-limit fleet did not converge");
+        }
+
+        await Task.Delay(options.Debounce * 5);
+        cluster.Cloud.LimitRate(Rate, Burst);
+        var callsBefore = cluster.Cloud.TotalCalls;
+        var throttledBefore = cluster.Cloud.ThrottledCalls;
+        var started = Stopwatch.GetTimestamp();
+        var added = Enumerable.Range(0, services).Select(cluster.Fleet.ReplaceOldestPod).ToList();
+
+        var bound = Math.Max(0, services - Burst) / Rate;
+        var deadline = TimeSpan.FromSeconds(Math.Max(30, bound * 3));
+        var converged = false;
+        while (Stopwatch.GetElapsedTime(started) < deadline && !(converged = added.All(a => cluster.Provider.TryGetConfirmed(a, out _))))
+        {
+            await Task.Delay(100);
+        }
+
+        var seconds = converged
+            ? Stopwatch.GetElapsedTime(started, added.Max(a => cluster.Provider.TryGetConfirmed(a, out var at) ? at : 0)).TotalSeconds
+            : Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var run = new RateLimitRun(
+            services, Rate, Burst, converged, seconds,
+            cluster.Cloud.TotalCalls - callsBefore,
+            cluster.Cloud.ThrottledCalls - throttledBefore);
+        Console.WriteLine(
+            $"rate limit {Rate}/s burst {Burst}: {services} Services {(converged ? "converged" : "NOT converged")} in {seconds:F1} s " +
+            $"(bound {run.BoundSeconds:F1} s, ratio {run.Ratio:F2}); {run.Calls} calls of which {run.Throttled} throttled");
+        return run;
+    }
+}
