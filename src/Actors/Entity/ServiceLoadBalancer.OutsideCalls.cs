@@ -1,0 +1,158 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Persistence;
+using DirectLB.Actors.Domain;
+using DirectLB.Actors.Observability;
+using DirectLB.Actors.Planning;
+using DirectLB.Providers;
+using DirectLB.Providers.Model;
+using Microsoft.Extensions.Logging;
+
+namespace DirectLB.Actors.Entity;
+
+/// <summary>The one outside call at a time: journaled provider operations, Kubernetes writes, their outcomes and retries.</summary>
+public sealed partial class ServiceLoadBalancer
+{
+    private void StartOperation(ProviderOperation operation)
+    {
+        if (operation.ChangesStructure && operation is not DeleteLoadBalancer && !_structuralRound)
+        {
+            _structuralRound = true;
+            RecordEvent(new ServiceEvent(false, ServiceEventReason.EnsuringLoadBalancer, "Ensuring load balancer"));
+        }
+
+        _busy = true;
+        var started = new OperationStarted(_state.LastSequence + 1, operation, _clock.GetUtcNow());
+        var persisting = _clock.GetTimestamp();
+        Persist(started, e =>
+        {
+            DirectLbMetrics.JournalWrite.Observe(_clock.GetElapsedTime(persisting).TotalSeconds);
+            _state = _state.Apply(e);
+            _log.LogInformation("{ServiceKey}: {Operation}", _key, ProviderCalls.Describe(operation));
+            ProviderCalls.RunAsync(_provider, operation, _stopping.Token)
+                .PipeTo(Self, success: info => new ProviderSucceeded(e.Sequence, info), failure: ex => new ProviderFailed(e.Sequence, ex));
+        });
+    }
+
+    private void OnProviderSucceeded(ProviderSucceeded result)
+    {
+        var operation = _state.InFlight?.Operation;
+        if (operation is not null)
+        {
+            DirectLbMetrics.ProviderCalls.WithLabels(ProviderCalls.MetricName(operation), "success").Inc();
+        }
+
+        Persist(new OperationSucceeded(result.Sequence, result.Observed, _clock.GetUtcNow()), e =>
+        {
+            _state = _state.Apply(e);
+            _busy = false;
+            _failures = 0;
+            _appliedInRound = true;
+            _idleDraining = NoIdleTargets; // counted before this change: stale now
+            PublishTargets();
+            if (operation is DeleteLoadBalancer delete)
+            {
+                _structuralRound = false;
+                _log.LogInformation("{ServiceKey}: deleted load balancer {LoadBalancerId}", _key, delete.LoadBalancerId);
+                RecordEvent(new ServiceEvent(false, ServiceEventReason.DeletedLoadBalancer, $"Deleted load balancer {delete.LoadBalancerId}"));
+            }
+
+            SnapshotWhenDue();
+            // Steps of one plan follow each other at once; changes that came in meanwhile are gathered for a
+            // debounce window first, so a rollout costs at most one call per window, not two.
+            if (_changedWhileBusy)
+            {
+                _changedWhileBusy = false;
+                ScheduleReconcile();
+            }
+            else
+            {
+                Reconcile();
+            }
+        });
+    }
+
+    private void OnProviderFailed(ProviderFailed result)
+    {
+        var operation = _state.InFlight?.Operation;
+        var name = operation is null ? "unknown" : ProviderCalls.MetricName(operation);
+        var throttled = result.Cause is ProviderThrottledException;
+        DirectLbMetrics.ProviderCalls.WithLabels(name, throttled ? "throttled" : "error").Inc();
+        if (throttled)
+        {
+            DirectLbMetrics.ProviderThrottled.WithLabels(name).Inc();
+        }
+
+        DirectLbMetrics.SyncFailures.WithLabels("provider").Inc();
+        var missing = result.Cause is LoadBalancerNotFoundException;
+        var error = result.Cause.Message;
+        Persist(new OperationFailed(result.Sequence, error, missing, _clock.GetUtcNow()), e =>
+        {
+            _state = _state.Apply(e);
+            _busy = false;
+            var describe = operation is null ? "provider call" : ProviderCalls.Describe(operation);
+            RetryLater(
+                $"{describe} failed: {error}",
+                result.Cause,
+                (result.Cause as ProviderThrottledException)?.RetryAfter,
+                result.Cause is ProviderException { Retryable: false });
+        });
+    }
+
+    private void StartWrite(WriteService write)
+    {
+        _busy = true;
+        var task = write.Kind switch
+        {
+            KubernetesWriteKind.AddFinalizer => _writer.AddFinalizerAsync(write.ClusterId, _key, _stopping.Token),
+            KubernetesWriteKind.RemoveFinalizer => _writer.RemoveFinalizerAsync(write.ClusterId, _key, _stopping.Token),
+            _ => _writer.SetIngressAsync(write.ClusterId, _key, write.Addresses, _stopping.Token),
+        };
+        task.PipeTo(Self, success: () => new WriteSucceeded(write), failure: ex => new WriteFailed(write, ex));
+    }
+
+    private void OnWriteSucceeded(WriteSucceeded result)
+    {
+        var write = result.Write;
+        _busy = false;
+        _writes = _writes.Add(write.ClusterId, write.Kind, write.ResourceVersion, write.Detail);
+        _log.LogInformation("{ServiceKey}: {Write} done in cluster {ClusterId}", _key, Describe(write), write.ClusterId);
+        Reconcile();
+    }
+
+    private void OnWriteFailed(WriteFailed result)
+    {
+        _busy = false;
+        DirectLbMetrics.SyncFailures.WithLabels("kubernetes").Inc();
+        RetryLater($"{Describe(result.Write)} in cluster {result.Write.ClusterId} failed: {result.Cause.Message}", result.Cause, null, permanent: false);
+    }
+
+    private void RetryLater(string what, Exception cause, TimeSpan? retryAfter, bool permanent)
+    {
+        _failures++;
+        var delay = permanent
+            ? _options.MaxBackoff
+            : RetryBackoff.Delay(_failures, _options.MinBackoff, _options.MaxBackoff, retryAfter, Random.Shared);
+        _log.LogWarning(cause, "{ServiceKey}: {What}; retry {Failures} in {RetryDelay}", _key, what, _failures, delay);
+        RecordEvent(new ServiceEvent(true, ServiceEventReason.SyncLoadBalancerFailed, $"Error syncing load balancer: {what}"));
+        _retryPending = true;
+        Timers.StartSingleTimer(RetryTimer, RetryTick.Instance, delay);
+        _board.Publish(Report() with { LastError = what });
+    }
+
+    private static string Describe(WriteService write) => write.Kind switch
+    {
+        KubernetesWriteKind.AddFinalizer => "adding finalizer",
+        KubernetesWriteKind.RemoveFinalizer => "removing finalizer",
+        _ => write.Addresses.IsEmpty ? "clearing status ingress" : $"setting status ingress to {write.Detail}",
+    };
+
+    private sealed record ProviderSucceeded(long Sequence, LoadBalancerInfo? Observed);
+
+    private sealed record ProviderFailed(long Sequence, Exception Cause);
+
+    private sealed record WriteSucceeded(WriteService Write);
+
+    private sealed record WriteFailed(WriteService Write, Exception Cause);
+}
