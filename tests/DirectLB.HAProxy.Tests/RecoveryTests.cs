@@ -145,13 +145,26 @@ public sealed class RecoveryTests : IAsyncLifetime
             await process.WaitForExitAsync();
         }
 
-        // The supervisor restarts it without any call arriving.
+        // The supervisor restarts it without any call arriving, and converges its servers (on a loaded machine the
+        // restart and the convergence take a moment, so wait for both before looking at the traffic).
+        var targets = (await provider.FindLoadBalancerAsync(Owner(), None))!.Listeners.Single().Targets;
         await HttpProbe.EventuallyAsync(
-            async () => await HttpProbe.GetOnceAsync(lb.Address, lb.Port) == serving.Name,
-            "traffic through the restarted HAProxy");
+            async () =>
+            {
+                try
+                {
+                    await AssertRuntimeServersAsync(provider, targets);
+                }
+                catch (Xunit.Sdk.XunitException)
+                {
+                    return false; // not converged yet
+                }
+
+                return await HttpProbe.GetOnceAsync(lb.Address, lb.Port) == serving.Name;
+            },
+            "the restarted HAProxy serving with its servers, weights and drains",
+            TimeSpan.FromSeconds(40));
         Assert.Equal([serving.Name], (await HttpProbe.SpreadAsync(lb.Address, lb.Port, 10)).Keys);
-        var found = await provider.FindLoadBalancerAsync(Owner(), None);
-        await AssertRuntimeServersAsync(provider, found!.Listeners.Single().Targets);
         Assert.NotEqual(master, int.Parse(await File.ReadAllTextAsync(Path.Combine(_context.StateDirectory, "haproxy.pid"))));
     }
 
