@@ -1,7 +1,4 @@
-using System.Collections.Immutable;
 using Akka.Actor;
-using Akka.Cluster.Sharding;
-using Akka.Persistence;
 using DirectLB.Actors.Domain;
 using DirectLB.Actors.Observability;
 using DirectLB.Actors.Planning;

@@ -1,11 +1,7 @@
 using System.Collections.Immutable;
-using Akka.Actor;
-using Akka.Cluster.Sharding;
-using Akka.Persistence;
 using DirectLB.Actors.Domain;
 using DirectLB.Actors.Observability;
 using DirectLB.Actors.Planning;
-using DirectLB.Providers;
 using DirectLB.Providers.Model;
 using Microsoft.Extensions.Logging;
 

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Persistence;
@@ -6,7 +5,6 @@ using DirectLB.Actors.Domain;
 using DirectLB.Actors.Observability;
 using DirectLB.Actors.Planning;
 using DirectLB.Providers;
-using DirectLB.Providers.Model;
 using Microsoft.Extensions.Logging;
 
 namespace DirectLB.Actors.Entity;
