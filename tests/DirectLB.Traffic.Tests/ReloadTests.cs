@@ -47,7 +47,9 @@ public sealed class ReloadTests(ITestOutputHelper output) : InProcessTrafficTest
 
         Assert.Empty(total.Failures);
         Assert.Contains("inter 500ms", await File.ReadAllTextAsync(Path.Combine(World.HAProxy.Directory, "haproxy.cfg")));
-        Assert.True(servers.Single(s => s.Address == leaving.Address).Draining, "the pod still drains in the new worker");
+        // Still draining in the new worker, or already gone: DirectLB ends a drain early once the current worker
+        // counts no connection on it (what the old worker still holds finishes there). Never serving again.
+        Assert.True(servers.SingleOrDefault(s => s.Address == leaving.Address) is null or { Draining: true }, "the pod drains or has left, in the new worker");
         Assert.All(servers.Where(s => s.Address != leaving.Address), s => Assert.True(s.Serving));
         Assert.Equal(connectionsBefore, leaving.ConnectionsServed);
         Assert.Equal(started.Skip(1).Select(p => p.Name).Order(), window.NewConnection.Keys.Order());
