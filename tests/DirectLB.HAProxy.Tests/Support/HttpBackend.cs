@@ -1,3 +1,4 @@
+using DirectLB.Tests.Shared;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
@@ -12,7 +13,6 @@ namespace DirectLB.HAProxy.Tests.Support;
 /// </summary>
 public sealed class HttpBackend : IAsyncDisposable
 {
-    private static readonly byte[] ProxyV2Signature = [0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A];
 
     private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stop = new();
@@ -85,14 +85,24 @@ public sealed class HttpBackend : IAsyncDisposable
             using (client)
             {
                 var stream = client.GetStream();
-                if (ExpectProxyV2 && !await ReadProxyHeaderAsync(stream))
+                if (ExpectProxyV2)
                 {
-                    return;
+                    var (present, proxiedClient) = await ProxyV2Header.ReadAsync(stream, _stop.Token);
+                    if (!present)
+                    {
+                        return;
+                    }
+
+                    if (proxiedClient is not null)
+                    {
+                        ProxiedClients.Enqueue(proxiedClient);
+                    }
                 }
 
-                var reader = new RequestReader(stream);
-                while (await reader.ReadRequestLineAsync(_stop.Token) is { } requestLine)
+                var reader = new RequestHeadReader(stream);
+                while (await reader.ReadRequestHeadAsync(_stop.Token) is { } head)
                 {
+                    var requestLine = head.Split("\r\n")[0];
                     var health = requestLine.Contains(" /health", StringComparison.Ordinal);
                     var (status, body) = health ? (Healthy ? "200 OK" : "503 Service Unavailable", "health") : ("200 OK", Name);
                     if (!health)
@@ -108,56 +118,6 @@ public sealed class HttpBackend : IAsyncDisposable
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
             // The peer went away or the backend stops.
-        }
-    }
-
-    private async Task<bool> ReadProxyHeaderAsync(NetworkStream stream)
-    {
-        var fixedPart = new byte[16];
-        await stream.ReadExactlyAsync(fixedPart, _stop.Token);
-        if (!fixedPart.AsSpan(0, 12).SequenceEqual(ProxyV2Signature))
-        {
-            return false;
-        }
-
-        var addresses = new byte[(fixedPart[14] << 8) | fixedPart[15]];
-        await stream.ReadExactlyAsync(addresses, _stop.Token);
-
-        // Command PROXY (low nibble 1) over TCP/IPv4 (0x11) carries source address first.
-        if ((fixedPart[12] & 0x0F) == 1 && fixedPart[13] == 0x11)
-        {
-            ProxiedClients.Enqueue(new IPAddress(addresses.AsSpan(0, 4)).ToString());
-        }
-
-        return true;
-    }
-
-    /// <summary>Reads request heads (no bodies: the tests only send GET).</summary>
-    private sealed class RequestReader(Stream stream)
-    {
-        private readonly byte[] _buffer = new byte[8192];
-        private readonly StringBuilder _pending = new();
-
-        public async Task<string?> ReadRequestLineAsync(CancellationToken cancellationToken)
-        {
-            while (true)
-            {
-                var text = _pending.ToString();
-                var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-                if (end >= 0)
-                {
-                    _pending.Remove(0, end + 4);
-                    return text[..text.IndexOf("\r\n", StringComparison.Ordinal)];
-                }
-
-                var read = await stream.ReadAsync(_buffer, cancellationToken);
-                if (read == 0)
-                {
-                    return null;
-                }
-
-                _pending.Append(Encoding.ASCII.GetString(_buffer, 0, read));
-            }
         }
     }
 }
