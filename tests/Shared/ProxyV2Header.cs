@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
@@ -7,6 +8,26 @@ namespace DirectLB.Tests.Shared;
 public static class ProxyV2Header
 {
     private static readonly byte[] Signature = [0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A];
+
+    /// <summary>
+    /// What a pod that expects PROXY v2 does first: reads the header when <paramref name="expected"/>, notes the client's
+    /// address in <paramref name="clients"/>, and says whether to go on serving (false: no header came, drop the connection).
+    /// </summary>
+    public static async Task<bool> AcceptAsync(NetworkStream stream, bool expected, ConcurrentQueue<string> clients, CancellationToken cancellationToken)
+    {
+        if (!expected)
+        {
+            return true;
+        }
+
+        var (present, client) = await ReadAsync(stream, cancellationToken);
+        if (client is not null)
+        {
+            clients.Enqueue(client);
+        }
+
+        return present;
+    }
 
     /// <summary>
     /// Consumes the header; false when the stream did not start with one. <paramref name="client"/> is the client's

@@ -121,18 +121,9 @@ public sealed class PodServer : IAsyncDisposable
             using (client)
             {
                 var stream = client.GetStream();
-                if (ExpectProxyV2)
+                if (!await ProxyV2Header.AcceptAsync(stream, ExpectProxyV2, ProxiedClients, _stop.Token))
                 {
-                    var (present, proxiedClient) = await ProxyV2Header.ReadAsync(stream, _stop.Token);
-                    if (!present)
-                    {
-                        return;
-                    }
-
-                    if (proxiedClient is not null)
-                    {
-                        ProxiedClients.Enqueue(proxiedClient);
-                    }
+                    return;
                 }
 
                 var reader = new RequestHeadReader(stream);
