@@ -62,12 +62,35 @@ public sealed class BenchCluster : IAsyncDisposable
         "--Serilog:MinimumLevel:Default=Warning",
     ];
 
-    public async Task StartHostAsync()
+    /// <summary>
+    /// Starts the host on <see cref="Provider"/>, or on <paramref name="provider"/> when given (a wrapper around it,
+    /// such as the <see cref="RateLimitedProvider"/> that <c>--provider-rate-limit</c> puts in front of the cloud).
+    /// </summary>
+    public async Task StartHostAsync(ILoadBalancerProvider? provider = null)
     {
         var builder = DirectLbHost.CreateBuilder(HostArguments());
-        builder.Services.Replace(ServiceDescriptor.Singleton<ILoadBalancerProvider>(Provider));
+        builder.Services.Replace(ServiceDescriptor.Singleton<ILoadBalancerProvider>(provider ?? Provider));
         _host = DirectLbHost.Build(builder);
         await _host.StartAsync();
+    }
+
+    /// <summary>Stops the host as SIGTERM would; the journal and the cloud stay, so a restart recovers in sync.</summary>
+    public async Task StopHostAsync()
+    {
+        if (_host is { } host)
+        {
+            _host = null;
+            await host.StopAsync();
+            await host.DisposeAsync();
+        }
+    }
+
+    /// <summary>The host's /readyz: joined, every watcher synced, the journal answers.</summary>
+    public async Task<bool> IsReadyAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        using var response = await http.GetAsync(new Uri(HostAddress, "/readyz"));
+        return response.IsSuccessStatusCode;
     }
 
     /// <summary>Load balancers in the cloud with exactly <paramref name="targets"/> targets.</summary>
@@ -103,12 +126,7 @@ public sealed class BenchCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_host is not null)
-        {
-            await _host.StopAsync();
-            await _host.DisposeAsync();
-        }
-
+        await StopHostAsync();
         await Api.DisposeAsync();
         try
         {

@@ -1,9 +1,11 @@
 using System.Diagnostics;
+using DirectLB.Providers;
 
 namespace DirectLB.Bench;
 
 /// <summary>How long N Services' changes took under a provider rate limit, next to the bound the limit sets.</summary>
 public sealed record RateLimitRun(
+    bool ClientSideLimit,
     int Services,
     double RatePerSecond,
     int Burst,
@@ -20,14 +22,16 @@ public sealed record RateLimitRun(
 
 /// <summary>
 /// N Services converged at full speed; then the cloud's rate limit drops to 10 calls/s and one pod of every Service
-/// is replaced at once. Converged means the cloud confirmed every new pod.
+/// is replaced at once. Converged means the cloud confirmed every new pod. With the client-side limit, the host is
+/// restarted (on the same journal, so it recovers in sync without a call) behind the <see cref="RateLimitedProvider"/>
+/// that <c>--provider-rate-limit 10</c> puts in front of the cloud; without it, the entities meet the cloud's 429s.
 /// </summary>
 public static class RateLimitBenchmark
 {
     private const double Rate = 10;
     private const int Burst = 10;
 
-    public static async Task<RateLimitRun> RunAsync(BenchOptions options)
+    public static async Task<RateLimitRun> RunAsync(BenchOptions options, bool clientSideLimit)
     {
         var services = options.RateLimitServices;
         await using var cluster = await BenchCluster.CreateAsync(options);
@@ -40,6 +44,15 @@ public static class RateLimitBenchmark
         if (!await cluster.WaitConvergedAsync(services, options.Endpoints, TimeSpan.FromMinutes(3), TimeSpan.FromMilliseconds(200)))
         {
             throw new InvalidOperationException("the rate-limit fleet did not converge");
+        }
+
+        await using var limited = clientSideLimit ? new RateLimitedProvider(cluster.Provider, Rate, Burst) : null;
+        if (limited is not null)
+        {
+            await cluster.StopHostAsync();
+            await cluster.StartHostAsync(limited);
+            // Restarted entities recover in sync and call nothing; the watcher resends every Service once it has listed.
+            await WaitQuietAsync(cluster);
         }
 
         await Task.Delay(options.Debounce * 5);
@@ -61,12 +74,33 @@ public static class RateLimitBenchmark
             ? Stopwatch.GetElapsedTime(started, added.Max(a => cluster.Provider.TryGetConfirmed(a, out var at) ? at : 0)).TotalSeconds
             : Stopwatch.GetElapsedTime(started).TotalSeconds;
         var run = new RateLimitRun(
+            clientSideLimit,
             services, Rate, Burst, converged, seconds,
             cluster.Cloud.TotalCalls - callsBefore,
             cluster.Cloud.ThrottledCalls - throttledBefore);
         Console.WriteLine(
-            $"rate limit {Rate}/s burst {Burst}: {services} Services {(converged ? "converged" : "NOT converged")} in {seconds:F1} s " +
+            $"rate limit {Rate}/s burst {Burst}, {(clientSideLimit ? "client-side limit" : "no client-side limit")}: {services} Services {(converged ? "converged" : "NOT converged")} in {seconds:F1} s " +
             $"(bound {run.BoundSeconds:F1} s, ratio {run.Ratio:F2}); {run.Calls} calls of which {run.Throttled} throttled");
         return run;
+    }
+
+    /// <summary>Waits until the restarted host has made no provider call for a second (it should make none at all).</summary>
+    private static async Task WaitQuietAsync(BenchCluster cluster)
+    {
+        var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 60;
+        var calls = cluster.Cloud.TotalCalls;
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            await Task.Delay(1_000);
+            var now = cluster.Cloud.TotalCalls;
+            if (now == calls && await cluster.IsReadyAsync())
+            {
+                return;
+            }
+
+            calls = now;
+        }
+
+        throw new InvalidOperationException("the restarted host did not settle within 60 s");
     }
 }

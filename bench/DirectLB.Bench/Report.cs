@@ -143,13 +143,18 @@ public static class Report
             md.L();
         }
 
-        foreach (var r in results.RateLimits)
+        if (results.RateLimits.Count > 0)
         {
-            md.L($"Rate limit: {r.Services} Services × {options.Endpoints} endpoints converged at full speed; then the cloud's limit is set to {r.RatePerSecond:F0} calls/s (burst {r.Burst}) and one pod of every Service is replaced at once. The bound is what any client needs at that rate: one target change per Service, the burst free, (N − burst) / rate.");
+            md.L($"Rate limit: {options.RateLimitServices} Services × {options.Endpoints} endpoints converged at full speed; then the cloud's limit is set to {results.RateLimits[0].RatePerSecond:F0} calls/s (burst {results.RateLimits[0].Burst}) and one pod of every Service is replaced at once. The bound is what any client needs at that rate: one target change per Service, the burst free, (N − burst) / rate. With the client-side limit, the host was restarted on its journal behind the `RateLimitedProvider` that `--provider-rate-limit {results.RateLimits[0].RatePerSecond:F0}` installs (same burst), before the cloud's limit was set; without it, every entity meets the cloud's 429s and retries on its own backoff.");
             md.L();
-            md.L($"| Services | converged in | bound | ratio | calls made | of which throttled | verdict (≤ 1.2 × bound) |");
-            md.L($"| --- | --- | --- | --- | --- | --- | --- |");
-            md.L($"| {r.Services} | {(r.Converged ? $"{r.Seconds:F1} s" : $"NOT converged after {r.Seconds:F0} s")} | {r.BoundSeconds:F1} s | {r.Ratio:F2} | {r.Calls} | {r.Throttled} | {Verdict(r.Converged && r.Ratio <= 1.2)} |");
+            md.L($"| client-side limit | Services | converged in | bound | ratio | calls made | of which throttled | verdict (≤ 1.2 × bound) |");
+            md.L($"| --- | --- | --- | --- | --- | --- | --- | --- |");
+            foreach (var r in results.RateLimits)
+            {
+                var limit = r.ClientSideLimit ? $"`--provider-rate-limit {r.RatePerSecond:F0}`" : "none";
+                md.L($"| {limit} | {r.Services} | {(r.Converged ? $"{r.Seconds:F1} s" : $"NOT converged after {r.Seconds:F0} s")} | {r.BoundSeconds:F1} s | {r.Ratio:F2} | {r.Calls} | {r.Throttled} | {Verdict(r.Converged && r.Ratio <= 1.2)} |");
+            }
+
             md.L();
         }
     }
