@@ -57,7 +57,7 @@ public class HttpEndpointsTests : EndToEndTest
         await Eventually.Assert(() =>
         {
             var metrics = GetAsync("/metrics").GetAwaiter().GetResult().Body;
-            Assert.Matches("directlb_provider_calls_total\\{operation=\"create_load_balancer\",result=\"success\"\\} [1-9]", metrics);
+            Assert.Matches("directlb_provider_calls_total\\{operation=\"provision_load_balancer\",result=\"success\"\\} [1-9]", metrics);
             Assert.Matches("directlb_load_balancer_targets\\{service=\"shop/web\",state=\"serving\"\\} 1", metrics);
             Assert.Matches("directlb_watcher_connected\\{cluster=\"east\"\\} [01]", metrics);
             Assert.Matches("directlb_event_to_applied_seconds_count [1-9]", metrics);

@@ -12,8 +12,8 @@ public static class ProviderCalls
     {
         switch (operation)
         {
-            case CreateLoadBalancer create:
-                return await provider.EnsureLoadBalancerAsync(create.Owner, create.Name, ct);
+            case ProvisionLoadBalancer provision:
+                return await ProvisionAsync(provider, provision, ct);
             case ObserveLoadBalancer observe:
                 return await provider.FindLoadBalancerAsync(observe.Owner, ct);
             case EnsureListener ensure:
@@ -33,10 +33,30 @@ public static class ProviderCalls
         }
     }
 
+    /// <summary>
+    /// Create (or find, by owner), then every listener, then every listener's first targets. What the load balancer
+    /// held before (found rather than created) comes back in the result, so the entity's view includes it.
+    /// </summary>
+    private static async Task<LoadBalancerInfo> ProvisionAsync(ILoadBalancerProvider provider, ProvisionLoadBalancer provision, CancellationToken ct)
+    {
+        var info = await provider.EnsureLoadBalancerAsync(provision.Owner, provision.Name, ct);
+        foreach (var listener in provision.Listeners)
+        {
+            await provider.EnsureListenerAsync(info.Id, listener.Spec, ct);
+        }
+
+        foreach (var listener in provision.Listeners.Where(l => !l.Targets.IsEmpty))
+        {
+            await provider.ChangeTargetsAsync(info.Id, listener.Spec.Key, listener.Targets, [], ct);
+        }
+
+        return info;
+    }
+
     /// <summary>The operation's name in metrics.</summary>
     public static string MetricName(ProviderOperation operation) => operation switch
     {
-        CreateLoadBalancer => "create_load_balancer",
+        ProvisionLoadBalancer => "provision_load_balancer",
         ObserveLoadBalancer => "find_load_balancer",
         EnsureListener => "ensure_listener",
         DeleteListener => "delete_listener",
@@ -48,7 +68,7 @@ public static class ProviderCalls
     /// <summary>A one-line description for logs and Events.</summary>
     public static string Describe(ProviderOperation operation) => operation switch
     {
-        CreateLoadBalancer create => $"create load balancer {create.Name}",
+        ProvisionLoadBalancer provision => $"provision load balancer {provision.Name}: {provision.Listeners.Length} listeners, {provision.Listeners.Sum(l => l.Targets.Length)} targets",
         ObserveLoadBalancer => "read back load balancer",
         EnsureListener ensure => $"ensure listener {ensure.Listener.Key}",
         DeleteListener delete => $"delete listener {delete.Listener}",

@@ -7,9 +7,10 @@ namespace DirectLB.Actors.Entity;
 /// <summary>
 /// The entity's brain: given what the member clusters want, what the journal says was applied and what was
 /// already written back, decide the single next step. Pure, so every path is a table test.
-/// Order matters: read back anything in doubt; add finalizers before creating; create, then listeners, then
-/// targets; publish the address; release member clusters whose Service left (deleted, or no longer of our
-/// class) only after their targets are gone; delete the load balancer before the last finalizer.
+/// Order matters: read back anything in doubt; add finalizers before creating; create with listeners and first
+/// targets (one operation), later change listeners, then targets; publish the address; release member clusters
+/// whose Service left (deleted, or no longer of our class) only after their targets are gone; delete the load
+/// balancer before the last finalizer.
 /// </summary>
 public static class ReconcileDecision
 {
@@ -31,7 +32,12 @@ public static class ReconcileDecision
         if (state.InDoubt)
         {
             var owner = state.Applied?.Owner
-                ?? (state.InFlight?.Operation as CreateLoadBalancer)?.Owner
+                ?? state.InFlight?.Operation switch
+                {
+                    ProvisionLoadBalancer provision => provision.Owner,
+                    CreateLoadBalancer create => create.Owner,
+                    _ => null,
+                }
                 ?? desired.LoadBalancer?.Owner;
             if (owner is not null)
             {

@@ -44,7 +44,12 @@ public sealed partial class ServiceLoadBalancer
         {
             _state = _state.Apply(e);
             _busy = false;
-            _failures = 0;
+            // A read-back says nothing about whether the call that failed before it would now work: keep backing off.
+            if (operation is not ObserveLoadBalancer)
+            {
+                _failures = 0;
+            }
+
             _appliedInRound = true;
             _idleDraining = NoIdleTargets; // counted before this change: stale now
             PublishTargets();

@@ -34,7 +34,8 @@ public sealed record ServiceLoadBalancerState(
         OperationFailed failed when InFlight?.Sequence == failed.Sequence => this with
         {
             InFlight = null,
-            NeedsObservation = failed.LoadBalancerMissing,
+            // A provision that failed part-way may have left a load balancer the journal does not know: read it back.
+            NeedsObservation = failed.LoadBalancerMissing || InFlight.Operation is ProvisionLoadBalancer,
             LastError = failed.Error,
         },
         _ => this, // an outcome for another sequence: a stale duplicate, ignore
@@ -47,6 +48,13 @@ public sealed record ServiceLoadBalancerState(
             create.Owner,
             Applied,
             outcome.At),
+        ProvisionLoadBalancer provision => provision.Listeners.Aggregate(
+            AppliedLoadBalancer.FromProvider(
+                outcome.Observed ?? throw new InvalidOperationException("provision succeeded without a load balancer"),
+                provision.Owner,
+                Applied,
+                outcome.At),
+            (applied, l) => applied.WithListener(l.Spec).WithTargetChanges(l.Spec.Key, l.Targets, [], outcome.At)),
         ObserveLoadBalancer observe => outcome.Observed is null
             ? null
             : AppliedLoadBalancer.FromProvider(outcome.Observed, observe.Owner, Applied, outcome.At),

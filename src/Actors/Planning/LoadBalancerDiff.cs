@@ -23,11 +23,11 @@ public static class LoadBalancerDiff
 
         if (applied is null)
         {
-            return [new CreateLoadBalancer(desired.Owner, desired.Name)];
+            return [Provision(desired)];
         }
 
         var operations = ImmutableArray.CreateBuilder<ProviderOperation>();
-        foreach (var listener in desired.Listeners.Values.OrderBy(l => l.Spec.Key.Port).ThenBy(l => l.Spec.Key.Protocol))
+        foreach (var listener in InOrder(desired))
         {
             if (!applied.Listeners.TryGetValue(listener.Spec.Key, out var existing) || existing.Spec != listener.Spec)
             {
@@ -35,7 +35,7 @@ public static class LoadBalancerDiff
             }
         }
 
-        foreach (var listener in desired.Listeners.Values.OrderBy(l => l.Spec.Key.Port).ThenBy(l => l.Spec.Key.Protocol))
+        foreach (var listener in InOrder(desired))
         {
             if (applied.Listeners.TryGetValue(listener.Spec.Key, out var existing))
             {
@@ -70,6 +70,20 @@ public static class LoadBalancerDiff
             .Select(t => t.DrainingSince + desired.DrainDelay)
             .Min();
     }
+
+    /// <summary>Draining targets are left out: a target never registered has nothing to drain.</summary>
+    private static ProvisionLoadBalancer Provision(DesiredLoadBalancer desired) =>
+        new(
+            desired.Owner,
+            desired.Name,
+            [
+                .. InOrder(desired).Select(l => new ProvisionedListener(
+                    l.Spec,
+                    [.. l.Targets.Values.Where(t => t.State != TargetState.Draining).OrderBy(t => t.Key)])),
+            ]);
+
+    private static IEnumerable<DesiredListener> InOrder(DesiredLoadBalancer desired) =>
+        desired.Listeners.Values.OrderBy(l => l.Spec.Key.Port).ThenBy(l => l.Spec.Key.Protocol);
 
     private static ChangeTargets? TargetChanges(
         string loadBalancerId,

@@ -41,7 +41,7 @@ public class ReconcileDecisionTests
 
         var step = Next(Observation(Service(finalizer: false, resourceVersion: "7")), writes: writes);
 
-        Assert.IsType<CreateLoadBalancer>(Assert.IsType<CallProvider>(step).Operation);
+        Assert.IsType<ProvisionLoadBalancer>(Assert.IsType<CallProvider>(step).Operation);
     }
 
     [Fact]
@@ -83,7 +83,15 @@ public class ReconcileDecisionTests
     }
 
     [Fact]
-    public void An_in_doubt_create_is_read_back_by_its_owner()
+    public void An_in_doubt_provision_is_read_back_by_its_owner()
+    {
+        var state = ServiceLoadBalancerState.Empty with { InFlight = new PendingOperation(1, new ProvisionLoadBalancer(Owner, "shop-web", [])) };
+
+        Assert.Equal(new CallProvider(new ObserveLoadBalancer(Owner)), Next(Observation(Service()), state));
+    }
+
+    [Fact]
+    public void An_in_doubt_create_journaled_by_an_earlier_version_is_read_back_by_its_owner()
     {
         var state = ServiceLoadBalancerState.Empty with { InFlight = new PendingOperation(1, new CreateLoadBalancer(Owner, "shop-web")) };
 

@@ -163,6 +163,35 @@ public class ServiceLoadBalancerSpec : TestKit
     }
 
     [Fact]
+    public void A_provision_that_fails_part_way_is_read_back_and_finished_on_the_same_load_balancer()
+    {
+        _cloud.Faults.FailNext(ProviderCallKind.ChangeTargets, 2);
+        var entity = StartEntity();
+
+        entity.Tell(Observed(Service(), Ready("10.244.1.5")));
+
+        AwaitTargets(Serving("10.244.1.5"));
+        Assert.Single(_cloud.LoadBalancers);
+        Assert.Equal(1, _cloud.CallCount(ProviderCallKind.EnsureLoadBalancer));
+        Assert.Equal(1, _cloud.CallCount(ProviderCallKind.FindLoadBalancer));
+        Assert.Equal(2, Writer.Events.Count(e => e.IsWarning && e.Reason == ServiceEventReason.SyncLoadBalancerFailed));
+    }
+
+    [Fact]
+    public void A_service_deleted_while_its_provision_keeps_failing_leaves_no_load_balancer_behind()
+    {
+        _cloud.Faults.FailNext(ProviderCallKind.ChangeTargets, 1_000);
+        var entity = StartEntity();
+        entity.Tell(Observed(Service(), Ready("10.244.1.5")));
+        AwaitCondition(() => _cloud.LoadBalancers.Count == 1 && _cloud.CallCount(ProviderCallKind.FindLoadBalancer) == 1, Deadline);
+
+        entity.Tell(Observed(Service(deleting: true, resourceVersion: "20"), Ready("10.244.1.5")));
+
+        AwaitAssert(() => Assert.Contains($"remove-finalizer {Cluster} {Key}", Writer.Writes), Deadline);
+        Assert.Empty(_cloud.LoadBalancers);
+    }
+
+    [Fact]
     public async Task Invalid_configuration_keeps_the_last_good_load_balancer_and_warns_once()
     {
         var entity = StartEntity();

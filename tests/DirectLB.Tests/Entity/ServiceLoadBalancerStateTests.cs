@@ -9,17 +9,56 @@ public class ServiceLoadBalancerStateTests
 {
     private static readonly LoadBalancerInfo Created = new("lb-1", "shop-web", "127.0.201.1", Owner.ToTags(), []);
 
+    private static readonly ProvisionLoadBalancer Provision = new(Owner, "shop-web", [new ProvisionedListener(HttpSpec, [Serving("10.244.1.5")])]);
+
     [Fact]
     public void A_started_operation_without_outcome_is_in_doubt()
     {
-        var state = ServiceLoadBalancerState.Empty.Apply(new OperationStarted(1, new CreateLoadBalancer(Owner, "shop-web"), Now));
+        var state = ServiceLoadBalancerState.Empty.Apply(new OperationStarted(1, Provision, Now));
 
         Assert.True(state.InDoubt);
         Assert.Null(state.Applied);
     }
 
     [Fact]
-    public void A_confirmed_create_records_the_load_balancer()
+    public void A_confirmed_provision_records_the_load_balancer_its_listeners_and_targets()
+    {
+        var state = ServiceLoadBalancerState.Empty
+            .Apply(new OperationStarted(1, Provision, Now))
+            .Apply(new OperationSucceeded(1, Created, Now));
+
+        Assert.False(state.InDoubt);
+        Assert.Equal("127.0.201.1", state.Applied!.Address);
+        Assert.Equal([new TargetKey("10.244.1.5", 8080)], state.Applied.Listeners[Http].Targets.Keys.ToArray());
+    }
+
+    [Fact]
+    public void A_provision_that_found_a_load_balancer_keeps_what_it_held_so_the_next_plan_removes_it()
+    {
+        var found = Created with { Listeners = [new ListenerInfo(HttpSpec, [Serving("10.244.9.9")])] };
+
+        var state = ServiceLoadBalancerState.Empty
+            .Apply(new OperationStarted(1, Provision, Now))
+            .Apply(new OperationSucceeded(1, found, Now));
+
+        Assert.Equal(
+            [new TargetKey("10.244.1.5", 8080), new TargetKey("10.244.9.9", 8080)],
+            state.Applied!.Listeners[Http].Targets.Keys.Order().ToArray());
+    }
+
+    [Fact]
+    public void A_failed_provision_is_read_back_since_it_may_have_created_part_of_the_load_balancer()
+    {
+        var state = ServiceLoadBalancerState.Empty
+            .Apply(new OperationStarted(1, Provision, Now))
+            .Apply(new OperationFailed(1, "target limit reached", false, Now));
+
+        Assert.True(state.NeedsObservation);
+        Assert.Null(state.Applied);
+    }
+
+    [Fact]
+    public void A_create_journaled_by_an_earlier_version_still_replays()
     {
         var state = ServiceLoadBalancerState.Empty
             .Apply(new OperationStarted(1, new CreateLoadBalancer(Owner, "shop-web"), Now))

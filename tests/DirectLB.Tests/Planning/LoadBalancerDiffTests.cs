@@ -11,15 +11,20 @@ public class LoadBalancerDiffTests
         Desired(Observation(Service(), Slice("a", endpoints))).LoadBalancer!;
 
     [Fact]
-    public void Nothing_applied_means_create_first()
+    public void Nothing_applied_means_one_provision_with_listeners_and_the_targets_that_serve()
     {
-        var ops = LoadBalancerDiff.Between(DesiredWith(Ready("10.244.1.5")), null, Now);
+        var ops = LoadBalancerDiff.Between(DesiredWith(Ready("10.244.1.6"), Ready("10.244.1.5"), Terminating("10.244.1.7")), null, Now);
 
-        Assert.Equal([new CreateLoadBalancer(Owner, "shop-web")], ops.ToArray());
+        var provision = Assert.IsType<ProvisionLoadBalancer>(Assert.Single(ops));
+        Assert.Equal((Owner, "shop-web"), (provision.Owner, provision.Name));
+        var listener = Assert.Single(provision.Listeners);
+        Assert.Equal(HttpSpec, listener.Spec);
+        // The terminating pod was never registered: there is nothing of it to drain.
+        Assert.Equal([Serving("10.244.1.5"), Serving("10.244.1.6")], listener.Targets.ToArray());
     }
 
     [Fact]
-    public void A_created_load_balancer_gets_its_listeners_before_targets()
+    public void A_load_balancer_without_its_listeners_gets_them_before_targets()
     {
         var created = Applied() with { Listeners = ImmutableDictionary<ListenerKey, AppliedListener>.Empty };
 

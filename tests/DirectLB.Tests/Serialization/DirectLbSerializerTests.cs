@@ -27,6 +27,7 @@ public class DirectLbSerializerTests() : TestKit(DirectLbSerialization.Config)
         new OperationStarted(4, new ChangeTargets("lb-1", Http, [Serving("10.244.1.5"), Draining("fd00::7")], [new TargetKey("10.244.1.9", 8080)]), Fixtures.Now),
         new OperationStarted(5, new DeleteLoadBalancer("lb-1"), Fixtures.Now),
         new OperationStarted(6, new ObserveLoadBalancer(Owner), Fixtures.Now),
+        new OperationStarted(7, new ProvisionLoadBalancer(Owner, "shop-web", [new ProvisionedListener(HttpSpec, [Serving("10.244.1.5"), Serving("fd00::7", 9090)])]), Fixtures.Now),
         new OperationSucceeded(1, Info, Fixtures.Now),
         new OperationSucceeded(2, null, Fixtures.Now),
         new OperationFailed(3, "throttled", false, Fixtures.Now),
