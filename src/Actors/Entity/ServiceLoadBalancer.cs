@@ -137,6 +137,18 @@ public sealed partial class ServiceLoadBalancer : ReceivePersistentActor, IWithT
         base.OnPersistFailure(cause, @event, sequenceNr);
     }
 
+    /// <summary>
+    /// The journal refused the event (it could not store it, or its write queue was full). Akka keeps the actor
+    /// running without calling the handler, which would leave this entity waiting forever for an outcome: stop it
+    /// like a failed write instead, and let the watchers wake a new incarnation.
+    /// </summary>
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        _log.LogError(cause, "{ServiceKey}: the journal rejected {Event}; retrying after a restart", _key, @event.GetType().Name);
+        _stateSource.RequestResend(_key, RetryBackoff.Delay(3, _options.MinBackoff, _options.MaxBackoff, null, Random.Shared));
+        Context.Stop(Self);
+    }
+
     protected override void OnRecoveryFailure(Exception reason, object? message = null)
     {
         _log.LogError(reason, "{ServiceKey}: recovery from the journal failed", _key);

@@ -285,6 +285,21 @@ public class ServiceLoadBalancerSpec : TestKit
     }
 
     [Fact]
+    public async Task A_write_the_journal_rejects_stops_the_entity_for_a_resend_instead_of_leaving_it_waiting()
+    {
+        var journal = TestJournal.FromRef(Persistence.Instance.Apply(Sys).JournalFor(null));
+        await journal.OnWrite.Reject();
+        var entity = StartEntity();
+        Watch(entity);
+
+        entity.Tell(Observed(Service(), Ready("10.244.1.5")));
+
+        ExpectTerminated(entity, Deadline);
+        Assert.Equal(0, _cloud.TotalCalls);
+        Assert.Equal([Key], _stateSource.Requests.ToArray());
+    }
+
+    [Fact]
     public async Task Snapshots_keep_recovery_short_and_correct()
     {
         var entity = StartEntity();
