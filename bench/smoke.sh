@@ -11,5 +11,5 @@ if ! timeout 90 dotnet run -c Release --no-build --project bench/DirectLB.Bench 
   echo "bench smoke: FAILED (log above)" >&2
   exit 1
 fi
-grep -E '^(scale|latency|rolling update|rate limit|done)' "$log"
+grep -E '^(scale|latency|rolling update|rate limit|journal|done)' "$log"
 echo "bench smoke: passed"

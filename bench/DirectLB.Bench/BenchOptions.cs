@@ -79,7 +79,7 @@ public sealed record BenchOptions
             : options;
     }
 
-    private static readonly string[] Known = ["scale", "latency", "calls", "all"];
+    private static readonly string[] Known = ["scale", "latency", "calls", "journal", "all"];
 
     private static BenchOptions Add(List<string> commands, string command, BenchOptions options)
     {

@@ -12,6 +12,8 @@ public sealed class BenchResults
 
     public List<RateLimitRun> RateLimits { get; } = [];
 
+    public List<JournalRun> Journal { get; } = [];
+
     /// <summary>The latency per rate, each figure the median over the repetitions.</summary>
     public IReadOnlyList<LatencyPoint> LatencyMedians() =>
         Latency.Count == 0

@@ -41,6 +41,7 @@ public static class Report
         Scale(md, results);
         Latency(md, options, results);
         Calls(md, options, results);
+        Journal(md, results);
         md.L($"## Failover");
         md.L();
         md.L($"Pending. The target (3 replicas, SIGKILL one, time until its Services are served again) needs several replicas in an Akka cluster with sharding handing over; multi-replica support is being built elsewhere and DirectLB runs one replica today (README, Status and limits). A meaningful figure needs separate processes (SIGKILL cannot hit one host inside this process), so it belongs with that work.");
@@ -157,6 +158,27 @@ public static class Report
 
             md.L();
         }
+    }
+
+    private static void Journal(Markdown md, BenchResults results)
+    {
+        if (results.Journal.Count == 0)
+        {
+            return;
+        }
+
+        md.L($"## The journal's ceiling");
+        md.L();
+        md.L($"The journal alone, as the entities use it: {results.Journal[0].Writers} persistent actors on the host's SQLite journal configuration (WAL), each persisting a real intent (a 10-target change, through DirectLB's serializer) as soon as its previous one is stored; 3 s of warm-up, then counted. Each row changes Akka.Persistence.Sql settings from its defaults (the first row, which the host uses).");
+        md.L();
+        md.L($"| journal settings | writes/s | write p50 | write p99 |");
+        md.L($"| --- | --- | --- | --- |");
+        foreach (var r in results.Journal)
+        {
+            md.L($"| {r.Settings} | {r.WritesPerSecond:F0} | {r.P50Ms:F0} ms | {r.P99Ms:F0} ms |");
+        }
+
+        md.L();
     }
 
     private static string Verdict(bool met) => met ? "met" : "**missed**";
