@@ -1,7 +1,8 @@
 using System.Diagnostics;
+using DirectLB.EndToEnd.Tests.Support;
 using Npgsql;
 
-namespace DirectLB.Failover.Tests.Support;
+namespace DirectLB.Tests.Shared.Replicas;
 
 /// <summary>
 /// A private PostgreSQL cluster (the Debian package's binaries) in a temporary directory, on a free loopback
@@ -57,7 +58,7 @@ public sealed class PostgresServer : IAsyncDisposable
         _postmaster.Start();
         _postmaster.BeginOutputReadLine();
         _postmaster.BeginErrorReadLine();
-        await EndToEnd.Tests.Support.Eventually.Until(AnswersAsync, $"PostgreSQL accepts connections (its log: {log})", TimeSpan.FromSeconds(60));
+        await Eventually.Until(AnswersAsync, $"PostgreSQL accepts connections (its log: {log})", TimeSpan.FromSeconds(60));
     }
 
     /// <summary>
