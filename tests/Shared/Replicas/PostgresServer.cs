@@ -109,8 +109,8 @@ public sealed class PostgresServer : IAsyncDisposable
         }
     }
 
-    /// <summary>The newest installed server version's binaries (Debian keeps them out of PATH).</summary>
-    private static string BinDirectory() =>
+    /// <summary>The newest installed server version's binaries (Debian keeps them out of PATH); throws when there are none.</summary>
+    public static string BinDirectory() =>
         (Directory.Exists("/usr/lib/postgresql") ? Directory.GetDirectories("/usr/lib/postgresql") : [])
             .Select(d => Path.Combine(d, "bin"))
             .Where(d => File.Exists(Path.Combine(d, "postgres")))
