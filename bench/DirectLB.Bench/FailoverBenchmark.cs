@@ -66,11 +66,16 @@ public static class FailoverBenchmark
         await WithinAsync(
             () => environment.Cloud.LoadBalancers.Count(lb => lb.Listeners.Sum(l => l.Targets.Count) == options.Endpoints) == services,
             $"all {services} Services have their load balancer",
-            TimeSpan.FromSeconds(Math.Max(120, services * 0.2)),
+            TimeSpan.FromSeconds(Math.Max(120, services * 0.03)),
+            replicas,
             problems);
         var convergedSeconds = Stopwatch.GetElapsedTime(creating).TotalSeconds;
-
         var victim = replicas[0];
+        if (problems.Count > 0)
+        {
+            return new FailoverRun(services, options.Endpoints, 0, convergedSeconds, null, null, null, null, null, null, problems);
+        }
+
         var owned = (await victim.OwnedServicesAsync()).Select(s => IndexOf(s.Key)).ToList();
         if (owned.Count == 0)
         {
@@ -99,7 +104,8 @@ public static class FailoverBenchmark
                 return reconciled.Count == newPods.Count;
             },
             $"all {newPods.Count} Services of {victim.Name} reconcile on a survivor",
-            (3 * settings.StableAfter) + TimeSpan.FromSeconds(Math.Max(120, services * 0.1)),
+            (3 * settings.StableAfter) + TimeSpan.FromSeconds(Math.Max(120, services * 0.03)),
+            replicas.Skip(1),
             problems);
 
         var survivorLogs = replicas.Skip(1).Select(r => r.ReadLog()).ToList();
@@ -151,15 +157,25 @@ public static class FailoverBenchmark
     /// <summary>The fleet index of a Service from its entity key (bench/svc-00042).</summary>
     private static int IndexOf(string key) => int.Parse(key[(key.LastIndexOf('-') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
 
-    private static async Task WithinAsync(Func<bool> condition, string what, TimeSpan deadline, List<string> problems)
+    /// <summary>
+    /// Waits for the condition; a timeout, or a replica that should be running and exited (e.g. downed by the split
+    /// brain resolver), is a problem of the run. Such a replica's log tail goes to stderr, since its log is deleted.
+    /// </summary>
+    private static async Task WithinAsync(Func<bool> condition, string what, TimeSpan deadline, IEnumerable<Replica> running, List<string> problems)
     {
         try
         {
-            await Eventually.Until(condition, what, deadline);
+            await Eventually.Until(() => condition() || running.Any(r => r.HasExited), what, deadline);
         }
         catch (TimeoutException ex)
         {
             problems.Add(ex.Message);
+        }
+
+        foreach (var exited in running.Where(r => r.HasExited))
+        {
+            problems.Add($"{exited.Name} exited (code {exited.ExitCode}) while waiting until {what}");
+            Console.Error.WriteLine(exited.Tail(30));
         }
     }
 }
