@@ -23,6 +23,12 @@ public sealed record BenchOptions
 
     public int RateLimitServices { get; init; } = 1_000;
 
+    /// <summary>Services the failover run spreads over its three replicas.</summary>
+    public int FailoverServices { get; init; } = 1_000;
+
+    /// <summary>The split brain resolver's stable-after in the failover run; null is the host's production default.</summary>
+    public TimeSpan? StableAfter { get; init; }
+
     /// <summary>Runs per measurement; the report gives the median.</summary>
     public int Repeat { get; init; } = 3;
 
@@ -49,6 +55,8 @@ public sealed record BenchOptions
                 "--latency-services" => options with { LatencyServices = Int(Next()) },
                 "--latency-seconds" => options with { LatencyDuration = TimeSpan.FromSeconds(Int(Next())) },
                 "--rate-limit-services" => options with { RateLimitServices = Int(Next()) },
+                "--failover-services" => options with { FailoverServices = Int(Next()) },
+                "--stable-after" => options with { StableAfter = TimeSpan.FromSeconds(Int(Next())) },
                 "--repeat" => options with { Repeat = Int(Next()) },
                 "--docs" => options with { DocsDir = Next() },
                 "--no-report" => options with { DocsDir = null },
@@ -72,6 +80,7 @@ public sealed record BenchOptions
                 LatencyServices = 50,
                 LatencyDuration = TimeSpan.FromSeconds(2),
                 RateLimitServices = 20,
+                FailoverServices = 30,
                 Repeat = 1,
                 // CI must not overwrite the published figures, but the report and plot writers still run.
                 DocsDir = Path.Combine(Path.GetTempPath(), "directlb-bench-smoke"),
@@ -79,7 +88,7 @@ public sealed record BenchOptions
             : options;
     }
 
-    private static readonly string[] Known = ["scale", "latency", "calls", "journal", "all"];
+    private static readonly string[] Known = ["scale", "latency", "calls", "failover", "journal", "all"];
 
     private static BenchOptions Add(List<string> commands, string command, BenchOptions options)
     {

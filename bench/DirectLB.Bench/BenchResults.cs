@@ -12,6 +12,8 @@ public sealed class BenchResults
 
     public List<RateLimitRun> RateLimits { get; } = [];
 
+    public List<FailoverRun> Failovers { get; } = [];
+
     public List<JournalRun> Journal { get; } = [];
 
     /// <summary>The latency per rate, each figure the median over the repetitions.</summary>
@@ -41,6 +43,7 @@ public sealed class BenchResults
         .. Scale.Where(s => !s.Converged).Select(s => $"scale ({s.Variant}) did not converge"),
         .. RollingUpdates.Where(r => !r.Converged).Select(_ => "the rolling update did not converge"),
         .. RateLimits.Where(r => !r.Converged).Select(_ => "the rate-limited changes did not converge"),
+        .. Failovers.SelectMany(f => f.Problems).Select(problem => $"failover: {problem}"),
         .. Latency.SelectMany(r => r).Where(p => p.Confirmed + p.Superseded < p.Events)
             .Select(p => $"latency at {p.Rate}/s: {p.Events - p.Confirmed - p.Superseded} current pods never reached the cloud"),
     ];

@@ -1,4 +1,5 @@
 using DirectLB.Bench;
+using DirectLB.Tests.Shared.Replicas;
 
 BenchOptions options;
 try
@@ -9,6 +10,20 @@ catch (Exception ex) when (ex is ArgumentException or FormatException)
 {
     Console.Error.WriteLine($"directlb-bench: {ex.Message}");
     return 2;
+}
+
+if (options.Runs("failover"))
+{
+    // Before any run, not after the others have taken their time: the failover run needs PostgreSQL's binaries.
+    try
+    {
+        PostgresServer.BinDirectory();
+    }
+    catch (InvalidOperationException ex)
+    {
+        Console.Error.WriteLine($"directlb-bench: failover: {ex.Message}");
+        return 2;
+    }
 }
 
 var results = new BenchResults();
@@ -48,6 +63,11 @@ for (var i = 0; i < options.Repeat; i++)
         {
             results.Journal.Add(await JournalBenchmark.RunAsync(settings, options.Smoke ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(15)));
         }
+    }
+
+    if (options.Runs("failover"))
+    {
+        results.Failovers.Add(await FailoverBenchmark.RunAsync(options));
     }
 }
 

@@ -41,11 +41,8 @@ public static class Report
         Scale(md, results);
         Latency(md, options, results);
         Calls(md, options, results);
+        Failover(md, options, results);
         Journal(md, results);
-        md.L($"## Failover");
-        md.L();
-        md.L($"Pending. The target (3 replicas, SIGKILL one, time until its Services are served again) needs several replicas in an Akka cluster with sharding handing over; multi-replica support is being built elsewhere and DirectLB runs one replica today (README, Status and limits). A meaningful figure needs separate processes (SIGKILL cannot hit one host inside this process), so it belongs with that work.");
-        md.L();
         var findings = Path.Combine(AppContext.BaseDirectory, "Findings.md");
         if (File.Exists(findings))
         {
@@ -144,20 +141,59 @@ public static class Report
             md.L();
         }
 
-        if (results.RateLimits.Count > 0)
+        foreach (var r in results.RateLimits)
         {
-            md.L($"Rate limit: {options.RateLimitServices} Services × {options.Endpoints} endpoints converged at full speed; then the cloud's limit is set to {results.RateLimits[0].RatePerSecond:F0} calls/s (burst {results.RateLimits[0].Burst}) and one pod of every Service is replaced at once. The bound is what any client needs at that rate: one target change per Service, the burst free, (N − burst) / rate. With the client-side limit, the host was restarted on its journal behind the `RateLimitedProvider` that `--provider-rate-limit {results.RateLimits[0].RatePerSecond:F0}` installs (same burst), before the cloud's limit was set; without it, every entity meets the cloud's 429s and retries on its own backoff.");
+            md.L($"Rate limit: {r.Services} Services × {options.Endpoints} endpoints converged at full speed; then the cloud's limit is set to {r.RatePerSecond:F0} calls/s (burst {r.Burst}) and one pod of every Service is replaced at once. The bound is what any client needs at that rate: one target change per Service, the burst free, (N − burst) / rate.");
             md.L();
-            md.L($"| client-side limit | Services | converged in | bound | ratio | calls made | of which throttled | verdict (≤ 1.2 × bound) |");
-            md.L($"| --- | --- | --- | --- | --- | --- | --- | --- |");
-            foreach (var r in results.RateLimits)
-            {
-                var limit = r.ClientSideLimit ? $"`--provider-rate-limit {r.RatePerSecond:F0}`" : "none";
-                md.L($"| {limit} | {r.Services} | {(r.Converged ? $"{r.Seconds:F1} s" : $"NOT converged after {r.Seconds:F0} s")} | {r.BoundSeconds:F1} s | {r.Ratio:F2} | {r.Calls} | {r.Throttled} | {Verdict(r.Converged && r.Ratio <= 1.2)} |");
-            }
-
+            md.L($"| Services | converged in | bound | ratio | calls made | of which throttled | verdict (≤ 1.2 × bound) |");
+            md.L($"| --- | --- | --- | --- | --- | --- | --- |");
+            md.L($"| {r.Services} | {(r.Converged ? $"{r.Seconds:F1} s" : $"NOT converged after {r.Seconds:F0} s")} | {r.BoundSeconds:F1} s | {r.Ratio:F2} | {r.Calls} | {r.Throttled} | {Verdict(r.Converged && r.Ratio <= 1.2)} |");
             md.L();
         }
+    }
+
+    private static void Failover(Markdown md, BenchOptions options, BenchResults results)
+    {
+        if (results.Failovers.Count == 0)
+        {
+            return;
+        }
+
+        md.L($"## 4. Failover");
+        md.L();
+        var settings = FailoverSettings.For(options);
+        var first = results.Failovers[0];
+        md.L($"Three replicas as separate processes (`dotnet directlb.dll`, the Host's build output, as `tests/DirectLB.Failover.Tests` runs them) in one Akka cluster, with a private PostgreSQL journal, the Kubernetes API test server and the simulated cloud served over HTTP (`--provider http`) in the bench process, all on loopback. {first.Services} Services × {first.Endpoints} endpoints converge first. Then the **oldest** replica is SIGKILLed: it holds the shard coordinator and the member-cluster watchers' singleton besides its third of the Services, so every hand-over there is happens (killing another replica moves only its shards). Right after the kill, one pod of each of its Services is replaced, so that change can only reach the cloud through a new owner. Each moment is measured from the kill, from the survivors' JSON logs (`@t`) and the bench's own poll of the cloud (every 50 ms):");
+        md.L();
+        md.L($"- **failure detection**: kill → a survivor logs `Marking node(s) as UNREACHABLE` for the victim;");
+        md.L($"- **SBR decision**: → the split brain resolver logs `SBR took decision DownUnreachable and is downing` the victim;");
+        md.L($"- **shard handover**: → the first of the victim's Services holds its new pod in the cloud (reconciled on a survivor). In between: the leader removes the victim (`Leader is removing unreachable node`), the singletons wait their removal margin, then the shard coordinator and the watchers start on the new oldest replica (`Singleton manager started singleton actor`), the watchers relist, shards are allocated on demand and entities recover from the journal;");
+        md.L($"- **recovery**: → the last of the victim's Services holds its new pod.");
+        md.L();
+        md.L($"| setting | value in this run | production |");
+        md.L($"| --- | --- | --- |");
+        md.L($"| failure detector `heartbeat-interval` / `threshold` / `acceptable-heartbeat-pause` | {settings.HeartbeatInterval.TotalSeconds:F0} s / {settings.Threshold:F1} / {settings.AcceptableHeartbeatPause.TotalSeconds:F0} s | the same: Akka.NET's defaults, which `src/Host` does not change |");
+        md.L($"| split brain resolver | keep-majority, `stable-after` {settings.StableAfter.TotalSeconds:F0} s | keep-majority, `DirectLB:Cluster:StableAfter` = {settings.ProductionStableAfter.TotalSeconds:F0} s (`src/Host/Configuration/DirectLbOptions.cs`) |");
+        md.L($"| `akka.cluster.down-removal-margin` | {settings.DownRemovalMargin}: the SBR then uses `stable-after` as the singletons' and shards' removal margin | the same |");
+        md.L();
+        md.L($"Replica arguments besides the connections: `{string.Join(' ', FailoverBenchmark.ReplicaArguments(options, settings))}`.");
+        md.L();
+        md.L($"| run | Services (victim's) | converged first in | failure detection | SBR decision | shard handover (removed / coordinator moved, from the kill) | recovery | kill → last Service reconciled |");
+        md.L($"| --- | --- | --- | --- | --- | --- | --- | --- |");
+        var n = 0;
+        foreach (var r in results.Failovers)
+        {
+            md.L($"| {++n} | {r.Services} ({r.VictimServices}) | {r.ConvergedSeconds:F1} s | {FailoverBenchmark.S(r.Detection)} | {FailoverBenchmark.S(r.Decision)} | {FailoverBenchmark.S(r.Handover)} (+{FailoverBenchmark.S(r.Removed)} / +{FailoverBenchmark.S(r.CoordinatorMoved)}) | {FailoverBenchmark.S(r.Recovery)} | {FailoverBenchmark.S(r.LastReconciled)} |");
+        }
+
+        double? Median(Func<FailoverRun, TimeSpan?> phase) =>
+            results.Failovers.Select(phase).Where(p => p is not null).Select(p => p!.Value.TotalSeconds).ToList() is { Count: > 0 } seen ? Stats.Median(seen) : null;
+        string M(Func<FailoverRun, TimeSpan?> phase) => Median(phase) is { } seconds ? string.Create(Invariant, $"{seconds:F1} s") : "not seen";
+        md.L($"| median | | | {M(r => r.Detection)} | {M(r => r.Decision)} | {M(r => r.Handover)} | {M(r => r.Recovery)} | **{M(r => r.LastReconciled)}** |");
+        md.L();
+        var stableAfter = settings.StableAfter.TotalSeconds;
+        md.L($"**What bounds it**: `stable-after` ({stableAfter:F0} s) is waited twice, once by the split brain resolver before it downs the victim and once more by the singletons (shard coordinator, watchers) as their removal margin before they start on a survivor: {2 * stableAfter:F0} s of the median {M(r => r.LastReconciled)}. Failure detection is bounded by `acceptable-heartbeat-pause` ({settings.AcceptableHeartbeatPause.TotalSeconds:F0} s) plus the phi threshold's margin. What remains (the leader's removal, the coordinator's start, the watchers' relist, journal recovery and one provider call per Service) is the shard handover's tail and the recovery.");
+        md.L();
     }
 
     private static void Journal(Markdown md, BenchResults results)

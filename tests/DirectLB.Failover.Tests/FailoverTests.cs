@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using DirectLB.EndToEnd.Tests.Support;
 using DirectLB.Failover.Tests.Support;
+using DirectLB.Tests.Shared.Replicas;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -48,15 +49,7 @@ public sealed class FailoverTests(ITestOutputHelper output) : ReplicaTest(output
 
     private async Task StartReplicasAsync()
     {
-        var ports = Enumerable.Range(0, 3).Select(_ => FreePort.Next()).ToList();
-
-        // The first replica creates the journal tables; the others join the cluster it formed.
-        var first = StartReplica("replica-1", ports[0], ports);
-        await Eventually.Until(first.IsReadyAsync, "replica-1 is ready", TimeSpan.FromSeconds(60));
-        StartReplica("replica-2", ports[1], ports);
-        StartReplica("replica-3", ports[2], ports);
-        await Eventually.Until(async () => await first.UpMembersAsync() == 3 && (await Task.WhenAll(Replicas.Select(r => r.IsReadyAsync()))).All(r => r),
-            "three replicas are Up and ready", TimeSpan.FromSeconds(60));
+        await StartClusterAsync(3);
 
         // One watcher for the one member cluster, on the oldest replica; every replica reports it.
         foreach (var replica in Replicas)

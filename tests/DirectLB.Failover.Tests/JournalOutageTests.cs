@@ -1,5 +1,6 @@
 using DirectLB.EndToEnd.Tests.Support;
 using DirectLB.Failover.Tests.Support;
+using DirectLB.Tests.Shared.Replicas;
 using DirectLB.Providers.Simulated;
 using Xunit;
 using Xunit.Abstractions;

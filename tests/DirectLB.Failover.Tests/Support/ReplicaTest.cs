@@ -1,81 +1,55 @@
 using DirectLB.EndToEnd.Tests.Support;
 using DirectLB.KubeApiServer;
 using DirectLB.Providers.Simulated;
-using DirectLB.Providers.Simulated.Server;
+using DirectLB.Tests.Shared.Replicas;
 using Xunit;
 using Xunit.Abstractions;
 
 namespace DirectLB.Failover.Tests.Support;
 
 /// <summary>
-/// Per test: a private PostgreSQL, the Kubernetes API test server and the simulated cloud (served over HTTP, so
-/// every replica shares it), and the replicas the test starts, which are all gone afterwards.
+/// Per test: a <see cref="ReplicaEnvironment"/> (private PostgreSQL, Kubernetes API test server, simulated cloud over
+/// HTTP) and the replicas the test starts, which are all gone afterwards.
 /// </summary>
 public abstract class ReplicaTest(ITestOutputHelper output, int serviceCount) : IAsyncLifetime
 {
     protected static readonly TimeSpan StableAfter = TimeSpan.FromSeconds(5);
 
-    protected string Work { get; } = Directory.CreateTempSubdirectory("directlb-failover-").FullName;
+    private ReplicaEnvironment _environment = null!;
 
-    protected List<Replica> Replicas { get; } = [];
+    protected List<Replica> Replicas => _environment.Replicas;
 
-    protected PostgresServer Postgres { get; private set; } = null!;
-
-    protected KubeApiServer.KubeApiServer Api { get; private set; } = null!;
+    protected PostgresServer Postgres => _environment.Postgres;
 
     protected ServiceFleet Fleet { get; private set; } = null!;
 
     protected ITestOutputHelper Output => output;
 
-    protected SimulatedProvider Provider => _cloud.Provider;
-
-    private SimulatedCloudServer _cloud = null!;
+    protected SimulatedProvider Provider => _environment.Cloud;
 
     public async Task InitializeAsync()
     {
-        Postgres = await PostgresServer.StartAsync();
-        Api = await KubeApiServer.KubeApiServer.StartAsync(new KubeApiServerOptions { BookmarkInterval = TimeSpan.FromMilliseconds(500) });
-        // A little latency per call, so that kills land while provider calls are in flight.
-        _cloud = await SimulatedCloudServer.StartAsync(new SimulatedCloudServerOptions
-        {
-            Provider = new SimulatedProvider(new SimulatedProviderOptions { Latency = TimeSpan.FromMilliseconds(10) }),
-        });
-        Fleet = new ServiceFleet(Api.Store, serviceCount);
+        _environment = await ReplicaEnvironment.StartAsync(
+            new KubeApiServerOptions { BookmarkInterval = TimeSpan.FromMilliseconds(500) },
+            // A little latency per call, so that kills land while provider calls are in flight.
+            new SimulatedProviderOptions { Latency = TimeSpan.FromMilliseconds(10) },
+            [
+                $"--DirectLB:Cluster:StableAfter={StableAfter}",
+                "--DirectLB:Reconcile:Debounce=00:00:00.050",
+                "--DirectLB:Reconcile:MinBackoff=00:00:00.200",
+                "--DirectLB:Reconcile:MaxBackoff=00:00:02",
+            ]);
+        Fleet = new ServiceFleet(_environment.Api.Store, serviceCount);
     }
 
-    public async Task DisposeAsync()
-    {
-        foreach (var replica in Replicas)
-        {
-            await replica.DisposeAsync();
-        }
-
-        await _cloud.DisposeAsync();
-        await Api.DisposeAsync();
-        await Postgres.DisposeAsync();
-        Directory.Delete(Work, recursive: true);
-    }
+    public async Task DisposeAsync() => await _environment.DisposeAsync();
 
     /// <summary>Starts a replica on <paramref name="akkaPort"/> with the shared settings, the given seed nodes and extra arguments.</summary>
-    protected Replica StartReplica(string name, int akkaPort, IEnumerable<int> seedPorts, params string[] extraArgs)
-    {
-        string[] args =
-        [
-            "--kubeconfig", Api.WriteKubeconfig(Path.Combine(Work, "kubeconfig")), "--cluster-id", "east",
-            "--provider", "http", "--provider-url", _cloud.BaseAddress.ToString(),
-            "--journal-provider", "postgresql", "--journal", Postgres.ConnectionString,
-            "--hostname", "127.0.0.1",
-            .. seedPorts.SelectMany(p => new[] { "--seed", Replica.SeedAddress(p) }),
-            $"--DirectLB:Cluster:StableAfter={StableAfter}",
-            "--DirectLB:Reconcile:Debounce=00:00:00.050",
-            "--DirectLB:Reconcile:MinBackoff=00:00:00.200",
-            "--DirectLB:Reconcile:MaxBackoff=00:00:02",
-            .. extraArgs,
-        ];
-        var replica = Replica.Start(name, akkaPort, args, Work);
-        Replicas.Add(replica);
-        return replica;
-    }
+    protected Replica StartReplica(string name, int akkaPort, IEnumerable<int> seedPorts, params string[] extraArgs) =>
+        _environment.StartReplica(name, akkaPort, seedPorts, extraArgs);
+
+    /// <summary>Starts <paramref name="count"/> replicas, the first forming the cluster, and waits until all are Up and ready.</summary>
+    protected Task<IReadOnlyList<Replica>> StartClusterAsync(int count) => _environment.StartClusterAsync(count, TimeSpan.FromSeconds(60));
 
     /// <summary>Waits until every Service of the fleet has exactly its ready endpoints in the cloud.</summary>
     protected Task AllServicesConvergedAsync(TimeSpan deadline, string what) =>

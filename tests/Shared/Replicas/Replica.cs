@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 
-namespace DirectLB.Failover.Tests.Support;
+namespace DirectLB.Tests.Shared.Replicas;
 
 /// <summary>
 /// One DirectLB replica as a real process: <c>dotnet directlb.dll</c> with its own Akka and HTTP ports. Its output

@@ -1,7 +1,8 @@
 using System.Diagnostics;
+using DirectLB.EndToEnd.Tests.Support;
 using Npgsql;
 
-namespace DirectLB.Failover.Tests.Support;
+namespace DirectLB.Tests.Shared.Replicas;
 
 /// <summary>
 /// A private PostgreSQL cluster (the Debian package's binaries) in a temporary directory, on a free loopback
@@ -57,7 +58,7 @@ public sealed class PostgresServer : IAsyncDisposable
         _postmaster.Start();
         _postmaster.BeginOutputReadLine();
         _postmaster.BeginErrorReadLine();
-        await EndToEnd.Tests.Support.Eventually.Until(AnswersAsync, $"PostgreSQL accepts connections (its log: {log})", TimeSpan.FromSeconds(60));
+        await Eventually.Until(AnswersAsync, $"PostgreSQL accepts connections (its log: {log})", TimeSpan.FromSeconds(60));
     }
 
     /// <summary>
@@ -108,8 +109,8 @@ public sealed class PostgresServer : IAsyncDisposable
         }
     }
 
-    /// <summary>The newest installed server version's binaries (Debian keeps them out of PATH).</summary>
-    private static string BinDirectory() =>
+    /// <summary>The newest installed server version's binaries (Debian keeps them out of PATH); throws when there are none.</summary>
+    public static string BinDirectory() =>
         (Directory.Exists("/usr/lib/postgresql") ? Directory.GetDirectories("/usr/lib/postgresql") : [])
             .Select(d => Path.Combine(d, "bin"))
             .Where(d => File.Exists(Path.Combine(d, "postgres")))

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace DirectLB.Failover.Tests.Support;
+namespace DirectLB.Tests.Shared.Replicas;
 
 /// <summary>A loopback port nothing listens on right now, for processes that must be told their port up front.</summary>
 public static class FreePort

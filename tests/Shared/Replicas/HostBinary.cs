@@ -1,7 +1,7 @@
-namespace DirectLB.Failover.Tests.Support;
+namespace DirectLB.Tests.Shared.Replicas;
 
 /// <summary>
-/// The Host's own build output, which this project's reference to it builds: run as <c>dotnet directlb.dll</c>,
+/// The Host's own build output (a project that references the Host builds it): run as <c>dotnet directlb.dll</c>,
 /// exactly as it ships, with its own dependencies and appsettings.json.
 /// </summary>
 public static class HostBinary
@@ -10,7 +10,7 @@ public static class HostBinary
 
     private static string Locate()
     {
-        // This assembly runs from tests/DirectLB.Failover.Tests/bin/<configuration>/<framework>/.
+        // The assembly using this runs from <repository>/<tests or bench>/<project>/bin/<configuration>/<framework>/.
         var framework = new DirectoryInfo(AppContext.BaseDirectory);
         var configuration = framework.Parent!;
         var repository = configuration.Parent!.Parent!.Parent!.Parent!;

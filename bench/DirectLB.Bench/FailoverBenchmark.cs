@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using DirectLB.EndToEnd.Tests.Support;
+using DirectLB.KubeApiServer;
+using DirectLB.KubeApiServer.Store;
+using DirectLB.Providers.Model;
+using DirectLB.Providers.Simulated;
+using DirectLB.Tests.Shared.Replicas;
+
+namespace DirectLB.Bench;
+
+/// <summary>
+/// One failover, each moment measured from the SIGKILL: a survivor marks the victim unreachable, the split brain
+/// resolver downs it, the leader removes it, the shard coordinator starts again on the new oldest replica (after the
+/// singletons' removal margin), the first and the last of its Services are reconciled on a survivor. Null where it
+/// was not seen.
+/// </summary>
+public sealed record FailoverRun(
+    int Services,
+    int Endpoints,
+    int VictimServices,
+    double ConvergedSeconds,
+    TimeSpan? Unreachable,
+    TimeSpan? Downed,
+    TimeSpan? Removed,
+    TimeSpan? CoordinatorMoved,
+    TimeSpan? FirstReconciled,
+    TimeSpan? LastReconciled,
+    IReadOnlyList<string> Problems)
+{
+    public TimeSpan? Detection => Unreachable;
+
+    public TimeSpan? Decision => Downed - Unreachable;
+
+    public TimeSpan? Handover => FirstReconciled - Downed;
+
+    public TimeSpan? Recovery => LastReconciled - FirstReconciled;
+}
+
+/// <summary>
+/// Failover: three real replicas (<c>dotnet directlb.dll</c>) on a private PostgreSQL journal, the API test server and
+/// the simulated cloud over HTTP, N Services converged. Then the oldest replica is SIGKILLed and one pod of each of
+/// its Services replaced at once, so those changes can only reach the cloud through a new owner. The oldest, because
+/// it also holds the shard coordinator and the watchers' singleton: every hand-over there is happens.
+/// </summary>
+public static class FailoverBenchmark
+{
+    public static async Task<FailoverRun> RunAsync(BenchOptions options)
+    {
+        var settings = FailoverSettings.For(options);
+        var services = options.FailoverServices;
+        var problems = new List<string>();
+        await using var environment = await ReplicaEnvironment.StartAsync(
+            // A history large enough that no watcher is sent back to relist while the fleet is written.
+            new KubeApiServerOptions { Store = new ObjectStore(new ObjectStoreOptions { HistoryCapacity = 1_000_000 }) },
+            new SimulatedProviderOptions { AddressPool = "127.128.0.0/16" },
+            ReplicaArguments(options, settings));
+        var replicas = await environment.StartClusterAsync(3, TimeSpan.FromSeconds(120));
+        var fleet = new Fleet(environment.Api.Store);
+
+        var creating = Stopwatch.GetTimestamp();
+        for (var i = 0; i < services; i++)
+        {
+            fleet.Create(i, options.Endpoints);
+        }
+
+        await WithinAsync(
+            () => environment.Cloud.LoadBalancers.Count(lb => lb.Listeners.Sum(l => l.Targets.Count) == options.Endpoints) == services,
+            $"all {services} Services have their load balancer",
+            TimeSpan.FromSeconds(Math.Max(120, services * 0.03)),
+            replicas,
+            problems);
+        var convergedSeconds = Stopwatch.GetElapsedTime(creating).TotalSeconds;
+        var victim = replicas[0];
+        if (problems.Count > 0)
+        {
+            return new FailoverRun(services, options.Endpoints, 0, convergedSeconds, null, null, null, null, null, null, problems);
+        }
+
+        var owned = (await victim.OwnedServicesAsync()).Select(s => IndexOf(s.Key)).ToList();
+        if (owned.Count == 0)
+        {
+            problems.Add($"{victim.Name} owned no Service before the kill");
+        }
+
+        var killedAt = DateTimeOffset.UtcNow;
+        var killed = Stopwatch.GetTimestamp();
+        victim.Kill();
+        var newPods = owned.ToDictionary(i => i, fleet.ReplaceOldestPod);
+
+        var reconciled = new Dictionary<int, TimeSpan>();
+        await WithinAsync(
+            () =>
+            {
+                var after = Stopwatch.GetElapsedTime(killed);
+                var byName = environment.Cloud.LoadBalancers.ToDictionary(lb => lb.Name);
+                foreach (var (index, address) in newPods.Where(p => !reconciled.ContainsKey(p.Key)))
+                {
+                    if (byName.TryGetValue($"{fleet.Namespace}-{Fleet.ServiceName(index)}", out var lb) && Serves(lb, address))
+                    {
+                        reconciled[index] = after;
+                    }
+                }
+
+                return reconciled.Count == newPods.Count;
+            },
+            $"all {newPods.Count} Services of {victim.Name} reconcile on a survivor",
+            (3 * settings.StableAfter) + TimeSpan.FromSeconds(Math.Max(120, services * 0.03)),
+            replicas.Skip(1),
+            problems);
+
+        var survivorLogs = replicas.Skip(1).Select(r => r.ReadLog()).ToList();
+        var victimAddress = Replica.SeedAddress(victim.AkkaPort);
+        TimeSpan? Logged(string what, params string[] fragments)
+        {
+            var at = ReplicaLog.FirstLine(survivorLogs, killedAt, fragments);
+            if (at is null)
+            {
+                problems.Add($"no survivor logged {what} ({string.Join(" + ", fragments)})");
+            }
+
+            return at - killedAt;
+        }
+
+        var run = new FailoverRun(
+            services,
+            options.Endpoints,
+            owned.Count,
+            convergedSeconds,
+            Logged("the victim unreachable", "Marking node(s) as UNREACHABLE", victimAddress),
+            Logged("the split brain resolver's decision", "SBR took decision", victimAddress),
+            Logged("the victim's removal", "Leader is removing", victimAddress),
+            Logged("the shard coordinator's start", "Singleton manager started singleton actor", "servicesCoordinator"),
+            reconciled.Count > 0 ? reconciled.Values.Min() : null,
+            reconciled.Count == newPods.Count && newPods.Count > 0 ? reconciled.Values.Max() : null,
+            problems);
+        Console.WriteLine(
+            $"failover: {services} Services x {options.Endpoints} endpoints on 3 replicas (converged in {convergedSeconds:F1} s), SIGKILL {victim.Name} (oldest, {owned.Count} Services), stable-after {settings.StableAfter.TotalSeconds:F0} s: " +
+            $"detection {S(run.Detection)}, SBR decision {S(run.Decision)}, shard handover {S(run.Handover)} (removed at +{S(run.Removed)}, coordinator moved at +{S(run.CoordinatorMoved)}), recovery {S(run.Recovery)}; " +
+            $"all its Services reconciled {S(run.LastReconciled)} after the kill");
+        return run;
+    }
+
+    public static string S(TimeSpan? span) => span is { } s ? $"{s.TotalSeconds:F1} s" : "not seen";
+
+    /// <summary>What every replica is started with besides its connections: JSON logs with Akka's cluster events, the bench's timings.</summary>
+    public static string[] ReplicaArguments(BenchOptions options, FailoverSettings settings) =>
+    [
+        "--log-format", "json",
+        "--Serilog:MinimumLevel:Override:Akka=Information",
+        $"--DirectLB:Cluster:StableAfter={settings.StableAfter:c}",
+        $"--DirectLB:Reconcile:Debounce={options.Debounce:c}",
+    ];
+
+    private static bool Serves(LoadBalancerInfo lb, string address) =>
+        lb.Listeners.Any(l => l.Targets.Any(t => t.Key.Address == address && t.State == TargetState.Serving));
+
+    /// <summary>The fleet index of a Service from its entity key (bench/svc-00042).</summary>
+    private static int IndexOf(string key) => int.Parse(key[(key.LastIndexOf('-') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Waits for the condition; a timeout, or a replica that should be running and exited (e.g. downed by the split
+    /// brain resolver), is a problem of the run. Such a replica's log tail goes to stderr, since its log is deleted.
+    /// </summary>
+    private static async Task WithinAsync(Func<bool> condition, string what, TimeSpan deadline, IEnumerable<Replica> running, List<string> problems)
+    {
+        try
+        {
+            await Eventually.Until(() => condition() || running.Any(r => r.HasExited), what, deadline);
+        }
+        catch (TimeoutException ex)
+        {
+            problems.Add(ex.Message);
+        }
+
+        foreach (var exited in running.Where(r => r.HasExited))
+        {
+            problems.Add($"{exited.Name} exited (code {exited.ExitCode}) while waiting until {what}");
+            Console.Error.WriteLine(exited.Tail(30));
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using Akka.Configuration;
+using DirectLB.Host.Configuration;
+
+namespace DirectLB.Bench;
+
+/// <summary>
+/// The settings that bound a failover: the failure detector's (Akka.NET's defaults, which the host does not change)
+/// and the split brain resolver's stable-after (the host's <c>DirectLB:Cluster:StableAfter</c>).
+/// </summary>
+public sealed record FailoverSettings(
+    TimeSpan StableAfter,
+    TimeSpan ProductionStableAfter,
+    TimeSpan HeartbeatInterval,
+    double Threshold,
+    TimeSpan AcceptableHeartbeatPause,
+    string DownRemovalMargin)
+{
+    public static FailoverSettings For(BenchOptions options)
+    {
+        var production = new AkkaClusterOptions().StableAfter;
+        // Akka.Cluster's reference configuration, as every replica loads it.
+        var cluster = ConfigurationFactory.FromResource<Akka.Cluster.Cluster>("Akka.Cluster.Configuration.Cluster.conf").GetConfig("akka.cluster");
+        var detector = cluster.GetConfig("failure-detector");
+        return new FailoverSettings(
+            options.StableAfter ?? production,
+            production,
+            detector.GetTimeSpan("heartbeat-interval"),
+            detector.GetDouble("threshold"),
+            detector.GetTimeSpan("acceptable-heartbeat-pause"),
+            cluster.GetString("down-removal-margin"));
+    }
+}
