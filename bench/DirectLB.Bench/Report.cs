@@ -73,11 +73,14 @@ public static class Report
             md.L($"| {run.Variant} | {run.Services} × {run.Endpoints} | {(run.Converged ? $"{run.Seconds:F1} s" : $"NOT converged after {run.Seconds:F0} s")} | {MiB(run.PeakRss)} | {MiB(run.RssBeforeHost)} | {heap} |");
         }
 
+        // The first run is the cold one, in a fresh process; later ones start with the earlier runs' memory still
+        // mapped (server GC keeps it), so only the first tells the host's memory apart from what was there before.
         var before = results.Scale.Where(s => s.Variant == "created before start").ToList();
+        var cold = before[0];
         var seconds = Stats.Median(before.Select(s => s.Seconds));
-        var peak = Stats.Median(before.Select(s => (double)s.PeakRss));
+        var hostShare = cold.PeakRss - cold.RssBeforeHost;
         md.L();
-        md.L($"**Target** ≤ 60 s and ≤ 1 GiB. Median over {before.Count} run(s) created before start: {seconds:F1} s ({Verdict(seconds <= 60)}), peak RSS {MiB((long)peak)} ({Verdict(peak <= 1L << 30)}; whole process, see above).");
+        md.L($"**Target** ≤ 60 s and ≤ 1 GiB. Created before start: {cold.Seconds:F1} s cold (the first run), median {seconds:F1} s over {before.Count} run(s) ({Verdict(cold.Converged && cold.Seconds <= 60 && seconds <= 60)}). Memory, from the first run: peak RSS {MiB(cold.PeakRss)} for the whole process, of which {MiB(hostShare)} came after the host started ({Verdict(hostShare <= 1L << 30)}); the rest is the API test server with its objects and the bench.");
         md.L();
     }
 
@@ -141,13 +144,18 @@ public static class Report
             md.L();
         }
 
-        foreach (var r in results.RateLimits)
+        if (results.RateLimits.Count > 0)
         {
-            md.L($"Rate limit: {r.Services} Services × {options.Endpoints} endpoints converged at full speed; then the cloud's limit is set to {r.RatePerSecond:F0} calls/s (burst {r.Burst}) and one pod of every Service is replaced at once. The bound is what any client needs at that rate: one target change per Service, the burst free, (N − burst) / rate.");
+            md.L($"Rate limit: {options.RateLimitServices} Services × {options.Endpoints} endpoints converged at full speed; then the cloud's limit is set to {results.RateLimits[0].RatePerSecond:F0} calls/s (burst {results.RateLimits[0].Burst}) and one pod of every Service is replaced at once. The bound is what any client needs at that rate: one target change per Service, the burst free, (N − burst) / rate. With the client-side limit, the host was restarted on its journal behind the `RateLimitedProvider` that `--provider-rate-limit {results.RateLimits[0].RatePerSecond:F0}` installs (same burst), before the cloud's limit was set; without it, every entity meets the cloud's 429s and retries on its own backoff.");
             md.L();
-            md.L($"| Services | converged in | bound | ratio | calls made | of which throttled | verdict (≤ 1.2 × bound) |");
-            md.L($"| --- | --- | --- | --- | --- | --- | --- |");
-            md.L($"| {r.Services} | {(r.Converged ? $"{r.Seconds:F1} s" : $"NOT converged after {r.Seconds:F0} s")} | {r.BoundSeconds:F1} s | {r.Ratio:F2} | {r.Calls} | {r.Throttled} | {Verdict(r.Converged && r.Ratio <= 1.2)} |");
+            md.L($"| client-side limit | Services | converged in | bound | ratio | calls made | of which throttled | verdict (≤ 1.2 × bound) |");
+            md.L($"| --- | --- | --- | --- | --- | --- | --- | --- |");
+            foreach (var r in results.RateLimits)
+            {
+                var limit = r.ClientSideLimit ? $"`--provider-rate-limit {r.RatePerSecond:F0}`" : "none";
+                md.L($"| {limit} | {r.Services} | {(r.Converged ? $"{r.Seconds:F1} s" : $"NOT converged after {r.Seconds:F0} s")} | {r.BoundSeconds:F1} s | {r.Ratio:F2} | {r.Calls} | {r.Throttled} | {Verdict(r.Converged && r.Ratio <= 1.2)} |");
+            }
+
             md.L();
         }
     }
