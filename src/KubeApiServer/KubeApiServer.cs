@@ -22,7 +22,7 @@ public sealed class KubeApiServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ResourceHandler _resources;
     private readonly FaultInjector _faults = new();
-    private readonly RequestLog _requests = new();
+    private readonly RequestLog _requests;
     private readonly CancellationTokenSource _stopping = new();
     private CancellationTokenSource _dropWatches = new();
     private int _stopped;
@@ -30,6 +30,8 @@ public sealed class KubeApiServer : IAsyncDisposable
     private KubeApiServer(KubeApiServerOptions options, ObjectStore store)
     {
         Store = store;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.RequestLogCapacity);
+        _requests = new RequestLog(options.RequestLogCapacity);
         _resources = new ResourceHandler(store, new WatchStream(store, options.BookmarkInterval));
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -45,7 +47,7 @@ public sealed class KubeApiServer : IAsyncDisposable
 
     public int Port => BaseAddress.Port;
 
-    /// <summary>Every request served so far, in arrival order of their responses.</summary>
+    /// <summary>The requests served so far (the most recent <see cref="KubeApiServerOptions.RequestLogCapacity"/>), in order of their responses.</summary>
     public IReadOnlyList<RecordedRequest> Requests => _requests.Snapshot();
 
     public static async Task<KubeApiServer> StartAsync(KubeApiServerOptions? options = null, CancellationToken cancellationToken = default)

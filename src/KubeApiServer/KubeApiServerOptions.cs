@@ -12,4 +12,11 @@ public sealed record KubeApiServerOptions
 
     /// <summary>How often a watch with <c>allowWatchBookmarks=true</c> receives a BOOKMARK.</summary>
     public TimeSpan BookmarkInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How many of the most recent requests <see cref="KubeApiServer.Requests"/> keeps. Older ones are dropped, so a
+    /// server that runs for hours (the sandbox) or serves tens of thousands of writes (the bench) does not grow
+    /// without bound for a record nobody reads.
+    /// </summary>
+    public int RequestLogCapacity { get; init; } = 50_000;
 }

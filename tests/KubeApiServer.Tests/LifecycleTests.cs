@@ -66,6 +66,22 @@ public sealed class LifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_request_record_keeps_the_most_recent_requests_up_to_its_capacity()
+    {
+        await using var cluster = await TestCluster.StartAsync(new KubeApiServerOptions { RequestLogCapacity = 2 });
+
+        foreach (var name in new[] { "a", "b", "c" })
+        {
+            await cluster.Client.CoreV1.CreateNamespacedServiceAsync(TestCluster.Service("default", name), "default");
+        }
+
+        Assert.Collection(
+            cluster.Server.Requests,
+            r => Assert.Contains("\"name\":\"b\"", r.Body),
+            r => Assert.Contains("\"name\":\"c\"", r.Body));
+    }
+
+    [Fact]
     public async Task Kubeconfig_points_at_the_server()
     {
         var path = _cluster.Server.WriteKubeconfig(Path.Combine(Path.GetTempPath(), $"kubeconfig-{Guid.NewGuid():N}"), "sandbox");

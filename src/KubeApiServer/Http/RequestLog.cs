@@ -1,16 +1,20 @@
 namespace DirectLB.KubeApiServer.Http;
 
-/// <summary>Thread-safe append-only record of served requests.</summary>
-internal sealed class RequestLog
+/// <summary>Thread-safe record of the most recent served requests, up to a capacity.</summary>
+internal sealed class RequestLog(int capacity)
 {
     private readonly Lock _lock = new();
-    private readonly List<RecordedRequest> _requests = [];
+    private readonly Queue<RecordedRequest> _requests = new();
 
     public void Add(RecordedRequest request)
     {
         lock (_lock)
         {
-            _requests.Add(request);
+            _requests.Enqueue(request);
+            while (_requests.Count > capacity)
+            {
+                _requests.Dequeue();
+            }
         }
     }
 
