@@ -18,8 +18,9 @@ dotnet build Actors.sln --no-restore --verbosity quiet -nologo
 log=$(mktemp)
 set +e
 # One test assembly at a time: the suites with real HAProxy, PostgreSQL and several processes each load both cores,
-# and side by side they starve one another's deadlines.
-dotnet test Actors.sln --no-build --verbosity quiet -nologo "$@" -- RunConfiguration.MaxCpuCount=1 2>&1 | tee "$log"
+# and side by side they starve one another's deadlines. The minimal console logger prints a failed test's message,
+# stack trace and output (the failover tests put their replicas' log tails there); passing tests stay quiet.
+dotnet test Actors.sln --no-build --verbosity quiet -nologo --logger "console;verbosity=minimal" "$@" -- RunConfiguration.MaxCpuCount=1 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 # The benchmarks at smoke size, so they cannot rot (the full run is bench/DirectLB.Bench, see docs/benchmarks.md).
 if bench/smoke.sh; then echo "Passed!  - Failed:     0, Passed:     1, Skipped:     0, Total:     1 - bench smoke" >>"$log"
