@@ -133,7 +133,7 @@ public sealed partial class ServiceLoadBalancer : ReceivePersistentActor, IWithT
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
         _log.LogError(cause, "{ServiceKey}: journal write failed; nothing was sent to the provider, retrying after a restart", _key);
-        _stateSource.RequestResend(_key, RetryBackoff.Delay(3, _options.MinBackoff, _options.MaxBackoff, null, Random.Shared));
+        RequestResendAfterPause();
         base.OnPersistFailure(cause, @event, sequenceNr);
     }
 
@@ -145,16 +145,20 @@ public sealed partial class ServiceLoadBalancer : ReceivePersistentActor, IWithT
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
     {
         _log.LogError(cause, "{ServiceKey}: the journal rejected {Event}; retrying after a restart", _key, @event.GetType().Name);
-        _stateSource.RequestResend(_key, RetryBackoff.Delay(3, _options.MinBackoff, _options.MaxBackoff, null, Random.Shared));
+        RequestResendAfterPause();
         Context.Stop(Self);
     }
 
     protected override void OnRecoveryFailure(Exception reason, object? message = null)
     {
         _log.LogError(reason, "{ServiceKey}: recovery from the journal failed", _key);
-        _stateSource.RequestResend(_key, RetryBackoff.Delay(3, _options.MinBackoff, _options.MaxBackoff, null, Random.Shared));
+        RequestResendAfterPause();
         base.OnRecoveryFailure(reason, message);
     }
+
+    /// <summary>This incarnation is stopping on a journal problem: the watchers wake the next one after a pause.</summary>
+    private void RequestResendAfterPause() =>
+        _stateSource.RequestResend(_key, RetryBackoff.Delay(3, _options.MinBackoff, _options.MaxBackoff, null, Random.Shared));
 
     private void OnRecovered()
     {
