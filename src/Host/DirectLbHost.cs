@@ -55,6 +55,7 @@ public static class DirectLbHost
         builder.Services.AddSingleton<ClusterView>();
         builder.Services.AddSingleton<JournalProbe>();
         builder.Services.AddHostedService<ClusterMetricsPoller>();
+        builder.Services.AddHostedService<SingletonProbe>();
         return builder;
     }
 

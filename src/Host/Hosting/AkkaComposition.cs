@@ -132,7 +132,9 @@ public static class AkkaComposition
                     return Manager(MemberClusterDuty.Watch, (clusterId, client) => ClusterWatcher.Props(
                         clusterId, client, region, filter, informerOptions, options.Reconcile.ResyncInterval, options.ClusterStaleAfter, loggers));
                 },
-                new ClusterSingletonOptions { Role = Role },
+                // The proxy's own check for a singleton it cannot find warns at once, before it could have found
+                // it (akkadotnet/akka.net#8568); SingletonProbe does that check instead.
+                new ClusterSingletonOptions { Role = Role, LogSingletonIdentificationFailure = false },
                 createProxyToo: true);
     }
 }

@@ -18,7 +18,11 @@ public sealed class ClusterView(ActorSystem system, ActorRegistry registry, Watc
     /// Each member cluster's watch state, from the member-cluster singleton wherever it runs; from this replica's
     /// own watchers (perhaps none) while the singleton cannot be reached, e.g. as it moves.
     /// </summary>
-    public async Task<IReadOnlyList<WatcherStatus>> AllWatchersAsync()
+    public async Task<IReadOnlyList<WatcherStatus>> AllWatchersAsync() =>
+        await SingletonWatchersAsync() ?? await WatchersAsync();
+
+    /// <summary>Each member cluster's watch state as the member-cluster singleton tells it; null if it does not answer in time.</summary>
+    public async Task<IReadOnlyList<WatcherStatus>?> SingletonWatchersAsync()
     {
         try
         {
@@ -27,7 +31,7 @@ public sealed class ClusterView(ActorSystem system, ActorRegistry registry, Watc
         }
         catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException)
         {
-            return await WatchersAsync();
+            return null;
         }
     }
 

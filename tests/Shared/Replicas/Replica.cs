@@ -38,7 +38,10 @@ public sealed class Replica : IAsyncDisposable
 
     public static string SeedAddress(int akkaPort) => $"akka.tcp://directlb@127.0.0.1:{akkaPort}";
 
-    public static Replica Start(string name, int akkaPort, IEnumerable<string> args, string logDirectory)
+    /// <param name="binary">The <c>directlb.dll</c> to run; the Host's own build output if null.</param>
+    /// <param name="customize">Changes the process to start (environment, working directory, user) once its arguments are set.</param>
+    public static Replica Start(
+        string name, int akkaPort, IEnumerable<string> args, string logDirectory, string? binary = null, Action<ProcessStartInfo>? customize = null)
     {
         var httpPort = FreePort.Next();
         var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -47,11 +50,12 @@ public sealed class Replica : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in (string[])[HostBinary.Path, "--port", akkaPort.ToString(), "--listen", $"http://127.0.0.1:{httpPort}", .. args])
+        foreach (var arg in (string[])[binary ?? HostBinary.Path, "--port", akkaPort.ToString(), "--listen", $"http://127.0.0.1:{httpPort}", .. args])
         {
             info.ArgumentList.Add(arg);
         }
 
+        customize?.Invoke(info);
         var logPath = Path.Combine(logDirectory, $"{name}.log");
         var log = new StreamWriter(logPath) { AutoFlush = true };
         var process = new Process { StartInfo = info };
