@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using DirectLB.Actors.Domain;
@@ -45,6 +46,11 @@ public static class DesiredStateBuilder
 
         var serving = wanting.Where(c => !c.Stale).ToList();
         var listeners = ImmutableDictionary.CreateBuilder<ListenerKey, DesiredListener>();
+        foreach (var name in source.Service.Ports.GroupBy(p => p.Name).Where(g => g.Count() > 1).Select(g => g.Key))
+        {
+            errors.Add($"port name '{Quote.Short(name)}' is declared more than once, so its target port cannot be resolved");
+        }
+
         foreach (var port in source.Service.Ports)
         {
             var listener = BuildListener(port, serving, settings, capabilities, errors);
@@ -67,7 +73,7 @@ public static class DesiredStateBuilder
 
         if (errors.Count > 0)
         {
-            return DesiredState.Invalid(errors);
+            return DesiredState.Invalid(errors.Distinct());
         }
 
         var owner = new LoadBalancerOwner(key.Cluster ?? LoadBalancerOwner.AllClusters, key.Namespace, key.Name, source.Service.Uid);
@@ -96,9 +102,15 @@ public static class DesiredStateBuilder
         ProviderCapabilities capabilities,
         List<string> errors)
     {
+        if (!EndpointAddresses.IsPort(port.Port))
+        {
+            errors.Add($"port {Describe(port)}: {port.Port} is not a port number between 1 and 65535");
+            return null;
+        }
+
         if (!TryParseProtocol(port.Protocol, out var protocol))
         {
-            errors.Add($"port {Describe(port)}: protocol '{port.Protocol}' is unknown");
+            errors.Add($"port {Describe(port)}: protocol '{Quote.Short(port.Protocol)}' is unknown");
             return null;
         }
 
@@ -125,13 +137,19 @@ public static class DesiredStateBuilder
                 }
 
                 slicesWithPort++;
-                AddTargets(slice, slicePort.Port, cluster.ClusterId, capabilities, targets, nodes);
+                if (!EndpointAddresses.IsPort(slicePort.Port))
+                {
+                    errors.Add($"EndpointSlice {Quote.Short(slice.Name)}: port '{Quote.Short(slicePort.Name)}' is {slicePort.Port}, not a port number between 1 and 65535");
+                    continue;
+                }
+
+                AddTargets(slice, slicePort.Port, cluster.ClusterId, capabilities, targets, nodes, errors);
             }
         }
 
         if (slicesWithEndpoints > 0 && slicesWithPort == 0)
         {
-            errors.Add($"port {Describe(port)}: no EndpointSlice has a port named '{port.Name}' for {port.Protocol}, so its target port cannot be resolved");
+            errors.Add($"port {Describe(port)}: no EndpointSlice has a port named '{Quote.Short(port.Name)}' for {port.Protocol}, so its target port cannot be resolved");
             return null;
         }
 
@@ -198,10 +216,12 @@ public static class DesiredStateBuilder
         string clusterId,
         ProviderCapabilities capabilities,
         Dictionary<TargetKey, TargetSpec> targets,
-        Dictionary<TargetKey, string> nodes)
+        Dictionary<TargetKey, string> nodes,
+        List<string> errors)
     {
         foreach (var endpoint in slice.Endpoints)
         {
+            var addresses = EndpointAddresses.Canonical(slice, endpoint, errors);
             TargetState state;
             if (endpoint.Ready)
             {
@@ -216,7 +236,7 @@ public static class DesiredStateBuilder
                 continue;
             }
 
-            foreach (var address in endpoint.Addresses)
+            foreach (var address in addresses)
             {
                 var key = new TargetKey(address, targetPort);
                 // The same address can sit in two slices while the slice controller moves it: serving wins.
@@ -247,21 +267,26 @@ public static class DesiredStateBuilder
     }
 
     private static string Describe(ServicePortSnapshot port) =>
-        string.IsNullOrEmpty(port.Name) ? port.Port.ToString() : $"'{port.Name}' ({port.Port})";
+        string.IsNullOrEmpty(port.Name) ? port.Port.ToString(CultureInfo.InvariantCulture) : $"'{Quote.Short(port.Name)}' ({port.Port})";
 
     private static string Describe(IEnumerable<ServicePortSnapshot> ports) =>
-        string.Join(", ", ports.Select(p => $"{p.Name}:{p.Port}/{p.Protocol}").Order(StringComparer.Ordinal));
+        string.Join(", ", ports.Select(p => $"{Quote.Short(p.Name)}:{p.Port}/{Quote.Short(p.Protocol)}").Order(StringComparer.Ordinal));
 
-    /// <summary>A provider-safe name: namespace-name (and -cluster when scoped), shortened with a stable hash when too long.</summary>
+    /// <summary>
+    /// A provider-safe name: namespace-name (and -cluster when scoped). One too long, or with characters no provider
+    /// takes (which no real API server lets a Service have), keeps what is safe and gains a stable hash, so two
+    /// Services never share a name.
+    /// </summary>
     internal static string DefaultName(ServiceKey key)
     {
         var name = (key.Cluster is null ? $"{key.Namespace}-{key.Name}" : $"{key.Namespace}-{key.Name}-{key.Cluster}").ToLowerInvariant();
-        if (name.Length <= 63)
+        if (ServiceAnnotations.IsLoadBalancerName(name))
         {
             return name;
         }
 
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.ToString())))[..8];
-        return $"{name[..54].TrimEnd('-')}-{hash}";
+        var safe = new string([.. name.Take(54).Select(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') ? c : '-')]).Trim('-');
+        return safe.Length == 0 ? $"lb-{hash}" : $"{safe}-{hash}";
     }
 }

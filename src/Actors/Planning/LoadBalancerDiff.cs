@@ -66,8 +66,10 @@ public static class LoadBalancerDiff
         return applied.Listeners.Values
             .Where(l => desired.Listeners.ContainsKey(l.Spec.Key))
             .SelectMany(l => l.Targets.Values)
-            .Where(t => t.DrainingSince is not null)
-            .Select(t => t.DrainingSince + desired.DrainDelay)
+            .Select(t => t.DrainingSince)
+            .OfType<DateTimeOffset>()
+            .Select(since => desired.DrainDelay >= DateTimeOffset.MaxValue - since ? DateTimeOffset.MaxValue : since + desired.DrainDelay)
+            .Cast<DateTimeOffset?>()
             .Min();
     }
 
@@ -105,7 +107,7 @@ public static class LoadBalancerDiff
                     continue; // never registered: nothing to drain
                 }
 
-                if (current.DrainingSince is { } since && (now >= since + drainDelay || idle?.Contains((desired.Spec.Key, target.Key)) == true))
+                if (current.DrainingSince is { } since && (now - since >= drainDelay || idle?.Contains((desired.Spec.Key, target.Key)) == true))
                 {
                     removals.Add(target.Key); // drained long enough, or nothing left to drain
                     continue;

@@ -35,30 +35,32 @@ public static partial class ServiceAnnotations
         {
             [DrainDelay] = (d, v, o) => TryParseDuration(v, out var delay) && delay <= o.MaxDrainDelay
                 ? Set(() => d.DrainDelay = delay)
-                : $"'{v}' is not a duration between 0s and {o.MaxDrainDelay.TotalMinutes}m (examples: 30s, 2m, 500ms)",
+                : $"'{Quote.Short(v)}' is not a duration between 0s and {o.MaxDrainDelay.TotalMinutes}m (examples: 30s, 2m, 500ms)",
             [Name] = (d, v, _) => LoadBalancerName().IsMatch(v)
                 ? Set(() => d.Name = v)
-                : $"'{v}' must be 1-63 lowercase letters, digits or '-', starting and ending with a letter or digit",
-            [Scope] = (_, v, _) => v is ServiceScope.Global or ServiceScope.PerCluster ? null : $"'{v}' must be {ServiceScope.Global} or {ServiceScope.PerCluster}",
+                : $"'{Quote.Short(v)}' must be 1-63 lowercase letters, digits or '-', starting and ending with a letter or digit",
+            [Scope] = (_, v, _) => v is ServiceScope.Global or ServiceScope.PerCluster ? null : $"'{Quote.Short(v)}' must be {ServiceScope.Global} or {ServiceScope.PerCluster}",
             [ClusterWeights] = (d, v, _) => TryParseShares(v, out var shares)
                 ? Set(() => d.ClusterShares = shares)
-                : $"'{v}' must list cluster=percent pairs adding up to 100, like east=70,west=30",
-            [Weighting] = (d, v, _) => v is "pod" or "node" ? Set(() => d.PerNode = v == "node") : $"'{v}' must be pod (equal weight per pod) or node (equal weight per node)",
-            [ProxyProtocol] = (d, v, _) => v == "v2" ? Set(() => d.ProxyProtocolV2 = true) : $"'{v}' is not supported; the only value is v2",
-            [HealthCheck] = (d, v, _) => v is "tcp" or "http" or "none" ? Set(() => d.HealthCheckKind = v) : $"'{v}' must be tcp, http or none",
-            [HealthCheckPath] = (d, v, _) => v.StartsWith('/') && !v.Any(char.IsWhiteSpace) ? Set(() => d.Check = d.Check with { HttpPath = v }) : $"'{v}' must be a path starting with /",
+                : $"'{Quote.Short(v)}' must list cluster=percent pairs adding up to 100, like east=70,west=30",
+            [Weighting] = (d, v, _) => v is "pod" or "node" ? Set(() => d.PerNode = v == "node") : $"'{Quote.Short(v)}' must be pod (equal weight per pod) or node (equal weight per node)",
+            [ProxyProtocol] = (d, v, _) => v == "v2" ? Set(() => d.ProxyProtocolV2 = true) : $"'{Quote.Short(v)}' is not supported; the only value is v2",
+            [HealthCheck] = (d, v, _) => v is "tcp" or "http" or "none" ? Set(() => d.HealthCheckKind = v) : $"'{Quote.Short(v)}' must be tcp, http or none",
+            [HealthCheckPath] = (d, v, _) => HttpPath().IsMatch(v)
+                ? Set(() => d.Check = d.Check with { HttpPath = v })
+                : $"'{Quote.Short(v)}' must be a path starting with / of at most 1024 URL characters (letters, digits, -._~%!$&()*+,;=:@/?; others percent-encoded)",
             [HealthCheckPort] = (d, v, _) => int.TryParse(v, CultureInfo.InvariantCulture, out var port) && port is > 0 and < 65536
                 ? Set(() => d.Check = d.Check with { Port = port })
-                : $"'{v}' is not a port number",
+                : $"'{Quote.Short(v)}' is not a port number",
             [HealthCheckInterval] = (d, v, _) => TryParseDuration(v, out var every) && every >= TimeSpan.FromMilliseconds(100) && every <= TimeSpan.FromMinutes(5)
                 ? Set(() => d.Check = d.Check with { IntervalMilliseconds = (int)every.TotalMilliseconds })
-                : $"'{v}' is not a duration between 100ms and 5m",
+                : $"'{Quote.Short(v)}' is not a duration between 100ms and 5m",
             [HealthyThreshold] = (d, v, _) => int.TryParse(v, CultureInfo.InvariantCulture, out var rise) && rise is >= 1 and <= 100
                 ? Set(() => d.Check = d.Check with { Rise = rise })
-                : $"'{v}' is not a count between 1 and 100",
+                : $"'{Quote.Short(v)}' is not a count between 1 and 100",
             [UnhealthyThreshold] = (d, v, _) => int.TryParse(v, CultureInfo.InvariantCulture, out var fall) && fall is >= 1 and <= 100
                 ? Set(() => d.Check = d.Check with { Fall = fall })
-                : $"'{v}' is not a count between 1 and 100",
+                : $"'{Quote.Short(v)}' is not a count between 1 and 100",
         }.ToImmutableSortedDictionary(StringComparer.Ordinal);
 
     public static (LoadBalancerSettings Settings, ImmutableArray<string> Errors) Parse(
@@ -82,7 +84,7 @@ public static partial class ServiceAnnotations
             }
             else
             {
-                errors.Add($"annotation {key} is unknown (known: {string.Join(", ", Known.Keys)})");
+                errors.Add($"annotation {Quote.Short(key)} is unknown (known: {string.Join(", ", Known.Keys)})");
             }
         }
 
@@ -100,7 +102,10 @@ public static partial class ServiceAnnotations
         return (new LoadBalancerSettings(draft.Name, draft.DrainDelay, draft.ClusterShares, check, draft.ProxyProtocolV2, draft.PerNode), errors.ToImmutable());
     }
 
-    /// <summary>Parses durations the Go way Kubernetes users write them: 500ms, 30s, 2m, 1h, 1m30s.</summary>
+    /// <summary>
+    /// Parses durations the Go way Kubernetes users write them: 500ms, 30s, 2m, 1h, 1m30s. ASCII digits only, and a
+    /// duration too long for <see cref="TimeSpan"/> (99999999999h) does not parse.
+    /// </summary>
     public static bool TryParseDuration(string text, out TimeSpan duration)
     {
         duration = TimeSpan.Zero;
@@ -110,21 +115,32 @@ public static partial class ServiceAnnotations
             return false;
         }
 
+        var milliseconds = 0.0;
         foreach (Capture part in match.Groups["part"].Captures)
         {
             var unitStart = part.Value.IndexOfAny(['h', 'm', 's']);
-            var amount = double.Parse(part.Value[..unitStart], CultureInfo.InvariantCulture);
-            duration += part.Value[unitStart..] switch
+            var amount = double.Parse(part.Value[..unitStart], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+            milliseconds += amount * part.Value[unitStart..] switch
             {
-                "h" => TimeSpan.FromHours(amount),
-                "m" => TimeSpan.FromMinutes(amount),
-                "s" => TimeSpan.FromSeconds(amount),
-                _ => TimeSpan.FromMilliseconds(amount),
+                "h" => 3_600_000,
+                "m" => 60_000,
+                "s" => 1_000,
+                _ => 1,
             };
         }
 
+        // Digits enough to overflow a double give infinity; anything at or past TimeSpan's range would throw.
+        if (!double.IsFinite(milliseconds) || milliseconds >= TimeSpan.MaxValue.TotalMilliseconds)
+        {
+            return false;
+        }
+
+        duration = TimeSpan.FromMilliseconds(milliseconds);
         return true;
     }
+
+    /// <summary>1-63 lowercase letters, digits or '-', starting and ending with a letter or digit: what every provider takes.</summary>
+    public static bool IsLoadBalancerName(string name) => LoadBalancerName().IsMatch(name);
 
     private static string? Set(Action apply)
     {
@@ -151,10 +167,14 @@ public static partial class ServiceAnnotations
         return shares.Count > 0 && shares.Values.Sum() == 100;
     }
 
-    [GeneratedRegex(@"^(?<part>\d+(\.\d+)?(ms|h|m|s))+$")]
+    [GeneratedRegex(@"^(?<part>[0-9]+(\.[0-9]+)?(ms|h|m|s))+$")]
     private static partial Regex DurationSyntax();
 
-    [GeneratedRegex(@"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
+    /// <summary>What an HTTP request line and a load balancer's configuration carry as they are: no quote, backslash, '#' or space.</summary>
+    [GeneratedRegex(@"\A/[A-Za-z0-9\-._~%!$&()*+,;=:@/?]{0,1023}\z")]
+    private static partial Regex HttpPath();
+
+    [GeneratedRegex(@"\A[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\z")]
     private static partial Regex LoadBalancerName();
 
     /// <summary>The settings while annotations are read; TCP health check by default.</summary>

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using DirectLB.Actors.Planning;
 using DirectLB.Providers.Simulated;
 
 namespace DirectLB.Host.Configuration;
@@ -141,9 +142,9 @@ public static partial class DirectLbOptionsValidator
             errors.Add("DirectLB:Reconcile:MinBackoff must be positive and not above MaxBackoff");
         }
 
-        if (reconcile.DefaultDrainDelay < TimeSpan.Zero)
+        if (reconcile.DefaultDrainDelay < TimeSpan.Zero || reconcile.DefaultDrainDelay > new PlannerOptions().MaxDrainDelay)
         {
-            errors.Add("DirectLB:Reconcile:DefaultDrainDelay must not be negative");
+            errors.Add($"DirectLB:Reconcile:DefaultDrainDelay must be between 0 and {new PlannerOptions().MaxDrainDelay}, as the drain-delay annotation");
         }
 
         if (reconcile.DrainProbeInterval < TimeSpan.FromMilliseconds(100))
