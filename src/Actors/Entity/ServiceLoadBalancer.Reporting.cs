@@ -71,9 +71,32 @@ public sealed partial class ServiceLoadBalancer
     {
         var applied = _state.Applied;
         var targets = applied?.Listeners.Values.SelectMany(l => l.Targets.Values.Select(t => t.Spec)).ToImmutableArray() ?? [];
-        var desired = DesiredStateBuilder.Build(_key, _observations.Values.ToList(), _options.Filter, _options.Planner, _provider.Capabilities);
-        var inSync = !_busy && !_retryPending && desired.IsValid
-            && LoadBalancerDiff.Between(desired.LoadBalancer, applied, _clock.GetUtcNow()).IsEmpty;
+        bool inSync;
+        try
+        {
+            var desired = Plan();
+            inSync = !_busy && !_retryPending && desired.IsValid
+                && LoadBalancerDiff.Between(desired.LoadBalancer, applied, _clock.GetUtcNow()).IsEmpty;
+        }
+        catch (Exception)
+        {
+            inSync = false; // Reconcile reports the planning failure
+        }
+
         return new LoadBalancerStatusReport(_key, applied?.Id, applied?.Address, targets, inSync, _state.LastError);
+    }
+
+    private DesiredState Plan() =>
+        DesiredStateBuilder.Build(_key, _observations.Values.ToList(), _options.Filter, _options.Planner, _provider.Capabilities);
+
+    /// <summary>
+    /// The planner is pure and tested never to throw, whatever the Service says. Should it throw anyway (a bug, or a
+    /// message no watcher of this version sends), the entity says so in the log and an Event and keeps the last good
+    /// load balancer, instead of crashing and losing what the member clusters told it. The next change plans again.
+    /// </summary>
+    private void ReportPlanningFailure(Exception failure)
+    {
+        _log.LogError(failure, "{ServiceKey}: planning failed; keeping the last good load balancer", _key);
+        ReportInvalid([$"DirectLB could not plan this Service ({failure.GetType().Name}: {Quote.Short(failure.Message)})"]);
     }
 }

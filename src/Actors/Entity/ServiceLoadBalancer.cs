@@ -188,9 +188,20 @@ public sealed partial class ServiceLoadBalancer : ReceivePersistentActor, IWithT
 
         Timers.Cancel(DrainTimer);
         var now = _clock.GetUtcNow();
-        var desired = DesiredStateBuilder.Build(_key, _observations.Values.ToList(), _options.Filter, _options.Planner, _provider.Capabilities);
+        DesiredState desired;
+        ReconcileStep step;
+        try
+        {
+            desired = Plan();
+            step = ReconcileDecision.Next(_observations.Values, _observed, _state, desired, _writes, _options.Filter, now, _idleDraining);
+        }
+        catch (Exception failure)
+        {
+            ReportPlanningFailure(failure);
+            return;
+        }
+
         ReportConflicts(desired);
-        var step = ReconcileDecision.Next(_observations.Values, _observed, _state, desired, _writes, _options.Filter, now, _idleDraining);
         switch (step)
         {
             case CallProvider call:
