@@ -1,5 +1,7 @@
+using System.Text.RegularExpressions;
 using DirectLB.EndToEnd.Tests.Support;
 using DirectLB.Host.Sandbox;
+using DirectLB.Tests.Shared.Kubectl;
 
 namespace DirectLB.EndToEnd.Tests;
 
@@ -35,6 +37,44 @@ public class SandboxTests
         await done.CancelAsync();
         Assert.Equal(0, await sandbox);
         Assert.Throws<ArgumentException>(() => System.Diagnostics.Process.GetProcessById(pid)); // HAProxy stopped with the sandbox
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task Kubectl_shows_the_sandbox_services_with_their_addresses_and_directlbs_events()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"directlb-sandbox-kubectl-{Environment.ProcessId}");
+        using var done = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var ready = new TaskCompletionSource<SandboxReady>();
+        var sandbox = SandboxCommand.RunAsync(
+            ["--sandbox-dir", dir, "--listen", "http://127.0.0.1:0", "--provider", "simulated", "--Serilog:MinimumLevel:Default=Warning"],
+            done.Token,
+            info => ready.TrySetResult(info));
+        Assert.Same(ready.Task, await Task.WhenAny(ready.Task, sandbox));
+        var web = (await ready.Task).WebAddress;
+        using var kubectl = new Kubectl(Path.Combine(dir, "kubeconfig"));
+
+        var wide = PrintedTable.Parse(await kubectl.RunAsync("get", "svc", "-o", "wide", "-n", "sandbox"));
+        var both = PrintedTable.ParseAll(await kubectl.RunAsync("get", "svc,endpointslices", "-n", "sandbox"));
+        var pods = PrintedTable.ParseAll(await kubectl.RunAsync("get", "po,ep", "-n", "sandbox"));
+        string described = "";
+        await Eventually.Until(
+            async () => (described = await kubectl.RunAsync("describe", "svc", "web", "-n", "sandbox")).Contains("EnsuredLoadBalancer", StringComparison.Ordinal),
+            "describe lists DirectLB's EnsuredLoadBalancer Event");
+
+        Assert.Equal(web, wide.Row("web")["EXTERNAL-IP"]);
+        Assert.Equal("LoadBalancer", wide.Row("web")["TYPE"]);
+        Assert.Equal("app=web", wide.Row("web")["SELECTOR"]);
+        Assert.Equal(web, both[0].Row("service/web")["EXTERNAL-IP"]);
+        Assert.Equal("IPv4", both[1].Row("endpointslice.discovery.k8s.io/web-slice")["ADDRESSTYPE"]);
+        // web has three pods, or more once the workload's first step (10 s in) has scaled it.
+        Assert.InRange(pods[0].Rows.Count(r => r["NAME"].StartsWith("pod/web-", StringComparison.Ordinal) && r["STATUS"] == "Running" && r["READY"] == "1/1"), 3, 5);
+        Assert.Matches(@"^(127\.0\.70\.\d+:8080,?){3}( \+ \d more\.\.\.)?$", pods[1].Row("endpoints/web")["ENDPOINTS"]);
+        Assert.Matches($@"LoadBalancer Ingress:\s+{Regex.Escape(web)}", described);
+        Assert.Matches($@"Normal\s+EnsuredLoadBalancer\s+\S+\s+directlb\s+Ensured load balancer at {Regex.Escape(web)}", described);
+
+        await done.CancelAsync();
+        Assert.Equal(0, await sandbox);
         Directory.Delete(dir, recursive: true);
     }
 }

@@ -1,12 +1,13 @@
 using System.Net;
 using DirectLB.KubeApiServer.Store;
 using DirectLB.KubeApiServer.Typed;
+using k8s;
 using k8s.Models;
 
 namespace DirectLB.Host.Sandbox;
 
 /// <summary>
-/// The sandbox's scripted workload, playing the Deployment and EndpointSlice controllers: two Services whose
+/// The sandbox's scripted workload, playing the Deployment and EndpointSlice controllers and the kubelet: two Services whose
 /// pods (<see cref="SandboxPod"/>) are scaled and rolled over and over, new pods ready first, old ones
 /// terminating (still serving, so DirectLB drains them), then gone.
 /// </summary>
@@ -16,6 +17,7 @@ public sealed class SandboxWorkload(ObjectStore store, ILogger log) : IAsyncDisp
     public const string LoadBalancerClass = "directlb.io/direct";
 
     private readonly Dictionary<string, List<SandboxPod>> _pods = [];
+    private readonly SandboxPodRecords _records = new(store);
     private int _nextAddress;
     private int _nextPod;
 
@@ -105,19 +107,23 @@ public sealed class SandboxWorkload(ObjectStore store, ILogger log) : IAsyncDisp
             return;
         }
 
+        leaving.ForEach(_records.Terminating);
         await Task.Delay(StepInterval / 2, cancellationToken);
         Publish(service, serving, []);
         await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
         foreach (var pod in leaving)
         {
             await pod.DisposeAsync();
+            _records.Gone(pod);
         }
     }
 
     private SandboxPod StartPod(string service)
     {
         var address = IPAddress.Parse($"127.0.70.{(_nextAddress++ % 250) + 1}");
-        return new SandboxPod($"{service}-{++_nextPod}", address);
+        var pod = new SandboxPod($"{service}-{++_nextPod}", address);
+        _records.Running(service, pod);
+        return pod;
     }
 
     /// <summary>Writes the Service's EndpointSlice as the EndpointSlice controller would: ready pods, and terminating ones still serving.</summary>
@@ -144,13 +150,41 @@ public sealed class SandboxWorkload(ObjectStore store, ILogger log) : IAsyncDisp
             Ports = [new Discoveryv1EndpointPort { Name = "http", Port = SandboxPod.Port, Protocol = "TCP" }],
             Endpoints = [.. ready.Select(p => Endpoint(p, true)), .. terminating.Select(p => Endpoint(p, false))],
         };
-        if (store.Get<V1EndpointSlice>(Namespace, slice.Metadata.Name) is null)
+        CreateOrReplace(slice);
+
+        // The Endpoints the endpoints controller mirrors from the slices: ready addresses, and the others not ready.
+        V1EndpointAddress Address(SandboxPod pod) => new()
         {
-            store.Create(slice);
+            Ip = pod.Address.ToString(),
+            NodeName = "sandbox-node",
+            TargetRef = new V1ObjectReference { Kind = "Pod", Name = pod.Name, NamespaceProperty = Namespace },
+        };
+        CreateOrReplace(new V1Endpoints
+        {
+            ApiVersion = "v1",
+            Kind = "Endpoints",
+            Metadata = new V1ObjectMeta { Name = service, NamespaceProperty = Namespace },
+            Subsets =
+            [
+                new V1EndpointSubset
+                {
+                    Addresses = [.. ready.Select(Address)],
+                    NotReadyAddresses = [.. terminating.Select(Address)],
+                    Ports = [new Corev1EndpointPort { Name = "http", Port = SandboxPod.Port, Protocol = "TCP" }],
+                },
+            ],
+        });
+    }
+
+    private void CreateOrReplace<T>(T obj) where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        if (store.Get<T>(Namespace, obj.Metadata.Name) is null)
+        {
+            store.Create(obj);
         }
         else
         {
-            store.Replace(slice);
+            store.Replace(obj);
         }
     }
 }

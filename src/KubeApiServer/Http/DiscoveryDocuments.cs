@@ -67,14 +67,23 @@ internal static class DiscoveryDocuments
         var list = new JsonArray();
         foreach (var kind in kinds)
         {
-            list.Add(new JsonObject
+            var resource = new JsonObject
             {
                 ["name"] = kind.Plural,
                 ["singularName"] = kind.Kind.ToLowerInvariant(),
                 ["namespaced"] = kind.Namespaced,
                 ["kind"] = kind.Kind,
                 ["verbs"] = new JsonArray("create", "delete", "get", "list", "patch", "update", "watch"),
-            });
+            };
+            if (kind.ShortNames.Count > 0)
+            {
+                resource["shortNames"] = new JsonArray(kind.ShortNames.Select(n => (JsonNode)n).ToArray());
+            }
+            if (kind.Categories.Count > 0)
+            {
+                resource["categories"] = new JsonArray(kind.Categories.Select(n => (JsonNode)n).ToArray());
+            }
+            list.Add(resource);
             if (kind.HasStatusSubresource)
             {
                 list.Add(new JsonObject

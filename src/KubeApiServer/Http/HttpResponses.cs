@@ -7,10 +7,10 @@ namespace DirectLB.KubeApiServer.Http;
 /// <summary>Writes JSON bodies and <c>Status</c> errors the way the real server does.</summary>
 internal static class HttpResponses
 {
-    public static async Task WriteJsonAsync(HttpContext context, int statusCode, JsonNode body)
+    public static async Task WriteJsonAsync(HttpContext context, int statusCode, JsonNode body, string? contentType = null)
     {
         context.Response.StatusCode = statusCode;
-        context.Response.ContentType = "application/json";
+        context.Response.ContentType = contentType ?? "application/json";
         await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(body.ToJsonString()), context.RequestAborted);
     }
 

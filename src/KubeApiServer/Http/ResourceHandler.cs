@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DirectLB.KubeApiServer.Patching;
+using DirectLB.KubeApiServer.Printing;
+using DirectLB.KubeApiServer.Resources;
 using DirectLB.KubeApiServer.Selectors;
 using DirectLB.KubeApiServer.Store;
 using Microsoft.AspNetCore.Http;
@@ -16,14 +18,16 @@ internal sealed class ResourceHandler(ObjectStore store, WatchStream watches)
         var method = context.Request.Method;
         var query = context.Request.Query;
         var kind = path.Kind;
+        // Tables are for reading: a write answers with the object, as on the real server.
+        var table = method == "GET" && !path.Status ? TableRequest.From(context.Request) : null;
         var result = (method, path.IsCollection) switch
         {
             ("GET", true) when IsWatch(path, query) => null,
-            ("GET", true) => ListDocument(path, query),
+            ("GET", true) => ListDocument(path, query, table),
             // Namespaced kinds are created through their namespace's URL only, as on the real server.
             ("POST", true) when !kind.Namespaced || path.Namespace is not null => store.Create(kind, ParseObject(body), path.Namespace),
             ("GET", false) => store.Get(kind, path.Namespace, path.Name!) is { } found && (!path.Status || kind.HasStatusSubresource)
-                ? found
+                ? table is null ? found : Table(kind, [found], table, new JsonObject { ["resourceVersion"] = found["metadata"]?["resourceVersion"]?.DeepClone() })
                 : throw KubeApiException.NotFound(kind, path.Name!),
             ("PUT", false) => store.Replace(kind, WithName(ParseObject(body), path.Name!), path.Namespace, path.Status),
             ("PATCH", false) => store.Patch(kind, path.Namespace, path.Name!, PatchTypeOf(context), ParseJson(body), path.Status),
@@ -32,16 +36,19 @@ internal sealed class ResourceHandler(ObjectStore store, WatchStream watches)
         };
         if (result is null)
         {
-            await watches.RunAsync(context, WatchRequestFor(path, query), dropWatches, killWatches);
+            await watches.RunAsync(context, WatchRequestFor(path, query, table), dropWatches, killWatches);
             return;
         }
-        await HttpResponses.WriteJsonAsync(context, method == "POST" ? 201 : 200, result);
+        await HttpResponses.WriteJsonAsync(context, method == "POST" ? 201 : 200, result, table?.ContentType);
     }
+
+    private JsonObject Table(ResourceKind kind, IEnumerable<JsonObject> items, TableRequest table, JsonObject metadata) =>
+        TableDocument.For(kind, items, table.ApiVersion, table.Include, metadata, store.Time.GetUtcNow());
 
     private static bool IsWatch(ApiRequestPath path, IQueryCollection query) =>
         path.LegacyWatch || query["watch"].ToString() is "true" or "1";
 
-    private JsonObject ListDocument(ApiRequestPath path, IQueryCollection query)
+    private JsonObject ListDocument(ApiRequestPath path, IQueryCollection query, TableRequest? table)
     {
         var limit = query["limit"].ToString() is { Length: > 0 } text
             ? int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw KubeApiException.BadRequest($"invalid limit: {text}")
@@ -52,6 +59,10 @@ internal sealed class ResourceHandler(ObjectStore store, WatchStream watches)
         {
             metadata["continue"] = result.Continue;
         }
+        if (table is not null)
+        {
+            return Table(path.Kind, result.Items, table, metadata);
+        }
         return new JsonObject
         {
             ["kind"] = path.Kind.ListKind,
@@ -61,7 +72,7 @@ internal sealed class ResourceHandler(ObjectStore store, WatchStream watches)
         };
     }
 
-    private static WatchRequest WatchRequestFor(ApiRequestPath path, IQueryCollection query)
+    private WatchRequest WatchRequestFor(ApiRequestPath path, IQueryCollection query, TableRequest? table)
     {
         var timeout = query["timeoutSeconds"].ToString() is { Length: > 0 } seconds
             && int.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out var s) && s > 0
@@ -73,7 +84,27 @@ internal sealed class ResourceHandler(ObjectStore store, WatchStream watches)
             // The deprecated ".../watch/{plural}/{name}" form watches one object by name.
             filter = filter with { Fields = FieldSelector.Parse($"metadata.name={path.Name}", path.Kind) };
         }
-        return new WatchRequest(path.Kind, filter, query["resourceVersion"].ToString(), query["allowWatchBookmarks"].ToString() is "true" or "1", timeout);
+        return new WatchRequest(path.Kind, filter, query["resourceVersion"].ToString(), query["allowWatchBookmarks"].ToString() is "true" or "1", timeout)
+        {
+            Transform = table is null ? null : line => TableWatchEvent(path.Kind, line, table),
+        };
+    }
+
+    /// <summary>
+    /// A watch event whose object becomes a table of that one object, as the real server streams to a client that
+    /// asked for tables (<c>kubectl get -w</c>); a bookmark becomes an empty table at its resource version.
+    /// </summary>
+    private string TableWatchEvent(ResourceKind kind, string line, TableRequest table)
+    {
+        var watchEvent = JsonNode.Parse(line)!.AsObject();
+        if (watchEvent["object"] is not JsonObject obj || watchEvent["type"]?.GetValue<string>() == WatchEventTypes.Error)
+        {
+            return line;
+        }
+        var metadata = new JsonObject { ["resourceVersion"] = obj["metadata"]?["resourceVersion"]?.DeepClone() };
+        var bookmark = watchEvent["type"]?.GetValue<string>() == WatchEventTypes.Bookmark;
+        watchEvent["object"] = Table(kind, bookmark ? [] : [obj], table, metadata);
+        return watchEvent.ToJsonString();
     }
 
     private static ObjectFilter FilterFor(ApiRequestPath path, IQueryCollection query) => new(

@@ -13,7 +13,11 @@ internal sealed record WatchRequest(
     ObjectFilter Filter,
     string? ResourceVersion,
     bool AllowBookmarks,
-    TimeSpan? Timeout);
+    TimeSpan? Timeout)
+{
+    /// <summary>Rewrites each event line before it is sent (into a table, for a client that asked for tables).</summary>
+    public Func<string, string>? Transform { get; init; }
+}
 
 /// <summary>
 /// Serves a watch as the real server does: a chunked stream of newline-delimited JSON events, flushed one by one.
@@ -59,7 +63,7 @@ internal sealed class WatchStream(ObjectStore store, TimeSpan bookmarkInterval)
             {
                 while (subscription.Lines.TryRead(out var line))
                 {
-                    await WriteLineAsync(context, line, stop.Token);
+                    await WriteLineAsync(context, request.Transform?.Invoke(line) ?? line, stop.Token);
                 }
             }
         }

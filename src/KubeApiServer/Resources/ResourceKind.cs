@@ -1,3 +1,5 @@
+using DirectLB.KubeApiServer.Printing;
+
 namespace DirectLB.KubeApiServer.Resources;
 
 /// <summary>
@@ -28,6 +30,18 @@ public sealed record ResourceKind(
     /// The real server rejects unknown field labels, so a controller relying on one must find it registered here.
     /// </summary>
     public IReadOnlyList<string> SelectableFields { get; init; } = [];
+
+    /// <summary>The short names discovery announces, as the real server's (<c>svc</c>, <c>po</c>), which kubectl resolves.</summary>
+    public IReadOnlyList<string> ShortNames { get; init; } = [];
+
+    /// <summary>The categories discovery announces, e.g. <c>all</c> for <c>kubectl get all</c>.</summary>
+    public IReadOnlyList<string> Categories { get; init; } = [];
+
+    /// <summary>The status (JSON) the server gives a new object of a kind with a status subresource; none if null.</summary>
+    public string? InitialStatus { get; init; }
+
+    /// <summary>How the kind prints as a table; null for the real server's default (NAME, CREATED AT).</summary>
+    public ResourcePrinter? Printer { get; init; }
 
     /// <summary><c>v1</c> for the core group, otherwise <c>group/version</c>.</summary>
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";

@@ -1,4 +1,5 @@
 using System.Reflection;
+using DirectLB.KubeApiServer.Printing;
 using k8s.Models;
 
 namespace DirectLB.KubeApiServer.Resources;
@@ -6,21 +7,36 @@ namespace DirectLB.KubeApiServer.Resources;
 /// <summary>The set of resource kinds a server instance serves, looked up by URL coordinates or by model type.</summary>
 public sealed class ResourceTable
 {
-    public static readonly ResourceKind Services = new("", "v1", "services", "Service", "ServiceList", true, true);
+    // Short names, categories and printers are those of the real kube-apiserver.
+    public static readonly ResourceKind Services = new("", "v1", "services", "Service", "ServiceList", true, true)
+    {
+        ShortNames = ["svc"],
+        Categories = ["all"],
+        Printer = ServicePrinter.Instance,
+    };
     public static readonly ResourceKind Pods = new("", "v1", "pods", "Pod", "PodList", true, true)
     {
         SelectableFields = ["spec.nodeName", "status.phase"],
+        ShortNames = ["po"],
+        Categories = ["all"],
+        Printer = PodPrinter.Instance,
     };
     public static readonly ResourceKind Secrets = new("", "v1", "secrets", "Secret", "SecretList", true, false)
     {
         SelectableFields = ["type"],
+        Printer = MetadataPrinters.Secret,
     };
     public static readonly ResourceKind Namespaces = new("", "v1", "namespaces", "Namespace", "NamespaceList", false, true)
     {
         SelectableFields = ["status.phase"],
+        ShortNames = ["ns"],
+        InitialStatus = """{ "phase": "Active" }""",
+        Printer = MetadataPrinters.Namespace,
     };
     public static readonly ResourceKind CoreEvents = new("", "v1", "events", "Event", "EventList", true, false)
     {
+        ShortNames = ["ev"],
+        Printer = EventPrinter.Instance,
         SelectableFields =
         [
             "involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
@@ -28,9 +44,22 @@ public sealed class ResourceTable
             "reason", "reportingComponent", "source", "type",
         ],
     };
-    public static readonly ResourceKind Events = new("events.k8s.io", "v1", "events", "Event", "EventList", true, false);
+    // "ev" names the core Events only (which kubectl describe reads): with a second "ev", kubectl warns at every
+    // "get ev" that the short name is ambiguous.
+    public static readonly ResourceKind Events = new("events.k8s.io", "v1", "events", "Event", "EventList", true, false)
+    {
+        Printer = EventPrinter.Instance,
+    };
+    public static readonly ResourceKind Endpoints = new("", "v1", "endpoints", "Endpoints", "EndpointsList", true, false)
+    {
+        ShortNames = ["ep"],
+        Printer = EndpointsPrinter.Instance,
+    };
     public static readonly ResourceKind EndpointSlices =
-        new("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", "EndpointSliceList", true, false);
+        new("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", "EndpointSliceList", true, false)
+        {
+            Printer = EndpointSlicePrinter.Instance,
+        };
 
     private readonly Dictionary<(string Group, string Version, string Plural), ResourceKind> _byPath = [];
 
@@ -42,9 +71,12 @@ public sealed class ResourceTable
         }
     }
 
-    /// <summary>The kinds DirectLB touches: services, endpoint slices, both event APIs, secrets, namespaces, pods.</summary>
+    /// <summary>
+    /// The kinds DirectLB touches (services, endpoint slices, both event APIs, secrets, namespaces, pods), and the
+    /// Endpoints that kubectl describe reads.
+    /// </summary>
     public static ResourceTable CreateDefault() =>
-        new([Services, Pods, Secrets, Namespaces, CoreEvents, Events, EndpointSlices]);
+        new([Services, Pods, Secrets, Namespaces, CoreEvents, Events, Endpoints, EndpointSlices]);
 
     public IReadOnlyCollection<ResourceKind> All => _byPath.Values;
 

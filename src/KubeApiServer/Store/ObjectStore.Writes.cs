@@ -32,8 +32,12 @@ public sealed partial class ObjectStore
         meta.Remove("deletionGracePeriodSeconds");
         if (kind.HasStatusSubresource)
         {
-            // Status is owned by the /status endpoint; the real server resets it on create.
+            // Status is owned by the /status endpoint; the real server resets it on create (to the kind's initial status).
             obj.Remove("status");
+            if (kind.InitialStatus is { } initial)
+            {
+                obj["status"] = JsonNode.Parse(initial);
+            }
             meta["generation"] = 1;
         }
         meta["uid"] = Guid.NewGuid().ToString();

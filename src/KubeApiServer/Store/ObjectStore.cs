@@ -34,6 +34,9 @@ public sealed partial class ObjectStore
 
     public ResourceTable Resources { get; }
 
+    /// <summary>The clock of timestamps the store sets; tables print ages against it.</summary>
+    public TimeProvider Time => _time;
+
     /// <summary>The current global resource version: the revision of the latest write.</summary>
     public long ResourceVersion
     {
