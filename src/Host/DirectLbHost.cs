@@ -59,14 +59,16 @@ public static class DirectLbHost
         return builder;
     }
 
-    /// <summary>Builds the application and maps its HTTP endpoints: health, metrics, status API and page.</summary>
+    /// <summary>Builds the application and maps its HTTP endpoints, all read-only: health, metrics, status API and page.</summary>
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         var app = builder.Build();
-        app.MapHealth();
-        app.MapMetrics("/metrics");
-        app.MapStatusApi();
-        app.MapStatusPage();
+        app.RefuseWrites();
+        var site = app.MapGroup("").AnswerHead();
+        site.MapHealth();
+        site.MapMetrics("/metrics");
+        site.MapStatusApi();
+        site.MapStatusPage();
         return app;
     }
 
