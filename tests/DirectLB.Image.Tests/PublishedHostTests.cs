@@ -10,7 +10,8 @@ namespace DirectLB.Image.Tests;
 
 /// <summary>The publish output the image is built from: it starts, answers, and says nothing alarming when healthy.</summary>
 [Trait("Category", "Image")]
-public partial class PublishedHostTests(PublishedHost published) : IClassFixture<PublishedHost>
+[Collection(PublishedHost.Collection)]
+public partial class PublishedHostTests(PublishedHost published)
 {
     [Fact]
     public async Task The_published_host_prints_the_release_of_the_build_and_of_the_chart()
@@ -23,22 +24,36 @@ public partial class PublishedHostTests(PublishedHost published) : IClassFixture
     }
 
     [Fact]
-    public async Task A_healthy_single_replica_starts_serves_and_stops_without_a_warning_line()
+    public async Task A_single_replica_started_as_the_image_starts_it_serves_and_stops_without_a_warning_line()
     {
         await using var api = await KubeApiServer.KubeApiServer.StartAsync();
         api.Store.Create(KubeObjects.LoadBalancerService("web"));
         api.Store.Create(KubeObjects.Slice("web", "web-1", KubeObjects.Ready("10.0.0.1"), KubeObjects.Ready("10.0.0.2")));
-        var work = Directory.CreateTempSubdirectory("directlb-quiet-").FullName;
+        var work = Directory.CreateTempSubdirectory("directlb-image-run-").FullName;
+        // The image's user reads the kubeconfig from here, as from a mounted Secret.
+        File.SetUnixFileMode(work, PublishedHost.ReadableByAll);
+        var state = Directory.CreateDirectory(Path.Combine(work, "var-lib-directlb")).FullName;
         try
         {
+            var image = new ImageRun(Dockerfile.Read(RepositoryRoot.File("Dockerfile")).Default, published, state);
+            var appBefore = Listing(published.App);
             await using var replica = Replica.Start(
                 "directlb",
                 FreePort.Next(),
-                ["--kubeconfig", api.WriteKubeconfig(Path.Combine(work, "kubeconfig")), "--journal", $"Data Source={Path.Combine(work, "directlb.db")}"],
+                ["--kubeconfig", api.WriteKubeconfig(Path.Combine(work, "kubeconfig"))],
                 work,
-                published.Dll);
+                image.Dll,
+                image.Apply);
 
-            await Eventually.Until(replica.IsReadyAsync, "the replica is ready", TimeSpan.FromSeconds(90));
+            try
+            {
+                await Eventually.Until(replica.IsReadyAsync, "the replica is ready", TimeSpan.FromSeconds(90));
+            }
+            catch (TimeoutException e)
+            {
+                throw new TimeoutException($"{e.Message}\n{replica.Tail()}", e);
+            }
+
             await Eventually.Until(
                 () => api.Store.Get<V1Service>(KubeObjects.Namespace, "web")?.Status?.LoadBalancer?.Ingress?.Count > 0,
                 "web has its load balancer's address",
@@ -52,12 +67,31 @@ public partial class PublishedHostTests(PublishedHost published) : IClassFixture
             Assert.Contains("ensured at", log);
             var warnings = WarningLine().Matches(log).Select(m => m.Value).ToList();
             Assert.True(warnings.Count == 0, "warning lines in a healthy start and stop:\n" + string.Join('\n', warnings));
+            // The default journal went to the working directory (the image's state volume), nothing to /app.
+            Assert.True(File.Exists(Path.Combine(state, "directlb.db")), "no directlb.db in the working directory");
+            if (ImageRun.RunsAsRoot)
+            {
+                Assert.Equal(image.Uid.ToString(System.Globalization.CultureInfo.InvariantCulture), await OwnerAsync(Path.Combine(state, "directlb.db")));
+            }
+            Assert.Equal(appBefore, Listing(published.App));
         }
         finally
         {
             Directory.Delete(work, recursive: true);
         }
     }
+
+    /// <summary>The uid of a file's owner: the user the host ran as, when it created the file.</summary>
+    private static async Task<string> OwnerAsync(string path)
+    {
+        using var stat = Process.Start(new ProcessStartInfo("stat", ["-c", "%u", path]) { RedirectStandardOutput = true })!;
+        var owner = await stat.StandardOutput.ReadToEndAsync();
+        await stat.WaitForExitAsync();
+        return owner.Trim();
+    }
+
+    private static List<string> Listing(string directory) =>
+        [.. Directory.EnumerateFileSystemEntries(directory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)];
 
     // Serilog's text format ("[12:00:00 WRN] ..."), Akka's own console logger ("[WARNING][...]"), and the
     // Microsoft console logger ("warn: ...") should anything bypass Serilog.

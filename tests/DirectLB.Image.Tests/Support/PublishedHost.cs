@@ -3,16 +3,23 @@ using System.Diagnostics;
 namespace DirectLB.Image.Tests.Support;
 
 /// <summary>
-/// <c>dotnet publish</c> of the Host in Release, once for the test class: the files the image's build stage copies
-/// into <c>/app</c>. Deleted afterwards.
+/// <c>dotnet publish</c> of the Host in Release, once for all the tests that need it: the files the image's build
+/// stage copies into <c>/app</c>. Deleted afterwards.
 /// </summary>
 public sealed class PublishedHost : IDisposable
 {
+    /// <summary>The test collection sharing one publish.</summary>
+    public const string Collection = "published host";
+
+    /// <summary><c>rwxr-xr-x</c>: a directory the image's user may read but not write.</summary>
+    public const UnixFileMode ReadableByAll = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+        | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+
     public PublishedHost()
     {
         // World-readable, as /app is in the image: the host runs as another user than the one publishing it.
         Root = Directory.CreateTempSubdirectory("directlb-image-").FullName;
-        File.SetUnixFileMode(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        File.SetUnixFileMode(Root, ReadableByAll);
         App = System.IO.Path.Combine(Root, "app");
         var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -53,3 +60,6 @@ public sealed class PublishedHost : IDisposable
 
     public void Dispose() => Directory.Delete(Root, recursive: true);
 }
+
+[CollectionDefinition(PublishedHost.Collection)]
+public sealed class PublishedHostCollection : ICollectionFixture<PublishedHost>;
