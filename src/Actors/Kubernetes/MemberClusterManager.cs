@@ -161,7 +161,7 @@ public sealed partial class MemberClusterManager : ReceiveActor, IWithTimers
         }
         else
         {
-            _log.LogInformation("{ClusterId}: member cluster added from {Source} ({Server})", add.ClusterId, add.Source, add.Config.Host);
+            _log.LogInformation("{ClusterId}: member cluster added from {Source} ({Server})", add.ClusterId, add.Source, WithoutCredentials(add.Config.Host));
         }
 
         var watcher = Context.ActorOf(_watcherProps(add.ClusterId, client), $"watcher-{add.ClusterId}-{++_generation}");
@@ -225,4 +225,10 @@ public sealed partial class MemberClusterManager : ReceiveActor, IWithTimers
 
     /// <summary>A member cluster; <see cref="Watcher"/> is null with the Write duty, which runs no watcher.</summary>
     private sealed record Member(IActorRef? Watcher, IKubernetes Client, string Source);
+
+    /// <summary>The server's address for a log line, without the user:password@ a kubeconfig's server URL may carry.</summary>
+    private static string WithoutCredentials(string server) =>
+        Uri.TryCreate(server, UriKind.Absolute, out var uri)
+            ? uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped)
+            : "a server address that is no URL";
 }

@@ -42,6 +42,11 @@ public static partial class DirectLbOptionsValidator
         {
             errors.Add($"--provider http needs --provider-url http(s)://host:port/ (got '{options.Http.BaseUrl}')");
         }
+        else if (options.Provider == "http" && new Uri(options.Http.BaseUrl!).UserInfo.Length > 0)
+        {
+            // Not echoed: the URL holds a password, and this message goes to the log.
+            errors.Add("--provider-url must not carry credentials (user:password@); give the API's token as DirectLB:Http:BearerToken");
+        }
 
         if (options.Provider == "simulated" && options.Cluster.SeedNodes.Count > 0)
         {
