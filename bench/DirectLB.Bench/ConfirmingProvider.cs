@@ -26,23 +26,26 @@ public sealed class ConfirmingProvider(SimulatedProvider cloud) : ILoadBalancerP
     public Task<LoadBalancerInfo?> FindLoadBalancerAsync(LoadBalancerOwner owner, CancellationToken cancellationToken) =>
         cloud.FindLoadBalancerAsync(owner, cancellationToken);
 
+    public Task<LoadBalancerPage> ListLoadBalancersAsync(Installation installation, string? continueToken, CancellationToken cancellationToken) =>
+        cloud.ListLoadBalancersAsync(installation, continueToken, cancellationToken);
+
     public Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, CancellationToken cancellationToken) =>
         cloud.EnsureLoadBalancerAsync(owner, name, cancellationToken);
 
-    public Task EnsureListenerAsync(string loadBalancerId, ListenerSpec listener, CancellationToken cancellationToken) =>
-        cloud.EnsureListenerAsync(loadBalancerId, listener, cancellationToken);
+    public Task EnsureListenerAsync(LoadBalancerRef loadBalancer, ListenerSpec listener, CancellationToken cancellationToken) =>
+        cloud.EnsureListenerAsync(loadBalancer, listener, cancellationToken);
 
-    public Task EnsureListenerDeletedAsync(string loadBalancerId, ListenerKey listener, CancellationToken cancellationToken) =>
-        cloud.EnsureListenerDeletedAsync(loadBalancerId, listener, cancellationToken);
+    public Task EnsureListenerDeletedAsync(LoadBalancerRef loadBalancer, ListenerKey listener, CancellationToken cancellationToken) =>
+        cloud.EnsureListenerDeletedAsync(loadBalancer, listener, cancellationToken);
 
     public async Task ChangeTargetsAsync(
-        string loadBalancerId,
+        LoadBalancerRef loadBalancer,
         ListenerKey listener,
         IReadOnlyList<TargetSpec> upserts,
         IReadOnlyList<TargetKey> removals,
         CancellationToken cancellationToken)
     {
-        await cloud.ChangeTargetsAsync(loadBalancerId, listener, upserts, removals, cancellationToken);
+        await cloud.ChangeTargetsAsync(loadBalancer, listener, upserts, removals, cancellationToken);
         var now = Stopwatch.GetTimestamp();
         foreach (var upsert in upserts.Where(u => u.State == TargetState.Serving))
         {
@@ -50,6 +53,6 @@ public sealed class ConfirmingProvider(SimulatedProvider cloud) : ILoadBalancerP
         }
     }
 
-    public Task EnsureLoadBalancerDeletedAsync(string loadBalancerId, CancellationToken cancellationToken) =>
-        cloud.EnsureLoadBalancerDeletedAsync(loadBalancerId, cancellationToken);
+    public Task EnsureLoadBalancerDeletedAsync(LoadBalancerRef loadBalancer, CancellationToken cancellationToken) =>
+        cloud.EnsureLoadBalancerDeletedAsync(loadBalancer, cancellationToken);
 }

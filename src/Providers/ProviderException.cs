@@ -1,3 +1,5 @@
+using DirectLB.Providers.Model;
+
 namespace DirectLB.Providers;
 
 /// <summary>A provider call failed. <see cref="Retryable"/> tells the caller whether backing off can help.</summary>
@@ -17,3 +19,21 @@ public sealed class ProviderThrottledException(string message, TimeSpan? retryAf
 /// <summary>The load balancer the call names does not exist (deleted behind our back).</summary>
 public sealed class LoadBalancerNotFoundException(string loadBalancerId)
     : ProviderException($"load balancer {loadBalancerId} does not exist", retryable: true);
+
+/// <summary>
+/// The load balancer the call names exists but its tags name another owner (its id was reused, or it was never
+/// ours): nothing was done to it. The caller treats its own load balancer as gone and reads back by owner.
+/// </summary>
+public sealed class LoadBalancerNotOwnedException(LoadBalancerRef expected, string why)
+    : ProviderException($"load balancer {expected.Id} is not owned by {expected.Owner}: {why}", retryable: true)
+{
+    public LoadBalancerRef Expected { get; } = expected;
+
+    /// <summary>The refusal for a load balancer whose tags are known: says what they name instead (never the UID).</summary>
+    public static LoadBalancerNotOwnedException Carrying(LoadBalancerRef expected, IReadOnlyDictionary<string, string> actualTags) =>
+        new(expected, "it carries " + (actualTags.Count == 0
+            ? "no tags"
+            : string.Join(", ", actualTags.Where(t => t.Key != LoadBalancerOwner.ServiceUidTag)
+                .OrderBy(t => t.Key, StringComparer.Ordinal)
+                .Select(t => $"{t.Key}={t.Value}"))));
+}

@@ -40,40 +40,46 @@ public sealed class RateLimitedProvider : ILoadBalancerProvider, IAsyncDisposabl
         return await _inner.FindLoadBalancerAsync(owner, cancellationToken);
     }
 
+    public async Task<LoadBalancerPage> ListLoadBalancersAsync(Installation installation, string? continueToken, CancellationToken cancellationToken)
+    {
+        using var _ = await AcquireAsync(cancellationToken);
+        return await _inner.ListLoadBalancersAsync(installation, continueToken, cancellationToken);
+    }
+
     public async Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, CancellationToken cancellationToken)
     {
         using var _ = await AcquireAsync(cancellationToken);
         return await _inner.EnsureLoadBalancerAsync(owner, name, cancellationToken);
     }
 
-    public async Task EnsureListenerAsync(string loadBalancerId, ListenerSpec listener, CancellationToken cancellationToken)
+    public async Task EnsureListenerAsync(LoadBalancerRef loadBalancer, ListenerSpec listener, CancellationToken cancellationToken)
     {
         using var _ = await AcquireAsync(cancellationToken);
-        await _inner.EnsureListenerAsync(loadBalancerId, listener, cancellationToken);
+        await _inner.EnsureListenerAsync(loadBalancer, listener, cancellationToken);
     }
 
-    public async Task EnsureListenerDeletedAsync(string loadBalancerId, ListenerKey listener, CancellationToken cancellationToken)
+    public async Task EnsureListenerDeletedAsync(LoadBalancerRef loadBalancer, ListenerKey listener, CancellationToken cancellationToken)
     {
         using var _ = await AcquireAsync(cancellationToken);
-        await _inner.EnsureListenerDeletedAsync(loadBalancerId, listener, cancellationToken);
+        await _inner.EnsureListenerDeletedAsync(loadBalancer, listener, cancellationToken);
     }
 
-    public async Task ChangeTargetsAsync(string loadBalancerId, ListenerKey listener, IReadOnlyList<TargetSpec> upserts, IReadOnlyList<TargetKey> removals, CancellationToken cancellationToken)
+    public async Task ChangeTargetsAsync(LoadBalancerRef loadBalancer, ListenerKey listener, IReadOnlyList<TargetSpec> upserts, IReadOnlyList<TargetKey> removals, CancellationToken cancellationToken)
     {
         using var _ = await AcquireAsync(cancellationToken);
-        await _inner.ChangeTargetsAsync(loadBalancerId, listener, upserts, removals, cancellationToken);
+        await _inner.ChangeTargetsAsync(loadBalancer, listener, upserts, removals, cancellationToken);
     }
 
-    public async Task<IReadOnlyDictionary<TargetKey, int>?> CountConnectionsAsync(string loadBalancerId, ListenerKey listener, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<TargetKey, int>?> CountConnectionsAsync(LoadBalancerRef loadBalancer, ListenerKey listener, CancellationToken cancellationToken)
     {
         using var _ = await AcquireAsync(cancellationToken);
-        return await _inner.CountConnectionsAsync(loadBalancerId, listener, cancellationToken);
+        return await _inner.CountConnectionsAsync(loadBalancer, listener, cancellationToken);
     }
 
-    public async Task EnsureLoadBalancerDeletedAsync(string loadBalancerId, CancellationToken cancellationToken)
+    public async Task EnsureLoadBalancerDeletedAsync(LoadBalancerRef loadBalancer, CancellationToken cancellationToken)
     {
         using var _ = await AcquireAsync(cancellationToken);
-        await _inner.EnsureLoadBalancerDeletedAsync(loadBalancerId, cancellationToken);
+        await _inner.EnsureLoadBalancerDeletedAsync(loadBalancer, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

@@ -24,7 +24,7 @@ public sealed class IdempotencyTests : IAsyncLifetime
         var first = await LoadBalancerSetup.CreateAsync(provider, [Serving(backend)]);
 
         var again = await provider.EnsureLoadBalancerAsync(Owner(), "default/web", None);
-        await provider.EnsureListenerAsync(again.Id, new ListenerSpec(first.Listener, "http"), None);
+        await provider.EnsureListenerAsync(again.Ref, new ListenerSpec(first.Listener, "http"), None);
         await first.ChangeAsync(provider, [Serving(backend)]);
         await first.ChangeAsync(provider, [Serving(backend)]);
 
@@ -44,16 +44,16 @@ public sealed class IdempotencyTests : IAsyncLifetime
         var lb = await LoadBalancerSetup.CreateAsync(provider, [Serving(_context.Backend())]);
 
         await lb.ChangeAsync(provider, [], [new TargetKey("127.0.99.99", 1234)]);
-        await provider.EnsureListenerDeletedAsync(lb.LoadBalancer.Id, lb.Listener, None);
-        await provider.EnsureListenerDeletedAsync(lb.LoadBalancer.Id, lb.Listener, None);
-        await provider.EnsureLoadBalancerDeletedAsync(lb.LoadBalancer.Id, None);
-        await provider.EnsureLoadBalancerDeletedAsync(lb.LoadBalancer.Id, None);
+        await provider.EnsureListenerDeletedAsync(lb.LoadBalancer.Ref, lb.Listener, None);
+        await provider.EnsureListenerDeletedAsync(lb.LoadBalancer.Ref, lb.Listener, None);
+        await provider.EnsureLoadBalancerDeletedAsync(lb.LoadBalancer.Ref, None);
+        await provider.EnsureLoadBalancerDeletedAsync(lb.LoadBalancer.Ref, None);
 
         Assert.Null(await provider.FindLoadBalancerAsync(Owner(), None));
         var stat = await provider.Admin.SendAsync("show stat", None);
         Assert.DoesNotContain(lb.LoadBalancer.Id, stat);
         await Assert.ThrowsAsync<LoadBalancerNotFoundException>(
-            () => provider.EnsureListenerAsync(lb.LoadBalancer.Id, new ListenerSpec(lb.Listener, "http"), None));
+            () => provider.EnsureListenerAsync(lb.LoadBalancer.Ref, new ListenerSpec(lb.Listener, "http"), None));
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class IdempotencyTests : IAsyncLifetime
         Assert.NotEqual(web.Address, api.Address);
         Assert.Equal(Owner("api").ToTags(), api.Tags);
 
-        await provider.EnsureLoadBalancerDeletedAsync(web.Id, None);
+        await provider.EnsureLoadBalancerDeletedAsync(web.Ref, None);
         var next = await provider.EnsureLoadBalancerAsync(Owner("db"), "default/db", None);
         Assert.Equal(web.Address, next.Address);
     }
@@ -81,7 +81,7 @@ public sealed class IdempotencyTests : IAsyncLifetime
         var lb = await provider.EnsureLoadBalancerAsync(Owner(), "default/web", None);
 
         var error = await Assert.ThrowsAsync<ProviderException>(
-            () => provider.EnsureListenerAsync(lb.Id, new ListenerSpec(new ListenerKey(protocol, 53), "dns"), None));
+            () => provider.EnsureListenerAsync(lb.Ref, new ListenerSpec(new ListenerKey(protocol, 53), "dns"), None));
 
         Assert.False(error.Retryable);
         Assert.Contains($"HAProxy does not proxy {named}", error.Message);

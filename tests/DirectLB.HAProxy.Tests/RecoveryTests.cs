@@ -51,8 +51,8 @@ public sealed class RecoveryTests : IAsyncLifetime
         for (var i = 0; i < 3; i++)
         {
             var port = FreePort();
-            await provider.EnsureListenerAsync(lb.LoadBalancer.Id, new ListenerSpec(new ListenerKey(TransportProtocol.Tcp, port), $"extra-{i}"), None);
-            await provider.ChangeTargetsAsync(lb.LoadBalancer.Id, new ListenerKey(TransportProtocol.Tcp, port), [Serving(b)], [], None);
+            await provider.EnsureListenerAsync(lb.LoadBalancer.Ref, new ListenerSpec(new ListenerKey(TransportProtocol.Tcp, port), $"extra-{i}"), None);
+            await provider.ChangeTargetsAsync(lb.LoadBalancer.Ref, new ListenerKey(TransportProtocol.Tcp, port), [Serving(b)], [], None);
             added.Add(port);
         }
 
@@ -79,7 +79,7 @@ public sealed class RecoveryTests : IAsyncLifetime
 
         // "haproxy -c" cannot know the port is taken; only the reload finds out.
         var error = await Assert.ThrowsAsync<DirectLB.Providers.ProviderException>(
-            () => provider.EnsureListenerAsync(lb.LoadBalancer.Id, blocked, None));
+            () => provider.EnsureListenerAsync(lb.LoadBalancer.Ref, blocked, None));
 
         Assert.True(error.Retryable);
         Assert.Contains("reload failed", error.Message);
@@ -88,8 +88,8 @@ public sealed class RecoveryTests : IAsyncLifetime
         Assert.Equal([lb.Listener], (await provider.FindLoadBalancerAsync(Owner(), None))!.Listeners.Select(l => l.Spec.Key));
 
         squatter.Stop();
-        await provider.EnsureListenerAsync(lb.LoadBalancer.Id, blocked, None);
-        await provider.ChangeTargetsAsync(lb.LoadBalancer.Id, blocked.Key, [Serving(backend)], [], None);
+        await provider.EnsureListenerAsync(lb.LoadBalancer.Ref, blocked, None);
+        await provider.ChangeTargetsAsync(lb.LoadBalancer.Ref, blocked.Key, [Serving(backend)], [], None);
         Assert.Equal(backend.Name, await HttpProbe.GetOnceAsync(lb.Address, taken));
     }
 

@@ -73,11 +73,11 @@ public sealed class TrafficTests : IAsyncLifetime
 
         // The held connection is what keeps the drain going: counted while open, zero once it closes.
         var leavingKey = found.Listeners.Single().Targets.Single(t => t.Key.Port == leaving.Port).Key;
-        var open = await provider.CountConnectionsAsync(lb.LoadBalancer.Id, lb.Listener, CancellationToken.None);
+        var open = await provider.CountConnectionsAsync(lb.LoadBalancer.Ref, lb.Listener, CancellationToken.None);
         Assert.Equal(1, open![leavingKey]);
         await onLeaving.DisposeAsync();
         var deadline = DateTime.UtcNow.AddSeconds(15);
-        while ((await provider.CountConnectionsAsync(lb.LoadBalancer.Id, lb.Listener, CancellationToken.None))![leavingKey] != 0)
+        while ((await provider.CountConnectionsAsync(lb.LoadBalancer.Ref, lb.Listener, CancellationToken.None))![leavingKey] != 0)
         {
             Assert.True(DateTime.UtcNow < deadline, "the closed connection is still counted after 15 s");
             await Task.Delay(100);
@@ -132,7 +132,7 @@ public sealed class TrafficTests : IAsyncLifetime
         Assert.Equal(2, (await HttpProbe.SpreadAsync(lb.Address, lb.Port, 4)).Count);
 
         var check = new HealthCheckSpec(HttpPath: "/health", IntervalMilliseconds: 100, Rise: 1, Fall: 1);
-        await provider.EnsureListenerAsync(lb.LoadBalancer.Id, new ListenerSpec(lb.Listener, "http", check), CancellationToken.None);
+        await provider.EnsureListenerAsync(lb.LoadBalancer.Ref, new ListenerSpec(lb.Listener, "http", check), CancellationToken.None);
 
         await HttpProbe.EventuallyAsync(
             async () => (await HttpProbe.SpreadAsync(lb.Address, lb.Port, 10)).Keys.SequenceEqual([well.Name]),

@@ -32,7 +32,7 @@ public abstract class ProviderContract
         var lb = await sut.Provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
         var checkedListener = WebListener with { HealthCheck = new HealthCheckSpec("/ready", 9000, 5000, 3, 4), ProxyProtocolV2 = true };
 
-        await sut.Provider.EnsureListenerAsync(lb.Id, checkedListener, CancellationToken.None);
+        await sut.Provider.EnsureListenerAsync(lb.Ref, checkedListener, CancellationToken.None);
 
         var found = await sut.Provider.FindLoadBalancerAsync(Owner, CancellationToken.None);
         Assert.Equal(checkedListener, found!.Listeners.Single().Spec);
@@ -43,8 +43,8 @@ public abstract class ProviderContract
     {
         await using var sut = await StartAsync();
         var created = await sut.Provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
-        await sut.Provider.EnsureListenerAsync(created.Id, WebListener, CancellationToken.None);
-        await sut.Provider.ChangeTargetsAsync(created.Id, WebKey, [Serving("10.244.1.5")], [], CancellationToken.None);
+        await sut.Provider.EnsureListenerAsync(created.Ref, WebListener, CancellationToken.None);
+        await sut.Provider.ChangeTargetsAsync(created.Ref, WebKey, [Serving("10.244.1.5")], [], CancellationToken.None);
 
         var found = await sut.Provider.FindLoadBalancerAsync(Owner with { ServiceUid = "uid-in-another-cluster" }, CancellationToken.None);
 
@@ -71,12 +71,12 @@ public abstract class ProviderContract
     {
         await using var sut = await StartAsync();
         var lb = await sut.Provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
-        await sut.Provider.EnsureListenerAsync(lb.Id, WebListener, CancellationToken.None);
+        await sut.Provider.EnsureListenerAsync(lb.Ref, WebListener, CancellationToken.None);
 
-        await sut.Provider.ChangeTargetsAsync(lb.Id, WebKey, [Serving("10.244.1.5"), Serving("10.244.1.6")], [], CancellationToken.None);
+        await sut.Provider.ChangeTargetsAsync(lb.Ref, WebKey, [Serving("10.244.1.5"), Serving("10.244.1.6")], [], CancellationToken.None);
         for (var i = 0; i < 2; i++)
         {
-            await sut.Provider.ChangeTargetsAsync(lb.Id, WebKey, [Draining("10.244.1.5")], [new TargetKey("10.244.1.6", 8080), new TargetKey("10.244.9.9", 8080)], CancellationToken.None);
+            await sut.Provider.ChangeTargetsAsync(lb.Ref, WebKey, [Draining("10.244.1.5")], [new TargetKey("10.244.1.6", 8080), new TargetKey("10.244.9.9", 8080)], CancellationToken.None);
         }
 
         Assert.Equal([Draining("10.244.1.5")], sut.Cloud.LoadBalancers.Single().Listeners.Single().Targets);
@@ -89,12 +89,12 @@ public abstract class ProviderContract
         await using var sut = await StartAsync();
         var lb = await sut.Provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
 
-        await sut.Provider.EnsureListenerAsync(lb.Id, WebListener, CancellationToken.None);
-        await sut.Provider.EnsureListenerAsync(lb.Id, WebListener with { Name = "web" }, CancellationToken.None);
+        await sut.Provider.EnsureListenerAsync(lb.Ref, WebListener, CancellationToken.None);
+        await sut.Provider.EnsureListenerAsync(lb.Ref, WebListener with { Name = "web" }, CancellationToken.None);
         Assert.Equal("web", sut.Cloud.LoadBalancers.Single().Listeners.Single().Spec.Name);
 
-        await sut.Provider.EnsureListenerDeletedAsync(lb.Id, WebKey, CancellationToken.None);
-        await sut.Provider.EnsureListenerDeletedAsync(lb.Id, WebKey, CancellationToken.None);
+        await sut.Provider.EnsureListenerDeletedAsync(lb.Ref, WebKey, CancellationToken.None);
+        await sut.Provider.EnsureListenerDeletedAsync(lb.Ref, WebKey, CancellationToken.None);
         Assert.Empty(sut.Cloud.LoadBalancers.Single().Listeners);
     }
 
@@ -104,8 +104,8 @@ public abstract class ProviderContract
         await using var sut = await StartAsync();
         var lb = await sut.Provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
 
-        await sut.Provider.EnsureLoadBalancerDeletedAsync(lb.Id, CancellationToken.None);
-        await sut.Provider.EnsureLoadBalancerDeletedAsync(lb.Id, CancellationToken.None);
+        await sut.Provider.EnsureLoadBalancerDeletedAsync(lb.Ref, CancellationToken.None);
+        await sut.Provider.EnsureLoadBalancerDeletedAsync(lb.Ref, CancellationToken.None);
 
         Assert.Empty(sut.Cloud.LoadBalancers);
         Assert.Null(await sut.Provider.FindLoadBalancerAsync(Owner, CancellationToken.None));
@@ -116,11 +116,12 @@ public abstract class ProviderContract
     {
         await using var sut = await StartAsync();
 
+        var missing = new LoadBalancerRef("lb-404", Owner);
         var calls = new Func<Task>[]
         {
-            () => sut.Provider.EnsureListenerAsync("lb-404", WebListener, CancellationToken.None),
-            () => sut.Provider.EnsureListenerDeletedAsync("lb-404", WebKey, CancellationToken.None),
-            () => sut.Provider.ChangeTargetsAsync("lb-404", WebKey, [Serving("10.244.1.5")], [], CancellationToken.None),
+            () => sut.Provider.EnsureListenerAsync(missing, WebListener, CancellationToken.None),
+            () => sut.Provider.EnsureListenerDeletedAsync(missing, WebKey, CancellationToken.None),
+            () => sut.Provider.ChangeTargetsAsync(missing, WebKey, [Serving("10.244.1.5")], [], CancellationToken.None),
         };
 
         foreach (var call in calls)
@@ -136,7 +137,7 @@ public abstract class ProviderContract
         var lb = await sut.Provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
 
         var error = await Assert.ThrowsAsync<ProviderException>(() =>
-            sut.Provider.ChangeTargetsAsync(lb.Id, WebKey, [Serving("10.244.1.5")], [], CancellationToken.None));
+            sut.Provider.ChangeTargetsAsync(lb.Ref, WebKey, [Serving("10.244.1.5")], [], CancellationToken.None));
 
         Assert.False(error.Retryable);
     }
@@ -160,10 +161,10 @@ public abstract class ProviderContract
     {
         await using var sut = await StartAsync(new SimulatedProviderOptions { MaxTargetsPerLoadBalancer = 1 });
         var lb = await sut.Provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
-        await sut.Provider.EnsureListenerAsync(lb.Id, WebListener, CancellationToken.None);
+        await sut.Provider.EnsureListenerAsync(lb.Ref, WebListener, CancellationToken.None);
 
         var error = await Assert.ThrowsAsync<ProviderException>(() =>
-            sut.Provider.ChangeTargetsAsync(lb.Id, WebKey, [Serving("10.244.1.5"), Serving("10.244.1.6")], [], CancellationToken.None));
+            sut.Provider.ChangeTargetsAsync(lb.Ref, WebKey, [Serving("10.244.1.5"), Serving("10.244.1.6")], [], CancellationToken.None));
 
         Assert.False(error.Retryable);
         Assert.Contains("limit of 1", error.Message);
@@ -190,9 +191,9 @@ public abstract class ProviderContract
         await using var sut = await StartAsync();
         var lb = await sut.Provider.EnsureLoadBalancerAsync(Owner, "dns", CancellationToken.None);
 
-        await sut.Provider.EnsureListenerAsync(lb.Id, new ListenerSpec(new ListenerKey(TransportProtocol.Udp, 53), "dns"), CancellationToken.None);
+        await sut.Provider.EnsureListenerAsync(lb.Ref, new ListenerSpec(new ListenerKey(TransportProtocol.Udp, 53), "dns"), CancellationToken.None);
         var refused = await Assert.ThrowsAsync<ProviderException>(() =>
-            sut.Provider.EnsureListenerAsync(lb.Id, new ListenerSpec(new ListenerKey(TransportProtocol.Sctp, 9), "x"), CancellationToken.None));
+            sut.Provider.EnsureListenerAsync(lb.Ref, new ListenerSpec(new ListenerKey(TransportProtocol.Sctp, 9), "x"), CancellationToken.None));
 
         Assert.False(refused.Retryable);
         Assert.Equal(new ListenerKey(TransportProtocol.Udp, 53), sut.Cloud.LoadBalancers.Single().Listeners.Single().Spec.Key);
@@ -207,5 +208,102 @@ public abstract class ProviderContract
             (sut.Cloud.Capabilities.SupportsWeights, sut.Cloud.Capabilities.SupportsDrain, 7),
             (sut.Provider.Capabilities.SupportsWeights, sut.Provider.Capabilities.SupportsDrain, sut.Provider.Capabilities.MaxTargetsPerLoadBalancer));
         Assert.True(sut.Provider.Capabilities.Protocols.SetEquals(sut.Cloud.Capabilities.Protocols));
+    }
+
+    [Fact]
+    public async Task A_verb_by_id_on_a_load_balancer_of_another_owner_is_refused_and_changes_nothing()
+    {
+        await using var sut = await StartAsync();
+        var lb = await sut.Provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
+        await sut.Provider.EnsureListenerAsync(lb.Ref, WebListener, CancellationToken.None);
+        await sut.Provider.ChangeTargetsAsync(lb.Ref, WebKey, [Serving("10.244.1.5")], [], CancellationToken.None);
+        var someoneElse = new LoadBalancerRef(lb.Id, Owner with { Name = "api" });
+
+        var calls = new Func<Task>[]
+        {
+            () => sut.Provider.EnsureListenerAsync(someoneElse, WebListener with { ProxyProtocolV2 = true }, CancellationToken.None),
+            () => sut.Provider.ChangeTargetsAsync(someoneElse, WebKey, [], [new TargetKey("10.244.1.5", 8080)], CancellationToken.None),
+            () => sut.Provider.EnsureListenerDeletedAsync(someoneElse, WebKey, CancellationToken.None),
+            () => sut.Provider.EnsureLoadBalancerDeletedAsync(someoneElse, CancellationToken.None),
+            () => sut.Provider.EnsureLoadBalancerDeletedAsync(new LoadBalancerRef(lb.Id, Owner with { Installation = Ours with { Id = "other" } }), CancellationToken.None),
+        };
+
+        foreach (var call in calls)
+        {
+            var refused = await Assert.ThrowsAsync<LoadBalancerNotOwnedException>(call);
+            Assert.Contains(lb.Id, refused.Message);
+        }
+
+        var kept = Assert.Single(sut.Cloud.LoadBalancers);
+        Assert.Equal(WebListener, kept.Listeners.Single().Spec);
+        Assert.Equal([Serving("10.244.1.5")], kept.Listeners.Single().Targets);
+    }
+
+    [Fact]
+    public async Task A_load_balancer_tagged_before_installations_existed_is_found_and_kept_by_its_service()
+    {
+        await using var sut = await StartAsync();
+        var legacy = Owner with { Installation = null };
+        var lb = await sut.Provider.EnsureLoadBalancerAsync(legacy, "shop-web", CancellationToken.None);
+
+        var found = await sut.Provider.FindLoadBalancerAsync(Owner, CancellationToken.None);
+        await sut.Provider.EnsureListenerAsync(new LoadBalancerRef(lb.Id, Owner), WebListener, CancellationToken.None);
+
+        Assert.Equal(lb.Id, found?.Id);
+        Assert.Equal(lb.Id, (await sut.Provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None)).Id);
+        Assert.Empty((await sut.Provider.ListLoadBalancersAsync(Ours, null, CancellationToken.None)).Items);
+    }
+
+    [Fact]
+    public async Task An_installation_lists_its_own_load_balancers_page_by_page_and_no_one_elses()
+    {
+        await using var sut = await StartAsync(new SimulatedProviderOptions { ListPageSize = 2 });
+        var ours = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            ours.Add((await sut.Provider.EnsureLoadBalancerAsync(Owner with { Name = $"web-{i}" }, $"shop-web-{i}", CancellationToken.None)).Id);
+        }
+
+        await sut.Provider.EnsureLoadBalancerAsync(Owner with { Name = "theirs", Installation = Ours with { Id = "other" } }, "theirs", CancellationToken.None);
+        await sut.Provider.EnsureLoadBalancerAsync(Owner with { Name = "legacy", Installation = null }, "legacy", CancellationToken.None);
+
+        var listed = new List<LoadBalancerInfo>();
+        var pages = 0;
+        string? next = null;
+        do
+        {
+            var page = await sut.Provider.ListLoadBalancersAsync(Ours, next, CancellationToken.None);
+            listed.AddRange(page.Items);
+            next = page.Continue;
+            pages++;
+        }
+        while (next is not null);
+
+        Assert.Equal(ours.Order(StringComparer.Ordinal), listed.Select(lb => lb.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(3, pages);
+        Assert.All(listed, lb => Assert.True(Ours.Tagged(lb.Tags)));
+    }
+
+    [Fact]
+    public async Task A_new_target_is_initial_until_the_load_balancer_trusts_it_then_healthy_and_a_draining_one_says_so()
+    {
+        await using var sut = await StartAsync(new SimulatedProviderOptions { HealthyAfter = TimeSpan.FromMilliseconds(400) });
+        var lb = await sut.Provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
+        await sut.Provider.EnsureListenerAsync(lb.Ref, WebListener, CancellationToken.None);
+        await sut.Provider.ChangeTargetsAsync(lb.Ref, WebKey, [Serving("10.244.1.5"), Draining("10.244.1.6")], [], CancellationToken.None);
+
+        var fresh = (await sut.Provider.FindLoadBalancerAsync(Owner, CancellationToken.None))!.Listeners.Single();
+        Assert.Equal(TargetHealth.Initial, fresh.HealthOf(new TargetKey("10.244.1.5", 8080)));
+        Assert.Equal(TargetHealth.Draining, fresh.HealthOf(new TargetKey("10.244.1.6", 8080)));
+
+        await Eventually.AssertAsync(async () =>
+        {
+            var later = (await sut.Provider.FindLoadBalancerAsync(Owner, CancellationToken.None))!.Listeners.Single();
+            Assert.Equal(TargetHealth.Healthy, later.HealthOf(new TargetKey("10.244.1.5", 8080)));
+        });
+
+        sut.Cloud.SetTargetHealth(new TargetKey("10.244.1.5", 8080), TargetHealth.Unhealthy);
+        var failing = (await sut.Provider.FindLoadBalancerAsync(Owner, CancellationToken.None))!.Listeners.Single();
+        Assert.Equal(TargetHealth.Unhealthy, failing.HealthOf(new TargetKey("10.244.1.5", 8080)));
     }
 }

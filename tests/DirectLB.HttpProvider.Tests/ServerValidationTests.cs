@@ -77,7 +77,7 @@ public sealed class ServerValidationTests : IAsyncLifetime
     public async Task An_unknown_protocol_is_refused_like_an_unsupported_one()
     {
         using var created = await _http.SendAsync(EnsureLoadBalancer("key-1"));
-        using var request = new HttpRequestMessage(HttpMethod.Put, $"{created.Headers.Location!.ToString().TrimStart('/')}/listeners/quic-443")
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"{created.Headers.Location!.ToString().TrimStart('/')}/listeners/quic-443?{OwnerQuery}")
         {
             Headers = { { ContractHeaders.IdempotencyKey, "key-2" } },
             Content = JsonContent.Create(new ListenerSettingsDto("h3"), options: ContractJson.Options),
@@ -88,4 +88,38 @@ public sealed class ServerValidationTests : IAsyncLifetime
         Assert.Equal(422, (int)response.StatusCode);
         Assert.False((await ReadProblemAsync(response)).Retryable);
     }
+
+    [Fact]
+    public async Task A_request_by_id_that_names_no_owner_is_refused_as_malformed()
+    {
+        using var created = await _http.SendAsync(EnsureLoadBalancer("key-1"));
+        using var request = new HttpRequestMessage(HttpMethod.Delete, created.Headers.Location!.ToString().TrimStart('/'))
+        {
+            Headers = { { ContractHeaders.IdempotencyKey, "key-2" } },
+        };
+
+        using var response = await _http.SendAsync(request);
+
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Contains("owner", (await ReadProblemAsync(response)).Detail);
+    }
+
+    [Fact]
+    public async Task A_request_by_id_that_names_another_owner_is_refused_with_412_and_changes_nothing()
+    {
+        using var created = await _http.SendAsync(EnsureLoadBalancer("key-1"));
+        var someoneElse = TagQuery.Format(TagQuery.Owner, (Owner with { Name = "api" }).IdentityTags());
+        using var request = new HttpRequestMessage(HttpMethod.Delete, $"{created.Headers.Location!.ToString().TrimStart('/')}?{someoneElse}")
+        {
+            Headers = { { ContractHeaders.IdempotencyKey, "key-2" } },
+        };
+
+        using var response = await _http.SendAsync(request);
+
+        Assert.Equal(412, (int)response.StatusCode);
+        Assert.Equal(ProblemTypes.LoadBalancerNotOwned, (await ReadProblemAsync(response)).Type);
+        Assert.Single(_server.Provider.LoadBalancers);
+    }
+
+    private static string OwnerQuery => TagQuery.Format(TagQuery.Owner, Owner.IdentityTags());
 }

@@ -11,6 +11,7 @@ public static class ServiceEventReason
     public const string ConflictingServiceSpec = nameof(ConflictingServiceSpec);
     public const string MemberClusterUnreachable = nameof(MemberClusterUnreachable);
     public const string MemberClusterStale = nameof(MemberClusterStale);
+    public const string LoadBalancerDrift = nameof(LoadBalancerDrift);
 }
 
 /// <summary>A Kubernetes Event about a Service.</summary>

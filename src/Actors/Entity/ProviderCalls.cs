@@ -7,26 +7,31 @@ namespace DirectLB.Actors.Entity;
 /// <summary>Maps a planned operation onto the provider verb that carries it out.</summary>
 public static class ProviderCalls
 {
-    /// <summary>Runs the operation; returns what the provider reported for create and observe, else null.</summary>
-    public static async Task<LoadBalancerInfo?> RunAsync(ILoadBalancerProvider provider, ProviderOperation operation, CancellationToken ct)
+    /// <summary>
+    /// Runs the operation; returns what the provider reported for a provision, else null. A verb by id names the owner
+    /// the provider must find on the load balancer: the operation's own (an orphan's), else <paramref name="owner"/>,
+    /// the one the journal holds.
+    /// </summary>
+    public static async Task<LoadBalancerInfo?> RunAsync(ILoadBalancerProvider provider, ProviderOperation operation, LoadBalancerOwner? owner, CancellationToken ct)
     {
+        LoadBalancerRef Ref(string id) =>
+            new(id, owner ?? throw new InvalidOperationException($"{Describe(operation)}: no owner is known for load balancer {id}"));
+
         switch (operation)
         {
             case ProvisionLoadBalancer provision:
-                return await ProvisionAsync(provider, provision, ct);
-            case ObserveLoadBalancer observe:
-                return await provider.FindLoadBalancerAsync(observe.Owner, ct);
+                return (await ProvisionAsync(provider, provision, ct)).WithoutHealth();
             case EnsureListener ensure:
-                await provider.EnsureListenerAsync(ensure.LoadBalancerId, ensure.Listener, ct);
+                await provider.EnsureListenerAsync(Ref(ensure.LoadBalancerId), ensure.Listener, ct);
                 return null;
             case DeleteListener delete:
-                await provider.EnsureListenerDeletedAsync(delete.LoadBalancerId, delete.Listener, ct);
+                await provider.EnsureListenerDeletedAsync(Ref(delete.LoadBalancerId), delete.Listener, ct);
                 return null;
             case ChangeTargets change:
-                await provider.ChangeTargetsAsync(change.LoadBalancerId, change.Listener, change.Upserts, change.Removals, ct);
+                await provider.ChangeTargetsAsync(Ref(change.LoadBalancerId), change.Listener, change.Upserts, change.Removals, ct);
                 return null;
             case DeleteLoadBalancer delete:
-                await provider.EnsureLoadBalancerDeletedAsync(delete.LoadBalancerId, ct);
+                await provider.EnsureLoadBalancerDeletedAsync(delete.Owner is { } orphanOwner ? new LoadBalancerRef(delete.LoadBalancerId, orphanOwner) : Ref(delete.LoadBalancerId), ct);
                 return null;
             default:
                 throw new InvalidOperationException($"no provider verb for {operation.GetType().Name}");
@@ -40,14 +45,15 @@ public static class ProviderCalls
     private static async Task<LoadBalancerInfo> ProvisionAsync(ILoadBalancerProvider provider, ProvisionLoadBalancer provision, CancellationToken ct)
     {
         var info = await provider.EnsureLoadBalancerAsync(provision.Owner, provision.Name, ct);
+        var created = new LoadBalancerRef(info.Id, provision.Owner);
         foreach (var listener in provision.Listeners)
         {
-            await provider.EnsureListenerAsync(info.Id, listener.Spec, ct);
+            await provider.EnsureListenerAsync(created, listener.Spec, ct);
         }
 
         foreach (var listener in provision.Listeners.Where(l => !l.Targets.IsEmpty))
         {
-            await provider.ChangeTargetsAsync(info.Id, listener.Spec.Key, listener.Targets, [], ct);
+            await provider.ChangeTargetsAsync(created, listener.Spec.Key, listener.Targets, [], ct);
         }
 
         return info;

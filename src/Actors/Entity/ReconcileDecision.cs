@@ -1,47 +1,48 @@
 using System.Collections.Immutable;
 using DirectLB.Actors.Domain;
 using DirectLB.Actors.Planning;
+using DirectLB.Providers.Model;
 
 namespace DirectLB.Actors.Entity;
 
 /// <summary>
 /// The entity's brain: given what the member clusters want, what the journal says was applied and what was
 /// already written back, decide the single next step. Pure, so every path is a table test.
-/// Order matters: read back anything in doubt; add finalizers before creating; create with listeners and first
-/// targets (one operation), later change listeners, then targets; publish the address; release member clusters
-/// whose Service left (deleted, or no longer of our class) only after their targets are gone; delete the load
-/// balancer before the last finalizer.
+/// Order matters: read back anything in doubt, or the load balancer itself when a read-back is due; add finalizers
+/// before creating; create with listeners and first targets (one operation), later change listeners, then targets;
+/// publish the address; release member clusters whose Service left (deleted, or no longer of our class) only after
+/// their targets are gone; delete the load balancer before the last finalizer; collect an orphan last.
 /// </summary>
 public static class ReconcileDecision
 {
+    /// <param name="readBackDue">The periodic read-back's time has come, or a provider call failed since the last one.</param>
+    /// <param name="orphan">A load balancer the orphan collector found for this Service, which no member cluster wants.</param>
     public static ReconcileStep Next(
         IReadOnlyCollection<ClusterObservation> observations,
-        bool observed,
         ServiceLoadBalancerState state,
         DesiredState desired,
         KubernetesWrites writes,
         ServiceClassFilter filter,
         DateTimeOffset now,
-        IReadOnlySet<(Providers.Model.ListenerKey Listener, Providers.Model.TargetKey Target)>? idleDraining = null)
+        IReadOnlySet<(ListenerKey Listener, TargetKey Target)>? idleDraining = null,
+        bool readBackDue = false,
+        LoadBalancerRef? orphan = null)
     {
-        if (!observed)
+        if (state.InDoubt || (readBackDue && state.Applied is not null))
         {
-            return new AwaitObservation();
-        }
-
-        if (state.InDoubt)
-        {
-            var owner = state.Applied?.Owner
+            // The desired owner carries the current installation; the journal's may predate installation tags.
+            var owner = desired.LoadBalancer?.Owner
+                ?? state.Applied?.Owner
                 ?? state.InFlight?.Operation switch
                 {
                     ProvisionLoadBalancer provision => provision.Owner,
                     CreateLoadBalancer create => create.Owner,
+                    ObserveLoadBalancer observe => observe.Owner,
                     _ => null,
-                }
-                ?? desired.LoadBalancer?.Owner;
+                };
             if (owner is not null)
             {
-                return new CallProvider(new ObserveLoadBalancer(owner));
+                return new ReadBack(owner);
             }
         }
 
@@ -78,7 +79,8 @@ public static class ReconcileDecision
             return new CallProvider(new DeleteLoadBalancer(state.Applied.Id));
         }
 
-        return Release(leaving, writes) ?? new Finished();
+        return Release(leaving, writes)
+            ?? (orphan is null ? new Finished() : new CallProvider(new DeleteLoadBalancer(orphan.Id, orphan.Owner)));
     }
 
     private static bool Wants(ClusterObservation o, ServiceClassFilter filter) =>

@@ -17,6 +17,13 @@ public sealed record ReconcileOptions
     /// <summary>While targets drain, how often the provider is asked whether they still have connections (if it can tell).</summary>
     public TimeSpan DrainProbeInterval { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How often the entity reads its load balancer back from the provider and repairs what differs (0: never, only
+    /// after errors and failovers). Each entity's first read-back comes at a random point of the first interval and
+    /// the next ones about an interval apart (±10 %), so ten thousand Services read evenly, not at once.
+    /// </summary>
+    public TimeSpan ReadBackInterval { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>A snapshot is saved every this many journal events, and older events are deleted.</summary>
     public int SnapshotEvery { get; init; } = 100;
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using DirectLB.Actors.Planning;
+using DirectLB.Providers.Model;
 
 namespace DirectLB.Actors.Entity;
 
@@ -24,5 +25,8 @@ public sealed record InSync(DateTimeOffset? WakeAt) : ReconcileStep;
 /// <summary>The load balancer is gone and no member cluster holds the Service for us: the entity can stop.</summary>
 public sealed record Finished : ReconcileStep;
 
-/// <summary>No member cluster has told the entity anything yet: acting now could delete a live load balancer.</summary>
-public sealed record AwaitObservation : ReconcileStep;
+/// <summary>
+/// Read the load balancer back from the provider, found by its owner's tags, and take what it holds as what is
+/// applied: when an operation is in doubt, when a read-back is due, after a provider error.
+/// </summary>
+public sealed record ReadBack(LoadBalancerOwner Owner) : ReconcileStep;

@@ -1,5 +1,6 @@
 using DirectLB.Actors.Domain;
 using DirectLB.Actors.Serialization;
+using DirectLB.Providers.Model;
 
 namespace DirectLB.Actors.Entity;
 
@@ -29,3 +30,10 @@ public sealed record ClusterStale(ServiceKey Key, string ClusterId) : IServiceCo
 
 /// <summary>Asks the entity for a <see cref="LoadBalancerStatusReport"/>.</summary>
 public sealed record GetLoadBalancerStatus(ServiceKey Key) : IServiceCommand;
+
+/// <summary>
+/// The orphan collector found this load balancer, tagged for this Service by this installation, while the Service
+/// exists in no member cluster: the entity (the one writer for its Service) deletes it, unless a member cluster
+/// wants it again by the time this arrives, in which case it is adopted.
+/// </summary>
+public sealed record CollectOrphan(ServiceKey Key, string LoadBalancerId, LoadBalancerOwner Owner) : IServiceCommand;

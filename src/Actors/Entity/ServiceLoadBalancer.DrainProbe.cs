@@ -27,7 +27,7 @@ public sealed partial class ServiceLoadBalancer
 
     private void ProbeConnections()
     {
-        if (_busy || _retryPending || _state.Applied is not { } applied)
+        if (_state.Applied is not { } applied)
         {
             return; // the next in-sync moment schedules another probe
         }
@@ -41,19 +41,19 @@ public sealed partial class ServiceLoadBalancer
             return;
         }
 
-        _busy = true;
-        CountIdleAsync(applied.Id, draining).PipeTo(
+        Enter(EntityPhase.Probing, Probing);
+        CountIdleAsync(applied.Ref, draining).PipeTo(
             Self,
             success: idle => new ConnectionsCounted(idle, null),
             failure: ex => new ConnectionsCounted(null, ex));
     }
 
-    private async Task<IReadOnlySet<(ListenerKey, TargetKey)>?> CountIdleAsync(string loadBalancerId, HashSet<(ListenerKey Listener, TargetKey Target)> draining)
+    private async Task<IReadOnlySet<(ListenerKey, TargetKey)>?> CountIdleAsync(LoadBalancerRef loadBalancer, HashSet<(ListenerKey Listener, TargetKey Target)> draining)
     {
         var idle = new HashSet<(ListenerKey, TargetKey)>();
         foreach (var listener in draining.Select(d => d.Listener).Distinct())
         {
-            var counts = await _provider.CountConnectionsAsync(loadBalancerId, listener, _stopping.Token);
+            var counts = await _provider.CountConnectionsAsync(loadBalancer, listener, _stopping.Token);
             if (counts is null)
             {
                 return null;
@@ -67,7 +67,6 @@ public sealed partial class ServiceLoadBalancer
 
     private void OnConnectionsCounted(ConnectionsCounted counted)
     {
-        _busy = false;
         if (counted.Error is not null)
         {
             _log.LogDebug(counted.Error, "{ServiceKey}: could not count connections of draining targets; the drain delay still applies", _key);
@@ -85,7 +84,7 @@ public sealed partial class ServiceLoadBalancer
             }
         }
 
-        Reconcile();
+        Continue();
     }
 
     private sealed record DrainProbeTick

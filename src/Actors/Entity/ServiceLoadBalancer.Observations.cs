@@ -1,11 +1,50 @@
 using DirectLB.Actors.Domain;
+using DirectLB.Providers.Model;
 using Microsoft.Extensions.Logging;
 
 namespace DirectLB.Actors.Entity;
 
-/// <summary>What the member clusters say about the Service: observations, and clusters lost or stale.</summary>
+/// <summary>
+/// What the member clusters (and the orphan collector) say about the Service: observations, clusters lost or stale,
+/// an orphaned load balancer. Recording them is the same in every phase; what follows is the phase's to decide.
+/// </summary>
 public sealed partial class ServiceLoadBalancer
 {
+    private readonly Dictionary<string, ClusterObservation> _observations = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _unreachable = [];
+    private DateTimeOffset? _roundStartedAt;
+    private DateTimeOffset? _oldestUnappliedChange;
+    private LoadBalancerRef? _orphan;
+
+    /// <summary>Records every kind of change, then lets the phase react (<paramref name="then"/>).</summary>
+    private void HandleChanges(Action then)
+    {
+        Command<ServiceObserved>(m =>
+        {
+            Observe(m);
+            then();
+        });
+        Command<ServiceGone>(m =>
+        {
+            _observations.Remove(m.ClusterId);
+            then();
+        });
+        Command<ClusterStale>(m =>
+        {
+            if (MarkStale(m))
+            {
+                then();
+            }
+        });
+        Command<CollectOrphan>(m =>
+        {
+            if (AcceptOrphan(m))
+            {
+                then();
+            }
+        });
+    }
+
     private void Observe(ServiceObserved message)
     {
         var clusterId = message.Observation.ClusterId;
@@ -15,15 +54,11 @@ public sealed partial class ServiceLoadBalancer
         }
 
         _observations[clusterId] = message.Observation;
-        _observed = true;
-        var now = _clock.GetUtcNow();
-        _roundStartedAt ??= now;
+        _roundStartedAt ??= _clock.GetUtcNow();
         if (message.ChangedAt is { } changedAt && (_oldestUnappliedChange is null || changedAt < _oldestUnappliedChange))
         {
             _oldestUnappliedChange = changedAt;
         }
-
-        NoteChange();
     }
 
     private void OnClusterUnreachable(ClusterUnreachable message)
@@ -40,31 +75,34 @@ public sealed partial class ServiceLoadBalancer
             $"Member cluster {message.ClusterId} is unreachable; keeping its last known {targets} endpoints"));
     }
 
-    private void OnClusterStale(ClusterStale message)
+    private bool MarkStale(ClusterStale message)
     {
         if (!_observations.TryGetValue(message.ClusterId, out var known) || known.Stale)
         {
-            return;
+            return false;
         }
 
         _observations[message.ClusterId] = known with { Stale = true };
         _log.LogWarning("{ServiceKey}: member cluster {ClusterId} has been unreachable too long; removing its targets", _key, message.ClusterId);
         RecordEvent(new ServiceEvent(true, ServiceEventReason.MemberClusterStale,
             $"Member cluster {message.ClusterId} has been unreachable too long; its targets are removed until it is back"));
-        ScheduleReconcile();
+        return true;
     }
 
-    private void Forget(ServiceGone message)
+    /// <summary>
+    /// The collector saw this Service in no member cluster. If one wants it again by now, the load balancer is adopted
+    /// (the next provision finds it by its tags) instead of deleted.
+    /// </summary>
+    private bool AcceptOrphan(CollectOrphan message)
     {
-        _observations.Remove(message.ClusterId);
-        _observed = true;
-        NoteChange();
-    }
+        if (_observations.Values.Any(o => _options.Filter.WantsLoadBalancer(o.Service) && !o.Service.IsDeleting))
+        {
+            _log.LogInformation("{ServiceKey}: load balancer {LoadBalancerId} is no orphan: its Service is back, keeping it", _key, message.LoadBalancerId);
+            return false;
+        }
 
-    /// <summary>A change that arrives during an outside call waits for that call, then for one debounce window like any other.</summary>
-    private void NoteChange()
-    {
-        _changedWhileBusy |= _busy;
-        ScheduleReconcile();
+        _log.LogInformation("{ServiceKey}: collecting orphaned load balancer {LoadBalancerId}: its Service is in no member cluster", _key, message.LoadBalancerId);
+        _orphan = new LoadBalancerRef(message.LoadBalancerId, message.Owner);
+        return true;
     }
 }

@@ -11,6 +11,11 @@ namespace DirectLB.Actors.Entity;
 /// <summary>The one outside call at a time: journaled provider operations, Kubernetes writes, their outcomes and retries.</summary>
 public sealed partial class ServiceLoadBalancer
 {
+    private KubernetesWrites _writes = KubernetesWrites.None;
+    private int _failures;
+    private bool _structuralRound;
+    private bool _appliedInRound;
+
     private void StartOperation(ProviderOperation operation)
     {
         if (operation.ChangesStructure && operation is not DeleteLoadBalancer && !_structuralRound)
@@ -19,7 +24,7 @@ public sealed partial class ServiceLoadBalancer
             RecordEvent(new ServiceEvent(false, ServiceEventReason.EnsuringLoadBalancer, "Ensuring load balancer"));
         }
 
-        _busy = true;
+        Enter(EntityPhase.Calling, Calling);
         var started = new OperationStarted(_state.LastSequence + 1, operation, _clock.GetUtcNow());
         var persisting = _clock.GetTimestamp();
         Persist(started, e =>
@@ -27,7 +32,7 @@ public sealed partial class ServiceLoadBalancer
             DirectLbMetrics.JournalWrite.Observe(_clock.GetElapsedTime(persisting).TotalSeconds);
             _state = _state.Apply(e);
             _log.LogInformation("{ServiceKey}: {Operation}", _key, ProviderCalls.Describe(operation));
-            ProviderCalls.RunAsync(_provider, operation, _stopping.Token)
+            ProviderCalls.RunAsync(_provider, operation, _state.Applied?.Owner, _stopping.Token)
                 .PipeTo(Self, success: info => new ProviderSucceeded(e.Sequence, info), failure: ex => new ProviderFailed(e.Sequence, ex));
         });
     }
@@ -43,19 +48,14 @@ public sealed partial class ServiceLoadBalancer
         Persist(new OperationSucceeded(result.Sequence, result.Observed, _clock.GetUtcNow()), e =>
         {
             _state = _state.Apply(e);
-            _busy = false;
-            // A read-back says nothing about whether the call that failed before it would now work: keep backing off.
-            if (operation is not ObserveLoadBalancer)
-            {
-                _failures = 0;
-            }
-
+            _failures = 0;
             _appliedInRound = true;
             _idleDraining = NoIdleTargets; // counted before this change: stale now
             PublishTargets();
             if (operation is DeleteLoadBalancer delete)
             {
                 _structuralRound = false;
+                _orphan = null;
                 _log.LogInformation("{ServiceKey}: deleted load balancer {LoadBalancerId}", _key, delete.LoadBalancerId);
                 RecordEvent(new ServiceEvent(false, ServiceEventReason.DeletedLoadBalancer, $"Deleted load balancer {delete.LoadBalancerId}"));
             }
@@ -63,15 +63,7 @@ public sealed partial class ServiceLoadBalancer
             SnapshotWhenDue();
             // Steps of one plan follow each other at once; changes that came in meanwhile are gathered for a
             // debounce window first, so a rollout costs at most one call per window, not two.
-            if (_changedWhileBusy)
-            {
-                _changedWhileBusy = false;
-                ScheduleReconcile();
-            }
-            else
-            {
-                Reconcile();
-            }
+            Continue();
         });
     }
 
@@ -87,12 +79,15 @@ public sealed partial class ServiceLoadBalancer
         }
 
         DirectLbMetrics.SyncFailures.WithLabels("provider").Inc();
-        var missing = result.Cause is LoadBalancerNotFoundException;
+        // Gone, or someone else's now (its id was reused): either way ours must be read back, by its owner tags.
+        var missing = result.Cause is LoadBalancerNotFoundException or LoadBalancerNotOwnedException;
         var error = result.Cause.Message;
         Persist(new OperationFailed(result.Sequence, error, missing, _clock.GetUtcNow()), e =>
         {
             _state = _state.Apply(e);
-            _busy = false;
+            // A failed call may have done part of its work, or failed because the load balancer changed: read it back
+            // before the next attempt. A throttled call did nothing and says nothing about the load balancer.
+            _readBackDue |= !throttled;
             var describe = operation is null ? "provider call" : ProviderCalls.Describe(operation);
             RetryLater(
                 $"{describe} failed: {error}",
@@ -104,7 +99,7 @@ public sealed partial class ServiceLoadBalancer
 
     private void StartWrite(WriteService write)
     {
-        _busy = true;
+        Enter(EntityPhase.Writing, Writing);
         var task = write.Kind switch
         {
             KubernetesWriteKind.AddFinalizer => _writer.AddFinalizerAsync(write.ClusterId, _key, _stopping.Token),
@@ -117,15 +112,13 @@ public sealed partial class ServiceLoadBalancer
     private void OnWriteSucceeded(WriteSucceeded result)
     {
         var write = result.Write;
-        _busy = false;
         _writes = _writes.Add(write.ClusterId, write.Kind, write.ResourceVersion, write.Detail);
         _log.LogInformation("{ServiceKey}: {Write} done in cluster {ClusterId}", _key, Describe(write), write.ClusterId);
-        Reconcile();
+        Continue();
     }
 
     private void OnWriteFailed(WriteFailed result)
     {
-        _busy = false;
         DirectLbMetrics.SyncFailures.WithLabels("kubernetes").Inc();
         RetryLater($"{Describe(result.Write)} in cluster {result.Write.ClusterId} failed: {result.Cause.Message}", result.Cause, null, permanent: false);
     }
@@ -138,8 +131,8 @@ public sealed partial class ServiceLoadBalancer
             : RetryBackoff.Delay(_failures, _options.MinBackoff, _options.MaxBackoff, retryAfter, Random.Shared);
         _log.LogWarning(cause, "{ServiceKey}: {What}; retry {Failures} in {RetryDelay}", _key, what, _failures, delay);
         RecordEvent(new ServiceEvent(true, ServiceEventReason.SyncLoadBalancerFailed, $"Error syncing load balancer: {what}"));
-        _retryPending = true;
         Timers.StartSingleTimer(RetryTimer, RetryTick.Instance, delay);
+        Enter(EntityPhase.BackingOff, BackingOff);
         _board.Publish(Report() with { LastError = what });
     }
 

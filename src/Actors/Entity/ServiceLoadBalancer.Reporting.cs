@@ -10,6 +10,45 @@ namespace DirectLB.Actors.Entity;
 /// <summary>What the entity tells people: Kubernetes Events, metrics and the status board.</summary>
 public sealed partial class ServiceLoadBalancer
 {
+    private readonly HashSet<string> _reportedConflicts = [];
+    private string? _reportedInvalid;
+
+    private void OnInSync(DateTimeOffset? wakeAt, DateTimeOffset now)
+    {
+        _reportedInvalid = null;
+        if (_appliedInRound)
+        {
+            if (_roundStartedAt is { } started)
+            {
+                DirectLbMetrics.ReconcileDuration.Observe((now - started).TotalSeconds);
+            }
+
+            if (_oldestUnappliedChange is { } changed)
+            {
+                DirectLbMetrics.EventToApplied.Observe(Math.Max(0, (now - changed).TotalSeconds));
+            }
+        }
+
+        _appliedInRound = false;
+        _roundStartedAt = null;
+        _oldestUnappliedChange = null;
+        if (_structuralRound)
+        {
+            _structuralRound = false;
+            var address = _state.Applied?.Address;
+            _log.LogInformation("{ServiceKey}: load balancer {LoadBalancerId} ensured at {Address}", _key, _state.Applied?.Id, address);
+            RecordEvent(new ServiceEvent(false, ServiceEventReason.EnsuredLoadBalancer, $"Ensured load balancer at {address}"));
+        }
+
+        if (wakeAt is { } at)
+        {
+            Timers.StartSingleTimer(DrainTimer, ReconcileTick.Instance, at > now ? at - now : TimeSpan.Zero);
+            ScheduleDrainProbe();
+        }
+
+        _board.Publish(Report(inSync: true));
+    }
+
     private void ReportInvalid(ImmutableArray<string> errors)
     {
         var text = string.Join("; ", errors);
@@ -67,27 +106,30 @@ public sealed partial class ServiceLoadBalancer
         DirectLbMetrics.Targets.WithLabels(_key.ToString(), "draining").Set(targets.Count(t => t.Spec.State == TargetState.Draining));
     }
 
-    private LoadBalancerStatusReport Report()
+    /// <summary>
+    /// The status as it stands. In sync means idle (or gathering changes) with nothing left to apply; a caller that
+    /// knows (the in-sync step itself) says so, so the plan is not computed twice.
+    /// </summary>
+    private LoadBalancerStatusReport Report(bool? inSync = null)
     {
         var applied = _state.Applied;
         var targets = applied?.Listeners.Values.SelectMany(l => l.Targets.Values.Select(t => t.Spec)).ToImmutableArray() ?? [];
-        bool inSync;
+        return new LoadBalancerStatusReport(_key, applied?.Id, applied?.Address, targets, inSync ?? IsInSync(applied), _state.LastError, _health);
+    }
+
+    private bool IsInSync(AppliedLoadBalancer? applied)
+    {
         try
         {
-            var desired = Plan();
-            inSync = !_busy && !_retryPending && desired.IsValid
+            return _phase is EntityPhase.Idle or EntityPhase.Debouncing
+                && Plan() is { IsValid: true } desired
                 && LoadBalancerDiff.Between(desired.LoadBalancer, applied, _clock.GetUtcNow()).IsEmpty;
         }
         catch (Exception)
         {
-            inSync = false; // Reconcile reports the planning failure
+            return false; // Reconcile reports the planning failure
         }
-
-        return new LoadBalancerStatusReport(_key, applied?.Id, applied?.Address, targets, inSync, _state.LastError);
     }
-
-    private DesiredState Plan() =>
-        DesiredStateBuilder.Build(_key, _observations.Values.ToList(), _options.Filter, _options.Planner, _provider.Capabilities);
 
     /// <summary>
     /// The planner is pure and tested never to throw, whatever the Service says. Should it throw anyway (a bug, or a

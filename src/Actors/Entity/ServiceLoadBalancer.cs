@@ -1,9 +1,7 @@
 using Akka.Actor;
-using Akka.Cluster.Sharding;
 using Akka.Persistence;
 using DirectLB.Actors.Domain;
 using DirectLB.Actors.Observability;
-using DirectLB.Actors.Planning;
 using DirectLB.Providers;
 using Microsoft.Extensions.Logging;
 
@@ -12,14 +10,12 @@ namespace DirectLB.Actors.Entity;
 /// <summary>
 /// One Service's load balancer: a sharded, persistent actor that serializes every change to it.
 /// It only sequences: plan (pure), journal the intent, make one outside call, journal the outcome, repeat.
-/// Observations that arrive while a call is in flight are folded into the next plan (coalescing).
+/// It converges on the load balancer as it is: it reads it back now and then, after errors and after a failover,
+/// and repairs what differs. Its phases (ServiceLoadBalancer.Phases.cs) say what it is waiting for; observations that
+/// arrive meanwhile are folded into the next plan (coalescing).
 /// </summary>
 public sealed partial class ServiceLoadBalancer : ReceivePersistentActor, IWithTimers
 {
-    private const string ReconcileTimer = "reconcile";
-    private const string RetryTimer = "retry";
-    private const string DrainTimer = "drain";
-
     private readonly ServiceKey _key;
     private readonly ILoadBalancerProvider _provider;
     private readonly IServiceWriter _writer;
@@ -29,23 +25,9 @@ public sealed partial class ServiceLoadBalancer : ReceivePersistentActor, IWithT
     private readonly TimeProvider _clock;
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Dictionary<string, ClusterObservation> _observations = new(StringComparer.Ordinal);
 
     private ServiceLoadBalancerState _state = ServiceLoadBalancerState.Empty;
-    private KubernetesWrites _writes = KubernetesWrites.None;
-    private bool _observed;
-    private bool _busy;
-    private bool _retryPending;
-    private int _failures;
-    private bool _structuralRound;
-    private string? _reportedInvalid;
-    private readonly HashSet<string> _reportedConflicts = [];
-    private readonly HashSet<string> _unreachable = [];
     private long _lastSnapshotAt;
-    private DateTimeOffset? _roundStartedAt;
-    private DateTimeOffset? _oldestUnappliedChange;
-    private bool _appliedInRound;
-    private bool _changedWhileBusy;
 
     public ServiceLoadBalancer(
         string entityId,
@@ -74,35 +56,7 @@ public sealed partial class ServiceLoadBalancer : ReceivePersistentActor, IWithT
         });
         Recover<IServiceLoadBalancerEvent>(e => _state = _state.Apply(e));
         Recover<RecoveryCompleted>(_ => OnRecovered());
-
-        Command<ServiceObserved>(Observe);
-        Command<ServiceGone>(Forget);
-        Command<ClusterUnreachable>(OnClusterUnreachable);
-        Command<ClusterStale>(OnClusterStale);
-        Command<GetLoadBalancerStatus>(_ => Sender.Tell(Report()));
-        Command<ReconcileTick>(_ => Reconcile());
-        Command<RetryTick>(_ =>
-        {
-            _retryPending = false;
-            Reconcile();
-        });
-        Command<ProviderSucceeded>(OnProviderSucceeded);
-        Command<ProviderFailed>(OnProviderFailed);
-        Command<WriteSucceeded>(OnWriteSucceeded);
-        Command<WriteFailed>(OnWriteFailed);
-        Command<SaveSnapshotSuccess>(s =>
-        {
-            DeleteMessages(s.Metadata.SequenceNr);
-            DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1));
-        });
-        Command<DeleteSnapshotsSuccess>(_ => { });
-        Command<DeleteSnapshotsFailure>(f => _log.LogWarning(f.Cause, "{ServiceKey}: deleting old snapshots failed", _key));
-        Command<SaveSnapshotFailure>(f => _log.LogWarning(f.Cause, "{ServiceKey}: snapshot failed; the journal keeps every event", _key));
-        Command<DeleteMessagesSuccess>(_ => { });
-        Command<DeleteMessagesFailure>(f => _log.LogWarning(f.Cause, "{ServiceKey}: deleting old journal events failed", _key));
-        Command<StopEntity>(_ => Context.Stop(Self));
-        Command<DrainProbeTick>(_ => ProbeConnections());
-        Command<ConnectionsCounted>(OnConnectionsCounted);
+        AwaitingObservation();
     }
 
     public override string PersistenceId { get; }
@@ -124,6 +78,7 @@ public sealed partial class ServiceLoadBalancer : ReceivePersistentActor, IWithT
         DirectLbMetrics.Entities.Dec();
         DirectLbMetrics.Targets.RemoveLabelled(_key.ToString(), "serving");
         DirectLbMetrics.Targets.RemoveLabelled(_key.ToString(), "draining");
+        ForgetHealthMetrics();
         _stopping.Cancel();
         _stopping.Dispose();
         base.PostStop();
@@ -165,108 +120,15 @@ public sealed partial class ServiceLoadBalancer : ReceivePersistentActor, IWithT
         PublishTargets();
         if (_state.Applied is not null || _state.InDoubt)
         {
+            // After a restart or a failover the load balancer is read back before anything else: the journal says what
+            // this entity did, the load balancer says what is (it may have changed while nobody watched it).
+            _readBackDue = _state.Applied is not null;
             _log.LogInformation(
-                "{ServiceKey}: recovered load balancer {LoadBalancerId} with {TargetCount} targets{InDoubt}",
-                _key, _state.Applied?.Id, _state.Applied?.TargetCount ?? 0, _state.InDoubt ? "; last operation in doubt, reading back" : "");
-        }
-    }
-
-    private void ScheduleReconcile()
-    {
-        if (!_busy && !_retryPending && !Timers.IsTimerActive(ReconcileTimer))
-        {
-            Timers.StartSingleTimer(ReconcileTimer, ReconcileTick.Instance, _options.Debounce);
-        }
-    }
-
-    private void Reconcile()
-    {
-        if (_busy || _retryPending)
-        {
-            return;
+                "{ServiceKey}: recovered load balancer {LoadBalancerId} with {TargetCount} targets{InDoubt}; reading it back",
+                _key, _state.Applied?.Id, _state.Applied?.TargetCount ?? 0, _state.InDoubt ? ", last operation in doubt" : "");
         }
 
-        Timers.Cancel(DrainTimer);
-        var now = _clock.GetUtcNow();
-        DesiredState desired;
-        ReconcileStep step;
-        try
-        {
-            desired = Plan();
-            step = ReconcileDecision.Next(_observations.Values, _observed, _state, desired, _writes, _options.Filter, now, _idleDraining);
-        }
-        catch (Exception failure)
-        {
-            ReportPlanningFailure(failure);
-            return;
-        }
-
-        ReportConflicts(desired);
-        switch (step)
-        {
-            case CallProvider call:
-                StartOperation(call.Operation);
-                break;
-            case WriteService write:
-                StartWrite(write);
-                break;
-            case KeepLastGood invalid:
-                ReportInvalid(invalid.Errors);
-                break;
-            case InSync inSync:
-                OnInSync(inSync.WakeAt, now);
-                break;
-            case Finished:
-                OnFinished();
-                break;
-        }
-    }
-
-    private void OnInSync(DateTimeOffset? wakeAt, DateTimeOffset now)
-    {
-        _reportedInvalid = null;
-        if (_appliedInRound)
-        {
-            if (_roundStartedAt is { } started)
-            {
-                DirectLbMetrics.ReconcileDuration.Observe((now - started).TotalSeconds);
-            }
-
-            if (_oldestUnappliedChange is { } changed)
-            {
-                DirectLbMetrics.EventToApplied.Observe(Math.Max(0, (now - changed).TotalSeconds));
-            }
-        }
-
-        _appliedInRound = false;
-        _roundStartedAt = null;
-        _oldestUnappliedChange = null;
-        _board.Publish(Report());
-        if (_structuralRound)
-        {
-            _structuralRound = false;
-            var address = _state.Applied?.Address;
-            _log.LogInformation("{ServiceKey}: load balancer {LoadBalancerId} ensured at {Address}", _key, _state.Applied?.Id, address);
-            RecordEvent(new ServiceEvent(false, ServiceEventReason.EnsuredLoadBalancer, $"Ensured load balancer at {address}"));
-        }
-
-        if (wakeAt is { } at)
-        {
-            Timers.StartSingleTimer(DrainTimer, ReconcileTick.Instance, at > now ? at - now : TimeSpan.Zero);
-            ScheduleDrainProbe();
-        }
-    }
-
-    private void OnFinished()
-    {
-        // Nothing left to own: drop the journal (the highest sequence number is kept) and stop.
-        if (LastSequenceNr > 0)
-        {
-            DeleteMessages(LastSequenceNr);
-        }
-
-        _board.Remove(_key);
-        Context.Parent.Tell(new Passivate(StopEntity.Instance));
+        ScheduleReadBack(first: true);
     }
 
     private void SnapshotWhenDue()
@@ -278,14 +140,22 @@ public sealed partial class ServiceLoadBalancer : ReceivePersistentActor, IWithT
         }
     }
 
-    private sealed record ReconcileTick
+    /// <summary>Journal housekeeping and stopping: the same in every phase.</summary>
+    private void HandleHousekeeping()
     {
-        public static ReconcileTick Instance { get; } = new();
-    }
-
-    private sealed record RetryTick
-    {
-        public static RetryTick Instance { get; } = new();
+        Command<GetLoadBalancerStatus>(_ => Sender.Tell(Report()));
+        Command<ClusterUnreachable>(OnClusterUnreachable);
+        Command<SaveSnapshotSuccess>(s =>
+        {
+            DeleteMessages(s.Metadata.SequenceNr);
+            DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1));
+        });
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(f => _log.LogWarning(f.Cause, "{ServiceKey}: deleting old snapshots failed", _key));
+        Command<SaveSnapshotFailure>(f => _log.LogWarning(f.Cause, "{ServiceKey}: snapshot failed; the journal keeps every event", _key));
+        Command<DeleteMessagesSuccess>(_ => { });
+        Command<DeleteMessagesFailure>(f => _log.LogWarning(f.Cause, "{ServiceKey}: deleting old journal events failed", _key));
+        Command<StopEntity>(_ => Context.Stop(Self));
     }
 
     private sealed record StopEntity

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using DirectLB.Actors.Planning;
 using DirectLB.Actors.Serialization;
 using DirectLB.Providers.Model;
@@ -15,3 +16,14 @@ public sealed record OperationSucceeded(long Sequence, LoadBalancerInfo? Observe
 
 /// <summary>The provider refused or failed; nothing was applied. <see cref="LoadBalancerMissing"/> asks for a read-back.</summary>
 public sealed record OperationFailed(long Sequence, string Error, bool LoadBalancerMissing, DateTimeOffset At) : IServiceLoadBalancerEvent;
+
+/// <summary>
+/// What a read-back found, journaled when it differs from what the journal held (<see cref="Drift"/>) or when it
+/// settles an operation in doubt, so that a new owner after a failover starts from what is, not from what was
+/// written. The read itself is never journaled: it changes nothing. <see cref="Observed"/> null: no load balancer.
+/// </summary>
+public sealed record LoadBalancerObserved(
+    LoadBalancerInfo? Observed,
+    LoadBalancerOwner Owner,
+    ImmutableArray<string> Drift,
+    DateTimeOffset At) : IServiceLoadBalancerEvent;

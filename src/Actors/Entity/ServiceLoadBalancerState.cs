@@ -34,9 +34,16 @@ public sealed record ServiceLoadBalancerState(
         OperationFailed failed when InFlight?.Sequence == failed.Sequence => this with
         {
             InFlight = null,
-            // A provision that failed part-way may have left a load balancer the journal does not know: read it back.
+            // A provision that failed part-way may have left a load balancer the journal does not know, and one that is
+            // missing (or not ours) may have been replaced: read it back, also after a failover.
             NeedsObservation = failed.LoadBalancerMissing || InFlight.Operation is ProvisionLoadBalancer,
             LastError = failed.Error,
+        },
+        LoadBalancerObserved observed => this with
+        {
+            Applied = observed.Observed is null ? null : AppliedLoadBalancer.FromProvider(observed.Observed, observed.Owner, Applied, observed.At),
+            InFlight = null,
+            NeedsObservation = false,
         },
         _ => this, // an outcome for another sequence: a stale duplicate, ignore
     };

@@ -67,4 +67,28 @@ public static class DirectLbMetrics
         "directlb_cluster_members",
         "Members of the Akka cluster of replicas, by status.",
         new GaugeConfiguration { LabelNames = ["status"] });
+
+    public static readonly Counter ReadBacks = Metrics.CreateCounter(
+        "directlb_read_backs_total",
+        "Load balancers read back from the provider, by what was found: in_sync, drift, in_doubt (settling an operation whose outcome was lost) or error.",
+        new CounterConfiguration { LabelNames = ["result"] });
+
+    public static readonly Counter Drift = Metrics.CreateCounter(
+        "directlb_load_balancer_drift_total",
+        "Differences a read-back found between the load balancer and what DirectLB had applied, each repaired, by kind.",
+        new CounterConfiguration { LabelNames = ["kind"] });
+
+    public static readonly Gauge TargetHealth = Metrics.CreateGauge(
+        "directlb_target_health",
+        "Targets of this replica's load balancers by their health as the load balancer last reported it.",
+        new GaugeConfiguration { LabelNames = ["health"] });
+
+    public static readonly Gauge Orphans = Metrics.CreateGauge(
+        "directlb_orphan_load_balancers",
+        "Load balancers of this installation whose Service exists in no member cluster, as the collector last counted them.",
+        new GaugeConfiguration { LabelNames = ["state"] });
+
+    public static readonly Counter OrphansCollected = Metrics.CreateCounter(
+        "directlb_orphans_collected_total",
+        "Orphaned load balancers handed to their Service's entity for deletion.");
 }

@@ -16,6 +16,9 @@ public sealed record AppliedLoadBalancer(
 {
     public int TargetCount => Listeners.Values.Sum(l => l.Targets.Count);
 
+    /// <summary>The load balancer by id with the owner its tags must name: what every provider verb by id takes.</summary>
+    public LoadBalancerRef Ref => new(Id, Owner);
+
     /// <summary>Takes the provider's view as truth, keeping the drain start of targets that were already draining.</summary>
     public static AppliedLoadBalancer FromProvider(
         LoadBalancerInfo info,

@@ -76,7 +76,7 @@ public static class DesiredStateBuilder
             return DesiredState.Invalid(errors.Distinct());
         }
 
-        var owner = new LoadBalancerOwner(key.Cluster ?? LoadBalancerOwner.AllClusters, key.Namespace, key.Name, source.Service.Uid);
+        var owner = new LoadBalancerOwner(key.Cluster ?? LoadBalancerOwner.AllClusters, key.Namespace, key.Name, source.Service.Uid, options.Installation);
         var drainDelay = capabilities.SupportsDrain ? settings.DrainDelay : TimeSpan.Zero;
         return new DesiredState(new DesiredLoadBalancer(owner, settings.Name ?? DefaultName(key), drainDelay, listeners.ToImmutable()), [])
         {

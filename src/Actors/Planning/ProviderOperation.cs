@@ -53,9 +53,16 @@ public sealed record ChangeTargets(
     public override bool ChangesStructure => false;
 }
 
-public sealed record DeleteLoadBalancer(string LoadBalancerId) : ProviderOperation;
+/// <summary>
+/// Deletes the load balancer. <see cref="Owner"/> is set when the entity deletes one it does not hold in its journal
+/// (an orphan the collector found); otherwise the owner the journal holds is the one checked.
+/// </summary>
+public sealed record DeleteLoadBalancer(string LoadBalancerId, LoadBalancerOwner? Owner = null) : ProviderOperation;
 
-/// <summary>Reads back what exists, when the outcome of an earlier call is in doubt.</summary>
+/// <summary>
+/// A read-back journaled as an operation. No longer planned: a read-back changes nothing, so it is not journaled as
+/// an intent, only its outcome (<c>LoadBalancerObserved</c>). Journals written before may hold it, completed or in flight.
+/// </summary>
 public sealed record ObserveLoadBalancer(LoadBalancerOwner Owner) : ProviderOperation
 {
     public override bool ChangesStructure => false;

@@ -196,6 +196,4 @@ public sealed partial class HAProxyProvider
 
         return candidate;
     }
-
-    private static HAProxyModel Restrict(HAProxyModel model, string loadBalancerId) => HAProxyModel.Empty.With(model.Get(loadBalancerId));
 }

@@ -72,19 +72,6 @@ public sealed partial class HAProxyProvider : ILoadBalancerProvider, IAsyncDispo
         }
     }
 
-    public Task<LoadBalancerInfo?> FindLoadBalancerAsync(LoadBalancerOwner owner, CancellationToken cancellationToken) =>
-        UnderGateAsync(async () =>
-        {
-            var lb = _model.FindOwned(owner);
-            if (lb is not null)
-            {
-                // Reading back means reading what runs: repair servers the runtime lost or kept by mistake.
-                await _servers.ConvergeAllAsync(Restrict(_model, lb.Id), cancellationToken);
-            }
-
-            return lb;
-        }, cancellationToken);
-
     public Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, CancellationToken cancellationToken) =>
         UnderGateAsync(async () =>
         {
@@ -102,9 +89,10 @@ public sealed partial class HAProxyProvider : ILoadBalancerProvider, IAsyncDispo
             return _model.Get(created.Id);
         }, cancellationToken);
 
-    public Task EnsureListenerAsync(string loadBalancerId, ListenerSpec listener, CancellationToken cancellationToken) =>
+    public Task EnsureListenerAsync(LoadBalancerRef loadBalancer, ListenerSpec listener, CancellationToken cancellationToken) =>
         UnderGateAsync(async () =>
         {
+            var loadBalancerId = GetOwned(loadBalancer).Id;
             if (listener.Key.Protocol != TransportProtocol.Tcp)
             {
                 throw new ProviderException(
@@ -128,9 +116,10 @@ public sealed partial class HAProxyProvider : ILoadBalancerProvider, IAsyncDispo
             _logger.LogInformation("Ensured listener {Listener} on {Id}", listener.Key, loadBalancerId);
         }, cancellationToken);
 
-    public Task EnsureListenerDeletedAsync(string loadBalancerId, ListenerKey listener, CancellationToken cancellationToken) =>
+    public Task EnsureListenerDeletedAsync(LoadBalancerRef loadBalancer, ListenerKey listener, CancellationToken cancellationToken) =>
         UnderGateAsync(async () =>
         {
+            var loadBalancerId = GetOwned(loadBalancer).Id;
             if (_model.Get(loadBalancerId).Listeners.Any(l => l.Spec.Key == listener))
             {
                 await ReloadWithAsync(_model.WithoutListener(loadBalancerId, listener), cancellationToken);
@@ -139,13 +128,14 @@ public sealed partial class HAProxyProvider : ILoadBalancerProvider, IAsyncDispo
         }, cancellationToken);
 
     public Task ChangeTargetsAsync(
-        string loadBalancerId,
+        LoadBalancerRef loadBalancer,
         ListenerKey listener,
         IReadOnlyList<TargetSpec> upserts,
         IReadOnlyList<TargetKey> removals,
         CancellationToken cancellationToken) =>
         UnderGateAsync(async () =>
         {
+            var loadBalancerId = GetOwned(loadBalancer).Id;
             // Validate the whole batch before touching anything, as a cloud API applies a batch all or nothing.
             foreach (var upsert in upserts)
             {
@@ -174,9 +164,10 @@ public sealed partial class HAProxyProvider : ILoadBalancerProvider, IAsyncDispo
             await _servers.SaveStateAsync(cancellationToken);
         }, cancellationToken);
 
-    public Task<IReadOnlyDictionary<TargetKey, int>?> CountConnectionsAsync(string loadBalancerId, ListenerKey listener, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyDictionary<TargetKey, int>?> CountConnectionsAsync(LoadBalancerRef loadBalancer, ListenerKey listener, CancellationToken cancellationToken) =>
         UnderGateAsync(async () =>
         {
+            var loadBalancerId = GetOwned(loadBalancer).Id;
             var info = _model.Get(loadBalancerId).Listeners.FirstOrDefault(l => l.Spec.Key == listener);
             if (info is null)
             {
@@ -191,11 +182,13 @@ public sealed partial class HAProxyProvider : ILoadBalancerProvider, IAsyncDispo
                 .ToDictionary(t => t.Key, t => sessions[ServerName.For(t.Key)]);
         }, cancellationToken);
 
-    public Task EnsureLoadBalancerDeletedAsync(string loadBalancerId, CancellationToken cancellationToken) =>
+    public Task EnsureLoadBalancerDeletedAsync(LoadBalancerRef loadBalancer, CancellationToken cancellationToken) =>
         UnderGateAsync(async () =>
         {
+            var loadBalancerId = loadBalancer.Id;
             if (_model.LoadBalancers.TryGetValue(loadBalancerId, out var lb))
             {
+                CheckOwner(loadBalancer, lb);
                 var without = _model.Without(loadBalancerId);
                 await (lb.Listeners.Count > 0 ? ReloadWithAsync(without, cancellationToken) : WriteConfigAsync(without, cancellationToken));
                 _logger.LogInformation("Deleted load balancer {Id} at {Address}", loadBalancerId, lb.Address);

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using DirectLB.Providers.Http.Contract;
+using DirectLB.Providers.Model;
 
 namespace DirectLB.Providers.Http;
 
@@ -15,9 +16,9 @@ namespace DirectLB.Providers.Http;
 /// </summary>
 internal sealed class ContractClient(HttpClient http)
 {
-    public async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, string? loadBalancerId, CancellationToken cancellationToken)
+    public async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, LoadBalancerRef? loadBalancer, CancellationToken cancellationToken)
     {
-        using var response = await SendCoreAsync(method, path, body, loadBalancerId, cancellationToken);
+        using var response = await SendCoreAsync(method, path, body, loadBalancer, cancellationToken);
         try
         {
             return await response.Content.ReadFromJsonAsync<T>(ContractJson.Options, cancellationToken)
@@ -29,16 +30,16 @@ internal sealed class ContractClient(HttpClient http)
         }
     }
 
-    public async Task SendAsync(HttpMethod method, string path, object? body, string? loadBalancerId, CancellationToken cancellationToken)
+    public async Task SendAsync(HttpMethod method, string path, object? body, LoadBalancerRef? loadBalancer, CancellationToken cancellationToken)
     {
-        using var response = await SendCoreAsync(method, path, body, loadBalancerId, cancellationToken);
+        using var response = await SendCoreAsync(method, path, body, loadBalancer, cancellationToken);
     }
 
     private async Task<HttpResponseMessage> SendCoreAsync(
         HttpMethod method,
         string path,
         object? body,
-        string? loadBalancerId,
+        LoadBalancerRef? loadBalancer,
         CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, path);
@@ -74,7 +75,7 @@ internal sealed class ContractClient(HttpClient http)
 
         using (response)
         {
-            throw await ResponseErrors.ToExceptionAsync(Describe(method, path), response, loadBalancerId, cancellationToken);
+            throw await ResponseErrors.ToExceptionAsync(Describe(method, path), response, loadBalancer, cancellationToken);
         }
     }
 

@@ -37,7 +37,7 @@ public sealed class HttpProvider : ILoadBalancerProvider, IDisposable
         try
         {
             var capabilities = await new ContractClient(http)
-                .SendAsync<CapabilitiesDto>(HttpMethod.Get, "v1/capabilities", body: null, loadBalancerId: null, cancellationToken);
+                .SendAsync<CapabilitiesDto>(HttpMethod.Get, "v1/capabilities", body: null, loadBalancer: null, cancellationToken);
             return new HttpProvider(http, ContractMapping.ToModel(capabilities));
         }
         catch (ProviderException e)
@@ -54,43 +54,52 @@ public sealed class HttpProvider : ILoadBalancerProvider, IDisposable
 
     public async Task<LoadBalancerInfo?> FindLoadBalancerAsync(LoadBalancerOwner owner, CancellationToken cancellationToken)
     {
-        // Only the tags that identify the owner filter; the UID differs per member cluster (see LoadBalancerOwner).
-        var tags = owner.ToTags().Where(tag => tag.Key != LoadBalancerOwner.ServiceUidTag)
-            .Select(tag => "tag=" + Uri.EscapeDataString($"{tag.Key}={tag.Value}"));
+        // Only the tags that identify the owner filter (the UID differs per member cluster, see LoadBalancerOwner), and
+        // not the installation's: a load balancer created before installations were tagged must still be found.
+        var identity = owner.IdentityTags().Where(tag => tag.Key is LoadBalancerOwner.ClusterTag or LoadBalancerOwner.ServiceTag);
         var found = await _api.SendAsync<LoadBalancerListDto>(
-            HttpMethod.Get, "v1/loadbalancers?" + string.Join('&', tags), body: null, loadBalancerId: null, cancellationToken);
+            HttpMethod.Get, "v1/loadbalancers?" + TagQuery.Format(TagQuery.Filter, identity), body: null, loadBalancer: null, cancellationToken);
         return found.Items.Select(ContractMapping.ToModel).FirstOrDefault(lb => owner.Owns(lb.Tags));
+    }
+
+    public async Task<LoadBalancerPage> ListLoadBalancersAsync(Installation installation, string? continueToken, CancellationToken cancellationToken)
+    {
+        var query = TagQuery.Format(TagQuery.Filter, installation.ToTags())
+            + (continueToken is null ? "" : "&continue=" + Uri.EscapeDataString(continueToken));
+        var page = await _api.SendAsync<LoadBalancerListDto>(HttpMethod.Get, "v1/loadbalancers?" + query, body: null, loadBalancer: null, cancellationToken);
+        // A server that ignored the filter must not hand us someone else's load balancers to collect.
+        return new LoadBalancerPage([.. page.Items.Select(ContractMapping.ToModel).Where(lb => installation.Tagged(lb.Tags))], page.Continue);
     }
 
     public async Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, CancellationToken cancellationToken)
     {
         var lb = await _api.SendAsync<LoadBalancerDto>(
-            HttpMethod.Post, "v1/loadbalancers", new EnsureLoadBalancerRequest(name, owner.ToTags()), loadBalancerId: null, cancellationToken);
+            HttpMethod.Post, "v1/loadbalancers", new EnsureLoadBalancerRequest(name, owner.ToTags()), loadBalancer: null, cancellationToken);
         return ContractMapping.ToModel(lb);
     }
 
-    public Task EnsureListenerAsync(string loadBalancerId, ListenerSpec listener, CancellationToken cancellationToken) =>
-        _api.SendAsync(HttpMethod.Put, ListenerPath(loadBalancerId, listener.Key), ContractMapping.ToSettings(listener), loadBalancerId, cancellationToken);
+    public Task EnsureListenerAsync(LoadBalancerRef loadBalancer, ListenerSpec listener, CancellationToken cancellationToken) =>
+        _api.SendAsync(HttpMethod.Put, ListenerPath(loadBalancer, listener.Key), ContractMapping.ToSettings(listener), loadBalancer, cancellationToken);
 
-    public Task EnsureListenerDeletedAsync(string loadBalancerId, ListenerKey listener, CancellationToken cancellationToken) =>
-        _api.SendAsync(HttpMethod.Delete, ListenerPath(loadBalancerId, listener), body: null, loadBalancerId, cancellationToken);
+    public Task EnsureListenerDeletedAsync(LoadBalancerRef loadBalancer, ListenerKey listener, CancellationToken cancellationToken) =>
+        _api.SendAsync(HttpMethod.Delete, ListenerPath(loadBalancer, listener), body: null, loadBalancer, cancellationToken);
 
     public Task ChangeTargetsAsync(
-        string loadBalancerId,
+        LoadBalancerRef loadBalancer,
         ListenerKey listener,
         IReadOnlyList<TargetSpec> upserts,
         IReadOnlyList<TargetKey> removals,
         CancellationToken cancellationToken)
     {
         var batch = new TargetBatchRequest([.. upserts.Select(ContractMapping.ToDto)], [.. removals.Select(ContractMapping.ToDto)]);
-        return _api.SendAsync(HttpMethod.Post, ListenerPath(loadBalancerId, listener) + "/targets:batch", batch, loadBalancerId, cancellationToken);
+        return _api.SendAsync(HttpMethod.Post, ListenerPath(loadBalancer, listener, "/targets:batch"), batch, loadBalancer, cancellationToken);
     }
 
-    public async Task EnsureLoadBalancerDeletedAsync(string loadBalancerId, CancellationToken cancellationToken)
+    public async Task EnsureLoadBalancerDeletedAsync(LoadBalancerRef loadBalancer, CancellationToken cancellationToken)
     {
         try
         {
-            await _api.SendAsync(HttpMethod.Delete, LoadBalancerPath(loadBalancerId), body: null, loadBalancerId, cancellationToken);
+            await _api.SendAsync(HttpMethod.Delete, LoadBalancerPath(loadBalancer), body: null, loadBalancer, cancellationToken);
         }
         catch (LoadBalancerNotFoundException)
         {
@@ -117,8 +126,10 @@ public sealed class HttpProvider : ILoadBalancerProvider, IDisposable
         return http;
     }
 
-    private static string LoadBalancerPath(string loadBalancerId) => $"v1/loadbalancers/{Uri.EscapeDataString(loadBalancerId)}";
+    /// <summary>A path by id carries the owner the server must find on the load balancer before it acts.</summary>
+    private static string LoadBalancerPath(LoadBalancerRef loadBalancer) =>
+        $"v1/loadbalancers/{Uri.EscapeDataString(loadBalancer.Id)}?{TagQuery.Format(TagQuery.Owner, loadBalancer.Owner.IdentityTags())}";
 
-    private static string ListenerPath(string loadBalancerId, ListenerKey listener) =>
-        $"{LoadBalancerPath(loadBalancerId)}/listeners/{ListenerSegment.Format(listener)}";
+    private static string ListenerPath(LoadBalancerRef loadBalancer, ListenerKey listener, string verb = "") =>
+        $"v1/loadbalancers/{Uri.EscapeDataString(loadBalancer.Id)}/listeners/{ListenerSegment.Format(listener)}{verb}?{TagQuery.Format(TagQuery.Owner, loadBalancer.Owner.IdentityTags())}";
 }

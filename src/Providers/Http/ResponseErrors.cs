@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DirectLB.Providers.Http.Contract;
+using DirectLB.Providers.Model;
 
 namespace DirectLB.Providers.Http;
 
@@ -11,7 +12,7 @@ internal static class ResponseErrors
     public static async Task<ProviderException> ToExceptionAsync(
         string request,
         HttpResponseMessage response,
-        string? loadBalancerId,
+        LoadBalancerRef? loadBalancer,
         CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
@@ -21,8 +22,10 @@ internal static class ResponseErrors
         return status switch
         {
             429 => new ProviderThrottledException(message, RetryAfter(response.Headers)),
-            404 when loadBalancerId is not null && problem?.Type == ProblemTypes.LoadBalancerNotFound
-                => new LoadBalancerNotFoundException(loadBalancerId),
+            404 when loadBalancer is not null && problem?.Type == ProblemTypes.LoadBalancerNotFound
+                => new LoadBalancerNotFoundException(loadBalancer.Id),
+            412 when loadBalancer is not null && problem?.Type == ProblemTypes.LoadBalancerNotOwned
+                => new LoadBalancerNotOwnedException(loadBalancer, $"the load balancer API refused: {detail}"),
             _ => new ProviderException(message, Retryable(status, problem?.Retryable)),
         };
     }

@@ -2,12 +2,13 @@ namespace DirectLB.Providers.Model;
 
 /// <summary>
 /// Who owns a load balancer: the member cluster scope (a cluster id, or <see cref="AllClusters"/> for one load
-/// balancer over every member cluster), the Service's namespace/name, and its UID. Carried as tags on the
-/// provider's resources so a retry or a new owner finds what exists. Lookup matches on scope and
-/// namespace/name; the UID is recorded for humans and audits, because the same Service has a different UID
-/// in every member cluster.
+/// balancer over every member cluster), the Service's namespace/name, its UID, and the DirectLB installation.
+/// Carried as tags on the provider's resources so a retry or a new owner finds what exists. Lookup matches on scope,
+/// namespace/name and installation; the UID is recorded for humans and audits, because the same Service has a
+/// different UID in every member cluster. <see cref="Installation"/> is null only in journals written before
+/// installations were tagged.
 /// </summary>
-public sealed record LoadBalancerOwner(string ClusterScope, string Namespace, string Name, string ServiceUid)
+public sealed record LoadBalancerOwner(string ClusterScope, string Namespace, string Name, string ServiceUid, Installation? Installation = null)
 {
     public const string AllClusters = "*";
 
@@ -15,12 +16,19 @@ public sealed record LoadBalancerOwner(string ClusterScope, string Namespace, st
     public const string ServiceTag = "directlb.io/service";
     public const string ServiceUidTag = "directlb.io/service-uid";
 
-    public IReadOnlyDictionary<string, string> ToTags() => new Dictionary<string, string>
+    /// <summary>The tags that decide ownership: every owner tag but the UID.</summary>
+    public IReadOnlyDictionary<string, string> IdentityTags()
     {
-        [ClusterTag] = ClusterScope,
-        [ServiceTag] = $"{Namespace}/{Name}",
-        [ServiceUidTag] = ServiceUid,
-    };
+        var tags = new Dictionary<string, string>(Installation?.ToTags() ?? new Dictionary<string, string>())
+        {
+            [ClusterTag] = ClusterScope,
+            [ServiceTag] = $"{Namespace}/{Name}",
+        };
+        return tags;
+    }
+
+    public IReadOnlyDictionary<string, string> ToTags() =>
+        new Dictionary<string, string>(IdentityTags()) { [ServiceUidTag] = ServiceUid };
 
     /// <summary>
     /// The owner these tags name, or null when the scope or namespace/name tag is missing or malformed; the
@@ -40,10 +48,15 @@ public sealed record LoadBalancerOwner(string ClusterScope, string Namespace, st
             return null;
         }
 
-        return new LoadBalancerOwner(cluster, service[..slash], service[(slash + 1)..], tags.GetValueOrDefault(ServiceUidTag, ""));
+        return new LoadBalancerOwner(
+            cluster, service[..slash], service[(slash + 1)..], tags.GetValueOrDefault(ServiceUidTag, ""), Installation.FromTags(tags));
     }
 
+    /// <summary>The tags name this Service in this scope, and no other installation (see <see cref="Installation.Admits"/>).</summary>
     public bool Owns(IReadOnlyDictionary<string, string> tags) =>
         tags.TryGetValue(ClusterTag, out var cluster) && cluster == ClusterScope
-        && tags.TryGetValue(ServiceTag, out var service) && service == $"{Namespace}/{Name}";
+        && tags.TryGetValue(ServiceTag, out var service) && service == $"{Namespace}/{Name}"
+        && (Installation is null || Installation.Admits(tags));
+
+    public override string ToString() => $"{Namespace}/{Name} (cluster {ClusterScope})";
 }

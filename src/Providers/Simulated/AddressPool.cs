@@ -3,12 +3,17 @@ using System.Net;
 
 namespace DirectLB.Providers.Simulated;
 
-/// <summary>Hands out IPv4 addresses from a CIDR block, lowest free first, and takes them back.</summary>
+/// <summary>
+/// Hands out IPv4 addresses from a CIDR block and takes them back. Like a cloud, it does not hand a freed address out
+/// again at once: it goes on from the last one handed out, wrapping around, so a load balancer created again after a
+/// deletion gets a new address while the pool has others.
+/// </summary>
 internal sealed class AddressPool
 {
     private readonly uint _first;
     private readonly uint _last;
     private readonly SortedSet<uint> _used = [];
+    private uint _next;
 
     public AddressPool(string cidr)
     {
@@ -25,12 +30,15 @@ internal sealed class AddressPool
         var start = BinaryPrimitives.ReadUInt32BigEndian(network.GetAddressBytes()) & mask;
         _first = start + 1;
         _last = (start | ~mask) - 1;
+        _next = _first;
     }
 
     public string Take()
     {
-        for (var candidate = _first; candidate <= _last; candidate++)
+        for (var tried = 0u; tried <= _last - _first; tried++)
         {
+            var candidate = _next;
+            _next = _next == _last ? _first : _next + 1;
             if (_used.Add(candidate))
             {
                 return ToAddress(candidate);

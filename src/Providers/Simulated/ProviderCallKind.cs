@@ -4,6 +4,7 @@ namespace DirectLB.Providers.Simulated;
 public enum ProviderCallKind
 {
     FindLoadBalancer,
+    ListLoadBalancers,
     EnsureLoadBalancer,
     EnsureListener,
     DeleteListener,

@@ -18,6 +18,8 @@ public sealed class SimulatedProvider : ILoadBalancerProvider
     private readonly Dictionary<string, SimulatedLoadBalancer> _loadBalancers = [];
     private readonly AddressPool _addresses;
     private readonly ConcurrentDictionary<ProviderCallKind, long> _calls = new();
+    private readonly Dictionary<TargetKey, TargetHealth> _healthOverrides = [];
+    private readonly string _idPrefix;
     private long _throttled;
     private long _nextId;
 
@@ -26,6 +28,7 @@ public sealed class SimulatedProvider : ILoadBalancerProvider
         _options = options ?? new SimulatedProviderOptions();
         _clock = clock ?? TimeProvider.System;
         _addresses = new AddressPool(_options.AddressPool);
+        _idPrefix = _options.IdPrefix ?? $"lb-{Random.Shared.Next(0x100000, 0xFFFFFF):x6}-";
         LimitRate(_options.RateLimitPerSecond, _options.RateLimitBurst);
         Capabilities = new ProviderCapabilities(
             SupportsWeights: true,
@@ -63,7 +66,7 @@ public sealed class SimulatedProvider : ILoadBalancerProvider
         {
             lock (_gate)
             {
-                return _loadBalancers.Values.Select(lb => lb.ToInfo()).ToList();
+                return _loadBalancers.Values.Select(lb => lb.ToInfo(Health)).ToList();
             }
         }
     }
@@ -73,7 +76,24 @@ public sealed class SimulatedProvider : ILoadBalancerProvider
         await EnterAsync(ProviderCallKind.FindLoadBalancer, cancellationToken);
         lock (_gate)
         {
-            return FindOwned(owner)?.ToInfo();
+            return FindOwned(owner)?.ToInfo(Health);
+        }
+    }
+
+    public async Task<LoadBalancerPage> ListLoadBalancersAsync(Installation installation, string? continueToken, CancellationToken cancellationToken)
+    {
+        await EnterAsync(ProviderCallKind.ListLoadBalancers, cancellationToken);
+        lock (_gate)
+        {
+            // Ids are ordered, so the last id of a page is the whole continue token: stable while others come and go.
+            var page = _loadBalancers.Values
+                .Where(lb => installation.Tagged(lb.Tags) && (continueToken is null || string.CompareOrdinal(lb.Id, continueToken) > 0))
+                .OrderBy(lb => lb.Id, StringComparer.Ordinal)
+                .Take(_options.ListPageSize + 1)
+                .ToList();
+            var more = page.Count > _options.ListPageSize;
+            var items = page.Take(_options.ListPageSize).Select(lb => lb.ToInfo(Health)).ToList();
+            return new LoadBalancerPage(items, more ? items[^1].Id : null);
         }
     }
 
@@ -85,17 +105,17 @@ public sealed class SimulatedProvider : ILoadBalancerProvider
             var existing = FindOwned(owner);
             if (existing is not null)
             {
-                return existing.ToInfo();
+                return existing.ToInfo(Health);
             }
 
-            var id = $"lb-{Interlocked.Increment(ref _nextId):D6}";
+            var id = $"{_idPrefix}{Interlocked.Increment(ref _nextId):D6}";
             var created = new SimulatedLoadBalancer(id, name, _addresses.Take(), owner.ToTags());
             _loadBalancers.Add(id, created);
-            return created.ToInfo();
+            return created.ToInfo(Health);
         }
     }
 
-    public async Task EnsureListenerAsync(string loadBalancerId, ListenerSpec listener, CancellationToken cancellationToken)
+    public async Task EnsureListenerAsync(LoadBalancerRef loadBalancer, ListenerSpec listener, CancellationToken cancellationToken)
     {
         await EnterAsync(ProviderCallKind.EnsureListener, cancellationToken);
         if (!Capabilities.Supports(listener.Key.Protocol))
@@ -105,7 +125,7 @@ public sealed class SimulatedProvider : ILoadBalancerProvider
 
         lock (_gate)
         {
-            var lb = Get(loadBalancerId);
+            var lb = GetOwned(loadBalancer);
             if (lb.Listeners.TryGetValue(listener.Key, out var existing))
             {
                 existing.Spec = listener;
@@ -117,17 +137,17 @@ public sealed class SimulatedProvider : ILoadBalancerProvider
         }
     }
 
-    public async Task EnsureListenerDeletedAsync(string loadBalancerId, ListenerKey listener, CancellationToken cancellationToken)
+    public async Task EnsureListenerDeletedAsync(LoadBalancerRef loadBalancer, ListenerKey listener, CancellationToken cancellationToken)
     {
         await EnterAsync(ProviderCallKind.DeleteListener, cancellationToken);
         lock (_gate)
         {
-            Get(loadBalancerId).Listeners.Remove(listener);
+            GetOwned(loadBalancer).Listeners.Remove(listener);
         }
     }
 
     public async Task ChangeTargetsAsync(
-        string loadBalancerId,
+        LoadBalancerRef loadBalancer,
         ListenerKey listener,
         IReadOnlyList<TargetSpec> upserts,
         IReadOnlyList<TargetKey> removals,
@@ -136,7 +156,8 @@ public sealed class SimulatedProvider : ILoadBalancerProvider
         await EnterAsync(ProviderCallKind.ChangeTargets, cancellationToken);
         lock (_gate)
         {
-            var lb = Get(loadBalancerId);
+            var lb = GetOwned(loadBalancer);
+            var loadBalancerId = loadBalancer.Id;
             if (!lb.Listeners.TryGetValue(listener, out var target))
             {
                 throw new ProviderException($"listener {listener} does not exist on {loadBalancerId}", retryable: false);
@@ -155,26 +176,67 @@ public sealed class SimulatedProvider : ILoadBalancerProvider
             foreach (var key in removals)
             {
                 target.Targets.Remove(key);
+                target.RegisteredAt.Remove(key);
             }
 
+            var now = _clock.GetUtcNow();
             foreach (var upsert in upserts)
             {
+                if (!target.Targets.ContainsKey(upsert.Key))
+                {
+                    target.RegisteredAt[upsert.Key] = now;
+                }
+
                 target.Targets[upsert.Key] = upsert;
             }
         }
     }
 
-    public async Task EnsureLoadBalancerDeletedAsync(string loadBalancerId, CancellationToken cancellationToken)
+    public async Task EnsureLoadBalancerDeletedAsync(LoadBalancerRef loadBalancer, CancellationToken cancellationToken)
     {
         await EnterAsync(ProviderCallKind.DeleteLoadBalancer, cancellationToken);
         lock (_gate)
         {
-            if (_loadBalancers.Remove(loadBalancerId, out var removed))
+            if (!_loadBalancers.TryGetValue(loadBalancer.Id, out var existing))
             {
-                _addresses.Return(removed.Address);
+                return; // gone already
+            }
+
+            CheckOwner(loadBalancer, existing);
+            _loadBalancers.Remove(loadBalancer.Id);
+            _addresses.Return(existing.Address);
+        }
+    }
+
+    /// <summary>
+    /// What the load balancer's own health checks would say of <paramref name="target"/> from now on, whatever its
+    /// registration age (null: back to the registration delay rule). For tests of health and readiness gates.
+    /// </summary>
+    public void SetTargetHealth(TargetKey target, TargetHealth? health)
+    {
+        lock (_gate)
+        {
+            if (health is { } set)
+            {
+                _healthOverrides[target] = set;
+            }
+            else
+            {
+                _healthOverrides.Remove(target);
             }
         }
     }
+
+    /// <summary>
+    /// A target's health as a cloud load balancer reports it: draining when it drains, <see cref="TargetHealth.Initial"/>
+    /// until <see cref="SimulatedProviderOptions.HealthyAfter"/> has passed since it was registered (real load
+    /// balancers take seconds to minutes before a new target takes traffic), then healthy. Called under the gate.
+    /// </summary>
+    private TargetHealth Health(TargetSpec target, DateTimeOffset registeredAt) =>
+        target.State == TargetState.Draining ? TargetHealth.Draining
+        : _healthOverrides.TryGetValue(target.Key, out var forced) ? forced
+        : _clock.GetUtcNow() < registeredAt + _options.HealthyAfter ? TargetHealth.Initial
+        : TargetHealth.Healthy;
 
     /// <summary>Counts the call, waits the latency, then applies the rate limit and any injected fault.</summary>
     private async Task EnterAsync(ProviderCallKind kind, CancellationToken cancellationToken)
@@ -197,8 +259,20 @@ public sealed class SimulatedProvider : ILoadBalancerProvider
     private SimulatedLoadBalancer? FindOwned(LoadBalancerOwner owner) =>
         _loadBalancers.Values.FirstOrDefault(lb => owner.Owns(lb.Tags));
 
-    private SimulatedLoadBalancer Get(string id) =>
-        _loadBalancers.TryGetValue(id, out var lb) ? lb : throw new LoadBalancerNotFoundException(id);
+    private SimulatedLoadBalancer GetOwned(LoadBalancerRef loadBalancer)
+    {
+        var lb = _loadBalancers.TryGetValue(loadBalancer.Id, out var found) ? found : throw new LoadBalancerNotFoundException(loadBalancer.Id);
+        CheckOwner(loadBalancer, lb);
+        return lb;
+    }
+
+    private static void CheckOwner(LoadBalancerRef expected, SimulatedLoadBalancer actual)
+    {
+        if (!expected.Owner.Owns(actual.Tags))
+        {
+            throw LoadBalancerNotOwnedException.Carrying(expected, actual.Tags);
+        }
+    }
 
     private sealed class SimulatedLoadBalancer(string id, string name, string address, IReadOnlyDictionary<string, string> tags)
     {
@@ -208,14 +282,19 @@ public sealed class SimulatedProvider : ILoadBalancerProvider
 
         public Dictionary<ListenerKey, SimulatedListener> Listeners { get; } = [];
 
-        public LoadBalancerInfo ToInfo() => new(
+        public string Id => id;
+
+        public LoadBalancerInfo ToInfo(Func<TargetSpec, DateTimeOffset, TargetHealth> health) => new(
             id,
             name,
             address,
             tags,
             Listeners.Values
                 .OrderBy(l => l.Spec.Key.Port)
-                .Select(l => new ListenerInfo(l.Spec, l.Targets.Values.OrderBy(t => t.Key).ToList()))
+                .Select(l => new ListenerInfo(
+                    l.Spec,
+                    l.Targets.Values.OrderBy(t => t.Key).ToList(),
+                    l.Targets.Values.ToDictionary(t => t.Key, t => health(t, l.RegisteredAt[t.Key]))))
                 .ToList());
     }
 
@@ -224,5 +303,7 @@ public sealed class SimulatedProvider : ILoadBalancerProvider
         public ListenerSpec Spec { get; set; } = spec;
 
         public Dictionary<TargetKey, TargetSpec> Targets { get; } = [];
+
+        public Dictionary<TargetKey, DateTimeOffset> RegisteredAt { get; } = [];
     }
 }

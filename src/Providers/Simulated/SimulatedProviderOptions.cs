@@ -15,6 +15,21 @@ public sealed record SimulatedProviderOptions
     public int MaxTargetsPerLoadBalancer { get; init; } = 1000;
 
     /// <summary>
+    /// How long a newly registered target reports <see cref="Model.TargetHealth.Initial"/> before it turns healthy,
+    /// as a cloud load balancer's registration and first health checks take seconds to minutes. 0: healthy at once.
+    /// </summary>
+    public TimeSpan HealthyAfter { get; init; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// What every id this cloud hands out starts with; null (the default) picks a random one per instance, so a new
+    /// process never hands out an id an older journal still holds. Set it to model a cloud that reuses ids.
+    /// </summary>
+    public string? IdPrefix { get; init; }
+
+    /// <summary>Load balancers per page when an installation lists its own.</summary>
+    public int ListPageSize { get; init; } = 100;
+
+    /// <summary>
     /// The block addresses are handed out from. The default is loopback so that nothing a user tries
     /// against a simulated address ever leaves the machine (nothing listens there: it is simulated).
     /// </summary>

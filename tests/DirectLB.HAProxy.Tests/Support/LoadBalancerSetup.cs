@@ -18,11 +18,11 @@ public sealed record LoadBalancerSetup(LoadBalancerInfo LoadBalancer, ListenerKe
     {
         var lb = await provider.EnsureLoadBalancerAsync(HAProxyTestContext.Owner(owner), $"default/{owner}", CancellationToken.None);
         var spec = listener ?? new ListenerSpec(new ListenerKey(TransportProtocol.Tcp, HAProxyTestContext.FreePort()), "http");
-        await provider.EnsureListenerAsync(lb.Id, spec, CancellationToken.None);
-        await provider.ChangeTargetsAsync(lb.Id, spec.Key, targets, [], CancellationToken.None);
+        await provider.EnsureListenerAsync(lb.Ref, spec, CancellationToken.None);
+        await provider.ChangeTargetsAsync(lb.Ref, spec.Key, targets, [], CancellationToken.None);
         return new LoadBalancerSetup(lb, spec.Key);
     }
 
     public Task ChangeAsync(HAProxyProvider provider, IReadOnlyList<TargetSpec> upserts, IReadOnlyList<TargetKey>? removals = null) =>
-        provider.ChangeTargetsAsync(LoadBalancer.Id, Listener, upserts, removals ?? [], CancellationToken.None);
+        provider.ChangeTargetsAsync(LoadBalancer.Ref, Listener, upserts, removals ?? [], CancellationToken.None);
 }

@@ -16,4 +16,22 @@ public static class Eventually
             await Task.Delay(20);
         }
     }
+
+    /// <summary>Repeats <paramref name="assertion"/> until it passes; past the deadline its last failure is thrown.</summary>
+    public static async Task AssertAsync(Func<Task> assertion, TimeSpan? deadline = null)
+    {
+        var until = DateTime.UtcNow + (deadline ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            try
+            {
+                await assertion();
+                return;
+            }
+            catch (Xunit.Sdk.XunitException) when (DateTime.UtcNow < until)
+            {
+                await Task.Delay(20);
+            }
+        }
+    }
 }

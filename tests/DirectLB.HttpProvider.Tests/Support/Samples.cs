@@ -5,7 +5,9 @@ namespace DirectLB.Providers.Http.Tests.Support;
 /// <summary>The owner, listener and targets the tests share, so each test says only what matters to it.</summary>
 public static class Samples
 {
-    public static readonly LoadBalancerOwner Owner = new("east", "shop", "web", "uid-1");
+    public static readonly Installation Ours = new("test", "directlb.io/direct");
+
+    public static readonly LoadBalancerOwner Owner = new("east", "shop", "web", "uid-1", Ours);
 
     public static readonly ListenerKey WebKey = new(TransportProtocol.Tcp, 80);
 

@@ -1,6 +1,7 @@
 using DirectLB.Actors.Domain;
 using DirectLB.Actors.Entity;
 using DirectLB.Actors.Planning;
+using DirectLB.Providers.Model;
 using static DirectLB.Tests.Support.Fixtures;
 
 namespace DirectLB.Tests.Entity;
@@ -11,20 +12,16 @@ public class ReconcileDecisionTests
         ClusterObservation? observation,
         ServiceLoadBalancerState? state = null,
         KubernetesWrites? writes = null,
-        bool observed = true)
+        bool readBackDue = false,
+        LoadBalancerRef? orphan = null)
     {
         ClusterObservation[] observations = observation is null ? [] : [observation];
-        var desired = DesiredStateBuilder.Build(Key, observations, Filter, new PlannerOptions(), Capabilities);
-        return ReconcileDecision.Next(observations, observed, state ?? ServiceLoadBalancerState.Empty, desired, writes ?? KubernetesWrites.None, Filter, Now);
+        var desired = DesiredStateBuilder.Build(Key, observations, Filter, Planner, Capabilities);
+        return ReconcileDecision.Next(
+            observations, state ?? ServiceLoadBalancerState.Empty, desired, writes ?? KubernetesWrites.None, Filter, Now, readBackDue: readBackDue, orphan: orphan);
     }
 
     private static ServiceLoadBalancerState WithApplied(AppliedLoadBalancer applied) => ServiceLoadBalancerState.Empty with { Applied = applied };
-
-    [Fact]
-    public void Nothing_happens_before_any_cluster_reported()
-    {
-        Assert.IsType<AwaitObservation>(Next(null, WithApplied(Applied()), observed: false));
-    }
 
     [Fact]
     public void The_finalizer_is_added_before_the_load_balancer_is_created()
@@ -79,7 +76,53 @@ public class ReconcileDecisionTests
 
         var step = Next(Observation(Service()), state);
 
-        Assert.Equal(new CallProvider(new ObserveLoadBalancer(Owner)), step);
+        Assert.Equal(new ReadBack(Owner), step);
+    }
+
+    [Fact]
+    public void A_due_read_back_comes_before_any_change()
+    {
+        var step = Next(Observation(Service(), Slice("a", [Ready("10.244.1.5"), Ready("10.244.1.6")])), WithApplied(Applied(AppliedServing("10.244.1.5"))), readBackDue: true);
+
+        Assert.Equal(new ReadBack(Owner), step);
+    }
+
+    [Fact]
+    public void With_nothing_applied_there_is_nothing_to_read_back()
+    {
+        var step = Next(Observation(Service(), Slice("a", [Ready("10.244.1.5")])), readBackDue: true);
+
+        Assert.IsType<ProvisionLoadBalancer>(Assert.IsType<CallProvider>(step).Operation);
+    }
+
+    [Fact]
+    public void A_read_back_goes_by_the_owner_the_service_wants_now_not_the_one_journaled()
+    {
+        var journaled = Applied() with { Owner = Owner with { Installation = null, ServiceUid = "uid-old" } };
+
+        var step = Next(Observation(Service()), WithApplied(journaled), readBackDue: true);
+
+        Assert.Equal(new ReadBack(Owner), step);
+    }
+
+    [Fact]
+    public void An_orphan_is_deleted_by_its_own_owner_once_no_cluster_holds_the_service()
+    {
+        var orphan = new LoadBalancerRef("lb-9", Owner with { ServiceUid = "uid-gone" });
+
+        var step = Next(null, orphan: orphan);
+
+        Assert.Equal(new CallProvider(new DeleteLoadBalancer("lb-9", orphan.Owner)), step);
+    }
+
+    [Fact]
+    public void An_orphan_whose_service_is_back_is_not_deleted()
+    {
+        var orphan = new LoadBalancerRef("lb-9", Owner);
+
+        var step = Next(Observation(Service(), Slice("a", [Ready("10.244.1.5")])), orphan: orphan);
+
+        Assert.IsType<ProvisionLoadBalancer>(Assert.IsType<CallProvider>(step).Operation);
     }
 
     [Fact]
@@ -87,7 +130,7 @@ public class ReconcileDecisionTests
     {
         var state = ServiceLoadBalancerState.Empty with { InFlight = new PendingOperation(1, new ProvisionLoadBalancer(Owner, "shop-web", [])) };
 
-        Assert.Equal(new CallProvider(new ObserveLoadBalancer(Owner)), Next(Observation(Service()), state));
+        Assert.Equal(new ReadBack(Owner), Next(Observation(Service()), state));
     }
 
     [Fact]
@@ -95,7 +138,7 @@ public class ReconcileDecisionTests
     {
         var state = ServiceLoadBalancerState.Empty with { InFlight = new PendingOperation(1, new CreateLoadBalancer(Owner, "shop-web")) };
 
-        Assert.Equal(new CallProvider(new ObserveLoadBalancer(Owner)), Next(Observation(Service()), state));
+        Assert.Equal(new ReadBack(Owner), Next(Observation(Service()), state));
     }
 
     [Fact]
@@ -139,14 +182,14 @@ public class ReconcileDecisionTests
         var east = ObservationIn("east", Service(ingress: ["127.0.201.1"]), Slice("e", [Ready("10.244.1.5")]));
         var west = ObservationIn("west", Service(deleting: true, resourceVersion: "30"), Slice("w", [Ready("10.245.1.5")]));
         ClusterObservation[] both = [east, west];
-        var desired = DesiredStateBuilder.Build(Key, both, Filter, new PlannerOptions(), Capabilities);
+        var desired = DesiredStateBuilder.Build(Key, both, Filter, Planner, Capabilities);
         var withWestTarget = ServiceLoadBalancerState.Empty with
         {
             Applied = Applied(AppliedServing("10.244.1.5"), new AppliedTarget(Serving("10.245.1.5") with { ClusterId = "west" }, null)),
         };
 
-        var first = ReconcileDecision.Next(both, true, withWestTarget, desired, KubernetesWrites.None, Filter, Now);
-        var second = ReconcileDecision.Next(both, true, ServiceLoadBalancerState.Empty with { Applied = Applied(AppliedServing("10.244.1.5")) }, desired, KubernetesWrites.None, Filter, Now);
+        var first = ReconcileDecision.Next(both, withWestTarget, desired, KubernetesWrites.None, Filter, Now);
+        var second = ReconcileDecision.Next(both, ServiceLoadBalancerState.Empty with { Applied = Applied(AppliedServing("10.244.1.5")) }, desired, KubernetesWrites.None, Filter, Now);
 
         Assert.IsType<ChangeTargets>(Assert.IsType<CallProvider>(first).Operation);
         Assert.Equal(new WriteService("west", KubernetesWriteKind.RemoveFinalizer, "30", []), second);

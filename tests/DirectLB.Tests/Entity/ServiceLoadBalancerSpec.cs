@@ -1,64 +1,20 @@
-using System.Collections.Immutable;
 using Akka.Actor;
-using Akka.Configuration;
 using Akka.Persistence;
 using Akka.Persistence.TestKit;
-using Akka.TestKit.Xunit2;
 using DirectLB.Actors.Domain;
 using DirectLB.Actors.Entity;
-using DirectLB.Actors.Observability;
 using DirectLB.Actors.Planning;
-using DirectLB.Actors.Serialization;
 using DirectLB.Providers;
 using DirectLB.Providers.Model;
 using DirectLB.Providers.Simulated;
 using DirectLB.Tests.Support;
-using Microsoft.Extensions.Logging.Abstractions;
 using static DirectLB.Tests.Support.Fixtures;
 
 namespace DirectLB.Tests.Entity;
 
 /// <summary>The entity against the simulated provider, a recording Kubernetes writer and a journal that can fail.</summary>
-public class ServiceLoadBalancerSpec : TestKit
+public class ServiceLoadBalancerSpec : EntitySpec
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
-
-    private static readonly ReconcileOptions Options = new()
-    {
-        Debounce = TimeSpan.FromMilliseconds(20),
-        MinBackoff = TimeSpan.FromMilliseconds(50),
-        MaxBackoff = TimeSpan.FromMilliseconds(400),
-        SnapshotEvery = 10,
-        DrainProbeInterval = TimeSpan.FromMilliseconds(100),
-    };
-
-    private readonly SimulatedProvider _cloud = new();
-    private readonly RecordingStateSource _stateSource = new();
-    private readonly RecordingServiceWriter _writer;
-
-    private ServiceStatusBoard Board { get; } = new();
-
-    public ServiceLoadBalancerSpec()
-        : base(ConfigurationFactory.FromResource<TestJournal>("Akka.Persistence.TestKit.config.conf").WithFallback(DirectLbSerialization.Config))
-    {
-        _writer = new RecordingServiceWriter(() => _cloud.TotalCalls);
-    }
-
-    private RecordingServiceWriter Writer => _writer;
-
-    private IActorRef StartEntity(ILoadBalancerProvider? provider = null) =>
-        Sys.ActorOf(Props.Create(() => new ServiceLoadBalancer(
-            Key.ToString(), provider ?? _cloud, _writer, _stateSource, Board, Options, TimeProvider.System, NullLoggerFactory.Instance)));
-
-    private static ServiceObserved Observed(ServiceSnapshot service, params EndpointSnapshot[] endpoints) =>
-        new(Key, Observation(service, Slice("web-abc", endpoints)));
-
-    private IReadOnlyList<TargetSpec> CloudTargets() =>
-        _cloud.LoadBalancers.SingleOrDefault()?.Listeners.SingleOrDefault()?.Targets ?? [];
-
-    private void AwaitTargets(params TargetSpec[] expected) =>
-        AwaitAssert(() => Assert.Equal(expected, CloudTargets().OrderBy(t => t.Key).ToArray()), Deadline);
-
     [Fact]
     public void Creates_the_load_balancer_with_exactly_the_ready_targets_and_publishes_its_address()
     {
@@ -67,7 +23,7 @@ public class ServiceLoadBalancerSpec : TestKit
         entity.Tell(Observed(Service(), Ready("10.244.1.5"), Ready("10.244.2.7"), NotReady("10.244.3.1")));
 
         AwaitTargets(Serving("10.244.1.5"), Serving("10.244.2.7"));
-        var address = _cloud.LoadBalancers.Single().Address;
+        var address = Cloud.LoadBalancers.Single().Address;
         AwaitAssert(() => Assert.Contains($"ingress {Cluster} {Key} [{address}]", Writer.Writes), Deadline);
         AwaitAssert(() => Assert.Equal(
             [ServiceEventReason.EnsuringLoadBalancer, ServiceEventReason.EnsuredLoadBalancer],
@@ -136,7 +92,7 @@ public class ServiceLoadBalancerSpec : TestKit
     public void A_draining_target_leaves_as_soon_as_its_last_connection_ends()
     {
         var open = new System.Collections.Concurrent.ConcurrentDictionary<string, int> { ["10.244.1.6"] = 3 };
-        var counting = new GatedProvider(_cloud) { Connections = key => open.GetValueOrDefault(key.Address) };
+        var counting = new GatedProvider(Cloud) { Connections = key => open.GetValueOrDefault(key.Address) };
         var annotations = new Dictionary<string, string> { [ServiceAnnotations.DrainDelay] = "10m" };
         var entity = StartEntity(counting);
         entity.Tell(Observed(Service(annotations: annotations), Ready("10.244.1.5"), Ready("10.244.1.6")));
@@ -152,43 +108,43 @@ public class ServiceLoadBalancerSpec : TestKit
     [Fact]
     public void Retries_a_failing_provider_with_backoff_and_says_so()
     {
-        _cloud.Faults.FailNext(ProviderCallKind.EnsureLoadBalancer, 3);
+        Cloud.Faults.FailNext(ProviderCallKind.EnsureLoadBalancer, 3);
         var entity = StartEntity();
 
         entity.Tell(Observed(Service(), Ready("10.244.1.5")));
 
         AwaitTargets(Serving("10.244.1.5"));
-        Assert.Equal(4, _cloud.CallCount(ProviderCallKind.EnsureLoadBalancer));
+        Assert.Equal(4, Cloud.CallCount(ProviderCallKind.EnsureLoadBalancer));
         Assert.Equal(3, Writer.Events.Count(e => e.IsWarning && e.Reason == ServiceEventReason.SyncLoadBalancerFailed));
     }
 
     [Fact]
     public void A_provision_that_fails_part_way_is_read_back_and_finished_on_the_same_load_balancer()
     {
-        _cloud.Faults.FailNext(ProviderCallKind.ChangeTargets, 2);
+        Cloud.Faults.FailNext(ProviderCallKind.ChangeTargets, 2);
         var entity = StartEntity();
 
         entity.Tell(Observed(Service(), Ready("10.244.1.5")));
 
         AwaitTargets(Serving("10.244.1.5"));
-        Assert.Single(_cloud.LoadBalancers);
-        Assert.Equal(1, _cloud.CallCount(ProviderCallKind.EnsureLoadBalancer));
-        Assert.Equal(1, _cloud.CallCount(ProviderCallKind.FindLoadBalancer));
+        Assert.Single(Cloud.LoadBalancers);
+        Assert.Equal(1, Cloud.CallCount(ProviderCallKind.EnsureLoadBalancer));
+        Assert.Equal(2, Cloud.CallCount(ProviderCallKind.FindLoadBalancer)); // a read-back after each failure
         Assert.Equal(2, Writer.Events.Count(e => e.IsWarning && e.Reason == ServiceEventReason.SyncLoadBalancerFailed));
     }
 
     [Fact]
     public void A_service_deleted_while_its_provision_keeps_failing_leaves_no_load_balancer_behind()
     {
-        _cloud.Faults.FailNext(ProviderCallKind.ChangeTargets, 1_000);
+        Cloud.Faults.FailNext(ProviderCallKind.ChangeTargets, 1_000);
         var entity = StartEntity();
         entity.Tell(Observed(Service(), Ready("10.244.1.5")));
-        AwaitCondition(() => _cloud.LoadBalancers.Count == 1 && _cloud.CallCount(ProviderCallKind.FindLoadBalancer) == 1, Deadline);
+        AwaitCondition(() => Cloud.LoadBalancers.Count == 1 && Cloud.CallCount(ProviderCallKind.FindLoadBalancer) >= 1, Deadline);
 
         entity.Tell(Observed(Service(deleting: true, resourceVersion: "20"), Ready("10.244.1.5")));
 
         AwaitAssert(() => Assert.Contains($"remove-finalizer {Cluster} {Key}", Writer.Writes), Deadline);
-        Assert.Empty(_cloud.LoadBalancers);
+        Assert.Empty(Cloud.LoadBalancers);
     }
 
     [Fact]
@@ -218,12 +174,12 @@ public class ServiceLoadBalancerSpec : TestKit
         entity.Tell(Observed(Service(deleting: true, resourceVersion: "20"), Ready("10.244.1.5")));
 
         AwaitAssert(() => Assert.Contains($"remove-finalizer {Cluster} {Key}", Writer.Writes), Deadline);
-        Assert.Empty(_cloud.LoadBalancers);
+        Assert.Empty(Cloud.LoadBalancers);
         Assert.Contains(Writer.Events, e => e.Reason == ServiceEventReason.DeletedLoadBalancer);
     }
 
     [Fact]
-    public void A_restarted_entity_recovers_its_load_balancer_instead_of_creating_a_second()
+    public void A_restarted_entity_recovers_its_load_balancer_reads_it_back_and_creates_no_second()
     {
         var first = StartEntity();
         first.Tell(Observed(Service(), Ready("10.244.1.5")));
@@ -236,15 +192,15 @@ public class ServiceLoadBalancerSpec : TestKit
         second.Tell(Observed(Service(), Ready("10.244.1.5"), Ready("10.244.1.6")));
 
         AwaitTargets(Serving("10.244.1.5"), Serving("10.244.1.6"));
-        Assert.Single(_cloud.LoadBalancers);
-        Assert.Equal(1, _cloud.CallCount(ProviderCallKind.EnsureLoadBalancer));
-        Assert.Equal(0, _cloud.CallCount(ProviderCallKind.FindLoadBalancer));
+        Assert.Single(Cloud.LoadBalancers);
+        Assert.Equal(1, Cloud.CallCount(ProviderCallKind.EnsureLoadBalancer));
+        Assert.Equal(1, Cloud.CallCount(ProviderCallKind.FindLoadBalancer));
     }
 
     [Fact]
     public void An_operation_in_doubt_after_a_crash_is_read_back_and_then_converges()
     {
-        var gated = new GatedProvider(_cloud);
+        var gated = new GatedProvider(Cloud);
         var first = StartEntity(gated);
         first.Tell(Observed(Service(), Ready("10.244.1.5")));
         AwaitTargets(Serving("10.244.1.5"));
@@ -260,8 +216,8 @@ public class ServiceLoadBalancerSpec : TestKit
         second.Tell(Observed(Service(), Ready("10.244.1.6")));
 
         AwaitTargets(Serving("10.244.1.6"));
-        Assert.Equal(1, _cloud.CallCount(ProviderCallKind.FindLoadBalancer));
-        Assert.Single(_cloud.LoadBalancers);
+        Assert.Equal(1, Cloud.CallCount(ProviderCallKind.FindLoadBalancer));
+        Assert.Single(Cloud.LoadBalancers);
     }
 
     /// <summary>
@@ -281,8 +237,8 @@ public class ServiceLoadBalancerSpec : TestKit
         entity.Tell(Observed(Service(), Ready("10.244.1.5")));
 
         ExpectTerminated(entity, Deadline);
-        Assert.Equal(0, _cloud.TotalCalls);
-        Assert.Equal([Key], _stateSource.Requests.ToArray());
+        Assert.Equal(0, Cloud.TotalCalls);
+        Assert.Equal([Key], StateSource.Requests.ToArray());
 
         await journal.OnWrite.Pass();
         var again = StartEntity();
@@ -307,6 +263,6 @@ public class ServiceLoadBalancerSpec : TestKit
         var status = await recovered.Ask<LoadBalancerStatusReport>(new GetLoadBalancerStatus(Key), Deadline);
 
         Assert.Equal(12, status.ServingTargets);
-        Assert.Equal(_cloud.LoadBalancers.Single().Id, status.LoadBalancerId);
+        Assert.Equal(Cloud.LoadBalancers.Single().Id, status.LoadBalancerId);
     }
 }

@@ -169,11 +169,11 @@ public class DesiredStateBuilderTests
     }
 
     [Fact]
-    public void The_owner_carries_cluster_namespace_name_and_uid()
+    public void The_owner_carries_cluster_namespace_name_uid_and_installation()
     {
         var owner = Desired(Observation()).LoadBalancer!.Owner;
 
-        Assert.Equal(new LoadBalancerOwner(LoadBalancerOwner.AllClusters, "shop", "web", "uid-1"), owner);
+        Assert.Equal(new LoadBalancerOwner(LoadBalancerOwner.AllClusters, "shop", "web", "uid-1", new PlannerOptions().Installation), owner);
     }
 
     [Fact]

@@ -37,10 +37,10 @@ public class SimulatedProviderTests
     {
         var provider = new SimulatedProvider();
         var lb = await provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
-        await provider.EnsureListenerAsync(lb.Id, HttpListener, CancellationToken.None);
+        await provider.EnsureListenerAsync(lb.Ref, HttpListener, CancellationToken.None);
 
-        await provider.ChangeTargetsAsync(lb.Id, Http, [Serving("10.244.1.5"), Serving("10.244.1.6")], [], CancellationToken.None);
-        await provider.ChangeTargetsAsync(lb.Id, Http, [Draining("10.244.1.5")], [new TargetKey("10.244.1.6", 8080), new TargetKey("10.244.9.9", 8080)], CancellationToken.None);
+        await provider.ChangeTargetsAsync(lb.Ref, Http, [Serving("10.244.1.5"), Serving("10.244.1.6")], [], CancellationToken.None);
+        await provider.ChangeTargetsAsync(lb.Ref, Http, [Draining("10.244.1.5")], [new TargetKey("10.244.1.6", 8080), new TargetKey("10.244.9.9", 8080)], CancellationToken.None);
 
         var targets = provider.LoadBalancers.Single().Listeners.Single().Targets;
         Assert.Equal([Draining("10.244.1.5")], targets);
@@ -48,16 +48,17 @@ public class SimulatedProviderTests
     }
 
     [Fact]
-    public async Task Deleting_what_is_gone_succeeds_and_the_address_is_reused()
+    public async Task Deleting_what_is_gone_succeeds_and_a_freed_address_is_handed_out_again_only_after_the_others()
     {
-        var provider = new SimulatedProvider();
+        var provider = new SimulatedProvider(new SimulatedProviderOptions { AddressPool = "127.0.201.0/30" });
         var lb = await provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
 
-        await provider.EnsureLoadBalancerDeletedAsync(lb.Id, CancellationToken.None);
-        await provider.EnsureLoadBalancerDeletedAsync(lb.Id, CancellationToken.None);
+        await provider.EnsureLoadBalancerDeletedAsync(lb.Ref, CancellationToken.None);
+        await provider.EnsureLoadBalancerDeletedAsync(lb.Ref, CancellationToken.None);
         var again = await provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
+        var other = await provider.EnsureLoadBalancerAsync(Owner with { Name = "api" }, "shop-api", CancellationToken.None);
 
-        Assert.Equal(lb.Address, again.Address);
+        Assert.Equal(("127.0.201.1", "127.0.201.2", "127.0.201.1"), (lb.Address, again.Address, other.Address));
         Assert.NotEqual(lb.Id, again.Id);
     }
 
@@ -66,7 +67,7 @@ public class SimulatedProviderTests
     {
         var provider = new SimulatedProvider();
 
-        await Assert.ThrowsAsync<LoadBalancerNotFoundException>(() => provider.EnsureListenerAsync("lb-404", HttpListener, CancellationToken.None));
+        await Assert.ThrowsAsync<LoadBalancerNotFoundException>(() => provider.EnsureListenerAsync(new LoadBalancerRef("lb-404", Owner), HttpListener, CancellationToken.None));
     }
 
     [Fact]
@@ -103,10 +104,10 @@ public class SimulatedProviderTests
     {
         var provider = new SimulatedProvider(new SimulatedProviderOptions { MaxTargetsPerLoadBalancer = 1 });
         var lb = await provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
-        await provider.EnsureListenerAsync(lb.Id, HttpListener, CancellationToken.None);
+        await provider.EnsureListenerAsync(lb.Ref, HttpListener, CancellationToken.None);
 
         var error = await Assert.ThrowsAsync<ProviderException>(() =>
-            provider.ChangeTargetsAsync(lb.Id, Http, [Serving("10.244.1.5"), Serving("10.244.1.6")], [], CancellationToken.None));
+            provider.ChangeTargetsAsync(lb.Ref, Http, [Serving("10.244.1.5"), Serving("10.244.1.6")], [], CancellationToken.None));
 
         Assert.False(error.Retryable);
         Assert.Empty(provider.LoadBalancers.Single().Listeners.Single().Targets);
@@ -132,7 +133,7 @@ public class SimulatedProviderTests
         var provider = new SimulatedProvider();
         var lb = await provider.EnsureLoadBalancerAsync(Owner, "dns", CancellationToken.None);
 
-        await provider.EnsureListenerAsync(lb.Id, new ListenerSpec(new ListenerKey(TransportProtocol.Udp, 53), "dns"), CancellationToken.None);
-        await Assert.ThrowsAsync<ProviderException>(() => provider.EnsureListenerAsync(lb.Id, new ListenerSpec(new ListenerKey(TransportProtocol.Sctp, 9), "x"), CancellationToken.None));
+        await provider.EnsureListenerAsync(lb.Ref, new ListenerSpec(new ListenerKey(TransportProtocol.Udp, 53), "dns"), CancellationToken.None);
+        await Assert.ThrowsAsync<ProviderException>(() => provider.EnsureListenerAsync(lb.Ref, new ListenerSpec(new ListenerKey(TransportProtocol.Sctp, 9), "x"), CancellationToken.None));
     }
 }

@@ -73,7 +73,9 @@ public static class Fixtures
     /// <summary>The listener a plain Service port gets: TCP health check by default.</summary>
     public static readonly ListenerSpec HttpSpec = new(Http, "http", new HealthCheckSpec());
 
-    public static LoadBalancerOwner Owner => new(LoadBalancerOwner.AllClusters, Key.Namespace, Key.Name, "uid-1");
+    public static readonly PlannerOptions Planner = new();
+
+    public static LoadBalancerOwner Owner => new(LoadBalancerOwner.AllClusters, Key.Namespace, Key.Name, "uid-1", Planner.Installation);
 
     /// <summary>An applied load balancer with one TCP/80 listener holding the given targets.</summary>
     public static AppliedLoadBalancer Applied(params AppliedTarget[] targets) =>

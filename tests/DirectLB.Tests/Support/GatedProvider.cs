@@ -22,13 +22,16 @@ public sealed class GatedProvider(ILoadBalancerProvider inner) : ILoadBalancerPr
 
     public Task<LoadBalancerInfo?> FindLoadBalancerAsync(LoadBalancerOwner owner, CancellationToken ct) => inner.FindLoadBalancerAsync(owner, ct);
 
+    public Task<LoadBalancerPage> ListLoadBalancersAsync(Installation installation, string? continueToken, CancellationToken ct) =>
+        inner.ListLoadBalancersAsync(installation, continueToken, ct);
+
     public Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, CancellationToken ct) => inner.EnsureLoadBalancerAsync(owner, name, ct);
 
-    public Task EnsureListenerAsync(string id, ListenerSpec listener, CancellationToken ct) => inner.EnsureListenerAsync(id, listener, ct);
+    public Task EnsureListenerAsync(LoadBalancerRef id, ListenerSpec listener, CancellationToken ct) => inner.EnsureListenerAsync(id, listener, ct);
 
-    public Task EnsureListenerDeletedAsync(string id, ListenerKey listener, CancellationToken ct) => inner.EnsureListenerDeletedAsync(id, listener, ct);
+    public Task EnsureListenerDeletedAsync(LoadBalancerRef id, ListenerKey listener, CancellationToken ct) => inner.EnsureListenerDeletedAsync(id, listener, ct);
 
-    public async Task ChangeTargetsAsync(string id, ListenerKey listener, IReadOnlyList<TargetSpec> upserts, IReadOnlyList<TargetKey> removals, CancellationToken ct)
+    public async Task ChangeTargetsAsync(LoadBalancerRef id, ListenerKey listener, IReadOnlyList<TargetSpec> upserts, IReadOnlyList<TargetKey> removals, CancellationToken ct)
     {
         if (HoldTargetChanges)
         {
@@ -39,9 +42,9 @@ public sealed class GatedProvider(ILoadBalancerProvider inner) : ILoadBalancerPr
         await inner.ChangeTargetsAsync(id, listener, upserts, removals, ct);
     }
 
-    public Task EnsureLoadBalancerDeletedAsync(string id, CancellationToken ct) => inner.EnsureLoadBalancerDeletedAsync(id, ct);
+    public Task EnsureLoadBalancerDeletedAsync(LoadBalancerRef id, CancellationToken ct) => inner.EnsureLoadBalancerDeletedAsync(id, ct);
 
-    public async Task<IReadOnlyDictionary<TargetKey, int>?> CountConnectionsAsync(string id, ListenerKey listener, CancellationToken ct)
+    public async Task<IReadOnlyDictionary<TargetKey, int>?> CountConnectionsAsync(LoadBalancerRef id, ListenerKey listener, CancellationToken ct)
     {
         var info = (await inner.FindLoadBalancerAsync(DirectLB.Tests.Support.Fixtures.Owner, ct))?.Listeners.FirstOrDefault(l => l.Spec.Key == listener);
         return Connections is null || info is null ? null : info.Targets.ToDictionary(t => t.Key, t => Connections(t.Key));

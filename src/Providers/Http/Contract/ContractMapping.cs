@@ -15,11 +15,15 @@ public static class ContractMapping
         listener.Spec.Key.Protocol,
         listener.Spec.Key.Port,
         ToSettings(listener.Spec),
-        [.. listener.Targets.Select(ToDto)]);
+        [.. listener.Targets.Select(t => ToDto(t) with { Health = listener.Health is null ? null : listener.HealthOf(t.Key) })]);
 
+    /// <summary>A server that reports no target's health has no health view: the listener's health stays null.</summary>
     public static ListenerInfo ToModel(ListenerDto listener) => new(
         ToSpec(new ListenerKey(listener.Protocol, listener.Port), listener.Settings),
-        [.. listener.Targets.Select(ToModel)]);
+        [.. listener.Targets.Select(ToModel)],
+        listener.Targets.Any(t => t.Health is not null)
+            ? listener.Targets.ToDictionary(t => new TargetKey(t.Ip, t.Port), t => t.Health ?? TargetHealth.Unknown)
+            : null);
 
     public static ListenerSettingsDto ToSettings(ListenerSpec spec) => new(spec.Name, spec.HealthCheck, spec.ProxyProtocolV2);
 

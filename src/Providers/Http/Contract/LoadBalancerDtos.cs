@@ -8,8 +8,11 @@ public sealed record LoadBalancerDto(
     IReadOnlyDictionary<string, string> Tags,
     IReadOnlyList<ListenerDto> Listeners);
 
-/// <summary>The answer to a find: a list, so paging can be added without breaking clients.</summary>
-public sealed record LoadBalancerListDto(IReadOnlyList<LoadBalancerDto> Items);
+/// <summary>
+/// The answer to a find or a list: <see cref="Continue"/> is set when more pages follow (pass it back as the
+/// <c>continue</c> query parameter), null on the last page.
+/// </summary>
+public sealed record LoadBalancerListDto(IReadOnlyList<LoadBalancerDto> Items, string? Continue = null);
 
 /// <summary>Body of <c>POST /v1/loadbalancers</c>; the owner tags in <see cref="Tags"/> decide create or return.</summary>
 public sealed record EnsureLoadBalancerRequest(string Name, IReadOnlyDictionary<string, string> Tags);

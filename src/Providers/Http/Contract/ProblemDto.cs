@@ -17,6 +17,7 @@ public static class ProblemTypes
     public const string InvalidRequest = Base + "invalid-request";
     public const string Unauthorized = Base + "unauthorized";
     public const string LoadBalancerNotFound = Base + "load-balancer-not-found";
+    public const string LoadBalancerNotOwned = Base + "load-balancer-not-owned";
     public const string IdempotencyKeyInUse = Base + "idempotency-key-in-use";
     public const string IdempotencyKeyReused = Base + "idempotency-key-reused";
     public const string Refused = Base + "refused";

@@ -44,14 +44,23 @@ internal sealed class CloudApiEndpoints(SimulatedProvider provider)
         }
     }
 
+    /// <summary>A find by the owner tags (one Service's load balancer), or a paged list by the installation tags.</summary>
     private async Task<IResult> FindAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var filter = ParseTagFilter(request.Query["tag"]);
-        var owner = LoadBalancerOwner.FromTags(filter)
-            ?? throw new InvalidRequestException($"a find filters by the owner tags {LoadBalancerOwner.ClusterTag} and {LoadBalancerOwner.ServiceTag} (namespace/name)");
-        var found = await provider.FindLoadBalancerAsync(owner, cancellationToken);
-        var matches = found is not null && filter.All(tag => found.Tags.GetValueOrDefault(tag.Key) == tag.Value);
-        return Json(new LoadBalancerListDto(matches ? [ContractMapping.ToDto(found!)] : []));
+        var filter = ParseTags(request.Query[TagQuery.Filter], TagQuery.Filter);
+        if (LoadBalancerOwner.FromTags(filter) is { } owner)
+        {
+            var found = await provider.FindLoadBalancerAsync(owner, cancellationToken);
+            var matches = found is not null && filter.All(tag => found.Tags.GetValueOrDefault(tag.Key) == tag.Value);
+            return Json(new LoadBalancerListDto(matches ? [ContractMapping.ToDto(found!)] : []));
+        }
+
+        var installation = Installation.FromTags(filter)
+            ?? throw new InvalidRequestException(
+                $"a find filters by the owner tags {LoadBalancerOwner.ClusterTag} and {LoadBalancerOwner.ServiceTag} (namespace/name), " +
+                $"a list by the installation tags {Installation.IdTag} and {Installation.ClassTag}");
+        var page = await provider.ListLoadBalancersAsync(installation, request.Query["continue"].FirstOrDefault(), cancellationToken);
+        return Json(new LoadBalancerListDto([.. page.Items.Select(ContractMapping.ToDto)], page.Continue));
     }
 
     private async Task<IResult> EnsureAsync(HttpContext context, CancellationToken cancellationToken)
@@ -82,27 +91,29 @@ internal sealed class CloudApiEndpoints(SimulatedProvider provider)
             ? Json(ContractMapping.ToDto(lb))
             : ProblemResult.For(new LoadBalancerNotFoundException(id));
 
-    private async Task<IResult> DeleteAsync(string id, CancellationToken cancellationToken)
+    private async Task<IResult> DeleteAsync(string id, HttpRequest request, CancellationToken cancellationToken)
     {
-        await provider.EnsureLoadBalancerDeletedAsync(id, cancellationToken);
+        await provider.EnsureLoadBalancerDeletedAsync(Owned(id, request), cancellationToken);
         return Results.NoContent();
     }
 
     private async Task<IResult> EnsureListenerAsync(string id, string protocol, int port, HttpRequest request, CancellationToken cancellationToken)
     {
+        var loadBalancer = Owned(id, request);
         var settings = await ReadBodyAsync<ListenerSettingsDto>(request, cancellationToken);
-        await provider.EnsureListenerAsync(id, ContractMapping.ToSpec(ParseListener(protocol, port), settings), cancellationToken);
+        await provider.EnsureListenerAsync(loadBalancer, ContractMapping.ToSpec(ParseListener(protocol, port), settings), cancellationToken);
         return Results.NoContent();
     }
 
-    private async Task<IResult> DeleteListenerAsync(string id, string protocol, int port, CancellationToken cancellationToken)
+    private async Task<IResult> DeleteListenerAsync(string id, string protocol, int port, HttpRequest request, CancellationToken cancellationToken)
     {
-        await provider.EnsureListenerDeletedAsync(id, ParseListener(protocol, port), cancellationToken);
+        await provider.EnsureListenerDeletedAsync(Owned(id, request), ParseListener(protocol, port), cancellationToken);
         return Results.NoContent();
     }
 
     private async Task<IResult> ChangeTargetsAsync(string id, string protocol, int port, HttpRequest request, CancellationToken cancellationToken)
     {
+        var loadBalancer = Owned(id, request);
         var batch = await ReadBodyAsync<TargetBatchRequest>(request, cancellationToken);
         foreach (var target in batch.Upserts)
         {
@@ -119,7 +130,7 @@ internal sealed class CloudApiEndpoints(SimulatedProvider provider)
         }
 
         await provider.ChangeTargetsAsync(
-            id,
+            loadBalancer,
             ParseListener(protocol, port),
             [.. batch.Upserts.Select(ContractMapping.ToModel)],
             [.. batch.Removals.Select(ContractMapping.ToModel)],
@@ -170,21 +181,12 @@ internal sealed class CloudApiEndpoints(SimulatedProvider provider)
         }
     }
 
-    /// <summary>Each <c>tag</c> value is <c>key=value</c>, split at the first '=' (tag keys hold none).</summary>
-    private static Dictionary<string, string> ParseTagFilter(StringValues tags)
-    {
-        var filter = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var tag in tags)
-        {
-            var equals = tag?.IndexOf('=', StringComparison.Ordinal) ?? -1;
-            if (equals <= 0)
-            {
-                throw new InvalidRequestException($"tag filter '{tag}' is not key=value");
-            }
+    private static Dictionary<string, string> ParseTags(StringValues values, string parameter) =>
+        TagQuery.Parse(values) ?? throw new InvalidRequestException($"every {parameter} parameter must be key=value: '{values}'");
 
-            filter[tag![..equals]] = tag[(equals + 1)..];
-        }
-
-        return filter;
-    }
+    /// <summary>A verb by id names the owner it expects (the <c>owner</c> parameters); the provider checks it before acting.</summary>
+    private static LoadBalancerRef Owned(string id, HttpRequest request) =>
+        new(id, LoadBalancerOwner.FromTags(ParseTags(request.Query[TagQuery.Owner], TagQuery.Owner))
+            ?? throw new InvalidRequestException(
+                $"a request by id names the owner it expects: {TagQuery.Owner} parameters with {LoadBalancerOwner.ClusterTag} and {LoadBalancerOwner.ServiceTag}"));
 }

@@ -16,6 +16,7 @@ internal sealed class ProblemResult(ProblemDto problem, TimeSpan? retryAfter = n
     {
         InvalidRequestException e => Of(400, ProblemTypes.InvalidRequest, "Invalid request", e.Message, retryable: false),
         LoadBalancerNotFoundException e => Of(404, ProblemTypes.LoadBalancerNotFound, "Load balancer not found", e.Message, retryable: false),
+        LoadBalancerNotOwnedException e => Of(412, ProblemTypes.LoadBalancerNotOwned, "Load balancer not owned", e.Message, retryable: false),
         ProviderThrottledException e => new(new ProblemDto(ProblemTypes.Throttled, "Too many requests", 429, e.Message, Retryable: true), e.RetryAfter),
         ProviderException { Retryable: false } e => Of(422, ProblemTypes.Refused, "Refused", e.Message, retryable: false),
         ProviderException e => Of(500, ProblemTypes.ProviderError, "Provider error", e.Message, retryable: true),

@@ -1,0 +1,268 @@
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using DirectLB.Actors.Planning;
+using Microsoft.Extensions.Logging;
+
+namespace DirectLB.Actors.Entity;
+
+/// <summary>
+/// The entity's phases, one behaviour each, and the one place that moves between them (<see cref="Reconcile"/>):
+/// <code>
+///   AwaitingObservation ──first observation──▶ Reconcile
+///   Idle ──change after a quiet window──▶ Reconcile       Idle ──change within it──▶ Debouncing ──window ends──▶ Reconcile
+///   Reconcile ──▶ ReadingBack | Calling | Writing (one outside call) ──done──▶ Reconcile, or Debouncing when changes came meanwhile
+///             ──▶ Idle (in sync, or invalid configuration kept)      ──▶ Finishing (nothing left to own)
+///   any outside call ──failed──▶ BackingOff ──retry──▶ Reconcile
+///   Idle ──draining targets to probe──▶ Probing ──counted──▶ Reconcile
+/// </code>
+/// Changes are recorded in every phase; only Idle acts on them at once (leading edge), so a lone change costs no
+/// debounce while a burst still costs one call per window.
+/// </summary>
+public sealed partial class ServiceLoadBalancer
+{
+    private const string DebounceTimer = "debounce";
+    private const string RetryTimer = "retry";
+    private const string DrainTimer = "drain";
+
+    private EntityPhase _phase = EntityPhase.AwaitingObservation;
+    private DateTimeOffset _idleSince = DateTimeOffset.MinValue;
+    private bool _changedMeanwhile;
+
+    /// <summary>Woken (by a message or a failover), but no member cluster has spoken yet: acting now could delete a live load balancer.</summary>
+    private void AwaitingObservation()
+    {
+        HandleHousekeeping();
+        HandleChanges(Reconcile);
+        Command<ReadBackTick>(_ => OnReadBackTick());
+        IgnoreTicks();
+    }
+
+    /// <summary>In sync, or keeping the last good load balancer: waiting for a change, a drain deadline, a probe or a read-back.</summary>
+    private void Idle()
+    {
+        HandleHousekeeping();
+        HandleChanges(ActOnChange);
+        Command<ReconcileTick>(_ => Reconcile());
+        Command<ReadBackTick>(_ =>
+        {
+            OnReadBackTick();
+            Reconcile();
+        });
+        Command<DrainProbeTick>(_ => ProbeConnections());
+        Command<RetryTick>(_ => { });
+    }
+
+    /// <summary>A change came soon after the last action: gathering more for the rest of the window.</summary>
+    private void Debouncing()
+    {
+        HandleHousekeeping();
+        HandleChanges(() => { });
+        Command<ReconcileTick>(_ => Reconcile());
+        Command<ReadBackTick>(_ => OnReadBackTick());
+        Command<DrainProbeTick>(_ => { });
+        Command<RetryTick>(_ => { });
+    }
+
+    /// <summary>A journaled provider operation is in flight.</summary>
+    private void Calling()
+    {
+        HandleBusy();
+        Command<ProviderSucceeded>(OnProviderSucceeded);
+        Command<ProviderFailed>(OnProviderFailed);
+    }
+
+    /// <summary>A write to a member cluster's Service (finalizer or status) is in flight.</summary>
+    private void Writing()
+    {
+        HandleBusy();
+        Command<WriteSucceeded>(OnWriteSucceeded);
+        Command<WriteFailed>(OnWriteFailed);
+    }
+
+    /// <summary>The load balancer is being read back from the provider.</summary>
+    private void ReadingBack()
+    {
+        HandleBusy();
+        Command<ReadBackCompleted>(OnReadBackCompleted);
+        Command<ReadBackFailed>(OnReadBackFailed);
+    }
+
+    /// <summary>The provider is counting the connections of draining targets.</summary>
+    private void Probing()
+    {
+        HandleBusy();
+        Command<ConnectionsCounted>(OnConnectionsCounted);
+    }
+
+    /// <summary>An outside call failed: waiting out the backoff before trying again. Changes wait for the retry.</summary>
+    private void BackingOff()
+    {
+        HandleHousekeeping();
+        HandleChanges(() => { });
+        Command<RetryTick>(_ => Reconcile());
+        Command<ReadBackTick>(_ => OnReadBackTick());
+        Command<ReconcileTick>(_ => { });
+        Command<DrainProbeTick>(_ => { });
+    }
+
+    /// <summary>
+    /// Nothing left to own: the shard was asked to stop this entity. A change that still arrives is handed back to the
+    /// watchers, which send it again; the shard buffers it and wakes a new incarnation once this one has stopped.
+    /// </summary>
+    private void Finishing()
+    {
+        HandleHousekeeping();
+        HandleChanges(() => _stateSource.RequestResend(_key, _options.Debounce));
+        Command<ReadBackTick>(_ => { });
+        IgnoreTicks();
+    }
+
+    /// <summary>An outside call is in flight: changes wait for it, then for a debounce window.</summary>
+    private void HandleBusy()
+    {
+        HandleHousekeeping();
+        HandleChanges(() => _changedMeanwhile = true);
+        Command<ReadBackTick>(_ => OnReadBackTick());
+        IgnoreTicks();
+    }
+
+    /// <summary>Timers that belong to another phase (a debounce, drain or probe timer that fired as the phase changed).</summary>
+    private void IgnoreTicks()
+    {
+        Command<ReconcileTick>(_ => { });
+        Command<RetryTick>(_ => { });
+        Command<DrainProbeTick>(_ => { });
+    }
+
+    private void Enter(EntityPhase phase, Action behaviour)
+    {
+        _phase = phase;
+        Become(behaviour);
+    }
+
+    /// <summary>Idle, a change: act now when the entity has been quiet for a debounce window, else gather until it has.</summary>
+    private void ActOnChange()
+    {
+        var quiet = _clock.GetUtcNow() - _idleSince;
+        if (quiet >= _options.Debounce)
+        {
+            Reconcile();
+        }
+        else
+        {
+            Debounce(_options.Debounce - quiet);
+        }
+    }
+
+    private void Debounce(TimeSpan delay)
+    {
+        Timers.StartSingleTimer(DebounceTimer, ReconcileTick.Instance, delay);
+        Enter(EntityPhase.Debouncing, Debouncing);
+    }
+
+    /// <summary>An outside call is done: plan the next step at once, or after a window when changes came meanwhile.</summary>
+    private void Continue()
+    {
+        if (_changedMeanwhile)
+        {
+            _changedMeanwhile = false;
+            Debounce(_options.Debounce);
+        }
+        else
+        {
+            Reconcile();
+        }
+    }
+
+    /// <summary>Plans and takes the single next step; every phase change but a failure goes through here.</summary>
+    private void Reconcile()
+    {
+        Timers.Cancel(DebounceTimer);
+        Timers.Cancel(DrainTimer);
+        var now = _clock.GetUtcNow();
+        DesiredState desired;
+        ReconcileStep step;
+        try
+        {
+            desired = Plan();
+            step = ReconcileDecision.Next(_observations.Values, _state, desired, _writes, _options.Filter, now, _idleDraining, _readBackDue, _orphan);
+        }
+        catch (Exception failure)
+        {
+            ReportPlanningFailure(failure);
+            BecomeIdle(now);
+            return;
+        }
+
+        ReportConflicts(desired);
+        switch (step)
+        {
+            case ReadBack readBack:
+                StartReadBack(readBack.Owner);
+                break;
+            case CallProvider call:
+                StartOperation(call.Operation);
+                break;
+            case WriteService write:
+                StartWrite(write);
+                break;
+            case KeepLastGood invalid:
+                ReportInvalid(invalid.Errors);
+                BecomeIdle(now);
+                break;
+            case InSync inSync:
+                OnInSync(inSync.WakeAt, now);
+                BecomeIdle(now);
+                break;
+            case Finished:
+                OnFinished();
+                break;
+        }
+    }
+
+    private void BecomeIdle(DateTimeOffset now)
+    {
+        _idleSince = now;
+        Enter(EntityPhase.Idle, Idle);
+    }
+
+    private DesiredState Plan() =>
+        DesiredStateBuilder.Build(_key, [.. _observations.Values], _options.Filter, _options.Planner, _provider.Capabilities);
+
+    private void OnFinished()
+    {
+        // Nothing left to own: drop the journal (the highest sequence number is kept) and stop.
+        if (LastSequenceNr > 0)
+        {
+            DeleteMessages(LastSequenceNr);
+        }
+
+        _board.Remove(_key);
+        Enter(EntityPhase.Finishing, Finishing);
+        Context.Parent.Tell(new Passivate(StopEntity.Instance));
+    }
+
+    private sealed record ReconcileTick
+    {
+        public static ReconcileTick Instance { get; } = new();
+    }
+
+    private sealed record RetryTick
+    {
+        public static RetryTick Instance { get; } = new();
+    }
+}
+
+/// <summary>What a Service entity is doing now; its behaviour (ServiceLoadBalancer.Phases.cs) follows it.</summary>
+public enum EntityPhase
+{
+    AwaitingObservation,
+    Idle,
+    Debouncing,
+    ReadingBack,
+    Calling,
+    Writing,
+    Probing,
+    BackingOff,
+    Finishing,
+}

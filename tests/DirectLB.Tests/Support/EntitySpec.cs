@@ -1,0 +1,68 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Persistence.TestKit;
+using Akka.TestKit.Xunit2;
+using DirectLB.Actors.Domain;
+using DirectLB.Actors.Entity;
+using DirectLB.Actors.Observability;
+using DirectLB.Actors.Serialization;
+using DirectLB.Providers;
+using DirectLB.Providers.Model;
+using DirectLB.Providers.Simulated;
+using Microsoft.Extensions.Logging.Abstractions;
+using static DirectLB.Tests.Support.Fixtures;
+
+namespace DirectLB.Tests.Support;
+
+/// <summary>
+/// What the Service entity's TestKit specs share: the entity against a simulated cloud, a recording Kubernetes writer,
+/// and Akka's test journal (which a spec can make fail), with fast timings.
+/// </summary>
+public abstract class EntitySpec : TestKit
+{
+    protected static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
+
+    protected static readonly ReconcileOptions FastOptions = new()
+    {
+        Debounce = TimeSpan.FromMilliseconds(20),
+        MinBackoff = TimeSpan.FromMilliseconds(50),
+        MaxBackoff = TimeSpan.FromMilliseconds(400),
+        SnapshotEvery = 10,
+        DrainProbeInterval = TimeSpan.FromMilliseconds(100),
+    };
+
+    protected EntitySpec(SimulatedProviderOptions? cloud = null)
+        : base(ConfigurationFactory.FromResource<TestJournal>("Akka.Persistence.TestKit.config.conf").WithFallback(DirectLbSerialization.Config))
+    {
+        Cloud = new SimulatedProvider(cloud);
+        Writer = new RecordingServiceWriter(() => Cloud.TotalCalls);
+    }
+
+    protected SimulatedProvider Cloud { get; }
+
+    protected RecordingServiceWriter Writer { get; }
+
+    protected RecordingStateSource StateSource { get; } = new();
+
+    protected ServiceStatusBoard Board { get; } = new();
+
+    protected IActorRef StartEntity(ILoadBalancerProvider? provider = null, ReconcileOptions? options = null, TimeProvider? clock = null) =>
+        Sys.ActorOf(Props.Create(() => new ServiceLoadBalancer(
+            Key.ToString(), provider ?? Cloud, Writer, StateSource, Board, options ?? FastOptions, clock ?? TimeProvider.System, NullLoggerFactory.Instance)));
+
+    protected static ServiceObserved Observed(ServiceSnapshot service, params EndpointSnapshot[] endpoints) =>
+        new(Key, Observation(service, Slice("web-abc", endpoints)));
+
+    protected IReadOnlyList<TargetSpec> CloudTargets() =>
+        Cloud.LoadBalancers.SingleOrDefault()?.Listeners.SingleOrDefault()?.Targets ?? [];
+
+    protected void AwaitTargets(params TargetSpec[] expected) =>
+        AwaitAssert(() => Assert.Equal(expected, CloudTargets().OrderBy(t => t.Key).ToArray()), Deadline);
+
+    protected void StopAndWait(IActorRef entity)
+    {
+        Watch(entity);
+        Sys.Stop(entity);
+        ExpectTerminated(entity);
+    }
+}
