@@ -81,7 +81,7 @@ public class MultiClusterTests : IAsyncLifetime
         {
             await Eventually.Assert(() => Assert.Equal(address, Web(cluster)?.Status?.LoadBalancer?.Ingress?.SingleOrDefault()?.Ip));
             Assert.Contains(ServiceClassFilter.Finalizer, Web(cluster)!.Metadata.Finalizers);
-            Assert.Contains(Events(cluster), e => e.Reason == ServiceEventReason.EnsuredLoadBalancer);
+            await Eventually.Assert(() => Assert.Contains(Events(cluster), e => e.Reason == ServiceEventReason.EnsuredLoadBalancer));
         }
     }
 

@@ -64,6 +64,7 @@ public sealed class ClusterWatcher : ReceiveActor, IWithTimers
         Receive<StaleTick>(_ => MarkStale());
         Receive<DecommissionWatcher>(_ => Decommission());
         Receive<GetWatcherStatus>(_ => Sender.Tell(Status()));
+        Receive<GetWatcherInventory>(_ => Sender.Tell(new WatcherInventory(_clusterId, Synced && _disconnectedResources.Count == 0, [.. _sent.Values])));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;

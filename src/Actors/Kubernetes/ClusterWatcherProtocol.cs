@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using DirectLB.Actors.Domain;
 using DirectLB.Actors.Serialization;
 
@@ -29,3 +30,16 @@ public sealed record GetWatcherStatus
 
 /// <summary>A watcher's health: whether both resources listed once, whether the API server answers.</summary>
 public sealed record WatcherStatus(string ClusterId, bool Synced, bool Connected, string? LastError, int Services, int RelevantServices);
+
+/// <summary>Asks a watcher which Services it routes to entities, and whether its view is complete; answered with <see cref="WatcherInventory"/>.</summary>
+public sealed record GetWatcherInventory
+{
+    public static GetWatcherInventory Instance { get; } = new();
+}
+
+/// <summary>
+/// The entity keys of every Service DirectLB serves in one member cluster (of its class, or still carrying its
+/// finalizer). <see cref="Complete"/> is false until both resources listed once, and while the API server is
+/// unreachable: then the routes may miss Services, and nothing may be concluded from an absence.
+/// </summary>
+public sealed record WatcherInventory(string ClusterId, bool Complete, ImmutableArray<ServiceKey> Routes);

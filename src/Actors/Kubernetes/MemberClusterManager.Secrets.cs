@@ -9,6 +9,12 @@ namespace DirectLB.Actors.Kubernetes;
 /// <summary>Member clusters registered at run time through labelled Secrets in the cluster DirectLB runs in.</summary>
 public sealed partial class MemberClusterManager
 {
+    private bool _secretsListed;
+    private bool _secretsReachable = true;
+
+    /// <summary>The member clusters registered by Secrets are all known: the source is off, or it listed once and is reachable.</summary>
+    private bool SecretsRead => _home is null || _secrets is null || (_secretsListed && _secretsReachable);
+
     /// <summary>Follows the labelled Secrets that register member clusters, when that source is enabled.</summary>
     private void WatchSecrets()
     {
@@ -37,6 +43,12 @@ public sealed partial class MemberClusterManager
                 break;
             case ObjectDeleted<V1Secret> deleted when ClusterIdOf(deleted.Object) is var id && _members.TryGetValue(id, out var member) && member.Source.StartsWith("secret ", StringComparison.Ordinal):
                 Remove(id);
+                break;
+            case InformerSynced<V1Secret>:
+                (_secretsListed, _secretsReachable) = (true, true);
+                break;
+            case InformerDisconnected<V1Secret>:
+                _secretsReachable = false;
                 break;
         }
     }

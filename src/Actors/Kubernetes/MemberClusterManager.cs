@@ -75,6 +75,7 @@ public sealed partial class MemberClusterManager : ReceiveActor, IWithTimers
         Receive<ClusterEvent.CurrentClusterState>(_ => { });
         Receive<ResendAllServices>(m => TellWatchers(m));
         Receive<GetAllWatcherStatuses>(_ => AllWatcherStatusesAsync().PipeTo(Sender));
+        Receive<GetServiceInventory>(_ => ServiceInventoryAsync().PipeTo(Sender));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -213,6 +214,33 @@ public sealed partial class MemberClusterManager : ReceiveActor, IWithTimers
             }
         }).ToList();
         return new AllWatcherStatuses([.. await Task.WhenAll(asks)]);
+    }
+
+    /// <summary>
+    /// Every watcher's routes, and what keeps the whole from being complete: a watcher not synced, unreachable or not
+    /// answering, or member Secrets not read yet (a member cluster may still be unknown).
+    /// </summary>
+    private async Task<ServiceInventory> ServiceInventoryAsync()
+    {
+        var asks = _members.Where(m => m.Value.Watcher is not null).Select(async m =>
+        {
+            try
+            {
+                return await m.Value.Watcher!.Ask<WatcherInventory>(GetWatcherInventory.Instance, StatusTimeout);
+            }
+            catch (AskTimeoutException)
+            {
+                return new WatcherInventory(m.Key, Complete: false, []);
+            }
+        }).ToList();
+        var inventories = await Task.WhenAll(asks);
+        var incomplete = inventories.Where(i => !i.Complete).Select(i => $"member cluster {i.ClusterId} is not synced or not reachable").ToList();
+        if (!SecretsRead)
+        {
+            incomplete.Add("the member cluster Secrets are not read yet");
+        }
+
+        return new ServiceInventory([.. incomplete], [.. inventories.SelectMany(i => i.Routes).Distinct()]);
     }
 
     private void TellWatchers(object message)

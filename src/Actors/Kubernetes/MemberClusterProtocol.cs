@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using DirectLB.Actors.Domain;
 using DirectLB.Actors.Serialization;
 using k8s;
 
@@ -29,3 +30,16 @@ public sealed record GetAllWatcherStatuses : IDirectLbMessage
 
 /// <summary>Every member cluster's watch state, wherever in the Akka cluster its watcher runs.</summary>
 public sealed record AllWatcherStatuses(ImmutableArray<WatcherStatus> Watchers) : IDirectLbMessage;
+
+/// <summary>Asks the member-cluster singleton, from any replica, which Services exist; answered with <see cref="ServiceInventory"/>.</summary>
+public sealed record GetServiceInventory : IDirectLbMessage
+{
+    public static GetServiceInventory Instance { get; } = new();
+}
+
+/// <summary>
+/// The entity keys of every Service DirectLB serves in any member cluster. <see cref="Incomplete"/> names what keeps
+/// the view from being whole (a member cluster not listed yet or unreachable, member Secrets not read yet): while it
+/// is not empty, a Service missing from <see cref="Routes"/> may still exist.
+/// </summary>
+public sealed record ServiceInventory(ImmutableArray<string> Incomplete, ImmutableArray<ServiceKey> Routes) : IDirectLbMessage;

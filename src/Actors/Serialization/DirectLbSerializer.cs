@@ -6,6 +6,7 @@ using Akka.Actor;
 using Akka.Serialization;
 using DirectLB.Actors.Entity;
 using DirectLB.Actors.Kubernetes;
+using DirectLB.Actors.Orphans;
 
 namespace DirectLB.Actors.Serialization;
 
@@ -36,6 +37,10 @@ public sealed class DirectLbSerializer(ExtendedActorSystem system) : SerializerW
         [typeof(ResendServiceState)] = "resend-service-state.v1",
         [typeof(GetAllWatcherStatuses)] = "get-all-watcher-statuses.v1",
         [typeof(AllWatcherStatuses)] = "all-watcher-statuses.v1",
+        [typeof(GetServiceInventory)] = "get-service-inventory.v1",
+        [typeof(ServiceInventory)] = "service-inventory.v1",
+        [typeof(GetOrphans)] = "get-orphans.v1",
+        [typeof(OrphanReport)] = "orphan-report.v1",
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, Type> TypeByManifest =

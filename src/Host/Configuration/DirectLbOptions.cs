@@ -15,6 +15,14 @@ public sealed class DirectLbOptions
     /// <summary>Also serve LoadBalancer Services that name no class (only when no other LB controller runs).</summary>
     public bool ClaimServicesWithoutClass { get; set; }
 
+    /// <summary>
+    /// Names this installation on every load balancer it creates (with the class), so it lists and collects its own
+    /// and nothing else. Give each DirectLB installation that shares a load balancer platform its own.
+    /// </summary>
+    public string InstallationId { get; set; } = DefaultInstallationId;
+
+    public const string DefaultInstallationId = "default";
+
     /// <summary>The single member cluster's id (the <c>--kubeconfig</c> form): carried in target labels and Events.</summary>
     public string ClusterId { get; set; } = "default";
 
@@ -65,6 +73,26 @@ public sealed class DirectLbOptions
     public AkkaClusterOptions Cluster { get; set; } = new();
 
     public ReconcileSettings Reconcile { get; set; } = new();
+
+    public ReadBackSettings ReadBack { get; set; } = new();
+
+    public OrphanSettings Orphans { get; set; } = new();
+}
+
+public sealed class ReadBackSettings
+{
+    /// <summary>How often each Service's load balancer is read back and repaired (jittered); 0 only after errors and failovers.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+public sealed class OrphanSettings
+{
+    /// <summary>"off", "report" (log, metric, status page) or "delete" (also collect them after the grace period).</summary>
+    public string Mode { get; set; } = "report";
+
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(10);
+
+    public TimeSpan GracePeriod { get; set; } = TimeSpan.FromMinutes(30);
 }
 
 public sealed class MemberClusterOptions

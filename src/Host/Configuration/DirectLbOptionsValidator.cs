@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using DirectLB.Actors.Orphans;
 using DirectLB.Actors.Planning;
 using DirectLB.Providers.Simulated;
 
@@ -96,7 +97,36 @@ public static partial class DirectLbOptionsValidator
 
         ValidateReconcile(options.Reconcile, errors);
         ValidateSimulated(options.Simulated, errors);
+        ValidateLevelTriggering(options, errors);
         return errors;
+    }
+
+    private static void ValidateLevelTriggering(DirectLbOptions options, List<string> errors)
+    {
+        if (!ClusterIdSyntax().IsMatch(options.InstallationId))
+        {
+            errors.Add($"--installation-id '{options.InstallationId}' must be 1-63 lowercase letters, digits or '-'");
+        }
+
+        if (options.ReadBack.Interval < TimeSpan.Zero)
+        {
+            errors.Add("DirectLB:ReadBack:Interval must not be negative");
+        }
+
+        if (!Enum.TryParse<OrphanMode>(options.Orphans.Mode, ignoreCase: true, out var mode) || int.TryParse(options.Orphans.Mode, out _))
+        {
+            errors.Add($"DirectLB:Orphans:Mode '{options.Orphans.Mode}' is unknown; use off, report or delete");
+        }
+        else if (mode == OrphanMode.Delete && options.InstallationId == DirectLbOptions.DefaultInstallationId)
+        {
+            // Two installations with one id would each take the other's load balancers for orphans, and delete them.
+            errors.Add("DirectLB:Orphans:Mode=delete needs an --installation-id of its own (not 'default'), unique among the DirectLB installations that share this load balancer platform");
+        }
+
+        if (options.Orphans.Interval < TimeSpan.FromSeconds(1) || options.Orphans.GracePeriod < TimeSpan.Zero)
+        {
+            errors.Add("DirectLB:Orphans:Interval must be at least 1 s and GracePeriod must not be negative");
+        }
     }
 
     private static void ValidateClusters(DirectLbOptions options, List<string> errors)

@@ -8,9 +8,11 @@ using Akka.Persistence.Sql;
 using Akka.Remote.Hosting;
 using DirectLB.Actors.Entity;
 using DirectLB.Actors.Kubernetes;
+using DirectLB.Actors.Orphans;
 using DirectLB.Actors.Replicas;
 using DirectLB.Actors.Serialization;
 using DirectLB.Host.Configuration;
+using DirectLB.Providers;
 using LinqToDB;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -36,7 +38,8 @@ public static class AkkaComposition
             .WithLbPersistence(options.Journal)
             .WithLbSerialization()
             .WithServiceSharding()
-            .WithMemberClusters(provider, options));
+            .WithMemberClusters(provider, options)
+            .WithOrphanCollector(provider));
 
     private static AkkaConfigurationBuilder WithLbCluster(this AkkaConfigurationBuilder akka, AkkaClusterOptions cluster, IReadOnlyDictionary<string, string> shared)
     {
@@ -137,4 +140,22 @@ public static class AkkaComposition
                 new ClusterSingletonOptions { Role = Role, LogSingletonIdentificationFailure = false },
                 createProxyToo: true);
     }
+
+    /// <summary>
+    /// One orphan collector for the whole Akka cluster (a singleton next to nothing in particular): it asks the
+    /// member-cluster singleton which Services exist and hands orphans to their entities through the shard region.
+    /// </summary>
+    private static AkkaConfigurationBuilder WithOrphanCollector(this AkkaConfigurationBuilder akka, IServiceProvider provider) =>
+        akka.WithSingleton<OrphanCollector>(
+            "orphan-collector",
+            (_, registry, _) => OrphanCollector.Props(
+                provider.GetRequiredService<ILoadBalancerProvider>(),
+                provider.GetRequiredService<ReconcileOptions>().Planner.Installation,
+                provider.GetRequiredService<OrphanOptions>(),
+                registry.Get<MemberClusterManager>(),
+                registry.Get<ServiceRegion>(),
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<ILoggerFactory>()),
+            new ClusterSingletonOptions { Role = Role },
+            createProxyToo: true);
 }

@@ -2,9 +2,11 @@ using DirectLB.Actors.Domain;
 using DirectLB.Actors.Entity;
 using DirectLB.Actors.Kubernetes;
 using DirectLB.Actors.Observability;
+using DirectLB.Actors.Orphans;
 using DirectLB.Actors.Planning;
 using DirectLB.Host.Configuration;
 using DirectLB.Providers;
+using DirectLB.Providers.Model;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DirectLB.Host.Hosting;
@@ -23,8 +25,15 @@ public static class ServiceComposition
             MaxBackoff = options.Reconcile.MaxBackoff,
             SnapshotEvery = options.Reconcile.SnapshotEvery,
             DrainProbeInterval = options.Reconcile.DrainProbeInterval,
+            ReadBackInterval = options.ReadBack.Interval,
             Filter = new ServiceClassFilter(options.LoadBalancerClass, options.ClaimServicesWithoutClass),
-            Planner = new PlannerOptions { DefaultDrainDelay = options.Reconcile.DefaultDrainDelay },
+            Planner = new PlannerOptions { DefaultDrainDelay = options.Reconcile.DefaultDrainDelay, Installation = InstallationOf(options) },
+        });
+        services.AddSingleton(new OrphanOptions
+        {
+            Mode = Enum.Parse<OrphanMode>(options.Orphans.Mode, ignoreCase: true),
+            Interval = options.Orphans.Interval,
+            GracePeriod = options.Orphans.GracePeriod,
         });
         services.AddSingleton<MemberClusters>();
         services.AddSingleton<IServiceWriter, KubernetesServiceWriter>();
@@ -36,4 +45,6 @@ public static class ServiceComposition
         services.AddSingleton(sp => sp.GetRequiredService<ProviderBootstrap>().Provider);
         return services;
     }
+
+    public static Installation InstallationOf(DirectLbOptions options) => new(options.InstallationId, options.LoadBalancerClass);
 }

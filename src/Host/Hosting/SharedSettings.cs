@@ -13,6 +13,7 @@ public static class SharedSettings
     public static IReadOnlyDictionary<string, string> Of(DirectLbOptions options) => new Dictionary<string, string>
     {
         ["load-balancer-class"] = $"{options.LoadBalancerClass} claim-unclassed={options.ClaimServicesWithoutClass}",
+        ["installation"] = options.InstallationId,
         ["journal"] = $"{options.Journal.Provider} {JournalLocation(options.Journal)}",
         ["provider"] = options.Provider == "http" ? $"http {options.Http.BaseUrl}" : options.Provider,
     };

@@ -3,6 +3,7 @@ using Akka.Cluster;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using DirectLB.Actors.Kubernetes;
+using DirectLB.Actors.Orphans;
 using DirectLB.Host.Hosting;
 
 namespace DirectLB.Host.Web;
@@ -32,6 +33,19 @@ public sealed class ClusterView(ActorSystem system, ActorRegistry registry, Watc
         catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException)
         {
             return null;
+        }
+    }
+
+    /// <summary>The orphan collector's last findings, from wherever in the Akka cluster it runs.</summary>
+    public async Task<OrphanReport> OrphansAsync(OrphanMode mode)
+    {
+        try
+        {
+            return await registry.Get<OrphanCollector>().Ask<OrphanReport>(GetOrphans.Instance, AskTimeout);
+        }
+        catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException)
+        {
+            return new OrphanReport(mode, null, "the orphan collector did not answer (it may be moving to another replica)", []);
         }
     }
 

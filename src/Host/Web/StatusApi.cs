@@ -1,6 +1,7 @@
 using DirectLB.Actors.Domain;
 using DirectLB.Actors.Entity;
 using DirectLB.Actors.Observability;
+using DirectLB.Actors.Orphans;
 
 namespace DirectLB.Host.Web;
 
@@ -21,7 +22,8 @@ public static class StatusApi
             board.Find(new ServiceKey(@namespace, name, string.IsNullOrEmpty(cluster) ? null : cluster)) is { } report
                 ? Results.Ok(ServiceView.From(report))
                 : Results.NotFound(new ApiError($"service {@namespace}/{name} is not known to this replica")));
-        api.MapFallback(() => Results.NotFound(new ApiError("no such API path; see /api/clusters, /api/replicas, /api/services")));
+        api.MapGet("/orphans", async (ClusterView view, OrphanOptions options) => Results.Ok(OrphansView.From(await view.OrphansAsync(options.Mode))));
+        api.MapFallback(() => Results.NotFound(new ApiError("no such API path; see /api/clusters, /api/replicas, /api/services, /api/orphans")));
     }
 }
 
@@ -53,7 +55,21 @@ public sealed record ServiceView(
         report.ServingTargets,
         report.DrainingTargets,
         report.LastError,
-        [.. report.Targets.OrderBy(t => t.Key).Select(t => new TargetView(t.Key.ToString(), t.ClusterId, t.State.ToString().ToLowerInvariant(), t.Weight))]);
+        [.. report.Targets.OrderBy(t => t.Key).Select(t => new TargetView(
+            t.Key.ToString(), t.ClusterId, t.State.ToString().ToLowerInvariant(), t.Weight, report.HealthOf(t.Key).ToString().ToLowerInvariant()))]);
 }
 
-public sealed record TargetView(string Endpoint, string Cluster, string State, int Weight);
+/// <summary>A target with the health the load balancer last reported for it (unknown before the first read-back).</summary>
+public sealed record TargetView(string Endpoint, string Cluster, string State, int Weight, string Health);
+
+/// <summary>The orphan collector's last findings as the API shows them.</summary>
+public sealed record OrphansView(string Mode, DateTimeOffset? CheckedAt, string? Paused, IReadOnlyList<OrphanView> Orphans)
+{
+    public static OrphansView From(OrphanReport report) => new(
+        report.Mode.ToString().ToLowerInvariant(),
+        report.CheckedAt,
+        report.Paused,
+        [.. report.Orphans.Select(o => new OrphanView(o.LoadBalancerId, o.Name, o.Address, o.Service.ToString(), o.OrphanedSince, o.Collected))]);
+}
+
+public sealed record OrphanView(string LoadBalancerId, string Name, string Address, string Service, DateTimeOffset OrphanedSince, bool Collected);

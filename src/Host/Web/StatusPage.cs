@@ -2,12 +2,14 @@ using System.Text;
 using System.Text.Encodings.Web;
 using DirectLB.Actors.Kubernetes;
 using DirectLB.Actors.Observability;
+using DirectLB.Actors.Orphans;
+using DirectLB.Providers.Model;
 
 namespace DirectLB.Host.Web;
 
 /// <summary>
 /// The read-only status page at <c>/</c>: member clusters and their watch state, replicas and their shards,
-/// Services with address, targets and last error, filtered by namespace. Self-contained HTML (no external
+/// Services with address, targets (with their health) and last error, filtered by namespace, and orphaned load balancers. Self-contained HTML (no external
 /// assets), refreshed every 5 seconds.
 /// </summary>
 public static class StatusPage
@@ -15,10 +17,17 @@ public static class StatusPage
     private static readonly HtmlEncoder Html = HtmlEncoder.Default;
 
     public static void MapStatusPage(this IEndpointRouteBuilder app) =>
-        app.MapGet("/", async (ClusterView view, ServiceStatusBoard board, string? @namespace) =>
-            Results.Content(Render(await view.AllWatchersAsync(), await view.ReplicasAsync(), board, @namespace), "text/html; charset=utf-8"));
+        app.MapGet("/", async (ClusterView view, ServiceStatusBoard board, OrphanOptions orphans, string? @namespace) =>
+            Results.Content(
+                Render(await view.AllWatchersAsync(), await view.ReplicasAsync(), board, await view.OrphansAsync(orphans.Mode), @namespace),
+                "text/html; charset=utf-8"));
 
-    private static string Render(IReadOnlyList<WatcherStatus> clusters, IReadOnlyList<ReplicaStatus> replicas, ServiceStatusBoard board, string? namespaceFilter)
+    private static string Render(
+        IReadOnlyList<WatcherStatus> clusters,
+        IReadOnlyList<ReplicaStatus> replicas,
+        ServiceStatusBoard board,
+        OrphanReport orphans,
+        string? namespaceFilter)
     {
         var page = new StringBuilder();
         page.Append("""
@@ -53,7 +62,7 @@ public static class StatusPage
         foreach (var s in services)
         {
             var targets = string.Join("<br>", s.Targets.OrderBy(t => t.Key).Select(t =>
-                $"<code>{E(t.Key.ToString())}</code> {E(t.ClusterId)} {(t.State == DirectLB.Providers.Model.TargetState.Serving ? "serving" : "<span class=\"bad\">draining</span>")}"));
+                $"<code>{E(t.Key.ToString())}</code> {E(t.ClusterId)} {(t.State == TargetState.Serving ? "serving" : "<span class=\"bad\">draining</span>")} {Health(s.HealthOf(t.Key))}"));
             page.Append($"<tr><td>{E(s.Key.ToString())}</td><td><code>{E(s.Address ?? "-")}</code></td><td>{Flag(s.InSync, "in sync", "syncing")}</td>"
                 + $"<td>{s.ServingTargets} serving, {s.DrainingTargets} draining<br>{targets}</td><td>{E(s.LastError ?? "")}</td></tr>");
         }
@@ -63,9 +72,40 @@ public static class StatusPage
             page.Append("<tr><td colspan=\"5\" class=\"muted\">No Services here.</td></tr>");
         }
 
-        page.Append("</table></body></html>");
+        page.Append("</table>");
+        RenderOrphans(page, orphans);
+        page.Append("</body></html>");
         return page.ToString();
     }
+
+    private static void RenderOrphans(StringBuilder page, OrphanReport report)
+    {
+        var checkedAt = report.CheckedAt is { } at ? $"checked {at:yyyy-MM-dd HH:mm:ss}Z" : "not checked yet";
+        page.Append($"""
+            <h2>Orphaned load balancers</h2><p class="muted">Mode {E(report.Mode.ToString().ToLowerInvariant())}, {E(checkedAt)}{(report.Paused is { } why ? $"; paused: {E(why)}" : "")}</p>
+            <table id="orphans"><tr><th>Load balancer</th><th>Address</th><th>Service</th><th>Orphaned since</th><th>State</th></tr>
+            """);
+        foreach (var o in report.Orphans)
+        {
+            page.Append($"<tr><td><code>{E(o.LoadBalancerId)}</code> {E(o.Name)}</td><td><code>{E(o.Address)}</code></td><td>{E(o.Service.ToString())}</td>"
+                + $"<td>{o.OrphanedSince:yyyy-MM-dd HH:mm:ss}Z</td><td>{(o.Collected ? "<span class=\"bad\">collecting</span>" : "waiting")}</td></tr>");
+        }
+
+        if (report.Orphans.IsEmpty)
+        {
+            page.Append("<tr><td colspan=\"5\" class=\"muted\">None.</td></tr>");
+        }
+
+        page.Append("</table>");
+    }
+
+    /// <summary>A target's health as the load balancer reports it; unknown before the first read-back.</summary>
+    private static string Health(TargetHealth health) => health switch
+    {
+        TargetHealth.Healthy => "<span class=\"ok\">healthy</span>",
+        TargetHealth.Unhealthy => "<span class=\"bad\">unhealthy</span>",
+        _ => $"<span class=\"muted\">{E(health.ToString().ToLowerInvariant())}</span>",
+    };
 
     private static string Flag(bool good, string yes, string no) =>
         good ? $"<span class=\"ok\">{E(yes)}</span>" : $"<span class=\"bad\">{E(no)}</span>";

@@ -32,11 +32,14 @@ public sealed class DirectLbUnderTest : IAsyncDisposable
     public IServiceProvider Services => _host.Services;
 
     /// <summary>Watches one member cluster, "east", the <c>--kubeconfig</c> way.</summary>
-    public static Task<DirectLbUnderTest> StartAsync(KubeApiServer.KubeApiServer api, string workDir, SimulatedProvider cloud, params string[] extraArgs) =>
+    public static Task<DirectLbUnderTest> StartAsync(KubeApiServer.KubeApiServer api, string workDir, SimulatedProvider? cloud, params string[] extraArgs) =>
         StartWithAsync(workDir, cloud, ["--kubeconfig", api.WriteKubeconfig(Path.Combine(workDir, "kubeconfig")), "--cluster-id", "east", .. extraArgs]);
 
-    /// <summary>Starts with the given member-cluster arguments (<c>--cluster id=path</c>, Secrets, ...).</summary>
-    public static async Task<DirectLbUnderTest> StartWithAsync(string workDir, SimulatedProvider cloud, IEnumerable<string> clusterArgs)
+    /// <summary>
+    /// Starts with the given member-cluster arguments (<c>--cluster id=path</c>, Secrets, ...). With no
+    /// <paramref name="cloud"/>, the provider is the one the arguments name (e.g. <c>--provider http</c>).
+    /// </summary>
+    public static async Task<DirectLbUnderTest> StartWithAsync(string workDir, SimulatedProvider? cloud, IEnumerable<string> clusterArgs)
     {
         string[] args =
         [
@@ -49,7 +52,11 @@ public sealed class DirectLbUnderTest : IAsyncDisposable
             "--listen", "http://127.0.0.1:0",
         ];
         var builder = DirectLbHost.CreateBuilder(args);
-        builder.Services.Replace(ServiceDescriptor.Singleton<ILoadBalancerProvider>(cloud));
+        if (cloud is not null)
+        {
+            builder.Services.Replace(ServiceDescriptor.Singleton<ILoadBalancerProvider>(cloud));
+        }
+
         var host = DirectLbHost.Build(builder);
         await host.StartAsync();
         return new DirectLbUnderTest(host);
