@@ -31,6 +31,9 @@ public class DirectLbSerializerTests() : TestKit(DirectLbSerialization.Config)
         new OperationSucceeded(1, Info, Fixtures.Now),
         new OperationSucceeded(2, null, Fixtures.Now),
         new OperationFailed(3, "throttled", false, Fixtures.Now),
+        new OperationStarted(8, new DeleteLoadBalancer("lb-9", Owner with { ServiceUid = "uid-gone" }), Fixtures.Now),
+        new LoadBalancerObserved(Info, Owner, ["target 10.244.1.6:8080 of TCP/80 is missing"], Fixtures.Now),
+        new LoadBalancerObserved(null, Owner with { Installation = null }, [], Fixtures.Now),
     ];
 
     [Theory]
@@ -64,6 +67,17 @@ public class DirectLbSerializerTests() : TestKit(DirectLbSerialization.Config)
         Assert.Equal(state.LastError, back.LastError);
         Assert.Equal(state.Applied!.Listeners[Http].Targets.ToImmutableSortedDictionary(), back.Applied!.Listeners[Http].Targets.ToImmutableSortedDictionary());
         Assert.Equal(state.Applied.Owner, back.Applied.Owner);
+    }
+
+    [Fact]
+    public void An_owner_journaled_before_installations_were_tagged_reads_back_without_one()
+    {
+        const string v1 = """{"sequence":1,"operation":{"op":"provision-lb","owner":{"clusterScope":"*","namespace":"shop","name":"web","serviceUid":"uid-1"},"name":"shop-web","listeners":[]},"at":"2026-11-24T12:00:00+00:00"}""";
+        var serializer = new DirectLbSerializer((ExtendedActorSystem)Sys);
+
+        var started = (OperationStarted)serializer.FromBinary(System.Text.Encoding.UTF8.GetBytes(v1), "operation-started.v1");
+
+        Assert.Equal(Owner with { Installation = null }, Assert.IsType<ProvisionLoadBalancer>(started.Operation).Owner);
     }
 
     [Fact]

@@ -2,7 +2,10 @@ using System.Text.Json;
 using Akka.TestKit.Xunit2;
 using DirectLB.Actors.Domain;
 using DirectLB.Actors.Entity;
+using System.Collections.Immutable;
 using DirectLB.Actors.Kubernetes;
+using DirectLB.Actors.Orphans;
+using DirectLB.Providers.Model;
 using DirectLB.Actors.Serialization;
 using DirectLB.Tests.Support;
 using static DirectLB.Tests.Support.Fixtures;
@@ -36,6 +39,13 @@ public class WireMessageTests() : TestKit(DirectLbSerialization.Config)
         new GetLoadBalancerStatus(Scoped),
         new LoadBalancerStatusReport(Key, "lb-1", "127.0.201.1", [Serving("10.244.1.5"), Draining("fd00::7", 9090)], InSync: true, LastError: null),
         new LoadBalancerStatusReport(Key, null, null, [], InSync: false, LastError: "throttled"),
+        new LoadBalancerStatusReport(Key, "lb-1", "127.0.201.1", [Serving("10.244.1.5")], true, null, ImmutableDictionary<TargetKey, TargetHealth>.Empty.Add(new TargetKey("10.244.1.5", 8080), TargetHealth.Initial)),
+        new CollectOrphan(Scoped, "lb-9", Owner with { ClusterScope = "east" }),
+        GetServiceInventory.Instance,
+        new ServiceInventory(["member cluster west is not synced or not reachable"], [Key, Scoped]),
+        GetOrphans.Instance,
+        new OrphanReport(OrphanMode.Delete, Fixtures.Now, null, [new Orphan("lb-9", "shop-web", "127.0.201.9", Scoped, Fixtures.Now, Collected: true)]),
+        OrphanReport.NotYet(OrphanMode.Report),
         new ResendServiceState(Scoped),
         GetAllWatcherStatuses.Instance,
         new AllWatcherStatuses([new WatcherStatus("east", Synced: true, Connected: true, null, 12, 3), new WatcherStatus("west", false, false, "timeout", 0, 0)]),
