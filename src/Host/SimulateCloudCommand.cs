@@ -21,6 +21,7 @@ public static class SimulateCloudCommand
         ["--burst"] = "Simulated:RateLimitBurst",
         ["--max-targets"] = "Simulated:MaxTargetsPerLoadBalancer",
         ["--address-pool"] = "Simulated:AddressPool",
+        ["--healthy-after"] = "Simulated:HealthyAfter",
     };
 
     public static async Task<int> RunAsync(string[] args)
