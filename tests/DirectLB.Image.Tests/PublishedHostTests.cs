@@ -58,13 +58,13 @@ public partial class PublishedHostTests(PublishedHost published)
                 () => api.Store.Get<V1Service>(KubeObjects.Namespace, "web")?.Status?.LoadBalancer?.Ingress?.Count > 0,
                 "web has its load balancer's address",
                 TimeSpan.FromSeconds(60));
+            await Eventually.Until(() => replica.ReadLog().Contains("ensured at"), "the replica logs the load balancer ensured", TimeSpan.FromSeconds(30));
             replica.Terminate();
             using var stopped = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             await replica.WaitForExitAsync(stopped.Token);
 
             Assert.Equal(0, replica.ExitCode);
             var log = replica.ReadLog();
-            Assert.Contains("ensured at", log);
             var warnings = WarningLine().Matches(log).Select(m => m.Value).ToList();
             Assert.True(warnings.Count == 0, "warning lines in a healthy start and stop:\n" + string.Join('\n', warnings));
             // The default journal went to the working directory (the image's state volume), nothing to /app.

@@ -20,7 +20,7 @@ public static class ProviderCalls
         switch (operation)
         {
             case ProvisionLoadBalancer provision:
-                return (await ProvisionAsync(provider, provision, ct)).WithoutHealth();
+                return await ProvisionAsync(provider, provision, ct);
             case EnsureListener ensure:
                 await provider.EnsureListenerAsync(Ref(ensure.LoadBalancerId), ensure.Listener, ct);
                 return null;

@@ -60,7 +60,7 @@ public sealed partial class ServiceLoadBalancer
             return;
         }
 
-        var observed = new LoadBalancerObserved(result.Observed?.WithoutHealth(), result.Owner, [.. drift.Select(d => d.Description)], _clock.GetUtcNow());
+        var observed = new LoadBalancerObserved(result.Observed, result.Owner, [.. drift.Select(d => d.Description)], _clock.GetUtcNow());
         Persist(observed, e =>
         {
             _state = _state.Apply(e);

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace DirectLB.Providers.Model;
 
 /// <summary>A load balancer as the provider reports it.</summary>
@@ -11,17 +13,17 @@ public sealed record LoadBalancerInfo(
     /// <summary>This load balancer named by id with the owner its tags name, for the verbs that act by id.</summary>
     public LoadBalancerRef Ref =>
         new(Id, LoadBalancerOwner.FromTags(Tags) ?? throw new InvalidOperationException($"load balancer {Id} carries no owner tags"));
-
-    /// <summary>The load balancer without its targets' health: what a journal keeps (health is a moment's verdict, not state).</summary>
-    public LoadBalancerInfo WithoutHealth() =>
-        Listeners.All(l => l.Health is null) ? this : this with { Listeners = [.. Listeners.Select(l => l with { Health = null })] };
 }
 
 /// <summary>
 /// A listener as the provider reports it, with its registered targets and, where the provider can tell, each
-/// target's health. <see cref="Health"/> null means the provider has no health view.
+/// target's health. <see cref="Health"/> null means the provider has no health view. Health is a moment's verdict,
+/// never state: it is left out wherever a listener is serialized (a journal keeps what was applied, not how it fared).
 /// </summary>
-public sealed record ListenerInfo(ListenerSpec Spec, IReadOnlyList<TargetSpec> Targets, IReadOnlyDictionary<TargetKey, TargetHealth>? Health = null)
+public sealed record ListenerInfo(
+    ListenerSpec Spec,
+    IReadOnlyList<TargetSpec> Targets,
+    [property: JsonIgnore] IReadOnlyDictionary<TargetKey, TargetHealth>? Health = null)
 {
     public TargetHealth HealthOf(TargetKey target) => Health?.GetValueOrDefault(target, TargetHealth.Unknown) ?? TargetHealth.Unknown;
 }

@@ -8,8 +8,11 @@ public abstract class InProcessTrafficTest : TrafficTest
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        _directLb = await InProcessDirectLb.StartAsync(World.DirectLbArguments());
+        _directLb = await InProcessDirectLb.StartAsync(World.DirectLbArguments(extra: ExtraArguments));
     }
+
+    /// <summary>What a test adds to DirectLB's command line.</summary>
+    protected virtual string[] ExtraArguments => [];
 
     public override async Task DisposeAsync()
     {
