@@ -26,7 +26,7 @@ public class HostileBurstTests : EndToEndTest
         var kept = JsonSerializer.Serialize(Cloud.LoadBalancers.Single());
 
         var hostile = HostileServices().ToList();
-        foreach (var (service, slice) in hostile)
+        foreach (var (service, slice, _) in hostile)
         {
             Api.Store.Create(slice);
             Api.Store.Create(service);
@@ -39,7 +39,6 @@ public class HostileBurstTests : EndToEndTest
         Api.Store.Create(LoadBalancerService("web"));
         Api.Store.Create(Slice("web", "web-abc", Ready("10.244.1.5"), Ready("10.244.1.6")));
 
-        await Eventually.Until(() => Cloud.LoadBalancers.Count == 2, "the good Service created after the burst has its load balancer", TimeSpan.FromSeconds(60));
         await Eventually.Assert(
             () => Assert.Equal(["10.244.1.5:8080", "10.244.1.6:8080"], TargetsOf("web")),
             TimeSpan.FromSeconds(60));
@@ -47,9 +46,15 @@ public class HostileBurstTests : EndToEndTest
             () => Assert.Equal([], hostile.Select(h => h.Service.Metadata.Name).Append("kept").Where(name => !Warned(name)).ToArray()),
             TimeSpan.FromSeconds(60));
 
-        Assert.Equal(2, Cloud.LoadBalancers.Count);
         Assert.Equal(kept, JsonSerializer.Serialize(Cloud.LoadBalancers.Single(lb => lb.Tags["directlb.io/service"] == "shop/kept")));
-        Assert.All(hostile, h => Assert.Null(Api.Store.Get<V1Service>(Namespace, h.Service.Metadata.Name)!.Metadata.Finalizers));
+        // A Service whose own spec is invalid never gets a finalizer or a load balancer. One whose slice is invalid may
+        // have been seen a moment before its slice (as in a real cluster, where the slice follows the Service): it then
+        // has a load balancer with no targets, and its bad endpoints never reach it.
+        Assert.All(hostile.Where(h => !h.SliceOnly), h => Assert.Null(Api.Store.Get<V1Service>(Namespace, h.Service.Metadata.Name)!.Metadata.Finalizers));
+        Assert.All(hostile.Where(h => h.SliceOnly), h => Assert.Empty(TargetsOf(h.Service.Metadata.Name)));
+        Assert.Equal(
+            ["shop/kept", "shop/web"],
+            Cloud.LoadBalancers.Where(lb => lb.Listeners.Any(l => l.Targets.Count > 0)).Select(lb => lb.Tags["directlb.io/service"]).Order());
         Assert.Contains("99999999999h", Api.Store.CoreEventsFor(Namespace, "kept", "Service").Last().Message);
         using var http = new HttpClient { BaseAddress = DirectLb.BaseAddress };
         Assert.True((await http.GetAsync("/healthz")).IsSuccessStatusCode);
@@ -63,7 +68,7 @@ public class HostileBurstTests : EndToEndTest
             .SelectMany(l => l.Targets).Select(t => t.Key.ToString()).Order().ToArray() ?? [];
 
     /// <summary>Every class of invalid input, several values each, some of them on oddly named Services.</summary>
-    private static IEnumerable<(V1Service Service, V1EndpointSlice Slice)> HostileServices()
+    private static IEnumerable<(V1Service Service, V1EndpointSlice Slice, bool SliceOnly)> HostileServices()
     {
         var cases = new List<Action<V1Service, V1EndpointSlice>>();
         void Annotate(string key, params string[] values) =>
@@ -89,6 +94,7 @@ public class HostileBurstTests : EndToEndTest
         cases.Add((s, _) => s.Spec.Ports = [.. s.Spec.Ports, new V1ServicePort { Name = "again", Port = 80, Protocol = "TCP" }]);
         cases.Add((s, _) => s.Spec.Ports = [.. s.Spec.Ports, new V1ServicePort { Name = "http", Port = 81, Protocol = "TCP" }]);
         cases.Add((s, _) => s.Spec.LoadBalancerSourceRanges = ["10.0.0.0/8"]);
+        var sliceCasesFrom = cases.Count;
         cases.AddRange(new[] { "256.1.1.1", "not-an-ip", "fe80::1%eth0", "010.0.0.1", "fd00::1", "10.0.0.1/32", "" }
             .Select(a => (Action<V1Service, V1EndpointSlice>)((_, slice) => slice.Endpoints = [.. slice.Endpoints, Ready(a)])));
         cases.AddRange(new[] { 0, 70000, -8080 }.Select(p => (Action<V1Service, V1EndpointSlice>)((_, slice) => slice.Ports[0].Port = p)));
@@ -100,7 +106,7 @@ public class HostileBurstTests : EndToEndTest
             var service = LoadBalancerService(name);
             var slice = Slice(name, $"{name}-abc", Ready($"10.244.2.{i % 250}"));
             cases[i](service, slice);
-            yield return (service, slice);
+            yield return (service, slice, i >= sliceCasesFrom);
         }
     }
 }
