@@ -206,9 +206,17 @@ public sealed partial class ObjectStore
         Objects(kind)[key] = obj;
         var change = new WatchEvent(_revision, kind, type, obj, previous);
         _history.Append(change);
+        List<WatchSubscription>? lagging = null;
         foreach (var subscription in _subscriptions)
         {
-            subscription.Deliver(change);
+            if (!subscription.Deliver(change))
+            {
+                (lagging ??= []).Add(subscription);
+            }
+        }
+        foreach (var subscription in lagging ?? [])
+        {
+            DropLagging(subscription);
         }
     }
 

@@ -18,7 +18,9 @@ public sealed partial class ObjectStore
     private readonly List<WatchSubscription> _subscriptions = [];
     private readonly EventHistory _history;
     private readonly TimeProvider _time;
+    private readonly int _watchBufferCapacity;
     private long _revision;
+    private long _watchesClosedForLag;
 
     public ObjectStore(ObjectStoreOptions? options = null)
     {
@@ -26,6 +28,8 @@ public sealed partial class ObjectStore
         Resources = options.Resources ?? ResourceTable.CreateDefault();
         _history = new EventHistory(options.HistoryCapacity);
         _time = options.Time;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.WatchBufferCapacity);
+        _watchBufferCapacity = options.WatchBufferCapacity;
         foreach (var kind in Resources.All)
         {
             _objects[kind] = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
@@ -41,6 +45,12 @@ public sealed partial class ObjectStore
     public long ResourceVersion
     {
         get { lock (_lock) { return _revision; } }
+    }
+
+    /// <summary>How many watches were closed because their client fell more than the watch buffer behind.</summary>
+    public long WatchesClosedForLag
+    {
+        get { lock (_lock) { return _watchesClosedForLag; } }
     }
 
     public JsonObject? Get(ResourceKind kind, string? ns, string name)
@@ -102,6 +112,7 @@ public sealed partial class ObjectStore
                     subscription.Deliver(change);
                 }
             }
+            subscription.GoLive(_watchBufferCapacity);
             _subscriptions.Add(subscription);
         }
         return subscription;
@@ -118,7 +129,10 @@ public sealed partial class ObjectStore
                 ["apiVersion"] = subscription.Kind.ApiVersion,
                 ["metadata"] = new JsonObject { ["resourceVersion"] = Revision(_revision) },
             };
-            subscription.Enqueue(WatchEventTypes.Bookmark, bookmark);
+            if (!subscription.Enqueue(WatchEventTypes.Bookmark, bookmark))
+            {
+                DropLagging(subscription);
+            }
         }
     }
 
@@ -138,6 +152,16 @@ public sealed partial class ObjectStore
             _subscriptions.Remove(subscription);
         }
         subscription.Complete();
+    }
+
+    // The watch's client fell too far behind: it leaves the fan-out now, and its stream ends once the client has
+    // read what is queued. Caller holds the lock.
+    private void DropLagging(WatchSubscription subscription)
+    {
+        if (_subscriptions.Remove(subscription))
+        {
+            _watchesClosedForLag++;
+        }
     }
 
     internal static long ParseRevision(string resourceVersion) =>

@@ -10,6 +10,13 @@ public sealed record ObjectStoreOptions
     /// <summary>How many events the history keeps for resuming watches; older resource versions get 410 Expired.</summary>
     public int HistoryCapacity { get; init; } = 10_000;
 
+    /// <summary>
+    /// How many live events a watch may have queued for a client that reads slowly (beyond its initial replay).
+    /// Past that the watch is closed, as the real server closes an unresponsive watcher, and the client resumes
+    /// from the last resource version it saw.
+    /// </summary>
+    public int WatchBufferCapacity { get; init; } = 10_000;
+
     /// <summary>Source of creation and deletion timestamps.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }
