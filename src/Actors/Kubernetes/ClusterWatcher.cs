@@ -35,6 +35,7 @@ public sealed class ClusterWatcher : ReceiveActor, IWithTimers
     private readonly HashSet<string> _syncedResources = [];
     private readonly HashSet<string> _disconnectedResources = [];
     private string? _lastError;
+    private InformerInbox? _inbox;
     private readonly TimeSpan _staleAfter;
 
     public ClusterWatcher(
@@ -56,8 +57,8 @@ public sealed class ClusterWatcher : ReceiveActor, IWithTimers
         _resyncInterval = resyncInterval;
         _log = loggers.CreateLogger<ClusterWatcher>();
 
-        Receive<InformerEvent<V1Service>>(OnServiceEvent);
-        Receive<InformerEvent<V1EndpointSlice>>(OnSliceEvent);
+        Receive<InformerReport<V1Service>>(r => r.Handle(OnServiceEvent));
+        Receive<InformerReport<V1EndpointSlice>>(r => r.Handle(OnSliceEvent));
         Receive<ResendServiceState>(m => Send(m.Key.Unscoped));
         Receive<ResyncTick>(_ => Resync());
         Receive<ResendAllServices>(_ => Resync());
@@ -104,13 +105,17 @@ public sealed class ClusterWatcher : ReceiveActor, IWithTimers
         }
     }
 
-    /// <summary>Runs an informer in the background; its reports come back as messages, so the index is only touched here.</summary>
+    /// <summary>
+    /// Runs an informer in the background; its reports come back as messages, so the index is only touched here,
+    /// through a bounded inbox, so a busy watcher slows its informers down instead of piling up their reports.
+    /// </summary>
     private void Start<T, TList>(ResourceInformer<T, TList> informer)
         where T : IKubernetesObject<V1ObjectMeta>
         where TList : IItems<T>, IMetadata<V1ListMeta>
     {
-        var self = Self;
-        _ = Task.Run(() => informer.RunAsync(e => self.Tell(e), _stopping.Token));
+        var inbox = _inbox ??= new InformerInbox(Self);
+        var stopping = _stopping.Token;
+        _ = Task.Run(() => informer.RunAsync(inbox.TellAsync, stopping));
     }
 
     protected override void PostStop()

@@ -30,8 +30,9 @@ public sealed partial class MemberClusterManager
                 _secrets.Namespace, allowWatchBookmarks: true, labelSelector: $"{MemberSecretsOptions.Label}=true", resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
             _informerOptions,
             _log);
-        var self = Self;
-        _ = Task.Run(() => informer.RunAsync(e => self.Tell(e), _stopping.Token));
+        var inbox = new InformerInbox(Self);
+        var stopping = _stopping.Token;
+        _ = Task.Run(() => informer.RunAsync(inbox.TellAsync, stopping));
     }
 
     private void OnSecretEvent(InformerEvent<V1Secret> secretEvent)

@@ -68,7 +68,7 @@ public sealed partial class MemberClusterManager : ReceiveActor, IWithTimers
         Receive<AddMemberCluster>(Add);
         Receive<RemoveMemberCluster>(m => Remove(m.ClusterId));
         Receive<GetMemberClusters>(_ => Sender.Tell(new MemberClusterList(_members.ToDictionary(m => m.Key, m => m.Value.Source))));
-        Receive<InformerEvent<V1Secret>>(OnSecretEvent);
+        Receive<InformerReport<V1Secret>>(r => r.Handle(OnSecretEvent));
         Receive<Terminated>(OnWatcherStopped);
         Receive<ResendServiceState>(m => TellWatchers(m));
         Receive<ClusterEvent.MemberRemoved>(_ => Timers.StartSingleTimer(nameof(ResendAllServices), ResendAllServices.Instance, ResendAfterRemoval));

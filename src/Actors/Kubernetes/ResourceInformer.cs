@@ -10,6 +10,8 @@ namespace DirectLB.Actors.Kubernetes;
 /// List-then-watch for one resource across all namespaces, the informer KubernetesClient lacks:
 /// resumes from the last resourceVersion, follows bookmarks, relists on 410 Gone and reports what vanished
 /// meanwhile, backs off with jitter while the API server is away. Runs until cancelled; never throws.
+/// Each report is awaited (<see cref="InformerInbox.TellAsync{T}"/>): while its consumer is busy, the informer reads
+/// nothing more from the API server.
 /// </summary>
 public sealed class ResourceInformer<T, TList>(
     string resource,
@@ -22,7 +24,7 @@ public sealed class ResourceInformer<T, TList>(
 {
     private readonly Dictionary<string, T> _cache = new(StringComparer.Ordinal);
 
-    public async Task RunAsync(Action<InformerEvent<T>> emit, CancellationToken cancellationToken)
+    public async Task RunAsync(Func<InformerEvent<T>, CancellationToken, ValueTask> emit, CancellationToken cancellationToken)
     {
         string? resourceVersion = null;
         var failures = 0;
@@ -50,13 +52,20 @@ public sealed class ResourceInformer<T, TList>(
                 failures++;
                 var delay = Backoff(failures);
                 log.LogWarning("{Resource}: API server unavailable ({Error}); retry {Failures} in {RetryDelay}", resource, ex.Message, failures, delay);
-                emit(new InformerDisconnected<T>(resource, ex.Message, delay));
-                await Task.Delay(delay, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                try
+                {
+                    await emit(new InformerDisconnected<T>(resource, ex.Message, delay), cancellationToken);
+                    await Task.Delay(delay, cancellationToken);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
             }
         }
     }
 
-    private async Task<string> RelistAsync(Action<InformerEvent<T>> emit, CancellationToken cancellationToken)
+    private async Task<string> RelistAsync(Func<InformerEvent<T>, CancellationToken, ValueTask> emit, CancellationToken cancellationToken)
     {
         var fresh = new Dictionary<string, T>(StringComparer.Ordinal);
         string? continueToken = null;
@@ -77,7 +86,7 @@ public sealed class ResourceInformer<T, TList>(
         foreach (var (key, gone) in _cache.Where(c => !fresh.ContainsKey(c.Key)).ToList())
         {
             _cache.Remove(key);
-            emit(new ObjectDeleted<T>(resource, gone));
+            await emit(new ObjectDeleted<T>(resource, gone), cancellationToken);
         }
 
         foreach (var (key, item) in fresh)
@@ -85,17 +94,17 @@ public sealed class ResourceInformer<T, TList>(
             if (!_cache.TryGetValue(key, out var known) || known.Metadata.ResourceVersion != item.Metadata.ResourceVersion)
             {
                 _cache[key] = item;
-                emit(new ObjectUpserted<T>(resource, item));
+                await emit(new ObjectUpserted<T>(resource, item), cancellationToken);
             }
         }
 
         log.LogInformation("{Resource}: listed {Count} objects at resourceVersion {ResourceVersion}", resource, fresh.Count, resourceVersion);
-        emit(new InformerSynced<T>(resource, resourceVersion, fresh.Count));
+        await emit(new InformerSynced<T>(resource, resourceVersion, fresh.Count), cancellationToken);
         return resourceVersion;
     }
 
     /// <summary>Watches until the server closes the stream; returns the resourceVersion to resume from.</summary>
-    private async Task<string> WatchAsync(string resourceVersion, Action<InformerEvent<T>> emit, CancellationToken cancellationToken)
+    private async Task<string> WatchAsync(string resourceVersion, Func<InformerEvent<T>, CancellationToken, ValueTask> emit, CancellationToken cancellationToken)
     {
         Exception? streamError = null;
         var timeout = (int)(options.MinWatchTimeout.TotalSeconds * (1 + Random.Shared.NextDouble()));
@@ -108,15 +117,15 @@ public sealed class ResourceInformer<T, TList>(
                 {
                     case WatchEventType.Added or WatchEventType.Modified:
                         _cache[KeyOf(item!)] = item!;
-                        emit(new ObjectUpserted<T>(resource, item!));
+                        await emit(new ObjectUpserted<T>(resource, item!), cancellationToken);
                         break;
                     case WatchEventType.Deleted:
                         _cache.Remove(KeyOf(item!));
-                        emit(new ObjectDeleted<T>(resource, item!));
+                        await emit(new ObjectDeleted<T>(resource, item!), cancellationToken);
                         break;
                 }
             }
-            catch (Exception ex)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // One bad object must not stop the watch: report it and go on.
                 log.LogError(ex, "{Resource}: could not handle {EventType} of {ObjectKey} at resourceVersion {ResourceVersion}", resource, type, SafeKey(item), version);
