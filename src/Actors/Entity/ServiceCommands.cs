@@ -15,9 +15,14 @@ public interface IServiceCommand : IDirectLbMessage
 
 /// <summary>
 /// A member cluster's current view of the Service: its spec and all its EndpointSlices. <see cref="ChangedAt"/> is
-/// when the watch event that caused it arrived (null for a resend of unchanged state), for latency metrics.
+/// when the watch event that caused it arrived (null for a resend of unchanged state), for latency metrics. With
+/// <see cref="Acknowledge"/>, the sender (a watcher) waits for <see cref="ObservationTaken"/> before it sends the
+/// Service's next state, so a busy entity's mailbox holds one observation per member cluster, not every change.
 /// </summary>
-public sealed record ServiceObserved(ServiceKey Key, ClusterObservation Observation, DateTimeOffset? ChangedAt = null) : IServiceCommand;
+public sealed record ServiceObserved(ServiceKey Key, ClusterObservation Observation, DateTimeOffset? ChangedAt = null, bool Acknowledge = false) : IServiceCommand;
+
+/// <summary>The entity's answer to a <see cref="ServiceObserved"/> that asked for one: it has taken the observation in.</summary>
+public sealed record ObservationTaken(ServiceKey Key, string ClusterId) : IDirectLbMessage;
 
 /// <summary>The Service no longer exists in the member cluster.</summary>
 public sealed record ServiceGone(ServiceKey Key, string ClusterId) : IServiceCommand;

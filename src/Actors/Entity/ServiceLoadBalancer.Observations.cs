@@ -1,3 +1,4 @@
+using Akka.Actor;
 using DirectLB.Actors.Domain;
 using DirectLB.Providers.Model;
 using Microsoft.Extensions.Logging;
@@ -58,6 +59,11 @@ public sealed partial class ServiceLoadBalancer
         if (message.ChangedAt is { } changedAt && (_oldestUnappliedChange is null || changedAt < _oldestUnappliedChange))
         {
             _oldestUnappliedChange = changedAt;
+        }
+
+        if (message.Acknowledge)
+        {
+            Sender.Tell(new ObservationTaken(message.Key, clusterId));
         }
     }
 

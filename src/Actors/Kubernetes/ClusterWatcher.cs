@@ -15,7 +15,7 @@ namespace DirectLB.Actors.Kubernetes;
 /// current state: entities work on current state, never on event payloads. Nothing is sent before both
 /// resources listed once, so an entity never sees a Service without its endpoints.
 /// </summary>
-public sealed class ClusterWatcher : ReceiveActor, IWithTimers
+public sealed partial class ClusterWatcher : ReceiveActor, IWithTimers
 {
     private const string ResyncTimer = "resync";
     private const string StaleTimer = "stale";
@@ -59,9 +59,11 @@ public sealed class ClusterWatcher : ReceiveActor, IWithTimers
 
         Receive<InformerReport<V1Service>>(r => r.Handle(OnServiceEvent));
         Receive<InformerReport<V1EndpointSlice>>(r => r.Handle(OnSliceEvent));
-        Receive<ResendServiceState>(m => Send(m.Key.Unscoped));
+        Receive<ResendServiceState>(m => Resend(m.Key));
         Receive<ResyncTick>(_ => Resync());
-        Receive<ResendAllServices>(_ => Resync());
+        Receive<ResendAllServices>(_ => Resync(resend: true));
+        Receive<ObservationTaken>(OnObservationTaken);
+        Receive<AcknowledgementTick>(_ => ExpireAcknowledgements());
         Receive<StaleTick>(_ => MarkStale());
         Receive<DecommissionWatcher>(_ => Decommission());
         Receive<GetWatcherStatus>(_ => Sender.Tell(Status()));
@@ -103,6 +105,8 @@ public sealed class ClusterWatcher : ReceiveActor, IWithTimers
         {
             Timers.StartPeriodicTimer(ResyncTimer, ResyncTick.Instance, _resyncInterval);
         }
+
+        Timers.StartPeriodicTimer(AcknowledgementTimer, AcknowledgementTick.Instance, AcknowledgementCheck);
     }
 
     /// <summary>
@@ -287,53 +291,6 @@ public sealed class ClusterWatcher : ReceiveActor, IWithTimers
 
         _sent.Clear();
         Context.Stop(Self);
-    }
-
-    private void Resync()
-    {
-        if (!Synced)
-        {
-            return;
-        }
-
-        foreach (var key in _serviceIndex.Keys.Concat(_sent.Keys).Distinct().ToList())
-        {
-            Send(key);
-        }
-    }
-
-    /// <summary>
-    /// Sends the entity the Service's whole current state, or that it is gone from this cluster. A Service whose
-    /// scope changed is gone from its old entity and observed by its new one.
-    /// </summary>
-    private void Send(ServiceKey key, DateTimeOffset? changedAt = null)
-    {
-        if (!Synced)
-        {
-            return; // the first sync sends everything
-        }
-
-        key = key.Unscoped;
-        ServiceKey? route = null;
-        if (_serviceIndex.TryGetValue(key, out var service) && _filter.IsRelevant(service))
-        {
-            route = ServiceScope.RouteOf(key, _clusterId, service);
-            var slices = _sliceIndex.TryGetValue(key, out var found)
-                ? found.Values.OrderBy(s => s.Name, StringComparer.Ordinal).ToImmutableArray()
-                : [];
-            _services.Tell(new ServiceObserved(route.Value, new ClusterObservation(_clusterId, service, slices), changedAt));
-        }
-
-        if (_sent.TryGetValue(key, out var previous) && previous != route)
-        {
-            _services.Tell(new ServiceGone(previous, _clusterId));
-            _sent.Remove(key);
-        }
-
-        if (route is { } routed)
-        {
-            _sent[key] = routed;
-        }
     }
 
     private WatcherStatus Status() => new(

@@ -28,6 +28,7 @@ public sealed class DirectLbSerializer(ExtendedActorSystem system) : SerializerW
         [typeof(LoadBalancerObserved)] = "lb-observed.v1",
         [typeof(ServiceLoadBalancerState)] = "service-lb-state.v1",
         [typeof(ServiceObserved)] = "service-observed.v1",
+        [typeof(ObservationTaken)] = "observation-taken.v1",
         [typeof(ServiceGone)] = "service-gone.v1",
         [typeof(ClusterUnreachable)] = "cluster-unreachable.v1",
         [typeof(ClusterStale)] = "cluster-stale.v1",

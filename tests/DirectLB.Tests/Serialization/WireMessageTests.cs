@@ -33,6 +33,8 @@ public class WireMessageTests() : TestKit(DirectLbSerialization.Config)
     [
         Observed(),
         new ServiceObserved(Key, Observation(), null),
+        new ServiceObserved(Key, Observation(), Fixtures.Now, Acknowledge: true),
+        new ObservationTaken(Scoped, "east"),
         new ServiceGone(Scoped, "east"),
         new ClusterUnreachable(Key, "west", "connection refused"),
         new ClusterStale(Key, "west"),

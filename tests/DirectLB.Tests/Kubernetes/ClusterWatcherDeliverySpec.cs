@@ -1,0 +1,124 @@
+using Akka.Actor;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
+using DirectLB.Actors.Domain;
+using DirectLB.Actors.Entity;
+using DirectLB.Actors.Kubernetes;
+using DirectLB.KubeApiServer.Typed;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+using static DirectLB.Tests.Support.Fixtures;
+
+namespace DirectLB.Tests.Kubernetes;
+
+/// <summary>
+/// The watcher against a real API test server, with a probe in place of the entities that acknowledges only when
+/// told to: a busy entity is sent one observation at a time, then the latest state, never every change.
+/// </summary>
+public sealed class ClusterWatcherDeliverySpec : TestKit, IAsyncLifetime
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
+    private static readonly ServiceKey Busy = new("shop", "busy");
+    private static readonly ServiceKey Idle = new("shop", "idle");
+
+    private KubeApiServer.KubeApiServer _api = null!;
+    private k8s.Kubernetes _client = null!;
+    private string _directory = null!;
+
+    public async Task InitializeAsync()
+    {
+        _api = await KubeApiServer.KubeApiServer.StartAsync();
+        _directory = Directory.CreateTempSubdirectory("watcher-spec-").FullName;
+        _client = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(_api.WriteKubeconfig(Path.Combine(_directory, "kubeconfig"))));
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _api.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public void A_busy_entity_gets_one_observation_at_a_time_and_then_the_latest_state()
+    {
+        CreateService(Busy, "10.0.0.1");
+        CreateService(Idle, "10.0.1.1");
+        var entities = CreateTestProbe();
+        var watcher = Sys.ActorOf(ClusterWatcher.Props(
+            Cluster, _client, entities.Ref, Filter, new InformerOptions(), TimeSpan.Zero, TimeSpan.Zero, NullLoggerFactory.Instance));
+        var first = new[] { Next(entities), Next(entities) }.ToDictionary(o => o.Key);
+        Assert.True(first[Busy].Acknowledge && first[Idle].Acknowledge);
+        watcher.Tell(new ObservationTaken(Idle, Cluster));
+
+        // The busy entity has not taken its first observation: fifty changes to its pods send it nothing more,
+        // while the other entity, which has, is sent its change at once.
+        for (var i = 2; i <= 51; i++)
+        {
+            ReplacePods(Busy, $"10.0.0.{i}");
+        }
+
+        ReplacePods(Idle, "10.0.1.2");
+        var idle = Next(entities);
+        Assert.Equal((Idle, "10.0.1.2"), (idle.Key, Address(idle)));
+
+        // Once it takes it in, it is sent the state as it is now: the fiftieth change, once.
+        watcher.Tell(new ObservationTaken(Busy, Cluster));
+        var busy = Next(entities);
+        Assert.Equal((Busy, "10.0.0.51"), (busy.Key, Address(busy)));
+        Assert.NotNull(busy.ChangedAt);
+        watcher.Tell(new ObservationTaken(Idle, Cluster));
+        ReplacePods(Idle, "10.0.1.3");
+        Assert.Equal(Idle, Next(entities).Key);
+    }
+
+    [Fact]
+    public void An_entity_that_asks_for_its_state_again_gets_it_at_once()
+    {
+        CreateService(Busy, "10.0.0.1");
+        var entities = CreateTestProbe();
+        var watcher = Sys.ActorOf(ClusterWatcher.Props(
+            Cluster, _client, entities.Ref, Filter, new InformerOptions(), TimeSpan.Zero, TimeSpan.Zero, NullLoggerFactory.Instance));
+        Next(entities);
+
+        // A new incarnation after a journal failure never took the first observation in, and says so.
+        watcher.Tell(new ResendServiceState(Busy));
+
+        Assert.Equal(Busy, Next(entities).Key);
+    }
+
+    private static ServiceObserved Next(TestProbe entities) => entities.ExpectMsg<ServiceObserved>(Deadline);
+
+    private static string Address(ServiceObserved observed) => observed.Observation.Slices.Single().Endpoints.Single().Addresses.Single();
+
+    private void CreateService(ServiceKey key, string address)
+    {
+        _api.Store.Create(new V1Service
+        {
+            Metadata = new V1ObjectMeta { Name = key.Name, NamespaceProperty = key.Namespace },
+            Spec = new V1ServiceSpec
+            {
+                Type = "LoadBalancer",
+                LoadBalancerClass = ServiceClassFilter.DefaultClass,
+                Ports = [new V1ServicePort { Name = "http", Port = 80, Protocol = "TCP" }],
+            },
+        });
+        _api.Store.Create(Slice(key, address));
+    }
+
+    private void ReplacePods(ServiceKey key, string address) => _api.Store.Replace(Slice(key, address));
+
+    private static V1EndpointSlice Slice(ServiceKey key, string address) => new()
+    {
+        Metadata = new V1ObjectMeta
+        {
+            Name = $"{key.Name}-abc",
+            NamespaceProperty = key.Namespace,
+            Labels = new Dictionary<string, string> { ["kubernetes.io/service-name"] = key.Name },
+        },
+        AddressType = "IPv4",
+        Ports = [new Discoveryv1EndpointPort { Name = "http", Port = 8080, Protocol = "TCP" }],
+        Endpoints = [new V1Endpoint { Addresses = [address], Conditions = new V1EndpointConditions { Ready = true, Serving = true } }],
+    };
+}
