@@ -12,15 +12,18 @@ using static DirectLB.Tests.Support.Fixtures;
 
 namespace DirectLB.Tests.Entity;
 
-/// <summary>The entity's half of the watcher's flow control: it says when it has taken an observation in.</summary>
-public class ObservationAcknowledgementSpec()
+/// <summary>
+/// What an entity leaves in buffers outside itself stays bounded: it says when it has taken an observation in (the
+/// watcher holds later changes until then), and it leaves the status board when it stops.
+/// </summary>
+public class EntityBoundsSpec()
     : TestKit(ConfigurationFactory.FromResource<TestJournal>("Akka.Persistence.TestKit.config.conf").WithFallback(DirectLbSerialization.Config))
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
 
-    private IActorRef Entity() => Sys.ActorOf(Props.Create(() => new ServiceLoadBalancer(
-        Key.ToString(), new SimulatedProvider(), new RecordingServiceWriter(null), new RecordingStateSource(), new ServiceStatusBoard(),
-        new ReconcileOptions(), TimeProvider.System, NullLoggerFactory.Instance)));
+    private IActorRef Entity(ServiceStatusBoard? board = null) => Sys.ActorOf(Props.Create(() => new ServiceLoadBalancer(
+        Key.ToString(), new SimulatedProvider(), new RecordingServiceWriter(null), new RecordingStateSource(), board ?? new ServiceStatusBoard(),
+        new ReconcileOptions { Debounce = TimeSpan.FromMilliseconds(20) }, TimeProvider.System, NullLoggerFactory.Instance)));
 
     [Fact]
     public void Acknowledges_an_observation_that_asks_for_it_once_taken_in()
@@ -43,5 +46,21 @@ public class ObservationAcknowledgementSpec()
 
         // Replies keep their order: had the observation been answered, that answer would come first.
         ExpectMsg<LoadBalancerStatusReport>(Deadline);
+    }
+
+    [Fact]
+    public void An_entity_that_stops_leaves_the_status_board()
+    {
+        var board = new ServiceStatusBoard();
+        var entity = Entity(board);
+        entity.Tell(new ServiceObserved(Key, Observation(Service(), Slice("web-abc", [Ready("10.0.0.1")]))));
+        AwaitAssert(() => Assert.True(board.Find(Key)?.InSync), Deadline);
+
+        Watch(entity);
+        Sys.Stop(entity);
+        ExpectTerminated(entity, Deadline);
+
+        Assert.Null(board.Find(Key));
+        Assert.Empty(board.List());
     }
 }
