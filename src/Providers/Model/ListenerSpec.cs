@@ -10,11 +10,13 @@ public readonly record struct ListenerKey(TransportProtocol Protocol, int Port)
 /// What a listener should look like. <see cref="Name"/> is the Service port's name, for humans.
 /// <see cref="HealthCheck"/> null means the load balancer checks nothing and trusts the registered state;
 /// <see cref="ProxyProtocolV2"/> makes the load balancer announce the client's address to the pod with a
-/// PROXY protocol v2 header (the pod must expect it). Both are defaulted so older callers and persisted
-/// specs keep their meaning.
+/// PROXY protocol v2 header (the pod must expect it); <see cref="SourceRanges"/> admits only clients from those
+/// blocks (null: every client). All but the key and name are defaulted so older callers and persisted specs keep
+/// their meaning.
 /// </summary>
 public sealed record ListenerSpec(
     ListenerKey Key,
     string Name,
     HealthCheckSpec? HealthCheck = null,
-    bool ProxyProtocolV2 = false);
+    bool ProxyProtocolV2 = false,
+    SourceRanges? SourceRanges = null);

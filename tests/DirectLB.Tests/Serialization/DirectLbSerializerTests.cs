@@ -23,6 +23,7 @@ public class DirectLbSerializerTests() : TestKit(DirectLbSerialization.Config)
     [
         new OperationStarted(1, new CreateLoadBalancer(Owner, "shop-web"), Fixtures.Now),
         new OperationStarted(2, new EnsureListener("lb-1", new ListenerSpec(new ListenerKey(TransportProtocol.Udp, 53), "dns")), Fixtures.Now),
+        new OperationStarted(2, new EnsureListener("lb-1", HttpSpec with { SourceRanges = SourceRanges.Of(["10.0.0.0/8", "fd00::/8"]) }), Fixtures.Now),
         new OperationStarted(3, new DeleteListener("lb-1", Http), Fixtures.Now),
         new OperationStarted(4, new ChangeTargets("lb-1", Http, [Serving("10.244.1.5"), Draining("fd00::7")], [new TargetKey("10.244.1.9", 8080)]), Fixtures.Now),
         new OperationStarted(5, new DeleteLoadBalancer("lb-1"), Fixtures.Now),
@@ -92,6 +93,33 @@ public class DirectLbSerializerTests() : TestKit(DirectLbSerialization.Config)
         var change = Assert.IsType<ChangeTargets>(started.Operation);
         Assert.Equal(Draining("10.244.1.5"), change.Upserts.Single());
         Assert.Equal(new TargetKey("fd00::7", 9090), change.Removals.Single());
+    }
+
+    [Fact]
+    public void A_listener_journaled_before_source_ranges_existed_reads_back_admitting_every_client()
+    {
+        // A frozen sample of a listener as the version before source ranges wrote it.
+        const string v1 = """{"sequence":2,"operation":{"op":"ensure-listener","loadBalancerId":"lb-1","listener":{"key":"TCP/80","name":"http","healthCheck":{"intervalMilliseconds":2000,"rise":2,"fall":3},"proxyProtocolV2":true}},"at":"2026-11-24T12:00:00+00:00"}""";
+        var serializer = new DirectLbSerializer((ExtendedActorSystem)Sys);
+
+        var started = (OperationStarted)serializer.FromBinary(System.Text.Encoding.UTF8.GetBytes(v1), "operation-started.v1");
+
+        Assert.Equal(HttpSpec with { ProxyProtocolV2 = true }, Assert.IsType<EnsureListener>(started.Operation).Listener);
+    }
+
+    [Fact]
+    public void Source_ranges_are_journaled_as_their_blocks_and_a_damaged_block_is_refused_on_reading()
+    {
+        var started = new OperationStarted(2, new EnsureListener("lb-1", HttpSpec with { SourceRanges = SourceRanges.Of(["fd00::/8", "10.0.0.0/8"]) }), Fixtures.Now);
+        var serializer = new DirectLbSerializer((ExtendedActorSystem)Sys);
+
+        var json = System.Text.Encoding.UTF8.GetString(serializer.ToBinary(started));
+        var damaged = json.Replace("10.0.0.0/8", "10.0.0.0/88", StringComparison.Ordinal);
+
+        Assert.Contains("""
+            "sourceRanges":["10.0.0.0/8","fd00::/8"]
+            """, json);
+        Assert.ThrowsAny<System.Text.Json.JsonException>(() => serializer.FromBinary(System.Text.Encoding.UTF8.GetBytes(damaged), "operation-started.v1"));
     }
 
     [Fact]
