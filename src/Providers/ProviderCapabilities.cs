@@ -2,12 +2,18 @@ using DirectLB.Providers.Model;
 
 namespace DirectLB.Providers;
 
-/// <summary>What a provider can do, declared so the planner refuses what it cannot instead of assuming.</summary>
+/// <summary>
+/// What a provider can do, declared so the planner refuses what it cannot instead of assuming.
+/// <see cref="SupportsSourceRanges"/> says the load balancer refuses clients outside a listener's source ranges: a
+/// provider that would ignore them must not get them, since an ignored firewall rule is an open door.
+/// </summary>
 public sealed record ProviderCapabilities(
     bool SupportsWeights,
     bool SupportsDrain,
     int MaxTargetsPerLoadBalancer,
     IReadOnlySet<TransportProtocol> Protocols)
 {
+    public bool SupportsSourceRanges { get; init; }
+
     public bool Supports(TransportProtocol protocol) => Protocols.Contains(protocol);
 }

@@ -15,7 +15,8 @@ public sealed class ConfigRoundTripTests
             new ListenerKey(TransportProtocol.Tcp, 443),
             "https",
             new HealthCheckSpec("/healthz", 8081, 500, 1, 4),
-            ProxyProtocolV2: true);
+            ProxyProtocolV2: true,
+            SourceRanges: SourceRanges.Of(["10.0.0.0/8", "fd00::/8"]));
         var plainListener = new ListenerSpec(new ListenerKey(TransportProtocol.Tcp, 80), "http");
         var targets = new[]
         {
@@ -54,6 +55,23 @@ public sealed class ConfigRoundTripTests
         Assert.Contains("    http-check send meth GET uri /ready", text);
         Assert.Contains("    server t-10-0-0-1-8080 10.0.0.1:8080 weight 5 check inter 2000ms rise 2 fall 3 send-proxy-v2\n", text);
         Assert.Contains("stats socket /var/lib/directlb/haproxy/admin.sock mode 600 level admin expose-fd listeners", text);
+    }
+
+    [Fact]
+    public void Source_ranges_become_a_connection_level_acl_split_into_lines_haproxy_takes()
+    {
+        var blocks = Enumerable.Range(0, 40).Select(i => $"10.{i}.0.0/16").Append("fd00::/8").ToList();
+        var listener = new ListenerSpec(new ListenerKey(TransportProtocol.Tcp, 80), "http", SourceRanges: SourceRanges.Of(blocks));
+        var model = HAProxyModel.Empty
+            .With(new LoadBalancerInfo("lb-1", "web", "127.0.100.1", new Dictionary<string, string>(), []))
+            .WithListener("lb-1", listener);
+
+        var lines = ConfigRenderer.Render(model, Options).Split('\n');
+
+        var acl = lines.Where(l => l.StartsWith("    acl directlb_source_ranges src ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, acl.Count);
+        Assert.Equal(blocks.Order(), acl.SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(3)).Order());
+        Assert.Contains("    tcp-request connection reject unless directlb_source_ranges", lines);
     }
 
     [Fact]

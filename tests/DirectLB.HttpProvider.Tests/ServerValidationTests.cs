@@ -89,6 +89,28 @@ public sealed class ServerValidationTests : IAsyncLifetime
         Assert.False((await ReadProblemAsync(response)).Retryable);
     }
 
+    [Theory]
+    [InlineData("""["10.0.0.0/33"]""")]
+    [InlineData("""["10.0.0.0"]""")]
+    [InlineData("""[]""")]
+    [InlineData("""["10.0.0.0/8", 7]""")]
+    [InlineData("""["fe80::1%eth0/64"]""")]
+    public async Task A_listener_with_a_malformed_source_range_is_a_bad_request_and_is_not_created(string ranges)
+    {
+        using var created = await _http.SendAsync(EnsureLoadBalancer("key-1"));
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"{created.Headers.Location!.ToString().TrimStart('/')}/listeners/tcp-80?{OwnerQuery}")
+        {
+            Headers = { { ContractHeaders.IdempotencyKey, "key-2" } },
+            Content = new StringContent($$"""{"name":"http","sourceRanges":{{ranges}}}""", System.Text.Encoding.UTF8, ContractJson.MediaType),
+        };
+
+        using var response = await _http.SendAsync(request);
+
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Contains("ListenerSettings", (await ReadProblemAsync(response)).Detail);
+        Assert.Empty(_server.Provider.LoadBalancers.Single().Listeners);
+    }
+
     [Fact]
     public async Task A_request_by_id_that_names_no_owner_is_refused_as_malformed()
     {

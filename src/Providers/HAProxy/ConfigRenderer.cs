@@ -6,12 +6,15 @@ namespace DirectLB.Providers.HAProxy;
 
 /// <summary>
 /// Renders the whole HAProxy configuration from the model: a global section with the admin socket and the
-/// server state file, then per load balancer its metadata and per listener a TCP frontend on VIP:port and a
-/// round-robin backend. Every registered target is rendered as a server line, because servers added through
+/// server state file, then per load balancer its metadata and per listener a TCP frontend on VIP:port (refusing
+/// clients outside its source ranges) and a round-robin backend. Every registered target is rendered as a server line, because servers added through
 /// the runtime API are not in the file and would vanish on the next reload otherwise. Pure: same model, same text.
 /// </summary>
 internal static class ConfigRenderer
 {
+    private const string SourceRangesAcl = "directlb_source_ranges";
+    private const int SourceRangesPerLine = 32;
+
     public static string Render(HAProxyModel model, HAProxyProviderOptions options)
     {
         var text = new StringBuilder();
@@ -52,6 +55,18 @@ internal static class ConfigRenderer
         text.AppendLine($"frontend {HAProxyModel.FrontendName(lb.Id, port)}");
         text.AppendLine("    mode tcp");
         text.AppendLine($"    bind {lb.Address}:{port.ToString(CultureInfo.InvariantCulture)}");
+        if (listener.Spec.SourceRanges is { } ranges)
+        {
+            // Lines of one ACL name are ORed; chunks keep each line well under HAProxy's 64 words.
+            foreach (var chunk in ranges.Blocks.Chunk(SourceRangesPerLine))
+            {
+                text.AppendLine($"    acl {SourceRangesAcl} src {string.Join(' ', chunk)}");
+            }
+
+            // At connection level: a refused client is closed before HAProxy reads a byte or opens anything to a pod.
+            text.AppendLine($"    tcp-request connection reject unless {SourceRangesAcl}");
+        }
+
         text.AppendLine($"    default_backend {backend}");
         text.AppendLine();
         text.AppendLine($"backend {backend}");

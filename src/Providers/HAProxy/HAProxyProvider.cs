@@ -40,7 +40,10 @@ public sealed partial class HAProxyProvider : ILoadBalancerProvider, IAsyncDispo
             SupportsWeights: true,
             SupportsDrain: true,
             MaxTargetsPerLoadBalancer: options.MaxTargetsPerLoadBalancer,
-            Protocols: new HashSet<TransportProtocol> { TransportProtocol.Tcp });
+            Protocols: new HashSet<TransportProtocol> { TransportProtocol.Tcp })
+        {
+            SupportsSourceRanges = true,
+        };
     }
 
     public string Name => "haproxy";

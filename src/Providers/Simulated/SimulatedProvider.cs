@@ -6,9 +6,11 @@ namespace DirectLB.Providers.Simulated;
 /// <summary>
 /// An in-memory model of a cloud load balancer API: latency, a rate limit that throttles, a target limit
 /// per load balancer, injected failures, and a count of every call by kind. Tests and benchmarks run
-/// against it; its semantics (idempotent verbs, ownership tags) are those every real provider must have.
+/// against it; its semantics (idempotent verbs, ownership tags) are those every real provider must have. Its data
+/// plane is a model too (SimulatedProvider.DataPlane.cs): which target a client's connection would reach, or why it
+/// would be refused.
 /// </summary>
-public sealed class SimulatedProvider : ILoadBalancerProvider
+public sealed partial class SimulatedProvider : ILoadBalancerProvider
 {
     private readonly SimulatedProviderOptions _options;
     private readonly TimeProvider _clock;
@@ -34,7 +36,10 @@ public sealed class SimulatedProvider : ILoadBalancerProvider
             SupportsWeights: true,
             SupportsDrain: true,
             MaxTargetsPerLoadBalancer: _options.MaxTargetsPerLoadBalancer,
-            Protocols: new HashSet<TransportProtocol> { TransportProtocol.Tcp, TransportProtocol.Udp });
+            Protocols: new HashSet<TransportProtocol> { TransportProtocol.Tcp, TransportProtocol.Udp })
+        {
+            SupportsSourceRanges = true,
+        };
     }
 
     public string Name => "simulated";
@@ -298,7 +303,7 @@ public sealed class SimulatedProvider : ILoadBalancerProvider
                 .ToList());
     }
 
-    private sealed class SimulatedListener(ListenerSpec spec)
+    private sealed partial class SimulatedListener(ListenerSpec spec)
     {
         public ListenerSpec Spec { get; set; } = spec;
 

@@ -25,9 +25,10 @@ public static class ContractMapping
             ? listener.Targets.ToDictionary(t => new TargetKey(t.Ip, t.Port), t => t.Health ?? TargetHealth.Unknown)
             : null);
 
-    public static ListenerSettingsDto ToSettings(ListenerSpec spec) => new(spec.Name, spec.HealthCheck, spec.ProxyProtocolV2);
+    public static ListenerSettingsDto ToSettings(ListenerSpec spec) => new(spec.Name, spec.HealthCheck, spec.ProxyProtocolV2, spec.SourceRanges);
 
-    public static ListenerSpec ToSpec(ListenerKey key, ListenerSettingsDto settings) => new(key, settings.Name, settings.HealthCheck, settings.ProxyProtocolV2);
+    public static ListenerSpec ToSpec(ListenerKey key, ListenerSettingsDto settings) =>
+        new(key, settings.Name, settings.HealthCheck, settings.ProxyProtocolV2, settings.SourceRanges);
 
     public static TargetDto ToDto(TargetSpec target) =>
         new(target.Key.Address, target.Key.Port, target.Weight, target.State, target.ClusterId);
@@ -43,11 +44,15 @@ public static class ContractMapping
         capabilities.SupportsWeights,
         capabilities.SupportsDrain,
         capabilities.MaxTargetsPerLoadBalancer,
-        [.. capabilities.Protocols.Order()]);
+        [.. capabilities.Protocols.Order()],
+        capabilities.SupportsSourceRanges);
 
     public static ProviderCapabilities ToModel(CapabilitiesDto capabilities) => new(
         capabilities.SupportsWeights,
         capabilities.SupportsDrain,
         capabilities.MaxTargetsPerLoadBalancer,
-        capabilities.Protocols.ToHashSet());
+        capabilities.Protocols.ToHashSet())
+    {
+        SupportsSourceRanges = capabilities.SupportsSourceRanges,
+    };
 }

@@ -8,7 +8,11 @@ namespace DirectLB.Providers.Http.Contract;
 /// (health check, proxy protocol) is one optional property here, one line in <see cref="ContractMapping"/>,
 /// and one property of <c>ListenerSettings</c> in openapi.yaml.
 /// </summary>
-public sealed record ListenerSettingsDto(string Name, HealthCheckSpec? HealthCheck = null, bool ProxyProtocolV2 = false);
+public sealed record ListenerSettingsDto(
+    string Name,
+    HealthCheckSpec? HealthCheck = null,
+    bool ProxyProtocolV2 = false,
+    SourceRanges? SourceRanges = null);
 
 /// <summary>A listener as the server reports it, with its registered targets.</summary>
 public sealed record ListenerDto(
