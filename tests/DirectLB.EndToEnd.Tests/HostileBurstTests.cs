@@ -93,7 +93,8 @@ public class HostileBurstTests : EndToEndTest
         cases.AddRange(new[] { "tcp", "HTTP", "SCTP", "", "ＴＣＰ" }.Select(p => (Action<V1Service, V1EndpointSlice>)((s, _) => s.Spec.Ports[0].Protocol = p)));
         cases.Add((s, _) => s.Spec.Ports = [.. s.Spec.Ports, new V1ServicePort { Name = "again", Port = 80, Protocol = "TCP" }]);
         cases.Add((s, _) => s.Spec.Ports = [.. s.Spec.Ports, new V1ServicePort { Name = "http", Port = 81, Protocol = "TCP" }]);
-        cases.Add((s, _) => s.Spec.LoadBalancerSourceRanges = ["10.0.0.0/8"]);
+        cases.Add((s, _) => s.Spec.LoadBalancerSourceRanges = ["10.0.0.0/8", "192.168.0.0/33"]);
+        cases.Add((s, _) => s.Metadata.Annotations = new Dictionary<string, string> { ["service.beta.kubernetes.io/load-balancer-source-ranges"] = "10.0.0.0/8,," });
         var sliceCasesFrom = cases.Count;
         cases.AddRange(new[] { "256.1.1.1", "not-an-ip", "fe80::1%eth0", "010.0.0.1", "fd00::1", "10.0.0.1/32", "" }
             .Select(a => (Action<V1Service, V1EndpointSlice>)((_, slice) => slice.Endpoints = [.. slice.Endpoints, Ready(a)])));

@@ -4,7 +4,8 @@ namespace DirectLB.Actors.Domain;
 
 /// <summary>
 /// What DirectLB needs to know of a Service, normalized by the watcher so that no Kubernetes client type
-/// travels further. Only <c>directlb.io/</c> annotations are kept.
+/// travels further. Only <c>directlb.io/</c> annotations are kept, and the older source ranges annotation
+/// (<c>service.beta.kubernetes.io/load-balancer-source-ranges</c>).
 /// </summary>
 public sealed record ServiceSnapshot(
     string Uid,

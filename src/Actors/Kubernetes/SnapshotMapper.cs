@@ -23,7 +23,7 @@ public static class SnapshotMapper
     {
         var meta = service.Metadata;
         var annotations = (meta.Annotations ?? new Dictionary<string, string>())
-            .Where(a => a.Key.StartsWith(ServiceAnnotations.Prefix, StringComparison.Ordinal))
+            .Where(a => a.Key.StartsWith(ServiceAnnotations.Prefix, StringComparison.Ordinal) || a.Key == SourceRangesField.Annotation)
             .ToImmutableSortedDictionary(StringComparer.Ordinal);
         var ports = (service.Spec?.Ports ?? [])
             .Select(p => new ServicePortSnapshot(p.Name ?? "", p.Protocol ?? "TCP", p.Port))

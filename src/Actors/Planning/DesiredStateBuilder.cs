@@ -39,10 +39,7 @@ public static class DesiredStateBuilder
         var source = wanting[0];
         var (settings, annotationErrors) = ServiceAnnotations.Parse(source.Service.Annotations, options);
         var errors = new List<string>(annotationErrors);
-        if (!source.Service.SourceRanges.IsEmpty)
-        {
-            errors.Add("spec.loadBalancerSourceRanges is not supported by this version of DirectLB");
-        }
+        var sourceRanges = SourceRangesField.Resolve(source.Service, capabilities, errors);
 
         var serving = wanting.Where(c => !c.Stale).ToList();
         var listeners = ImmutableDictionary.CreateBuilder<ListenerKey, DesiredListener>();
@@ -53,7 +50,7 @@ public static class DesiredStateBuilder
 
         foreach (var port in source.Service.Ports)
         {
-            var listener = BuildListener(port, serving, settings, capabilities, errors);
+            var listener = BuildListener(port, serving, settings with { SourceRanges = sourceRanges }, capabilities, errors);
             if (listener is null)
             {
                 continue;
@@ -154,7 +151,7 @@ public static class DesiredStateBuilder
         }
 
         var key = new ListenerKey(protocol, port.Port);
-        var spec = new ListenerSpec(key, port.Name, settings.HealthCheck, settings.ProxyProtocolV2);
+        var spec = new ListenerSpec(key, port.Name, settings.HealthCheck, settings.ProxyProtocolV2, settings.SourceRanges);
         return new DesiredListener(spec, Weighted(targets.Values, nodes, settings, capabilities, errors));
     }
 

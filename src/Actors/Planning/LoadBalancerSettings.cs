@@ -7,6 +7,7 @@ namespace DirectLB.Actors.Planning;
 /// Per-Service settings read from <c>directlb.io/</c> annotations, after validation. <see cref="ClusterShares"/>
 /// is empty for equal weight per pod, else each member cluster's share of the traffic in percent.
 /// <see cref="PerNode"/> weighs every node equally (as externalTrafficPolicy: Local does) instead of every pod.
+/// <see cref="SourceRanges"/> come from the Service's spec (or its older annotation), not from directlb.io annotations.
 /// </summary>
 public sealed record LoadBalancerSettings(
     string? Name,
@@ -14,4 +15,7 @@ public sealed record LoadBalancerSettings(
     ImmutableSortedDictionary<string, int> ClusterShares,
     HealthCheckSpec? HealthCheck,
     bool ProxyProtocolV2,
-    bool PerNode);
+    bool PerNode)
+{
+    public SourceRanges? SourceRanges { get; init; }
+}

@@ -32,6 +32,9 @@ public class HostileServiceSpec : TestKit
         Debounce = TimeSpan.FromMilliseconds(10),
         MinBackoff = TimeSpan.FromMilliseconds(50),
         MaxBackoff = TimeSpan.FromMilliseconds(400),
+
+        // The specs count provider calls: a periodic read-back (its first falls anywhere in the interval) would be one.
+        ReadBackInterval = TimeSpan.Zero,
     };
 
     private static readonly ClusterObservation Good = Observation(Service(), Slice("web-abc", [Ready("10.244.1.5"), Ready("10.244.1.6")]));
@@ -104,11 +107,29 @@ public class HostileServiceSpec : TestKit
         Assert.DoesNotContain(_logs.Entries, e => e.Message.Contains("recovered load balancer"));
     }
 
-    private IActorRef StartWithGoodLoadBalancer()
+    [Fact]
+    public void A_bad_block_among_changed_source_ranges_keeps_the_last_good_ranges_and_never_opens_the_listener()
+    {
+        var ranged = Good with { Service = Good.Service with { SourceRanges = ["10.0.0.0/8"] } };
+        var entity = StartWithGoodLoadBalancer(ranged);
+        var address = _cloud.LoadBalancers.Single().Address;
+        var before = Cloud();
+
+        entity.Tell(new ServiceObserved(Key, ranged with { Service = ranged.Service with { SourceRanges = ["10.0.0.0/8", "192.168.0.0/33"] } }));
+        AwaitCondition(() => _writer.Events.Any(e => e.Reason == ServiceEventReason.InvalidConfiguration && e.Message.Contains("'192.168.0.0/33' is not a CIDR block")), Deadline);
+        entity.Tell(new ServiceObserved(Key, ranged with { Service = ranged.Service with { SourceRanges = [], Annotations = ranged.Service.Annotations.SetItem(SourceRangesField.Annotation, "0.0.0.0/0,") } }));
+        AwaitCondition(() => _writer.Events.Any(e => e.Reason == ServiceEventReason.InvalidConfiguration && e.Message.Contains(SourceRangesField.Annotation)), Deadline);
+
+        Assert.Equal(before, Cloud());
+        Assert.False(_cloud.Connect(address, Http, "192.168.1.1").Admitted);
+        Assert.True(_cloud.Connect(address, Http, "10.1.1.1").Admitted);
+    }
+
+    private IActorRef StartWithGoodLoadBalancer(ClusterObservation? good = null)
     {
         var entity = Sys.ActorOf(Props.Create(() => new ServiceLoadBalancer(
             Key.ToString(), _cloud, _writer, new RecordingStateSource(), new ServiceStatusBoard(), Options, TimeProvider.System, _logs)));
-        entity.Tell(new ServiceObserved(Key, Good));
+        entity.Tell(new ServiceObserved(Key, good ?? Good));
         AwaitCondition(() => _writer.Events.Any(e => e.Reason == ServiceEventReason.EnsuredLoadBalancer), Deadline);
         Assert.Equal(2, _cloud.LoadBalancers.Single().Listeners.Single().Targets.Count);
         return entity;

@@ -131,14 +131,6 @@ public class DesiredStateBuilderTests
         Assert.Contains(desired.Errors, e => e.Contains("exceed the provider's limit of 1"));
     }
 
-    [Fact]
-    public void Source_ranges_are_refused_rather_than_silently_ignored()
-    {
-        var desired = Desired(Observation(Service(sourceRanges: ["10.0.0.0/8"])));
-
-        Assert.Contains(desired.Errors, e => e.Contains("loadBalancerSourceRanges"));
-    }
-
     [Theory]
     [InlineData("ClusterIP", ServiceClassFilter.DefaultClass, false)]
     [InlineData("LoadBalancer", "other.io/lb", false)]

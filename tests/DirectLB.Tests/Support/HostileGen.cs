@@ -56,6 +56,18 @@ public static class HostileGen
             Gen.OneOf(",", ", ", ",,"))
         .Select((pairs, separator) => string.Join(separator, pairs));
 
+    /// <summary>CIDR blocks as users write them and mistype them: host bits set, prefixes out of range, zones, signs, no prefix.</summary>
+    public static readonly Gen<string> Cidr = Gen.Frequency(
+        (4, Gen.Select(Gen.Int[0, 255], Gen.Int[0, 255], Gen.Int[0, 32]).Select((a, b, p) => $"{a}.{b}.0.0/{p}")),
+        (2, Gen.Select(Gen.Int[0, 0xffff], Gen.Int[0, 128]).Select((a, p) => $"fd00:{a:x}::/{p}")),
+        (2, Gen.OneOf("10.0.0.0/33", "::/129", "010.0.0.0/8", "10.0.0.0", "10.0.0.0/08", "10.0.0.0/-1", "10.0.0.0/+8", "fe80::1%eth0/64",
+            "10.0.0.0/8/8", "/8", "10.0.0/8", " 10.0.0.0/8", "10.0.0.0/٨", "0.0.0.0/0", "::/0", "FD00::1/8", "1.2.3.4/32", "::ffff:10.0.0.0/104")),
+        (1, Text));
+
+    /// <summary>The older source ranges annotation's value: comma-separated blocks, with empty entries and odd separators.</summary>
+    public static readonly Gen<string> CidrList = Gen.Select(Cidr.Array[0, 4], Gen.OneOf(",", ", ", ",,", ";", " "))
+        .Select((blocks, separator) => string.Join(separator, blocks));
+
     /// <summary>Every annotation DirectLB knows.</summary>
     public static readonly string[] KnownKeys =
     [
@@ -68,6 +80,7 @@ public static class HostileGen
     public static readonly Gen<string> AnnotationKey = Gen.Frequency(
         (6, Gen.OneOf(KnownKeys)),
         (1, Gen.OneOf("directlb.io/scheme", "directlb.io/tags", "directlb.io/", "DirectLB.io/drain-delay", "example.com/x", "directlb.io/drain-delay ")),
+        (1, Gen.Const(SourceRangesField.Annotation)),
         (1, Text.Select(t => ServiceAnnotations.Prefix + t)));
 
     /// <summary>Valid values of every annotation, so that a generated map is not always wrong at its first key.</summary>
@@ -78,7 +91,8 @@ public static class HostileGen
         (3, Duration),
         (2, Number),
         (3, Text),
-        (1, Shares));
+        (1, Shares),
+        (1, CidrList));
 
     public static readonly Gen<ImmutableSortedDictionary<string, string>> Annotations =
         Gen.Select(AnnotationKey, AnnotationValue).Array[Gen.Frequency((2, Gen.Const(0)), (2, Gen.Int[1, 2]), (1, Gen.Int[3, 6]))].Select(pairs =>
@@ -146,7 +160,7 @@ public static class HostileGen
                 Gen.Frequency((9, Gen.Const<string?>(ServiceClassFilter.DefaultClass)), (1, Gen.OneOf<string?>(null, "other.io/lb", ""))),
                 Gen.Frequency((3, ServicePort.Array[0, 4].Select(ports => ports.DistinctBy(p => p.Name).ToArray())), (1, ServicePort.Array[0, 8])),
                 Annotations,
-                Gen.Frequency((19, Gen.Const(Array.Empty<string>())), (1, Text.Array[1, 2])),
+                Gen.Frequency((14, Gen.Const(Array.Empty<string>())), (4, Cidr.Array[1, 4]), (1, Text.Array[1, 2]), (1, Gen.Const(Array.Empty<string>()).Select(_ => Enumerable.Repeat("10.0.0.0/8", 1001).ToArray()))),
                 Gen.Frequency((4, Gen.Const(Fixtures.Now)), (1, Gen.OneOf(DateTimeOffset.MinValue, DateTimeOffset.MaxValue)), (1, Gen.DateTimeOffset)),
                 Gen.Frequency((9, Gen.Const(false)), (1, Gen.Const(true))))
             .Select((type, cls, ports, annotations, ranges, created, deleting) => new ServiceSnapshot(
@@ -175,9 +189,10 @@ public static class HostileGen
                 Gen.Bool,
                 Gen.Bool,
                 Gen.Frequency((1, Gen.Int[0, 5]), (1, Gen.Int[0, 100]), (3, Gen.Const(1000)), (1, Gen.Const(int.MaxValue))),
-                Gen.Bool.Array[AllProtocols.Length])
-            .Select((weights, drain, max, which) => new ProviderCapabilities(
-                weights, drain, max, AllProtocols.Where((_, i) => which[i]).ToHashSet()));
+                Gen.Bool.Array[AllProtocols.Length],
+                Gen.Bool)
+            .Select((weights, drain, max, which, ranges) => new ProviderCapabilities(
+                weights, drain, max, AllProtocols.Where((_, i) => which[i]).ToHashSet()) { SupportsSourceRanges = ranges });
 
     public static readonly Gen<PlannerOptions> Options = Gen.Frequency(
         (8, Gen.Const(new PlannerOptions())),

@@ -76,7 +76,11 @@ public static class HostileMutations
         Gen.Const(new HostileMutation("protocol the provider lacks", i => i with { Capabilities = i.Capabilities with { Protocols = new HashSet<TransportProtocol>() } })),
         Gen.Const(new HostileMutation("same port twice", i => i.WithService(s => s with { Ports = s.Ports.Add(s.Ports[0] with { Name = "again" }) }))),
         Gen.Const(new HostileMutation("same port name twice", i => i.WithService(s => s with { Ports = s.Ports.Add(s.Ports[0] with { Port = s.Ports[0].Port % 65535 + 1, Protocol = s.Ports[0].Protocol == "TCP" ? "UDP" : "TCP" }) }))),
-        Gen.Const(new HostileMutation("source ranges", i => i.WithService(s => s with { SourceRanges = ["10.0.0.0/8"] }))),
+        HostileGen.Cidr.Where(c => !HostileOracle.IsCidrBlock(c.Trim()))
+            .Select(c => new HostileMutation("source range not a CIDR block", i => i.WithService(s => s with { SourceRanges = [.. s.SourceRanges, c] }))),
+        HostileGen.Cidr.Where(c => !HostileOracle.IsCidrBlock(c.Trim()))
+            .Select(c => new HostileMutation("annotated source range not a CIDR block", i => i.WithService(s => s with { SourceRanges = [] }).WithAnnotation(SourceRangesField.Annotation, $"10.0.0.0/8,{c}"))),
+        Gen.Const(new HostileMutation("source ranges the provider cannot enforce", i => i.WithService(s => s with { SourceRanges = ["10.0.0.0/8"] }) with { Capabilities = i.Capabilities with { SupportsSourceRanges = false } })),
         HostileGen.Address.Where(a => !HostileOracle.IsCanonicalAddress(a) && !IsIPv6Spelling(a)).Select(a => ReadyEndpoint("endpoint address not an IP", a)),
         Gen.Const(new HostileMutation("endpoint address of the other family", i => ReadyEndpoint("", i.Observations[0].Slices[0].AddressType == "IPv6" ? "10.244.9.9" : "fd00::9").Apply(i))),
         HostileGen.PortNumber.Where(p => p is < 1 or > 65535).Select(p => new HostileMutation(

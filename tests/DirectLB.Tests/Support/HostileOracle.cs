@@ -23,6 +23,34 @@ public static partial class HostileOracle
     public static bool IsCanonicalAddress(string address) =>
         IPAddress.TryParse(address, out var ip) && ip.ToString() == address && !address.Contains('%');
 
+    /// <summary>A CIDR block, canonical or with bits set past its prefix: IPv4 canonical, IPv6 in any spelling but a zone or brackets.</summary>
+    public static bool IsCidrBlock(string block)
+    {
+        var parts = block.Split('/');
+        if (parts.Length != 2 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var prefix) || parts[1] != prefix.ToString(CultureInfo.InvariantCulture))
+        {
+            return false;
+        }
+
+        var v6 = IPAddress.TryParse(parts[0], out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+            && parts[0].All(c => char.IsAsciiHexDigit(c) || c is ':' or '.');
+        return v6 ? prefix <= 128 : IsCanonicalAddress(parts[0]) && ip!.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && prefix <= 32;
+    }
+
+    /// <summary>A CIDR block as its canonical text: a canonical address with no bit set past a prefix in range.</summary>
+    public static bool IsCanonicalCidr(string block)
+    {
+        var parts = block.Split('/');
+        if (parts.Length != 2 || !IsCanonicalAddress(parts[0]) || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var prefix)
+            || parts[1] != prefix.ToString(CultureInfo.InvariantCulture))
+        {
+            return false;
+        }
+
+        var bytes = IPAddress.Parse(parts[0]).GetAddressBytes();
+        return prefix <= bytes.Length * 8 && Enumerable.Range(prefix, (bytes.Length * 8) - prefix).All(bit => (bytes[bit / 8] & (0x80 >> (bit % 8))) == 0);
+    }
+
     /// <summary>Says something, in at most 1024 characters, none of which can break or hide a log line (control, format, separators).</summary>
     public static bool IsFitForAnEvent(string message) =>
         !string.IsNullOrWhiteSpace(message) && message.Length <= 1024
@@ -69,6 +97,12 @@ public static partial class HostileOracle
             if (listener.Spec.HealthCheck?.Validate() is { } check)
             {
                 yield return check;
+            }
+
+            if (listener.Spec.SourceRanges is { } ranges
+                && (!capabilities.SupportsSourceRanges || ranges.Blocks.IsEmpty || !ranges.Blocks.All(IsCanonicalCidr)))
+            {
+                yield return $"listener {key} source ranges {ranges}";
             }
 
             foreach (var (targetKey, target) in listener.Targets)

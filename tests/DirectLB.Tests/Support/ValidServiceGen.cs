@@ -82,6 +82,17 @@ public static class ValidServiceGen
                 return pairs.Where(p => p.Value is not null).ToImmutableSortedDictionary(p => p.Key, p => p.Value!, StringComparer.Ordinal);
             });
 
+    /// <summary>CIDR blocks of both families, some with bits past the prefix (which the planner clears).</summary>
+    private static readonly Gen<string> GoodCidr = Gen.OneOf(
+        Gen.Select(Gen.Int[0, 255], Gen.Int[0, 255], Gen.Int[0, 255], Gen.Int[0, 32]).Select((a, b, c, p) => $"{a}.{b}.{c}.0/{p}"),
+        Gen.Select(Gen.Int[0, 0xffff], Gen.Int[0, 128]).Select((a, p) => $"fd00:{a:x}::1/{p}"));
+
+    /// <summary>No ranges, ranges in the spec, or (older manifests) in the annotation.</summary>
+    private static readonly Gen<(string[] Spec, string? Annotation)> GoodSourceRanges = Gen.Frequency(
+        (2, Gen.Const((Array.Empty<string>(), (string?)null))),
+        (1, GoodCidr.Array[1, 4].Select(blocks => (blocks, (string?)null))),
+        (1, GoodCidr.Array[1, 4].Select(blocks => (Array.Empty<string>(), (string?)string.Join(", ", blocks)))));
+
     private static readonly Gen<ImmutableArray<ServicePortSnapshot>> GoodPorts =
         Gen.Int[1, PortNames.Length].SelectMany(count => Gen.Select(
                 Gen.Int[1, 65535].ArrayUnique[count],
@@ -104,11 +115,14 @@ public static class ValidServiceGen
                 [.. endpoints.Select(e => e.Item1 with { Addresses = [.. e.Item2.Distinct().Select(n => v6 ? $"fd00:10:244::{n + 1:x}" : $"10.244.{(e.Item3 ? 1 : 0)}.{n}")] })]));
 
     public static readonly Gen<PlanningInput> Input =
-        Gen.Select(DnsLabel, DnsLabel, GoodPorts, GoodAnnotations, Gen.Int[1, 3])
-            .SelectMany((ns, name, ports, annotations, clusters) =>
+        Gen.Select(DnsLabel, DnsLabel, GoodPorts, GoodAnnotations, GoodSourceRanges, Gen.Int[1, 3])
+            .SelectMany((ns, name, ports, annotations, ranges, clusters) =>
                 GoodSlice(ports).Array[1, 3].Array[clusters].Select(slicesPerCluster =>
                 {
-                    var service = Fixtures.Service(ports: ports, annotations: annotations);
+                    var service = Fixtures.Service(
+                        ports: ports,
+                        annotations: ranges.Annotation is { } legacy ? annotations.SetItem(SourceRangesField.Annotation, legacy) : annotations,
+                        sourceRanges: ranges.Spec);
                     var observations = slicesPerCluster
                         .Select((slices, i) => new ClusterObservation($"c{i}", service with { CreatedAt = service.CreatedAt.AddMinutes(i) }, [.. slices]))
                         .ToImmutableArray();

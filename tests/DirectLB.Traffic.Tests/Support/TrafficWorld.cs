@@ -63,15 +63,23 @@ public sealed class TrafficWorld : IAsyncDisposable
         .. extra,
     ];
 
-    /// <summary>Creates a LoadBalancer Service of DirectLB's class on a free front port, and returns that port.</summary>
-    public int CreateService(string name, IDictionary<string, string>? annotations = null)
+    /// <summary>
+    /// Creates a LoadBalancer Service of DirectLB's class on a free front port, and returns that port. <paramref name="spec"/>
+    /// sets what else the test needs in its spec.
+    /// </summary>
+    public int CreateService(string name, IDictionary<string, string>? annotations = null, Action<V1ServiceSpec>? spec = null)
     {
         var port = FreePort();
         var service = KubeObjects.LoadBalancerService(name, annotations);
         service.Spec.Ports[0].Port = port;
+        spec?.Invoke(service.Spec);
         Api.Store.Create(service);
         return port;
     }
+
+    /// <summary>Changes a Service with a merge patch, as <c>kubectl patch --type merge</c> does.</summary>
+    public void Patch(string service, string patchJson) =>
+        Api.Store.Patch<V1Service>(KubeObjects.Namespace, service, KubeApiServer.Patching.PatchType.Merge, patchJson);
 
     /// <summary>The load balancer's address, once DirectLB published it in the Service's status.</summary>
     public async Task<string> AddressOfAsync(string service)
