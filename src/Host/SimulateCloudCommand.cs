@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using DirectLB.Host.Hosting;
 using DirectLB.Providers.Simulated;
 using DirectLB.Providers.Simulated.Server;
 
@@ -37,17 +37,7 @@ public static class SimulateCloudCommand
         Console.WriteLine($"simulated cloud serving the DirectLB load balancer API at {server.BaseAddress} (Ctrl-C stops it)");
         Console.WriteLine($"  replicas use: --provider http --provider-url {server.BaseAddress}");
 
-        // Stop cleanly on Ctrl-C and on SIGTERM (what a process supervisor or a test sends).
-        var stop = new TaskCompletionSource();
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        await stop.Task;
+        await StopSignals.WaitAsync();
         return 0;
-
-        void Stop(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            stop.TrySetResult();
-        }
     }
 }

@@ -10,7 +10,7 @@ namespace DirectLB.Providers.Simulated;
 /// plane is a model too (SimulatedProvider.DataPlane.cs): which target a client's connection would reach, or why it
 /// would be refused.
 /// </summary>
-public sealed partial class SimulatedProvider : ILoadBalancerProvider
+public sealed partial class SimulatedProvider : ILoadBalancerProvider, ILoadBalancerCatalog
 {
     private readonly SimulatedProviderOptions _options;
     private readonly TimeProvider _clock;
@@ -73,6 +73,23 @@ public sealed partial class SimulatedProvider : ILoadBalancerProvider
             {
                 return _loadBalancers.Values.Select(lb => lb.ToInfo(Health)).ToList();
             }
+        }
+    }
+
+    /// <summary>Reads the simulated cloud directly, not counted as a call: the contract's GET by id.</summary>
+    public Task<LoadBalancerInfo?> GetLoadBalancerAsync(string id, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_loadBalancers.GetValueOrDefault(id)?.ToInfo(Health));
+        }
+    }
+
+    public bool Holds(LoadBalancerOwner owner)
+    {
+        lock (_gate)
+        {
+            return FindOwned(owner) is not null;
         }
     }
 

@@ -1,13 +1,4 @@
-using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using DirectLB.Providers.Http.Server;
 
 namespace DirectLB.Providers.Simulated.Server;
 
@@ -17,12 +8,11 @@ namespace DirectLB.Providers.Simulated.Server;
 /// </summary>
 public sealed class SimulatedCloudServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
-    private int _stopped;
+    private readonly ContractServer _server;
 
-    private SimulatedCloudServer(WebApplication app, SimulatedProvider provider)
+    private SimulatedCloudServer(ContractServer server, SimulatedProvider provider)
     {
-        _app = app;
+        _server = server;
         Provider = provider;
     }
 
@@ -30,59 +20,27 @@ public sealed class SimulatedCloudServer : IAsyncDisposable
     public SimulatedProvider Provider { get; }
 
     /// <summary><c>http://ADDRESS:PORT/</c>, with the port actually bound.</summary>
-    public Uri BaseAddress { get; private set; } = null!;
+    public Uri BaseAddress => _server.BaseAddress;
 
     /// <summary>Every route served, as <c>METHOD /template</c>, e.g. <c>DELETE /v1/loadbalancers/{id}</c>.</summary>
-    public IReadOnlyList<string> Routes =>
-    [
-        .. ((IEndpointRouteBuilder)_app).DataSources
-            .SelectMany(source => source.Endpoints)
-            .OfType<RouteEndpoint>()
-            .SelectMany(endpoint => (endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [])
-                .Select(method => $"{method} {endpoint.RoutePattern.RawText}")),
-    ];
+    public IReadOnlyList<string> Routes => _server.Routes;
 
     public static async Task<SimulatedCloudServer> StartAsync(SimulatedCloudServerOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new SimulatedCloudServerOptions();
-        if (!IPEndPoint.TryParse(options.Listen, out var endpoint))
-        {
-            throw new ArgumentException($"listen address '{options.Listen}' is not an IP endpoint such as 127.0.0.1:8080", nameof(options));
-        }
-
         var provider = options.Provider ?? new SimulatedProvider();
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(endpoint));
-        var app = builder.Build();
-        if (options.BearerToken is { } token)
+        var server = await ContractServer.StartAsync(provider, provider, new ContractServerOptions
         {
-            app.UseMiddleware<BearerTokenMiddleware>(token);
-        }
-
-        app.UseMiddleware<IdempotencyMiddleware>(
-            new IdempotencyStore(options.IdempotencyKeyLifetime, options.IdempotencyKeyCapacity, TimeProvider.System));
-        new CloudApiEndpoints(provider).Map(app);
-
-        var server = new SimulatedCloudServer(app, provider);
-        await app.StartAsync(cancellationToken);
-        var bound = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        server.BaseAddress = new Uri(bound.EndsWith('/') ? bound : bound + "/");
-        return server;
+            Listen = options.Listen,
+            BearerToken = options.BearerToken,
+            IdempotencyKeyLifetime = options.IdempotencyKeyLifetime,
+            IdempotencyKeyCapacity = options.IdempotencyKeyCapacity,
+        }, cancellationToken);
+        return new SimulatedCloudServer(server, provider);
     }
 
     /// <summary>Stops listening; requests in progress finish first. Calling it again does nothing.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken = default)
-    {
-        if (Interlocked.Exchange(ref _stopped, 1) == 0)
-        {
-            await _app.StopAsync(cancellationToken);
-        }
-    }
+    public Task StopAsync(CancellationToken cancellationToken = default) => _server.StopAsync(cancellationToken);
 
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

@@ -3,7 +3,7 @@ using System.Text;
 using DirectLB.Providers.Http.Contract;
 using Microsoft.AspNetCore.Http;
 
-namespace DirectLB.Providers.Simulated.Server;
+namespace DirectLB.Providers.Http.Server;
 
 /// <summary>Refuses requests without <c>Authorization: Bearer {token}</c>, as a real platform would.</summary>
 internal sealed class BearerTokenMiddleware(RequestDelegate next, string token)

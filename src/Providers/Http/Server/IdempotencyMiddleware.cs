@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using DirectLB.Providers.Http.Contract;
 using Microsoft.AspNetCore.Http;
 
-namespace DirectLB.Providers.Simulated.Server;
+namespace DirectLB.Providers.Http.Server;
 
 /// <summary>
 /// Makes every mutating request safe to deliver twice: the first delivery of an <c>Idempotency-Key</c> runs and

@@ -7,13 +7,15 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Primitives;
 
-namespace DirectLB.Providers.Simulated.Server;
+namespace DirectLB.Providers.Http.Server;
 
 /// <summary>
-/// The routes of the REST contract (openapi.yaml), each one call on the <see cref="SimulatedProvider"/> so its
-/// latency, rate limit, target limit and injected faults show through HTTP as they do in process.
+/// The routes of the REST contract (openapi.yaml) over any provider that holds its own load balancers: each route is
+/// one call on the provider, so what it does in process (the simulated cloud's latency, rate limit and injected
+/// faults; HAProxy's reloads and runtime API) shows through HTTP as it is. The routes validate what the contract
+/// requires of a request (owner parameters, bodies, ports, addresses) before the provider sees it.
 /// </summary>
-internal sealed class CloudApiEndpoints(SimulatedProvider provider)
+internal sealed class ContractEndpoints(ILoadBalancerProvider provider, ILoadBalancerCatalog catalog)
 {
     private const string LoadBalancer = "/loadbalancers/{id}";
     private const string Listener = LoadBalancer + "/listeners/{protocol}-{port:int}";
@@ -25,7 +27,7 @@ internal sealed class CloudApiEndpoints(SimulatedProvider provider)
         v1.MapGet("/capabilities", () => Json(ContractMapping.ToDto(provider.Capabilities)));
         v1.MapGet("/loadbalancers", FindAsync);
         v1.MapPost("/loadbalancers", EnsureAsync);
-        v1.MapGet(LoadBalancer, Get);
+        v1.MapGet(LoadBalancer, GetAsync);
         v1.MapDelete(LoadBalancer, DeleteAsync);
         v1.MapPut(Listener, EnsureListenerAsync);
         v1.MapDelete(Listener, DeleteListenerAsync);
@@ -74,7 +76,7 @@ internal sealed class CloudApiEndpoints(SimulatedProvider provider)
         }
 
         // 201 versus 200 only informs; two racing first ensures may both hear 201 for the one load balancer.
-        var existed = provider.LoadBalancers.Any(lb => owner.Owns(lb.Tags));
+        var existed = catalog.Holds(owner);
         var lb = ContractMapping.ToDto(await provider.EnsureLoadBalancerAsync(owner, body.Name, cancellationToken));
         if (existed)
         {
@@ -85,9 +87,9 @@ internal sealed class CloudApiEndpoints(SimulatedProvider provider)
         return Json(lb, StatusCodes.Status201Created);
     }
 
-    /// <summary>Reads the simulated cloud directly: no provider verb reads one load balancer by id.</summary>
-    private IResult Get(string id) =>
-        provider.LoadBalancers.FirstOrDefault(lb => lb.Id == id) is { } lb
+    /// <summary>Reads the catalog: no provider verb reads one load balancer by id.</summary>
+    private async Task<IResult> GetAsync(string id, CancellationToken cancellationToken) =>
+        await catalog.GetLoadBalancerAsync(id, cancellationToken) is { } lb
             ? Json(ContractMapping.ToDto(lb))
             : ProblemResult.For(new LoadBalancerNotFoundException(id));
 

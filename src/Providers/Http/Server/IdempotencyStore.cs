@@ -1,4 +1,4 @@
-namespace DirectLB.Providers.Simulated.Server;
+namespace DirectLB.Providers.Http.Server;
 
 /// <summary>What the store says about a request's idempotency key.</summary>
 internal enum IdempotencyDecision

@@ -1,7 +1,7 @@
 using DirectLB.Providers.Http.Contract;
 using Microsoft.AspNetCore.Http;
 
-namespace DirectLB.Providers.Simulated.Server;
+namespace DirectLB.Providers.Http.Server;
 
 /// <summary>A response kept for an idempotency key, replayed byte for byte when the key comes again.</summary>
 internal sealed record StoredResponse(int Status, string? ContentType, string? Location, byte[] Body)

@@ -1,7 +1,7 @@
 using DirectLB.Providers.Http.Contract;
 using Microsoft.AspNetCore.Http;
 
-namespace DirectLB.Providers.Simulated.Server;
+namespace DirectLB.Providers.Http.Server;
 
 /// <summary>An error response: a problem body, and <c>Retry-After</c> when the client should wait.</summary>
 internal sealed class ProblemResult(ProblemDto problem, TimeSpan? retryAfter = null) : IResult
