@@ -1,3 +1,4 @@
+using DirectLB.Host.Agent;
 using DirectLB.Host.Configuration;
 using DirectLB.Host.Hosting;
 using DirectLB.Host.Sandbox;
@@ -77,6 +78,11 @@ public static class DirectLbHost
         if (args.FirstOrDefault() == SimulateCloudCommand.Name)
         {
             return await SimulateCloudCommand.RunAsync(args[1..]);
+        }
+
+        if (args.FirstOrDefault() == LbAgentCommand.Name)
+        {
+            return await LbAgentCommand.RunAsync(args[1..]);
         }
 
         if (args.FirstOrDefault() == SandboxCommand.Name)
