@@ -123,6 +123,9 @@ public sealed class HttpProviderSettings
 
     /// <summary>Sent as a bearer token; give it through DIRECTLB_DirectLB__Http__BearerToken, never on the command line.</summary>
     public string? BearerToken { get; set; }
+
+    /// <summary>PEM file of the certificate authorities an https API's certificate must chain to, instead of the system's.</summary>
+    public string? CaCertificate { get; set; }
 }
 
 public sealed class JournalOptions

@@ -49,6 +49,11 @@ public static partial class DirectLbOptionsValidator
             errors.Add("--provider-url must not carry credentials (user:password@); give the API's token as DirectLB:Http:BearerToken");
         }
 
+        if (options.Provider == "http" && options.Http.CaCertificate is { } ca && !File.Exists(ca))
+        {
+            errors.Add($"DirectLB:Http:CaCertificate {ca} does not exist");
+        }
+
         if (options.Provider == "simulated" && options.Cluster.SeedNodes.Count > 0)
         {
             // Each replica would have its own in-memory cloud: a Service moving would find no load balancer.

@@ -25,7 +25,13 @@ public sealed class ProviderBootstrap(DirectLbOptions options, TimeProvider cloc
             "simulated" => new SimulatedProvider(options.Simulated, clock),
             "haproxy" => await HAProxyProvider.StartAsync(options.HAProxy, loggers.CreateLogger<HAProxyProvider>(), cancellationToken),
             "http" => await HttpProvider.CreateAsync(
-                new HttpProviderOptions { BaseAddress = new Uri(options.Http.BaseUrl!), Timeout = options.Http.Timeout, BearerToken = options.Http.BearerToken },
+                new HttpProviderOptions
+                {
+                    BaseAddress = new Uri(options.Http.BaseUrl!),
+                    Timeout = options.Http.Timeout,
+                    BearerToken = options.Http.BearerToken,
+                    CaCertificateFile = options.Http.CaCertificate,
+                },
                 cancellationToken),
             _ => throw new ConfigurationException([$"provider '{options.Provider}' is unknown"]),
         };

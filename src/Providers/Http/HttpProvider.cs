@@ -1,4 +1,6 @@
 using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using DirectLB.Providers.Http.Contract;
 using DirectLB.Providers.Model;
 
@@ -112,7 +114,16 @@ public sealed class HttpProvider : ILoadBalancerProvider, IDisposable
     private static HttpClient CreateClient(HttpProviderOptions options)
     {
         var root = options.BaseAddress.AbsoluteUri;
-        var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) };
+        if (options.CaCertificateFile is { } caFile)
+        {
+            var authorities = new X509Certificate2Collection();
+            authorities.ImportFromPemFile(caFile);
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                certificate is X509Certificate2 presented && ChainsTo(presented, authorities, errors);
+        }
+
+        var http = new HttpClient(handler)
         {
             // A trailing slash keeps a path prefix in the base address when relative paths are resolved.
             BaseAddress = new Uri(root.EndsWith('/') ? root : root + "/"),
@@ -124,6 +135,21 @@ public sealed class HttpProvider : ILoadBalancerProvider, IDisposable
         }
 
         return http;
+    }
+
+    /// <summary>The name must match and the chain end in one of <paramref name="authorities"/>; nothing else is trusted.</summary>
+    private static bool ChainsTo(X509Certificate2 presented, X509Certificate2Collection authorities, SslPolicyErrors errors)
+    {
+        if ((errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None)
+        {
+            return false;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return chain.Build(presented);
     }
 
     /// <summary>A path by id carries the owner the server must find on the load balancer before it acts.</summary>

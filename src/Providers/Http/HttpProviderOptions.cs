@@ -14,4 +14,10 @@ public sealed record HttpProviderOptions
 
     /// <summary>Sent as <c>Authorization: Bearer ...</c> on every request when set.</summary>
     public string? BearerToken { get; init; }
+
+    /// <summary>
+    /// A PEM file of the certificate authorities an <c>https</c> server's certificate must chain to (e.g. the private CA
+    /// that signed the lb-agents' certificates), instead of the system's. The host name must still match.
+    /// </summary>
+    public string? CaCertificateFile { get; init; }
 }
