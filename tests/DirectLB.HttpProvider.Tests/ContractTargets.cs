@@ -4,9 +4,9 @@ using DirectLB.Providers.Simulated;
 namespace DirectLB.Providers.Http.Tests;
 
 /// <summary>The reference: the simulated provider called in process.</summary>
-public sealed class SimulatedProviderContractTests : ProviderContract
+public sealed class SimulatedProviderContractTests : SimulatedCloudContract
 {
-    protected override Task<ProviderUnderTest> StartAsync(SimulatedProviderOptions? cloud = null)
+    protected override Task<ProviderUnderTest> StartAsync(SimulatedProviderOptions? cloud)
     {
         var provider = new SimulatedProvider(cloud);
         return Task.FromResult(new ProviderUnderTest(provider, provider, () => ValueTask.CompletedTask));
@@ -14,8 +14,15 @@ public sealed class SimulatedProviderContractTests : ProviderContract
 }
 
 /// <summary>The same simulated provider behind the REST contract: HttpProvider → HTTP → SimulatedCloudServer.</summary>
-public sealed class HttpProviderContractTests : ProviderContract
+public sealed class HttpProviderContractTests : SimulatedCloudContract
 {
-    protected override Task<ProviderUnderTest> StartAsync(SimulatedProviderOptions? cloud = null) =>
+    protected override Task<ProviderUnderTest> StartAsync(SimulatedProviderOptions? cloud) =>
         CloudServers.StartWithHttpProviderAsync(cloud);
+}
+
+/// <summary>A load balancer node: HttpProvider → HTTP with a bearer token → the lb-agent's contract server → real HAProxy.</summary>
+[Trait("Category", "HAProxy")]
+public sealed class LbAgentContractTests : ProviderContract
+{
+    protected override Task<ProviderUnderTest> StartAsync() => AgentServers.StartWithHttpProviderAsync();
 }

@@ -1,0 +1,125 @@
+using DirectLB.Providers.Http.Tests.Support;
+using DirectLB.Providers.Model;
+using DirectLB.Providers.Simulated;
+using static DirectLB.Providers.Http.Tests.Support.Samples;
+
+namespace DirectLB.Providers.Http.Tests;
+
+/// <summary>
+/// The contract as a simulated cloud shows it, in process and through HTTP: throttling, target limits, injected
+/// failures, call counts, UDP, paging by a small page size and health as the cloud reports it.
+/// </summary>
+public abstract class SimulatedCloudContract : ProviderContract
+{
+    private const int PageSize = 2;
+
+    protected abstract Task<ProviderUnderTest> StartAsync(SimulatedProviderOptions? cloud);
+
+    protected override Task<ProviderUnderTest> StartAsync() => StartAsync(new SimulatedProviderOptions { ListPageSize = PageSize });
+
+    protected override int ExpectedPages(int count) => (count + PageSize - 1) / PageSize;
+
+    [Fact]
+    public async Task Each_target_batch_is_one_call()
+    {
+        await using var sut = await StartAsync();
+        var lb = await sut.Provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
+        await sut.Provider.EnsureListenerAsync(lb.Ref, WebListener, CancellationToken.None);
+
+        await sut.Provider.ChangeTargetsAsync(lb.Ref, WebKey, [Serving("10.244.1.5"), Serving("10.244.1.6")], [], CancellationToken.None);
+        await sut.Provider.ChangeTargetsAsync(lb.Ref, WebKey, [Draining("10.244.1.5")], [new TargetKey("10.244.1.6", 8080)], CancellationToken.None);
+
+        Assert.Equal(2, sut.Cloud.CallCount(ProviderCallKind.ChangeTargets));
+    }
+
+    [Fact]
+    public async Task Past_the_rate_limit_calls_are_throttled_with_a_retry_hint()
+    {
+        await using var sut = await StartAsync(new SimulatedProviderOptions { RateLimitPerSecond = 0.01, RateLimitBurst = 2 });
+
+        await sut.Provider.FindLoadBalancerAsync(Owner, CancellationToken.None);
+        await sut.Provider.FindLoadBalancerAsync(Owner, CancellationToken.None);
+        var throttled = await Assert.ThrowsAsync<ProviderThrottledException>(() => sut.Provider.FindLoadBalancerAsync(Owner, CancellationToken.None));
+
+        Assert.True(throttled.Retryable);
+        Assert.True(throttled.RetryAfter > TimeSpan.Zero, $"retry after {throttled.RetryAfter}");
+        Assert.Equal(1, sut.Cloud.ThrottledCalls);
+    }
+
+    [Fact]
+    public async Task A_batch_over_the_target_limit_is_refused_whole_and_for_good()
+    {
+        await using var sut = await StartAsync(new SimulatedProviderOptions { MaxTargetsPerLoadBalancer = 1 });
+        var lb = await sut.Provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
+        await sut.Provider.EnsureListenerAsync(lb.Ref, WebListener, CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() =>
+            sut.Provider.ChangeTargetsAsync(lb.Ref, WebKey, [Serving("10.244.1.5"), Serving("10.244.1.6")], [], CancellationToken.None));
+
+        Assert.False(error.Retryable);
+        Assert.Contains("limit of 1", error.Message);
+        Assert.Empty(sut.Cloud.LoadBalancers.Single().Listeners.Single().Targets);
+    }
+
+    [Fact]
+    public async Task An_injected_failure_is_retryable_and_says_what_failed()
+    {
+        await using var sut = await StartAsync();
+        sut.Cloud.Faults.FailNext(ProviderCallKind.EnsureLoadBalancer);
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() => sut.Provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None));
+        await sut.Provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
+
+        Assert.True(error.Retryable);
+        Assert.Contains("injected failure of EnsureLoadBalancer", error.Message);
+        Assert.Single(sut.Cloud.LoadBalancers);
+    }
+
+    [Fact]
+    public async Task Udp_listeners_are_accepted_and_sctp_refused_for_good()
+    {
+        await using var sut = await StartAsync();
+        var lb = await sut.Provider.EnsureLoadBalancerAsync(Owner, "dns", CancellationToken.None);
+
+        await sut.Provider.EnsureListenerAsync(lb.Ref, new ListenerSpec(new ListenerKey(TransportProtocol.Udp, 53), "dns"), CancellationToken.None);
+        var refused = await Assert.ThrowsAsync<ProviderException>(() =>
+            sut.Provider.EnsureListenerAsync(lb.Ref, new ListenerSpec(new ListenerKey(TransportProtocol.Sctp, 9), "x"), CancellationToken.None));
+
+        Assert.False(refused.Retryable);
+        Assert.Equal(new ListenerKey(TransportProtocol.Udp, 53), sut.Cloud.LoadBalancers.Single().Listeners.Single().Spec.Key);
+    }
+
+    [Fact]
+    public async Task Capabilities_are_those_of_the_cloud()
+    {
+        await using var sut = await StartAsync(new SimulatedProviderOptions { MaxTargetsPerLoadBalancer = 7 });
+
+        Assert.Equal(
+            (sut.Cloud.Capabilities.SupportsWeights, sut.Cloud.Capabilities.SupportsDrain, 7),
+            (sut.Provider.Capabilities.SupportsWeights, sut.Provider.Capabilities.SupportsDrain, sut.Provider.Capabilities.MaxTargetsPerLoadBalancer));
+        Assert.True(sut.Provider.Capabilities.Protocols.SetEquals(sut.Cloud.Capabilities.Protocols));
+    }
+
+    [Fact]
+    public async Task A_new_target_is_initial_until_the_load_balancer_trusts_it_then_healthy_and_a_draining_one_says_so()
+    {
+        await using var sut = await StartAsync(new SimulatedProviderOptions { HealthyAfter = TimeSpan.FromMilliseconds(400) });
+        var lb = await sut.Provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
+        await sut.Provider.EnsureListenerAsync(lb.Ref, WebListener, CancellationToken.None);
+        await sut.Provider.ChangeTargetsAsync(lb.Ref, WebKey, [Serving("10.244.1.5"), Draining("10.244.1.6")], [], CancellationToken.None);
+
+        var fresh = (await sut.Provider.FindLoadBalancerAsync(Owner, CancellationToken.None))!.Listeners.Single();
+        Assert.Equal(TargetHealth.Initial, fresh.HealthOf(new TargetKey("10.244.1.5", 8080)));
+        Assert.Equal(TargetHealth.Draining, fresh.HealthOf(new TargetKey("10.244.1.6", 8080)));
+
+        await Eventually.AssertAsync(async () =>
+        {
+            var later = (await sut.Provider.FindLoadBalancerAsync(Owner, CancellationToken.None))!.Listeners.Single();
+            Assert.Equal(TargetHealth.Healthy, later.HealthOf(new TargetKey("10.244.1.5", 8080)));
+        });
+
+        sut.Cloud.SetTargetHealth(new TargetKey("10.244.1.5", 8080), TargetHealth.Unhealthy);
+        var failing = (await sut.Provider.FindLoadBalancerAsync(Owner, CancellationToken.None))!.Listeners.Single();
+        Assert.Equal(TargetHealth.Unhealthy, failing.HealthOf(new TargetKey("10.244.1.5", 8080)));
+    }
+}
