@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Builder;
 namespace DirectLB.Providers.Http.Server;
 
 /// <summary>How a <see cref="ContractServer"/> listens and what it serves beside the contract.</summary>
-public sealed record ContractServerOptions
+public record ContractServerOptions
 {
     /// <summary>An IP endpoint, <c>address:port</c> (<c>[::1]:port</c> for IPv6); port 0 picks a free one.</summary>
     public string Listen { get; init; } = "127.0.0.1:0";

@@ -29,13 +29,7 @@ public sealed class SimulatedCloudServer : IAsyncDisposable
     {
         options ??= new SimulatedCloudServerOptions();
         var provider = options.Provider ?? new SimulatedProvider();
-        var server = await ContractServer.StartAsync(provider, provider, new ContractServerOptions
-        {
-            Listen = options.Listen,
-            BearerToken = options.BearerToken,
-            IdempotencyKeyLifetime = options.IdempotencyKeyLifetime,
-            IdempotencyKeyCapacity = options.IdempotencyKeyCapacity,
-        }, cancellationToken);
+        var server = await ContractServer.StartAsync(provider, provider, options, cancellationToken);
         return new SimulatedCloudServer(server, provider);
     }
 
