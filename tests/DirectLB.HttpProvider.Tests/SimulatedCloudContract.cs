@@ -33,6 +33,43 @@ public abstract class SimulatedCloudContract : ProviderContract
     }
 
     [Fact]
+    public async Task Source_ranges_of_a_listener_are_kept_and_only_clients_from_them_get_through()
+    {
+        await using var sut = await StartAsync();
+        var lb = await sut.Provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
+        var ranged = WebListener with { SourceRanges = SourceRanges.Of(["10.0.0.0/8", "fd00::/8"]) };
+        await sut.Provider.EnsureListenerAsync(lb.Ref, ranged, CancellationToken.None);
+        await sut.Provider.ChangeTargetsAsync(lb.Ref, WebKey, [Serving("10.244.1.5")], [], CancellationToken.None);
+
+        var found = await sut.Provider.FindLoadBalancerAsync(Owner, CancellationToken.None);
+
+        Assert.Equal(ranged, found!.Listeners.Single().Spec);
+        Assert.True(sut.Provider.Capabilities.SupportsSourceRanges);
+        Assert.Equal(new TargetKey("10.244.1.5", 8080), sut.Cloud.Connect(lb.Address, WebKey, "10.1.2.3").Target);
+        Assert.True(sut.Cloud.Connect(lb.Address, WebKey, "fd00::7").Admitted);
+        Assert.Contains("outside the source ranges", sut.Cloud.Connect(lb.Address, WebKey, "192.168.1.1").Refusal);
+        Assert.False(sut.Cloud.Connect(lb.Address, WebKey, "fe80::1").Admitted);
+    }
+
+    [Fact]
+    public async Task Changing_source_ranges_keeps_the_targets_and_removing_them_admits_everyone()
+    {
+        await using var sut = await StartAsync();
+        var lb = await sut.Provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
+        await sut.Provider.EnsureListenerAsync(lb.Ref, WebListener with { SourceRanges = SourceRanges.Of(["10.0.0.0/8"]) }, CancellationToken.None);
+        await sut.Provider.ChangeTargetsAsync(lb.Ref, WebKey, [Serving("10.244.1.5")], [], CancellationToken.None);
+
+        await sut.Provider.EnsureListenerAsync(lb.Ref, WebListener with { SourceRanges = SourceRanges.Of(["192.168.0.0/16"]) }, CancellationToken.None);
+        var narrowed = (sut.Cloud.Connect(lb.Address, WebKey, "10.1.2.3"), sut.Cloud.Connect(lb.Address, WebKey, "192.168.1.1"));
+        await sut.Provider.EnsureListenerAsync(lb.Ref, WebListener, CancellationToken.None);
+
+        Assert.False(narrowed.Item1.Admitted);
+        Assert.True(narrowed.Item2.Admitted);
+        Assert.True(sut.Cloud.Connect(lb.Address, WebKey, "10.1.2.3").Admitted);
+        Assert.Equal([Serving("10.244.1.5")], sut.Cloud.LoadBalancers.Single().Listeners.Single().Targets);
+    }
+
+    [Fact]
     public async Task Past_the_rate_limit_calls_are_throttled_with_a_retry_hint()
     {
         await using var sut = await StartAsync(new SimulatedProviderOptions { RateLimitPerSecond = 0.01, RateLimitBurst = 2 });
