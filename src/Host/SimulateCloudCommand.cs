@@ -6,7 +6,7 @@ namespace DirectLB.Host;
 
 /// <summary>
 /// <c>directlb simulate-cloud --listen 127.0.0.1:PORT</c>: serves DirectLB's load balancer REST contract from the
-/// simulated cloud model (latency, rate limit, target limit), so several replicas with <c>--provider http</c> share
+/// simulated cloud model (latency, rate limit, target limit, random faults), so several replicas with <c>--provider http</c> share
 /// one simulated cloud. Runs until Ctrl-C.
 /// </summary>
 public static class SimulateCloudCommand
@@ -22,6 +22,12 @@ public static class SimulateCloudCommand
         ["--max-targets"] = "Simulated:MaxTargetsPerLoadBalancer",
         ["--address-pool"] = "Simulated:AddressPool",
         ["--healthy-after"] = "Simulated:HealthyAfter",
+        ["--fail-rate"] = "Simulated:Chaos:FailureRate",
+        ["--throttle-rate"] = "Simulated:Chaos:ThrottleRate",
+        ["--throttle-retry-after"] = "Simulated:Chaos:ThrottleRetryAfter",
+        ["--slow-rate"] = "Simulated:Chaos:SlowRate",
+        ["--slow-latency"] = "Simulated:Chaos:SlowLatency",
+        ["--chaos-seed"] = "Simulated:Chaos:Seed",
     };
 
     public static async Task<int> RunAsync(string[] args)
@@ -29,11 +35,25 @@ public static class SimulateCloudCommand
         var configuration = new ConfigurationBuilder().AddCommandLine(args, Switches).Build();
         var simulated = configuration.GetSection("Simulated").Get<SimulatedProviderOptions>() ?? new SimulatedProviderOptions();
         var listen = configuration["Listen"] ?? "127.0.0.1:8090";
-        await using var server = await SimulatedCloudServer.StartAsync(new SimulatedCloudServerOptions
+        SimulatedProvider provider;
+        try
         {
-            Listen = listen,
-            Provider = new SimulatedProvider(simulated),
-        });
+            provider = new SimulatedProvider(simulated);
+        }
+        catch (ArgumentException ex)
+        {
+            Console.Error.WriteLine($"directlb {Name}: {ex.Message}");
+            return 2;
+        }
+
+        await using var server = await SimulatedCloudServer.StartAsync(new SimulatedCloudServerOptions { Listen = listen, Provider = provider });
+        if (simulated.Chaos is { InjectsAnything: true } chaos)
+        {
+            Console.WriteLine(
+                $"  random faults: {chaos.FailureRate:P1} of calls fail, {chaos.ThrottleRate:P1} throttled (Retry-After {chaos.ThrottleRetryAfter.TotalSeconds:F0} s), " +
+                $"{chaos.SlowRate:P1} slowed by {chaos.SlowLatency.TotalSeconds:F1} s (seed {chaos.Seed})");
+        }
+
         Console.WriteLine($"simulated cloud serving the DirectLB load balancer API at {server.BaseAddress} (Ctrl-C stops it)");
         Console.WriteLine($"  replicas use: --provider http --provider-url {server.BaseAddress}");
 

@@ -37,4 +37,13 @@ public class ReplicaConfigurationTests
         Assert.Contains(error.Errors, e => e.Contains("'oracle' is unknown", StringComparison.Ordinal));
         Assert.Contains(error.Errors, e => e.Contains("StableAfter", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Random_cloud_faults_that_are_no_share_of_calls_are_refused_before_start()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => DirectLbHost.CreateBuilder(
+            ["--kubeconfig", Kubeconfig, "--DirectLB:Simulated:Chaos:FailureRate=1.5"]));
+
+        Assert.Contains(error.Errors, e => e.StartsWith("DirectLB:Simulated:Chaos: ", StringComparison.Ordinal) && e.Contains("failure rate", StringComparison.Ordinal));
+    }
 }

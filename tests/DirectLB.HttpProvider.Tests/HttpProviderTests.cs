@@ -39,6 +39,20 @@ public sealed class HttpProviderTests
     }
 
     [Fact]
+    public async Task A_randomly_throttled_call_reaches_the_client_as_429_with_its_retry_after()
+    {
+        await using var sut = await CloudServers.StartWithHttpProviderAsync(new SimulatedProviderOptions
+        {
+            Chaos = new ProviderChaos { ThrottleRate = 1, ThrottleRetryAfter = TimeSpan.FromSeconds(2) },
+        });
+
+        var throttled = await Assert.ThrowsAsync<ProviderThrottledException>(() => sut.Provider.FindLoadBalancerAsync(Owner, CancellationToken.None));
+
+        Assert.Equal(TimeSpan.FromSeconds(2), throttled.RetryAfter);
+        Assert.Equal(1, sut.Cloud.ChaosInjected(ChaosDraw.Throttle));
+    }
+
+    [Fact]
     public async Task A_slow_server_times_out_as_retryable()
     {
         await using var sut = await CloudServers.StartWithHttpProviderAsync(

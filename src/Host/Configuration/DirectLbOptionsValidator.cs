@@ -214,6 +214,15 @@ public static partial class DirectLbOptionsValidator
         {
             errors.Add("DirectLB:Simulated:MaxTargetsPerLoadBalancer must be at least 1");
         }
+
+        try
+        {
+            simulated.Chaos?.Validated();
+        }
+        catch (ArgumentException ex)
+        {
+            errors.Add($"DirectLB:Simulated:Chaos: {ex.Message}");
+        }
     }
 
     [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]

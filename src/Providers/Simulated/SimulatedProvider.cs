@@ -22,6 +22,8 @@ public sealed partial class SimulatedProvider : ILoadBalancerProvider, ILoadBala
     private readonly ConcurrentDictionary<ProviderCallKind, long> _calls = new();
     private readonly Dictionary<TargetKey, TargetHealth> _healthOverrides = [];
     private readonly string _idPrefix;
+    private readonly ConcurrentDictionary<ChaosDraw, long> _chaosInjected = new();
+    private ChaosDice? _chaos;
     private long _throttled;
     private long _nextId;
 
@@ -32,6 +34,7 @@ public sealed partial class SimulatedProvider : ILoadBalancerProvider, ILoadBala
         _addresses = new AddressPool(_options.AddressPool);
         _idPrefix = _options.IdPrefix ?? $"lb-{Random.Shared.Next(0x100000, 0xFFFFFF):x6}-";
         LimitRate(_options.RateLimitPerSecond, _options.RateLimitBurst);
+        InjectChaos(_options.Chaos);
         Capabilities = new ProviderCapabilities(
             SupportsWeights: true,
             SupportsDrain: true,
@@ -63,6 +66,16 @@ public sealed partial class SimulatedProvider : ILoadBalancerProvider, ILoadBala
         Volatile.Write(ref _ratePerSecond, perSecond);
         Volatile.Write(ref _rateLimit, perSecond > 0 ? new TokenBucket(perSecond, burst, _clock) : null);
     }
+
+    /// <summary>
+    /// Turns random faults on, changes them or (null, or nothing to inject) turns them off while running, as a cloud
+    /// API has good and bad hours. Soak runs use it to stop the faults before they check the books.
+    /// </summary>
+    public void InjectChaos(ProviderChaos? chaos) =>
+        Volatile.Write(ref _chaos, chaos?.Validated() is { InjectsAnything: true } valid ? new ChaosDice(valid) : null);
+
+    /// <summary>How many calls the random faults failed, throttled or slowed so far.</summary>
+    public long ChaosInjected(ChaosDraw draw) => _chaosInjected.GetValueOrDefault(draw);
 
     /// <summary>What the simulated cloud holds now.</summary>
     public IReadOnlyList<LoadBalancerInfo> LoadBalancers
@@ -260,7 +273,7 @@ public sealed partial class SimulatedProvider : ILoadBalancerProvider, ILoadBala
         : _clock.GetUtcNow() < registeredAt + _options.HealthyAfter ? TargetHealth.Initial
         : TargetHealth.Healthy;
 
-    /// <summary>Counts the call, waits the latency, then applies the rate limit and any injected fault.</summary>
+    /// <summary>Counts the call, waits the latency, then applies the rate limit, the random faults and any queued fault.</summary>
     private async Task EnterAsync(ProviderCallKind kind, CancellationToken cancellationToken)
     {
         _calls.AddOrUpdate(kind, 1, (_, count) => count + 1);
@@ -275,7 +288,21 @@ public sealed partial class SimulatedProvider : ILoadBalancerProvider, ILoadBala
             throw new ProviderThrottledException($"rate limit of {Volatile.Read(ref _ratePerSecond)}/s exceeded", retryAfter);
         }
 
+        if (Volatile.Read(ref _chaos) is { } chaos)
+        {
+            await chaos.RollAsync(kind, _clock, CountChaos, cancellationToken);
+        }
+
         Faults.ThrowIfQueued(kind);
+    }
+
+    private void CountChaos(ChaosDraw draw)
+    {
+        _chaosInjected.AddOrUpdate(draw, 1, (_, count) => count + 1);
+        if (draw == ChaosDraw.Throttle)
+        {
+            Interlocked.Increment(ref _throttled);
+        }
     }
 
     private SimulatedLoadBalancer? FindOwned(LoadBalancerOwner owner) =>

@@ -29,6 +29,9 @@ public sealed record SimulatedProviderOptions
     /// <summary>Load balancers per page when an installation lists its own.</summary>
     public int ListPageSize { get; init; } = 100;
 
+    /// <summary>Random faults (failures, throttling, slow answers); none by default.</summary>
+    public ProviderChaos? Chaos { get; init; }
+
     /// <summary>
     /// The block addresses are handed out from. The default is loopback so that nothing a user tries
     /// against a simulated address ever leaves the machine (nothing listens there: it is simulated).

@@ -136,4 +136,69 @@ public class SimulatedProviderTests
         await provider.EnsureListenerAsync(lb.Ref, new ListenerSpec(new ListenerKey(TransportProtocol.Udp, 53), "dns"), CancellationToken.None);
         await Assert.ThrowsAsync<ProviderException>(() => provider.EnsureListenerAsync(lb.Ref, new ListenerSpec(new ListenerKey(TransportProtocol.Sctp, 9), "x"), CancellationToken.None));
     }
+
+    [Fact]
+    public async Task Random_faults_fail_throttle_and_slow_their_share_of_calls_the_same_way_for_a_seed_until_turned_off()
+    {
+        var chaos = new ProviderChaos { FailureRate = 0.05, ThrottleRate = 0.03, SlowRate = 0.02, SlowLatency = TimeSpan.FromMilliseconds(1), Seed = 7 };
+        var first = await OutcomesAsync(new SimulatedProvider(new SimulatedProviderOptions { Chaos = chaos }), 2_000);
+        var provider = new SimulatedProvider(new SimulatedProviderOptions { Chaos = chaos });
+        var again = await OutcomesAsync(provider, 2_000);
+
+        Assert.Equal(first, again);
+        Assert.InRange(again.Count(o => o == "failed"), 60, 140);
+        Assert.InRange(again.Count(o => o == "throttled"), 30, 90);
+        Assert.Equal(again.Count(o => o == "throttled"), provider.ThrottledCalls);
+        Assert.InRange(provider.ChaosInjected(ChaosDraw.Slow), 15, 65);
+        Assert.Equal(again.Count(o => o == "failed"), provider.ChaosInjected(ChaosDraw.Fail));
+
+        provider.InjectChaos(null);
+        Assert.All(await OutcomesAsync(provider, 200), o => Assert.Equal("ok", o));
+    }
+
+    [Fact]
+    public async Task A_randomly_throttled_call_carries_its_retry_hint()
+    {
+        var provider = new SimulatedProvider(new SimulatedProviderOptions
+        {
+            Chaos = new ProviderChaos { ThrottleRate = 1, ThrottleRetryAfter = TimeSpan.FromSeconds(3) },
+        });
+
+        var throttled = await Assert.ThrowsAsync<ProviderThrottledException>(() => provider.FindLoadBalancerAsync(Owner, CancellationToken.None));
+
+        Assert.Equal(TimeSpan.FromSeconds(3), throttled.RetryAfter);
+    }
+
+    [Theory]
+    [InlineData(-0.1, 0, 0)]
+    [InlineData(0, 1.5, 0)]
+    [InlineData(0.5, 0.3, 0.3)]
+    public void Random_fault_rates_that_are_no_share_of_calls_are_refused(double failure, double throttle, double slow)
+    {
+        Assert.ThrowsAny<ArgumentException>(() =>
+            new SimulatedProvider(new SimulatedProviderOptions { Chaos = new ProviderChaos { FailureRate = failure, ThrottleRate = throttle, SlowRate = slow } }));
+    }
+
+    private static async Task<List<string>> OutcomesAsync(SimulatedProvider provider, int calls)
+    {
+        var outcomes = new List<string>();
+        for (var i = 0; i < calls; i++)
+        {
+            try
+            {
+                await provider.FindLoadBalancerAsync(Owner, CancellationToken.None);
+                outcomes.Add("ok");
+            }
+            catch (ProviderThrottledException)
+            {
+                outcomes.Add("throttled");
+            }
+            catch (ProviderException)
+            {
+                outcomes.Add("failed");
+            }
+        }
+
+        return outcomes;
+    }
 }
