@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 
-namespace DirectLB.Failover.Tests.Support;
+namespace DirectLB.Tests.Shared.Replicas;
 
 /// <summary>
 /// Reads the entities' journal in PostgreSQL and checks that every intent (<c>operation-started.v1</c>) was either

@@ -34,6 +34,9 @@ public sealed class Replica : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The operating system's id of the replica's process, e.g. to read its memory in /proc.</summary>
+    public int ProcessId => _process.Id;
+
     public int ExitCode => _process.ExitCode;
 
     public static string SeedAddress(int akkaPort) => $"akka.tcp://directlb@127.0.0.1:{akkaPort}";

@@ -6,28 +6,33 @@ using DirectLB.Providers.Simulated.Server;
 namespace DirectLB.Tests.Shared.Replicas;
 
 /// <summary>
-/// What several real replicas share, all on loopback: a private PostgreSQL journal, the Kubernetes API test server
-/// and the simulated cloud served over HTTP (so every replica sees one cloud). Disposing it stops every replica it
-/// started, then the rest, and deletes the work directory.
+/// What several real replicas share, all on loopback: a private PostgreSQL journal, one Kubernetes API test server
+/// per member cluster and the simulated cloud served over HTTP (so every replica sees one cloud). Disposing it stops
+/// every replica it started, then the rest, and deletes the work directory.
 /// </summary>
 public sealed class ReplicaEnvironment : IAsyncDisposable
 {
     private readonly SimulatedCloudServer _cloud;
     private readonly IReadOnlyList<string> _replicaSettings;
 
-    private ReplicaEnvironment(PostgresServer postgres, KubeApiServer.KubeApiServer api, SimulatedCloudServer cloud, IReadOnlyList<string> replicaSettings)
+    private ReplicaEnvironment(string work, PostgresServer postgres, IReadOnlyList<MemberCluster> members, SimulatedCloudServer cloud, IReadOnlyList<string> replicaSettings)
     {
+        Work = work;
         Postgres = postgres;
-        Api = api;
+        Members = members;
         _cloud = cloud;
         _replicaSettings = replicaSettings;
     }
 
-    public string Work { get; } = Directory.CreateTempSubdirectory("directlb-replicas-").FullName;
+    public string Work { get; }
 
     public PostgresServer Postgres { get; }
 
-    public KubeApiServer.KubeApiServer Api { get; }
+    /// <summary>The member clusters every replica watches, in the order they were given.</summary>
+    public IReadOnlyList<MemberCluster> Members { get; }
+
+    /// <summary>The first member cluster's API server.</summary>
+    public KubeApiServer.KubeApiServer Api => Members[0].Server;
 
     /// <summary>The simulated cloud behind the HTTP API the replicas call.</summary>
     public SimulatedProvider Cloud => _cloud.Provider;
@@ -39,15 +44,28 @@ public sealed class ReplicaEnvironment : IAsyncDisposable
     /// Starts the shared services. <paramref name="replicaSettings"/> are arguments every replica gets after the
     /// connection ones (reconcile timings, cluster settings, log format).
     /// </summary>
-    public static async Task<ReplicaEnvironment> StartAsync(
+    public static Task<ReplicaEnvironment> StartAsync(
         KubeApiServerOptions apiOptions,
+        SimulatedProviderOptions cloudOptions,
+        IReadOnlyList<string> replicaSettings) =>
+        StartAsync([("east", apiOptions)], cloudOptions, replicaSettings);
+
+    /// <summary>As above, with one API test server per member cluster (id and options; each needs its own store).</summary>
+    public static async Task<ReplicaEnvironment> StartAsync(
+        IReadOnlyList<(string Id, KubeApiServerOptions Options)> members,
         SimulatedProviderOptions cloudOptions,
         IReadOnlyList<string> replicaSettings)
     {
+        var work = Directory.CreateTempSubdirectory("directlb-replicas-").FullName;
         var postgres = await PostgresServer.StartAsync();
-        var api = await KubeApiServer.KubeApiServer.StartAsync(apiOptions);
+        var clusters = new List<MemberCluster>();
+        foreach (var (id, options) in members)
+        {
+            clusters.Add(await MemberCluster.StartAsync(id, options, work));
+        }
+
         var cloud = await SimulatedCloudServer.StartAsync(new SimulatedCloudServerOptions { Provider = new SimulatedProvider(cloudOptions) });
-        return new ReplicaEnvironment(postgres, api, cloud, replicaSettings);
+        return new ReplicaEnvironment(work, postgres, clusters, cloud, replicaSettings);
     }
 
     /// <summary>Starts a replica on <paramref name="akkaPort"/> with the shared settings, the given seed nodes and extra arguments.</summary>
@@ -55,7 +73,9 @@ public sealed class ReplicaEnvironment : IAsyncDisposable
     {
         string[] args =
         [
-            "--kubeconfig", Api.WriteKubeconfig(Path.Combine(Work, "kubeconfig")), "--cluster-id", "east",
+            .. Members.Count == 1
+                ? new[] { "--kubeconfig", Members[0].Kubeconfig, "--cluster-id", Members[0].Id }
+                : Members.SelectMany(m => new[] { "--cluster", $"{m.Id}={m.Kubeconfig}" }),
             "--provider", "http", "--provider-url", _cloud.BaseAddress.ToString(),
             "--journal-provider", "postgresql", "--journal", Postgres.ConnectionString,
             "--hostname", "127.0.0.1",
@@ -94,7 +114,11 @@ public sealed class ReplicaEnvironment : IAsyncDisposable
         }
 
         await _cloud.DisposeAsync();
-        await Api.DisposeAsync();
+        foreach (var member in Members)
+        {
+            await member.DisposeAsync();
+        }
+
         await Postgres.DisposeAsync();
         Directory.Delete(Work, recursive: true);
     }
