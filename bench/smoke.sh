@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CI smoke run of the benchmarks: tiny sizes, the real host pipeline end to end, about a minute and a half (the failover run, three
-# real replicas and a private PostgreSQL, waits out the split brain resolver's stable-after twice: ~40 s of it).
-# Exits non-zero when the build fails, a run does not converge, or changes never reach the simulated cloud.
+# real replicas and a private PostgreSQL, waits out the split brain resolver's stable-after twice: ~40 s of it). Then the chaos soak
+# at smoke size (60 Services, 3 minutes of faults, then quiet and the books: about five and a half minutes in all).
+# Exits non-zero when the build fails, a run does not converge, changes never reach the simulated cloud, or the soak's books do not balance.
 # The host's own log (warnings, e.g. throttled calls) goes to a file so the figures stay readable; it is shown on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,4 +14,10 @@ if ! timeout 150 dotnet run -c Release --no-build --project bench/DirectLB.Bench
   exit 1
 fi
 grep -E '^(scale|latency|rolling update|rate limit|failover|journal|done)' "$log"
+if ! timeout 720 dotnet run -c Release --no-build --project bench/DirectLB.Bench -- soak --smoke >"$log" 2>&1; then
+  cat "$log"
+  echo "bench smoke: the soak FAILED (log above)" >&2
+  exit 1
+fi
+grep -E '^soak: [0-9]+ min' "$log"
 echo "bench smoke: passed"

@@ -29,6 +29,15 @@ public sealed record BenchOptions
     /// <summary>The split brain resolver's stable-after in the failover run; null is the host's production default.</summary>
     public TimeSpan? StableAfter { get; init; }
 
+    /// <summary>How long the chaos soak's faults run before it waits for quiet and checks the books.</summary>
+    public TimeSpan SoakDuration { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Services the chaos soak keeps in its two member clusters (some in one, some in both).</summary>
+    public int SoakServices { get; init; } = 1_000;
+
+    /// <summary>Draws the soak's fault schedule, workload and provider faults: the same seed, the same run.</summary>
+    public int Seed { get; init; } = 1;
+
     /// <summary>Runs per measurement; the report gives the median.</summary>
     public int Repeat { get; init; } = 3;
 
@@ -37,7 +46,8 @@ public sealed record BenchOptions
     /// <summary>Where docs/benchmarks.md and docs/latency.png go; null writes no report.</summary>
     public string? DocsDir { get; init; } = "docs";
 
-    public bool Runs(string command) => Commands.Contains("all") || Commands.Contains(command);
+    /// <summary>Whether the command runs; the soak, which takes half an hour, runs only when named.</summary>
+    public bool Runs(string command) => Commands.Contains(command) || (Commands.Contains("all") && command != "soak");
 
     public static BenchOptions Parse(string[] args)
     {
@@ -56,6 +66,9 @@ public sealed record BenchOptions
                 "--latency-seconds" => options with { LatencyDuration = TimeSpan.FromSeconds(Int(Next())) },
                 "--rate-limit-services" => options with { RateLimitServices = Int(Next()) },
                 "--failover-services" => options with { FailoverServices = Int(Next()) },
+                "--minutes" => options with { SoakDuration = TimeSpan.FromMinutes(Double(Next())) },
+                "--soak-services" => options with { SoakServices = Int(Next()) },
+                "--seed" => options with { Seed = Int(Next()) },
                 "--stable-after" => options with { StableAfter = TimeSpan.FromSeconds(Int(Next())) },
                 "--repeat" => options with { Repeat = Int(Next()) },
                 "--docs" => options with { DocsDir = Next() },
@@ -70,6 +83,11 @@ public sealed record BenchOptions
             options = options with { Commands = commands };
         }
 
+        if (commands.Contains("soak") && commands.Count > 1)
+        {
+            throw new ArgumentException("soak runs alone: it has its own report (docs/reliability.md), not docs/benchmarks.md");
+        }
+
         // Smoke sizes keep every command under a minute in CI; explicit sizes given after --smoke are not kept.
         return options.Smoke
             ? options with
@@ -81,6 +99,8 @@ public sealed record BenchOptions
                 LatencyDuration = TimeSpan.FromSeconds(2),
                 RateLimitServices = 20,
                 FailoverServices = 30,
+                SoakDuration = TimeSpan.FromMinutes(3),
+                SoakServices = 60,
                 Repeat = 1,
                 // CI must not overwrite the published figures, but the report and plot writers still run.
                 DocsDir = Path.Combine(Path.GetTempPath(), "directlb-bench-smoke"),
@@ -88,7 +108,7 @@ public sealed record BenchOptions
             : options;
     }
 
-    private static readonly string[] Known = ["scale", "latency", "calls", "failover", "journal", "all"];
+    private static readonly string[] Known = ["scale", "latency", "calls", "failover", "journal", "soak", "all"];
 
     private static BenchOptions Add(List<string> commands, string command, BenchOptions options)
     {
@@ -97,4 +117,6 @@ public sealed record BenchOptions
     }
 
     private static int Int(string text) => int.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture);
+
+    private static double Double(string text) => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
 }

@@ -7,15 +7,19 @@ namespace DirectLB.Bench;
 /// <summary>
 /// The Services the bench runs, and their pods, written to the API test server as the EndpointSlice controller
 /// would. Every pod gets an address never used before, so an address names one change from write to confirmation.
+/// Fleets in several member clusters are given apart address blocks (<paramref name="firstAddress"/>, e.g. 10.128.0.1).
 /// </summary>
-public sealed class Fleet(ObjectStore store, string ns = "bench")
+public sealed class Fleet(ObjectStore store, string ns = "bench", uint firstAddress = (10u << 24) + 1)
 {
     private readonly Dictionary<int, List<V1Endpoint>> _pods = [];
-    private uint _nextAddress = (10u << 24) + 1; // 10.0.0.1
+    private uint _nextAddress = firstAddress; // 10.0.0.1 by default
 
     public string Namespace => ns;
 
     public int Count => _pods.Count;
+
+    /// <summary>The indexes of the Services this fleet has created and not deleted.</summary>
+    public IReadOnlyCollection<int> Indexes => _pods.Keys;
 
     public static string ServiceName(int index) => $"svc-{index:D5}";
 
@@ -48,6 +52,14 @@ public sealed class Fleet(ObjectStore store, string ns = "bench")
 
     public IReadOnlyList<V1Endpoint> Pods(int index) => _pods[index];
 
+    /// <summary>Deletes the Service (it stays, terminating, while a finalizer holds it) and its EndpointSlice.</summary>
+    public void Delete(int index)
+    {
+        _pods.Remove(index);
+        store.Delete<V1EndpointSlice>(ns, SliceName(index));
+        store.Delete<V1Service>(ns, ServiceName(index));
+    }
+
     /// <summary>Replaces the Service's oldest pod with a new ready one; returns the new pod's address.</summary>
     public string ReplaceOldestPod(int index)
     {
@@ -78,7 +90,7 @@ public sealed class Fleet(ObjectStore store, string ns = "bench")
         Kind = "EndpointSlice",
         Metadata = new V1ObjectMeta
         {
-            Name = $"{ServiceName(index)}-abcde",
+            Name = SliceName(index),
             NamespaceProperty = ns,
             Labels = new Dictionary<string, string> { ["kubernetes.io/service-name"] = ServiceName(index) },
         },
@@ -86,6 +98,8 @@ public sealed class Fleet(ObjectStore store, string ns = "bench")
         Ports = [new Discoveryv1EndpointPort { Name = "http", Port = 8080, Protocol = "TCP" }],
         Endpoints = [.. _pods[index]],
     };
+
+    private static string SliceName(int index) => $"{ServiceName(index)}-abcde";
 
     private static V1Endpoint Endpoint(string address, bool ready, bool terminating) => new()
     {

@@ -1,4 +1,5 @@
 using DirectLB.Bench;
+using DirectLB.Bench.Soak;
 using DirectLB.Tests.Shared.Replicas;
 
 BenchOptions options;
@@ -12,7 +13,7 @@ catch (Exception ex) when (ex is ArgumentException or FormatException)
     return 2;
 }
 
-if (options.Runs("failover"))
+if (options.Runs("failover") || options.Runs("soak"))
 {
     // Before any run, not after the others have taken their time: the failover run needs PostgreSQL's binaries.
     try
@@ -21,9 +22,14 @@ if (options.Runs("failover"))
     }
     catch (InvalidOperationException ex)
     {
-        Console.Error.WriteLine($"directlb-bench: failover: {ex.Message}");
+        Console.Error.WriteLine($"directlb-bench: failover and soak: {ex.Message}");
         return 2;
     }
+}
+
+if (options.Runs("soak"))
+{
+    return await SoakReport.RunAndWriteAsync(options, args);
 }
 
 var results = new BenchResults();
