@@ -14,6 +14,8 @@ public sealed class RssTrend
     public static readonly TimeSpan WarmAfter = TimeSpan.FromMinutes(1);
 
     private readonly Dictionary<int, DateTime> _firstSeen = [];
+    private readonly Dictionary<int, (DateTime At, double MiB)> _firstWarm = [];
+    private readonly Dictionary<int, (DateTime At, double MiB)> _lastWarm = [];
     private readonly List<(double Minutes, double MiB)> _points = [];
     private readonly DateTime _start = DateTime.UtcNow;
 
@@ -30,6 +32,8 @@ public sealed class RssTrend
             if (now - _firstSeen[pid] >= WarmAfter && RssMiB(pid) is { } mib)
             {
                 warm.Add(mib);
+                _firstWarm.TryAdd(pid, (now, mib));
+                _lastWarm[pid] = (now, mib);
             }
         }
 
@@ -53,6 +57,20 @@ public sealed class RssTrend
         var slopePerMinute = sxx == 0 ? 0 : _points.Sum(p => (p.Minutes - meanX) * (p.MiB - meanY)) / sxx;
         var span = _points[^1].Minutes - _points[0].Minutes;
         return (slopePerMinute * 60, meanY, slopePerMinute * span);
+    }
+
+    /// <summary>The replica process warm for the longest: for how long, and its RSS then and at the end.</summary>
+    public string LongestLived()
+    {
+        if (_firstWarm.Count == 0)
+        {
+            return "none warm";
+        }
+
+        var (minutes, from, to) = _firstWarm
+            .Select(f => (Minutes: (_lastWarm[f.Key].At - f.Value.At).TotalMinutes, From: f.Value.MiB, To: _lastWarm[f.Key].MiB))
+            .MaxBy(p => p.Minutes);
+        return $"{minutes:F0} min warm, {from:F0} → {to:F0} MiB";
     }
 
     public bool IsFlat() => Fit() is { } fit && fit.RiseMiB < fit.MeanMiB / 10;

@@ -52,10 +52,11 @@ public sealed class SoakChaos(ReplicaEnvironment environment, SoakReplicas repli
         switch (fault.Kind)
         {
             case FaultKind.KillReplica:
-                var victim = replicas.Current[fault.Pick % replicas.Count].Name;
-                Log(await replicas.KillAndRestartAsync(fault.Pick, fault.Duration)
-                    ? $"SIGKILL {victim}, started again after {fault.Duration.TotalSeconds:F0} s"
-                    : $"SIGKILL skipped: not all replicas Up within 2 minutes");
+                if (!await replicas.KillAndRestartAsync(fault.Pick, fault.Duration, victim => Log($"SIGKILL {victim}, started again {fault.Duration.TotalSeconds:F0} s later")))
+                {
+                    Log("SIGKILL skipped: not all replicas Up within 2 minutes");
+                }
+
                 break;
             case FaultKind.CutWatches:
                 var cut = members[fault.Pick % members.Count];

@@ -20,8 +20,6 @@ public sealed class SoakReplicas(ReplicaEnvironment environment, IReadOnlyList<R
 
     public IReadOnlyList<Replica> Current => _slots;
 
-    public int Kills { get; private set; }
-
     /// <summary>Replicas that exited without being killed, each with its exit code and its log's tail.</summary>
     public IReadOnlyList<string> SelfExits => _selfExits;
 
@@ -41,16 +39,27 @@ public sealed class SoakReplicas(ReplicaEnvironment environment, IReadOnlyList<R
 
     /// <summary>
     /// SIGKILLs the replica in slot <paramref name="pick"/> (modulo the count) and starts it again after
-    /// <paramref name="away"/>. Kills only once all are Up (waiting up to two minutes): two away at once would leave
-    /// a minority, which downs itself by design. False if it did not kill.
+    /// <paramref name="away"/>. Kills only once all are Up (waiting up to two minutes), one at a time: two away at
+    /// once would leave a minority, which downs itself by design. Tells <paramref name="killed"/> the victim's name
+    /// as it dies; false if it did not kill.
     /// </summary>
-    public async Task<bool> KillAndRestartAsync(int pick, TimeSpan away)
+    public async Task<bool> KillAndRestartAsync(int pick, TimeSpan away, Action<string> killed)
     {
         await _oneKillAtATime.WaitAsync();
         try
         {
             await Eventually.Until(AllUpAsync, "all replicas are Up before a kill", TimeSpan.FromMinutes(2));
-            await KillAsync(pick % _slots.Length, away);
+            var slot = pick % _slots.Length;
+            var victim = _slots[slot].Name;
+            lock (_killed)
+            {
+                _killed[slot] = true;
+            }
+
+            _slots[slot].Kill();
+            killed(victim);
+            await Task.Delay(away);
+            Restart(slot);
             return true;
         }
         catch (TimeoutException)
@@ -61,19 +70,6 @@ public sealed class SoakReplicas(ReplicaEnvironment environment, IReadOnlyList<R
         {
             _oneKillAtATime.Release();
         }
-    }
-
-    private async Task KillAsync(int slot, TimeSpan away)
-    {
-        lock (_killed)
-        {
-            _killed[slot] = true;
-        }
-
-        _slots[slot].Kill();
-        Kills++;
-        await Task.Delay(away);
-        Restart(slot);
     }
 
     /// <summary>Starts again every replica that exited by itself; the soak calls it every few seconds.</summary>

@@ -60,7 +60,7 @@ public static class SoakReport
         md.AppendLine($"- Workload: {run.Workload}.");
         md.AppendLine($"- The cloud: {run.ProviderFaults} (Retry-After {run.Chaos.ThrottleRetryAfter.TotalSeconds:F0} s; slow calls {run.Chaos.SlowLatency.TotalSeconds:F0} s).");
         md.AppendLine(run.Rss is { } rss
-            ? $"- Replica RSS (mean of the replicas up for a minute or more, sampled every 5 s): {rss.MeanMiB:F0} MiB, slope {rss.SlopePerHour:+0.0;-0.0} MiB/h, {rss.RiseMiB:+0;-0} MiB over the run."
+            ? $"- Replica RSS (mean of the replicas up for a minute or more, sampled every 5 s): {rss.MeanMiB:F0} MiB, slope {rss.SlopePerHour:+0.0;-0.0} MiB/h, {rss.RiseMiB:+0;-0} MiB over the run; the replica process warm for the longest: {run.LongestLivedReplica}."
             : "- Replica RSS: no warm sample.");
         md.AppendLine(run.SelfExits.Count == 0
             ? "- No replica exited by itself."
