@@ -11,7 +11,7 @@ namespace DirectLB.Providers.HAProxy;
 /// record of what DirectLB owns (see <see cref="ConfigMetadata"/>), so a new provider on the same files finds
 /// everything again. All calls are serialized: there is one HAProxy and one configuration file.
 /// </summary>
-public sealed partial class HAProxyProvider : ILoadBalancerProvider, IAsyncDisposable
+public sealed partial class HAProxyProvider : ILoadBalancerProvider, IChosenAddressProvider, IAsyncDisposable
 {
     private readonly HAProxyProviderOptions _options;
     private readonly ILogger _logger;
@@ -76,6 +76,13 @@ public sealed partial class HAProxyProvider : ILoadBalancerProvider, IAsyncDispo
     }
 
     public Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, CancellationToken cancellationToken) =>
+        EnsureLoadBalancerCoreAsync(owner, name, address: null, cancellationToken);
+
+    /// <summary>The address must be in the VIP pool and free: how another node's VIP for this Service is served here too.</summary>
+    public Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, string address, CancellationToken cancellationToken) =>
+        EnsureLoadBalancerCoreAsync(owner, name, address, cancellationToken);
+
+    private Task<LoadBalancerInfo> EnsureLoadBalancerCoreAsync(LoadBalancerOwner owner, string name, string? address, CancellationToken cancellationToken) =>
         UnderGateAsync(async () =>
         {
             if (_model.FindOwned(owner) is { } existing)
@@ -83,12 +90,13 @@ public sealed partial class HAProxyProvider : ILoadBalancerProvider, IAsyncDispo
                 return existing;
             }
 
-            var address = _vips.Next(_model.LoadBalancers.Values.Select(lb => lb.Address));
-            var created = new LoadBalancerInfo(NewId(owner), name, address, owner.ToTags(), []);
+            var used = _model.LoadBalancers.Values.Select(lb => lb.Address);
+            var chosen = address is null ? _vips.Next(used) : _vips.Claim(address, used);
+            var created = new LoadBalancerInfo(NewId(owner), name, chosen, owner.ToTags(), []);
 
             // No listener yet means no frontend: recording it in the file is enough, no reload needed.
             await WriteConfigAsync(_model.With(created), cancellationToken);
-            _logger.LogInformation("Created load balancer {Id} at {Address} for {Service}", created.Id, address, owner.ToTags()[LoadBalancerOwner.ServiceTag]);
+            _logger.LogInformation("Created load balancer {Id} at {Address} for {Service}", created.Id, chosen, owner.ToTags()[LoadBalancerOwner.ServiceTag]);
             return _model.Get(created.Id);
         }, cancellationToken);
 

@@ -44,4 +44,38 @@ internal sealed class VipPool
 
         throw new ProviderException($"the VIP pool {_cidr} has no free address", retryable: false);
     }
+
+    /// <summary><paramref name="address"/> itself, when it is in the pool and not in <paramref name="used"/>.</summary>
+    /// <exception cref="ProviderException">It is not (not retryable: the same address will not become valid by asking again).</exception>
+    public string Claim(string address, IEnumerable<string> used)
+    {
+        if (!IPAddress.TryParse(address, out var parsed) || parsed.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork
+            || BinaryPrimitives.ReadUInt32BigEndian(parsed.GetAddressBytes()) is var value && (value < _first || value > _last))
+        {
+            throw new ProviderException($"address {address} is not in the VIP pool {_cidr}", retryable: false);
+        }
+
+        if (used.Contains(parsed.ToString(), StringComparer.Ordinal))
+        {
+            throw new ProviderException($"address {address} of the VIP pool {_cidr} belongs to another load balancer", retryable: false);
+        }
+
+        return parsed.ToString();
+    }
+
+    /// <summary>The address at <paramref name="vip"/>'s place in <paramref name="bindPool"/>, a block of the pool's size.</summary>
+    public static string Translate(string vip, string vipPool, string bindPool)
+    {
+        var bytes = new byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(bytes, Network(bindPool) + (Value(vip) - Network(vipPool)));
+        return new IPAddress(bytes).ToString();
+    }
+
+    private static uint Value(string address) => BinaryPrimitives.ReadUInt32BigEndian(IPAddress.Parse(address).GetAddressBytes());
+
+    private static uint Network(string cidr)
+    {
+        var parts = cidr.Split('/');
+        return Value(parts[0]) & (uint.MaxValue << (32 - int.Parse(parts[1])));
+    }
 }

@@ -12,7 +12,7 @@ namespace DirectLB.Providers.Http;
 /// DirectLB replicas. Each verb is one HTTP request; failures arrive as the same exceptions the in-process
 /// providers throw, so the caller's retry logic cannot tell the difference.
 /// </summary>
-public sealed class HttpProvider : ILoadBalancerProvider, IDisposable
+public sealed class HttpProvider : ILoadBalancerProvider, IChosenAddressProvider, IDisposable
 {
     private readonly HttpClient _http;
     private readonly ContractClient _api;
@@ -73,12 +73,16 @@ public sealed class HttpProvider : ILoadBalancerProvider, IDisposable
         return new LoadBalancerPage([.. page.Items.Select(ContractMapping.ToModel).Where(lb => installation.Tagged(lb.Tags))], page.Continue);
     }
 
-    public async Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, CancellationToken cancellationToken)
-    {
-        var lb = await _api.SendAsync<LoadBalancerDto>(
-            HttpMethod.Post, "v1/loadbalancers", new EnsureLoadBalancerRequest(name, owner.ToTags()), loadBalancer: null, cancellationToken);
-        return ContractMapping.ToModel(lb);
-    }
+    public Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, CancellationToken cancellationToken) =>
+        EnsureLoadBalancerCoreAsync(new EnsureLoadBalancerRequest(name, owner.ToTags()), cancellationToken);
+
+    /// <summary>Asks for <paramref name="address"/>; a server that cannot give it refuses (422, not retryable).</summary>
+    public Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, string address, CancellationToken cancellationToken) =>
+        EnsureLoadBalancerCoreAsync(new EnsureLoadBalancerRequest(name, owner.ToTags(), address), cancellationToken);
+
+    /// <summary>What the server declares now: one GET, also a cheap way to ask whether it answers.</summary>
+    public async Task<ProviderCapabilities> ReadCapabilitiesAsync(CancellationToken cancellationToken) =>
+        ContractMapping.ToModel(await _api.SendAsync<CapabilitiesDto>(HttpMethod.Get, "v1/capabilities", body: null, loadBalancer: null, cancellationToken));
 
     public Task EnsureListenerAsync(LoadBalancerRef loadBalancer, ListenerSpec listener, CancellationToken cancellationToken) =>
         _api.SendAsync(HttpMethod.Put, ListenerPath(loadBalancer, listener.Key), ContractMapping.ToSettings(listener), loadBalancer, cancellationToken);
@@ -110,6 +114,9 @@ public sealed class HttpProvider : ILoadBalancerProvider, IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    private async Task<LoadBalancerInfo> EnsureLoadBalancerCoreAsync(EnsureLoadBalancerRequest request, CancellationToken cancellationToken) =>
+        ContractMapping.ToModel(await _api.SendAsync<LoadBalancerDto>(HttpMethod.Post, "v1/loadbalancers", request, loadBalancer: null, cancellationToken));
 
     private static HttpClient CreateClient(HttpProviderOptions options)
     {

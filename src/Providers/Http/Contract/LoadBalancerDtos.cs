@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace DirectLB.Providers.Http.Contract;
 
 /// <summary>A load balancer on the wire: <c>LoadBalancer</c> in openapi.yaml.</summary>
@@ -14,5 +16,11 @@ public sealed record LoadBalancerDto(
 /// </summary>
 public sealed record LoadBalancerListDto(IReadOnlyList<LoadBalancerDto> Items, string? Continue = null);
 
-/// <summary>Body of <c>POST /v1/loadbalancers</c>; the owner tags in <see cref="Tags"/> decide create or return.</summary>
-public sealed record EnsureLoadBalancerRequest(string Name, IReadOnlyDictionary<string, string> Tags);
+/// <summary>
+/// Body of <c>POST /v1/loadbalancers</c>; the owner tags in <see cref="Tags"/> decide create or return. <see cref="Address"/>,
+/// when set, is the address a load balancer created now must get (the one it has on the other load balancer nodes).
+/// </summary>
+public sealed record EnsureLoadBalancerRequest(
+    string Name,
+    IReadOnlyDictionary<string, string> Tags,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Address = null);

@@ -77,7 +77,12 @@ internal sealed class ContractEndpoints(ILoadBalancerProvider provider, ILoadBal
 
         // 201 versus 200 only informs; two racing first ensures may both hear 201 for the one load balancer.
         var existed = catalog.Holds(owner);
-        var lb = ContractMapping.ToDto(await provider.EnsureLoadBalancerAsync(owner, body.Name, cancellationToken));
+        var lb = ContractMapping.ToDto(body.Address switch
+        {
+            null => await provider.EnsureLoadBalancerAsync(owner, body.Name, cancellationToken),
+            var address when provider is IChosenAddressProvider chooser => await chooser.EnsureLoadBalancerAsync(owner, body.Name, address, cancellationToken),
+            _ => throw new ProviderException($"this load balancer API gives addresses itself; it cannot give {body.Address}", retryable: false),
+        });
         if (existed)
         {
             return Json(lb);
