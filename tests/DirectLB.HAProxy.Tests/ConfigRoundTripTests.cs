@@ -75,6 +75,21 @@ public sealed class ConfigRoundTripTests
     }
 
     [Fact]
+    public void With_a_bind_pool_each_VIP_is_bound_at_its_place_in_that_block_and_read_back_as_the_VIP()
+    {
+        var translated = Options with { VipPool = "192.0.2.0/24", BindPool = "127.0.126.0/24" };
+        var model = HAProxyModel.Empty
+            .With(new LoadBalancerInfo("lb-1", "web", "192.0.2.17", new Dictionary<string, string>(), []))
+            .WithListener("lb-1", new ListenerSpec(new ListenerKey(TransportProtocol.Tcp, 8080), "http"));
+
+        var text = ConfigRenderer.Render(model, translated);
+
+        Assert.Contains("    bind 127.0.126.17:8080", text.Split('\n'));
+        Assert.Equal("192.0.2.17", ConfigMetadata.Parse(text, "haproxy.cfg").Get("lb-1").Address);
+        Assert.Contains("BindPool", string.Join(" ", (Options with { BindPool = "127.0.0.0/16" }).Validate()));
+    }
+
+    [Fact]
     public void Listener_specs_written_before_health_checks_existed_still_compare_equal()
     {
         var key = new ListenerKey(TransportProtocol.Tcp, 80);

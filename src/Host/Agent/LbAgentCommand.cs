@@ -27,6 +27,7 @@ public static class LbAgentCommand
         ["--log-format"] = "LogFormat",
         ["--haproxy-state"] = "HAProxy:StateDirectory",
         ["--vip-pool"] = "HAProxy:VipPool",
+        ["--bind-pool"] = "HAProxy:BindPool",
     };
 
     public static async Task<int> RunAsync(string[] args)

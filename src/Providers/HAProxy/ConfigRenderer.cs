@@ -40,21 +40,22 @@ internal static class ConfigRenderer
             text.AppendLine(ConfigMetadata.LoadBalancerLine(lb));
             foreach (var listener in lb.Listeners)
             {
-                RenderListener(text, lb, listener);
+                RenderListener(text, lb, listener, options);
             }
         }
 
         return text.ToString();
     }
 
-    private static void RenderListener(StringBuilder text, LoadBalancerInfo lb, ListenerInfo listener)
+    private static void RenderListener(StringBuilder text, LoadBalancerInfo lb, ListenerInfo listener, HAProxyProviderOptions options)
     {
         var port = listener.Spec.Key.Port;
         var backend = HAProxyModel.BackendName(lb.Id, port);
         text.AppendLine(ConfigMetadata.ListenerLine(lb.Id, listener.Spec));
         text.AppendLine($"frontend {HAProxyModel.FrontendName(lb.Id, port)}");
         text.AppendLine("    mode tcp");
-        text.AppendLine($"    bind {lb.Address}:{port.ToString(CultureInfo.InvariantCulture)}");
+        var bind = options.BindPool is null ? lb.Address : VipPool.Translate(lb.Address, options.VipPool, options.BindPool);
+        text.AppendLine($"    bind {bind}:{port.ToString(CultureInfo.InvariantCulture)}");
         if (listener.Spec.SourceRanges is { } ranges)
         {
             // Lines of one ACL name are ORed; chunks keep each line well under HAProxy's 64 words.

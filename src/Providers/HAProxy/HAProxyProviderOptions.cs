@@ -32,6 +32,13 @@ public sealed record HAProxyProviderOptions
     /// <summary>IPv4 block the load balancers' addresses come from. The addresses must be bindable on this host.</summary>
     public string VipPool { get; init; } = "127.0.100.0/24";
 
+    /// <summary>
+    /// When set, an IPv4 block of the same size as <see cref="VipPool"/>: each VIP's frontends bind the address at the same
+    /// place in this block instead of the VIP itself. For a node that receives its VIPs translated (1:1 NAT in front of
+    /// it), or several nodes sharing one machine (tests). The load balancers still report their VIP.
+    /// </summary>
+    public string? BindPool { get; init; }
+
     public int MaxTargetsPerLoadBalancer { get; init; } = 1000;
 
     /// <summary>How long a reload may take before the call fails (retryably).</summary>
@@ -107,6 +114,11 @@ public sealed record HAProxyProviderOptions
         if (!IsIPv4Cidr(VipPool))
         {
             errors.Add($"VipPool '{VipPool}' is not an IPv4 CIDR block between /8 and /30");
+        }
+
+        if (BindPool is not null && (!IsIPv4Cidr(BindPool) || BindPool.Split('/')[1] != VipPool.Split('/')[1]))
+        {
+            errors.Add($"BindPool '{BindPool}' must be an IPv4 CIDR block of the VipPool's size ({VipPool})");
         }
 
         if (MaxTargetsPerLoadBalancer < 1)
