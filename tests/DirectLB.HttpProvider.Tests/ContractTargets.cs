@@ -26,3 +26,10 @@ public sealed class LbAgentContractTests : ProviderContract
 {
     protected override Task<ProviderUnderTest> StartAsync() => AgentServers.StartWithHttpProviderAsync();
 }
+
+/// <summary>Two load balancer nodes behind one provider: every verb on both lb-agents, each on its own real HAProxy.</summary>
+[Trait("Category", "HAProxy")]
+public sealed class LoadBalancerNodesContractTests : ProviderContract
+{
+    protected override Task<ProviderUnderTest> StartAsync() => AgentServers.StartTierWithProviderAsync(2);
+}

@@ -117,7 +117,11 @@ public sealed class MemberSecretsSettings
 
 public sealed class HttpProviderSettings
 {
+    /// <summary>The API's URL; or several, comma-separated, one per load balancer node (lb-agent): each gets every load balancer.</summary>
     public string? BaseUrl { get; set; }
+
+    /// <summary>The URLs in <see cref="BaseUrl"/>, in order.</summary>
+    public IReadOnlyList<string> BaseUrls => BaseUrl?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [];
 
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 

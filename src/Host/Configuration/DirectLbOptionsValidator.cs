@@ -38,15 +38,9 @@ public static partial class DirectLbOptionsValidator
         {
             errors.AddRange(options.HAProxy.Validate().Select(e => $"DirectLB:HAProxy: {e}"));
         }
-        else if (options.Provider == "http"
-            && (!Uri.TryCreate(options.Http.BaseUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")))
+        else if (options.Provider == "http")
         {
-            errors.Add($"--provider http needs --provider-url http(s)://host:port/ (got '{options.Http.BaseUrl}')");
-        }
-        else if (options.Provider == "http" && new Uri(options.Http.BaseUrl!).UserInfo.Length > 0)
-        {
-            // Not echoed: the URL holds a password, and this message goes to the log.
-            errors.Add("--provider-url must not carry credentials (user:password@); give the API's token as DirectLB:Http:BearerToken");
+            ValidateHttpUrls(options.Http, errors);
         }
 
         if (options.Provider == "http" && options.Http.CaCertificate is { } ca && !File.Exists(ca))
@@ -131,6 +125,32 @@ public static partial class DirectLbOptionsValidator
         if (options.Orphans.Interval < TimeSpan.FromSeconds(1) || options.Orphans.GracePeriod < TimeSpan.Zero)
         {
             errors.Add("DirectLB:Orphans:Interval must be at least 1 s and GracePeriod must not be negative");
+        }
+    }
+
+    private static void ValidateHttpUrls(HttpProviderSettings http, List<string> errors)
+    {
+        if (http.BaseUrls.Count == 0)
+        {
+            errors.Add("--provider http needs --provider-url http(s)://host:port/ (several, comma-separated, for several load balancer nodes)");
+        }
+
+        foreach (var each in http.BaseUrls)
+        {
+            if (!Uri.TryCreate(each, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            {
+                errors.Add($"--provider-url '{each}' is not an http(s)://host:port/ URL");
+            }
+            else if (url.UserInfo.Length > 0)
+            {
+                // Not echoed: the URL holds a password, and this message goes to the log.
+                errors.Add("--provider-url must not carry credentials (user:password@); give the API's token as DirectLB:Http:BearerToken");
+            }
+        }
+
+        if (http.BaseUrls.Distinct(StringComparer.OrdinalIgnoreCase).Count() < http.BaseUrls.Count)
+        {
+            errors.Add("--provider-url names a load balancer node twice");
         }
     }
 

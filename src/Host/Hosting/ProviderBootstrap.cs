@@ -2,6 +2,7 @@ using DirectLB.Host.Configuration;
 using DirectLB.Providers;
 using DirectLB.Providers.HAProxy;
 using DirectLB.Providers.Http;
+using DirectLB.Providers.Http.Nodes;
 using DirectLB.Providers.Simulated;
 
 namespace DirectLB.Host.Hosting;
@@ -24,15 +25,7 @@ public sealed class ProviderBootstrap(DirectLbOptions options, TimeProvider cloc
         {
             "simulated" => new SimulatedProvider(options.Simulated, clock),
             "haproxy" => await HAProxyProvider.StartAsync(options.HAProxy, loggers.CreateLogger<HAProxyProvider>(), cancellationToken),
-            "http" => await HttpProvider.CreateAsync(
-                new HttpProviderOptions
-                {
-                    BaseAddress = new Uri(options.Http.BaseUrl!),
-                    Timeout = options.Http.Timeout,
-                    BearerToken = options.Http.BearerToken,
-                    CaCertificateFile = options.Http.CaCertificate,
-                },
-                cancellationToken),
+            "http" => await StartHttpAsync(cancellationToken),
             _ => throw new ConfigurationException([$"provider '{options.Provider}' is unknown"]),
         };
         _provider = options.ProviderRateLimit > 0
@@ -42,7 +35,30 @@ public sealed class ProviderBootstrap(DirectLbOptions options, TimeProvider cloc
             "load balancer provider {Provider} started{RateLimit}", _provider.Name, options.ProviderRateLimit > 0 ? $", calls limited to {options.ProviderRateLimit}/s" : "");
     }
 
+    /// <summary>The provider's view of each load balancer node, when it drives several; null otherwise.</summary>
+    public ILoadBalancerNodes? Nodes { get; private set; }
+
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>One API, or several load balancer nodes that each get every load balancer.</summary>
+    private async Task<ILoadBalancerProvider> StartHttpAsync(CancellationToken cancellationToken)
+    {
+        var endpoints = options.Http.BaseUrls.Select(url => new HttpProviderOptions
+        {
+            BaseAddress = new Uri(url),
+            Timeout = options.Http.Timeout,
+            BearerToken = options.Http.BearerToken,
+            CaCertificateFile = options.Http.CaCertificate,
+        }).ToList();
+        if (endpoints.Count == 1)
+        {
+            return await HttpProvider.CreateAsync(endpoints[0], cancellationToken);
+        }
+
+        var nodes = await LoadBalancerNodes.CreateAsync(endpoints, loggers.CreateLogger<LoadBalancerNodes>(), clock, cancellationToken);
+        Nodes = nodes;
+        return nodes;
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -3,6 +3,8 @@ using System.Text.Encodings.Web;
 using DirectLB.Actors.Kubernetes;
 using DirectLB.Actors.Observability;
 using DirectLB.Actors.Orphans;
+using DirectLB.Host.Hosting;
+using DirectLB.Providers;
 using DirectLB.Providers.Model;
 
 namespace DirectLB.Host.Web;
@@ -17,15 +19,16 @@ public static class StatusPage
     private static readonly HtmlEncoder Html = HtmlEncoder.Default;
 
     public static void MapStatusPage(this IEndpointRouteBuilder app) =>
-        app.MapGet("/", async (ClusterView view, ServiceStatusBoard board, OrphanOptions orphans, string? @namespace) =>
+        app.MapGet("/", async (ClusterView view, ServiceStatusBoard board, ProviderBootstrap provider, OrphanOptions orphans, string? @namespace) =>
             Results.Content(
-                Render(await view.AllWatchersAsync(), await view.ReplicasAsync(), board, await view.OrphansAsync(orphans.Mode), @namespace),
+                Render(await view.AllWatchersAsync(), await view.ReplicasAsync(), board, provider.Nodes, await view.OrphansAsync(orphans.Mode), @namespace),
                 "text/html; charset=utf-8"));
 
     private static string Render(
         IReadOnlyList<WatcherStatus> clusters,
         IReadOnlyList<ReplicaStatus> replicas,
         ServiceStatusBoard board,
+        ILoadBalancerNodes? nodes,
         OrphanReport orphans,
         string? namespaceFilter)
     {
@@ -63,7 +66,7 @@ public static class StatusPage
         {
             var targets = string.Join("<br>", s.Targets.OrderBy(t => t.Key).Select(t =>
                 $"<code>{E(t.Key.ToString())}</code> {E(t.ClusterId)} {(t.State == TargetState.Serving ? "serving" : "<span class=\"bad\">draining</span>")} {Health(s.HealthOf(t.Key))}"));
-            page.Append($"<tr><td>{E(s.Key.ToString())}</td><td><code>{E(s.Address ?? "-")}</code></td><td>{Flag(s.InSync, "in sync", "syncing")}</td>"
+            page.Append($"<tr><td>{E(s.Key.ToString())}</td><td><code>{E(s.Address ?? "-")}</code></td><td>{Flag(s.InSync, "in sync", "syncing")}{NodeStates(nodes, s.LoadBalancerId)}</td>"
                 + $"<td>{s.ServingTargets} serving, {s.DrainingTargets} draining<br>{targets}</td><td>{E(s.LastError ?? "")}</td></tr>");
         }
 
@@ -106,6 +109,14 @@ public static class StatusPage
         TargetHealth.Unhealthy => "<span class=\"bad\">unhealthy</span>",
         _ => $"<span class=\"muted\">{E(health.ToString().ToLowerInvariant())}</span>",
     };
+
+    /// <summary>With several load balancer nodes, one line per node: its copy of the Service's load balancer.</summary>
+    private static string NodeStates(ILoadBalancerNodes? nodes, string? loadBalancerId) =>
+        nodes is null || loadBalancerId is null
+            ? ""
+            : string.Concat(nodes.NodesOf(loadBalancerId).Select(n =>
+                $"<br><span class=\"node\">node <code>{E(n.Node)}</code> {Flag(n.State == NodeSync.InSync, n.State, n.State)}</span>"
+                + (n.Detail is null || n.State == NodeSync.InSync ? "" : $" <span class=\"muted\">{E(n.Detail)}</span>")));
 
     private static string Flag(bool good, string yes, string no) =>
         good ? $"<span class=\"ok\">{E(yes)}</span>" : $"<span class=\"bad\">{E(no)}</span>";

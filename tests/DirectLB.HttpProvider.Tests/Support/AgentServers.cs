@@ -1,5 +1,7 @@
 using DirectLB.Providers.HAProxy;
+using DirectLB.Providers.Http.Nodes;
 using DirectLB.Providers.Http.Server;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DirectLB.Providers.Http.Tests.Support;
 
@@ -13,6 +15,8 @@ public static class AgentServers
     public const string Token = "agent-test-token";
 
     private static int _nextPool;
+
+    private static string NextPool() => $"127.0.{110 + (Interlocked.Increment(ref _nextPool) % 40)}.0/24";
 
     public static async Task<ProviderUnderTest> StartWithHttpProviderAsync()
     {
@@ -38,15 +42,59 @@ public static class AgentServers
         }
     }
 
-    public static async Task<AgentNode> StartNodeAsync()
+    /// <summary>
+    /// Several nodes on one VIP pool, as a tier of load balancer nodes is: each HAProxy binds every VIP (HAProxy's
+    /// listeners share a port with SO_REUSEPORT), and an Http provider fanned out over all of them.
+    /// </summary>
+    public static async Task<(LoadBalancerNodes Provider, IReadOnlyList<AgentNode> Nodes)> StartTierAsync(int count)
+    {
+        var pool = NextPool();
+        var nodes = new List<AgentNode>();
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                nodes.Add(await StartNodeAsync(pool));
+            }
+
+            var provider = await LoadBalancerNodes.CreateAsync(
+                [.. nodes.Select(n => new HttpProviderOptions { BaseAddress = n.Server.BaseAddress, BearerToken = Token, Timeout = TimeSpan.FromSeconds(30) })],
+                NullLogger.Instance);
+            return (provider, nodes);
+        }
+        catch
+        {
+            foreach (var node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    public static async Task<ProviderUnderTest> StartTierWithProviderAsync(int count)
+    {
+        var (provider, nodes) = await StartTierAsync(count);
+        return new ProviderUnderTest(provider, null, async () =>
+        {
+            await provider.DisposeAsync();
+            foreach (var node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+        });
+    }
+
+    public static async Task<AgentNode> StartNodeAsync(string? pool = null)
     {
         var state = Path.Combine(Path.GetTempPath(), "dlb-ag", Guid.NewGuid().ToString("N")[..10]);
-        var pool = $"127.0.{110 + (Interlocked.Increment(ref _nextPool) % 40)}.0/24";
+        pool ??= NextPool();
         var haproxy = await HAProxyProvider.StartAsync(new HAProxyProviderOptions { StateDirectory = state, VipPool = pool, StopOnDispose = true });
         try
         {
             var server = await ContractServer.StartAsync(haproxy, haproxy, new ContractServerOptions { BearerToken = Token });
-            return new AgentNode(haproxy, server, state);
+            return new AgentNode(haproxy, server, state, Token);
         }
         catch
         {
@@ -56,12 +104,23 @@ public static class AgentServers
     }
 }
 
-/// <summary>One running node: its HAProxy provider and the contract server in front of it.</summary>
-public sealed class AgentNode(HAProxyProvider haproxy, ContractServer server, string stateDirectory) : IAsyncDisposable
+/// <summary>One running node: its HAProxy provider and the contract server in front of it, which can stop and come back.</summary>
+public sealed class AgentNode(HAProxyProvider haproxy, ContractServer server, string stateDirectory, string token) : IAsyncDisposable
 {
     public HAProxyProvider HAProxy { get; } = haproxy;
 
-    public ContractServer Server { get; } = server;
+    public ContractServer Server { get; private set; } = server;
+
+    /// <summary>The agent stops answering (its HAProxy goes on serving), as when its process or its host is gone.</summary>
+    public Task StopAnsweringAsync() => Server.StopAsync();
+
+    /// <summary>The agent answers again at the same address, over the same HAProxy.</summary>
+    public async Task AnswerAgainAsync()
+    {
+        var address = Server.BaseAddress;
+        await Server.DisposeAsync();
+        Server = await ContractServer.StartAsync(HAProxy, HAProxy, new ContractServerOptions { Listen = $"{address.Host}:{address.Port}", BearerToken = token });
+    }
 
     public async ValueTask DisposeAsync()
     {
