@@ -53,6 +53,7 @@ public static class DirectLbHost
         builder.Services.AddSingleton(MemberClusterSources.Resolve(options));
         builder.Services.AddDirectLbServices(options);
         builder.Services.AddDirectLbActors(options);
+        builder.Services.AddPodGateWebhook(options.Webhook);
         builder.Services.AddSingleton<ClusterView>();
         builder.Services.AddSingleton<JournalProbe>();
         builder.Services.AddHostedService<ClusterMetricsPoller>();

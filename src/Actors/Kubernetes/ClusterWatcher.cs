@@ -68,6 +68,7 @@ public sealed partial class ClusterWatcher : ReceiveActor, IWithTimers
         Receive<DecommissionWatcher>(_ => Decommission());
         Receive<GetWatcherStatus>(_ => Sender.Tell(Status()));
         Receive<GetWatcherInventory>(_ => Sender.Tell(new WatcherInventory(_clusterId, Synced && _disconnectedResources.Count == 0, [.. _sent.Values])));
+        Receive<FindGatingServices>(OnFindGatingServices);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -153,6 +154,8 @@ public sealed partial class ClusterWatcher : ReceiveActor, IWithTimers
                 OnConnectivity(informerEvent.Resource, informerEvent);
                 break;
         }
+
+        IndexSelectors(informerEvent);
     }
 
     private void OnSliceEvent(InformerEvent<V1EndpointSlice> informerEvent)

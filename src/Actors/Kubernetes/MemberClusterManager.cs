@@ -76,6 +76,7 @@ public sealed partial class MemberClusterManager : ReceiveActor, IWithTimers
         Receive<ResendAllServices>(m => TellWatchers(m));
         Receive<GetAllWatcherStatuses>(_ => AllWatcherStatusesAsync().PipeTo(Sender));
         Receive<GetServiceInventory>(_ => ServiceInventoryAsync().PipeTo(Sender));
+        Receive<FindGatingServices>(FindGatingServices);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -241,6 +242,19 @@ public sealed partial class MemberClusterManager : ReceiveActor, IWithTimers
         }
 
         return new ServiceInventory([.. incomplete], [.. inventories.SelectMany(i => i.Routes).Distinct()]);
+    }
+
+    /// <summary>Hands the question to the member cluster's watcher, which answers the asker itself.</summary>
+    private void FindGatingServices(FindGatingServices find)
+    {
+        if (_members.TryGetValue(find.ClusterId, out var member) && member.Watcher is { } watcher)
+        {
+            watcher.Forward(find);
+        }
+        else
+        {
+            Sender.Tell(new GatingServices(find.ClusterId, [], $"member cluster {find.ClusterId} is not watched by DirectLB"));
+        }
     }
 
     private void TellWatchers(object message)

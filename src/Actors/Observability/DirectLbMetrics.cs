@@ -91,4 +91,9 @@ public static class DirectLbMetrics
     public static readonly Counter OrphansCollected = Metrics.CreateCounter(
         "directlb_orphans_collected_total",
         "Orphaned load balancers handed to their Service's entity for deletion.");
+
+    public static readonly Counter WebhookAdmissions = Metrics.CreateCounter(
+        "directlb_webhook_admissions_total",
+        "Pod admission reviews the readiness gate webhook answered, by result: injected, unchanged (no gate to add), skipped (not a pod creation, or its namespace is not labelled for injection) or failed (malformed review, or no answer from the member cluster; the pod is admitted unchanged).",
+        new CounterConfiguration { LabelNames = ["result"] });
 }

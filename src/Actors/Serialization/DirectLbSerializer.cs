@@ -42,6 +42,8 @@ public sealed class DirectLbSerializer(ExtendedActorSystem system) : SerializerW
         [typeof(ServiceInventory)] = "service-inventory.v1",
         [typeof(GetOrphans)] = "get-orphans.v1",
         [typeof(OrphanReport)] = "orphan-report.v1",
+        [typeof(FindGatingServices)] = "find-gating-services.v1",
+        [typeof(GatingServices)] = "gating-services.v1",
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, Type> TypeByManifest =

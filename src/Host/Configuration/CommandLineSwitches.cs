@@ -75,5 +75,8 @@ public static class CommandLineSwitches
         ["--cluster-stale-after"] = "DirectLB:ClusterStaleAfter",
         ["--member-secrets-kubeconfig"] = "DirectLB:MemberSecrets:Kubeconfig",
         ["--member-secrets-namespace"] = "DirectLB:MemberSecrets:Namespace",
+        ["--webhook-listen"] = "DirectLB:Webhook:Listen",
+        ["--webhook-cert"] = "DirectLB:Webhook:CertFile",
+        ["--webhook-key"] = "DirectLB:Webhook:KeyFile",
     };
 }

@@ -77,6 +77,23 @@ public sealed class DirectLbOptions
     public ReadBackSettings ReadBack { get; set; } = new();
 
     public OrphanSettings Orphans { get; set; } = new();
+
+    /// <summary>The admission webhook that adds the readiness gate to new pods; off until it has a certificate.</summary>
+    public WebhookSettings Webhook { get; set; } = new();
+}
+
+public sealed class WebhookSettings
+{
+    /// <summary>The IP endpoint the HTTPS webhook listens on (<c>--webhook-listen</c>).</summary>
+    public string Listen { get; set; } = "0.0.0.0:9443";
+
+    /// <summary>PEM certificate (with its chain) the webhook serves (<c>--webhook-cert</c>); read again when it changes.</summary>
+    public string? CertFile { get; set; }
+
+    /// <summary>PEM private key of <see cref="CertFile"/> (<c>--webhook-key</c>).</summary>
+    public string? KeyFile { get; set; }
+
+    public bool Enabled => !string.IsNullOrEmpty(CertFile) || !string.IsNullOrEmpty(KeyFile);
 }
 
 public sealed class ReadBackSettings

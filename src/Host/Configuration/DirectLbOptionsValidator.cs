@@ -97,6 +97,7 @@ public static partial class DirectLbOptionsValidator
         ValidateReconcile(options.Reconcile, errors);
         ValidateSimulated(options.Simulated, errors);
         ValidateLevelTriggering(options, errors);
+        ValidateWebhook(options.Webhook, errors);
         return errors;
     }
 

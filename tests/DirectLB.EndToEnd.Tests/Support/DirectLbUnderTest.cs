@@ -38,8 +38,9 @@ public sealed class DirectLbUnderTest : IAsyncDisposable
     /// <summary>
     /// Starts with the given member-cluster arguments (<c>--cluster id=path</c>, Secrets, ...). With no
     /// <paramref name="cloud"/>, the provider is the one the arguments name (e.g. <c>--provider http</c>).
+    /// <paramref name="services"/> may add to the composed services (e.g. a logger that records), after everything else.
     /// </summary>
-    public static async Task<DirectLbUnderTest> StartWithAsync(string workDir, SimulatedProvider? cloud, IEnumerable<string> clusterArgs)
+    public static async Task<DirectLbUnderTest> StartWithAsync(string workDir, SimulatedProvider? cloud, IEnumerable<string> clusterArgs, Action<IServiceCollection>? services = null)
     {
         string[] args =
         [
@@ -56,6 +57,8 @@ public sealed class DirectLbUnderTest : IAsyncDisposable
         {
             builder.Services.Replace(ServiceDescriptor.Singleton<ILoadBalancerProvider>(cloud));
         }
+
+        services?.Invoke(builder.Services);
 
         var host = DirectLbHost.Build(builder);
         await host.StartAsync();

@@ -50,6 +50,9 @@ public class WireMessageTests() : TestKit(DirectLbSerialization.Config)
         OrphanReport.NotYet(OrphanMode.Report),
         new ResendServiceState(Scoped),
         GetAllWatcherStatuses.Instance,
+        new FindGatingServices("east", "shop", ImmutableSortedDictionary<string, string>.Empty.Add("app", "web").Add("pod-template-hash", "7d9f")),
+        new GatingServices("east", ["api", "web"], null),
+        new GatingServices("west", [], "member cluster west has not been listed yet"),
         new AllWatcherStatuses([new WatcherStatus("east", Synced: true, Connected: true, null, 12, 3), new WatcherStatus("west", false, false, "timeout", 0, 0)]),
     ];
 
