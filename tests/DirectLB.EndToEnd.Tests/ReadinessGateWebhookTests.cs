@@ -172,7 +172,7 @@ public sealed class ReadinessGateWebhookTests : IAsyncLifetime
     {
         var first = Assert.IsType<X509Certificate2>(await PresentedAsync());
         using var renewal = new WebhookTls("renewed-ca");
-        var renewed = renewal.Issue(CertFile, KeyFile);
+        var renewed = renewal.Issue(CertFile, KeyFile, helmRsa: true);
 
         await Eventually.Until(async () => await PresentedAsync(renewal) is { } now && now.Thumbprint == renewed.Thumbprint, "the renewed certificate is served");
         Assert.NotEqual(first.Thumbprint, renewed.Thumbprint);

@@ -24,11 +24,17 @@ public sealed class WebhookTls : IDisposable
         _authority = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
     }
 
-    /// <summary>Issues a serving certificate for 127.0.0.1 and writes it and its key as PEM files; returns the certificate.</summary>
-    public X509Certificate2 Issue(string certFile, string keyFile)
+    /// <summary>
+    /// Issues a serving certificate for 127.0.0.1 and writes it and its key as PEM files; returns the certificate.
+    /// With <paramref name="helmRsa"/>, the key is RSA 2048 in PKCS#1 (<c>RSA PRIVATE KEY</c>), as helm's genSignedCert
+    /// writes it; else ECDSA P-256 in PKCS#8, as cert-manager's ECDSA certificates.
+    /// </summary>
+    public X509Certificate2 Issue(string certFile, string keyFile, bool helmRsa = false)
     {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=directlb-webhook.directlb.svc", key, HashAlgorithmName.SHA256);
+        using AsymmetricAlgorithm key = helmRsa ? RSA.Create(2048) : ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = key is RSA rsa
+            ? new CertificateRequest("CN=directlb-webhook.directlb.svc", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+            : new CertificateRequest("CN=directlb-webhook.directlb.svc", (ECDsa)key, HashAlgorithmName.SHA256);
         var names = new SubjectAlternativeNameBuilder();
         names.AddIpAddress(IPAddress.Loopback);
         names.AddDnsName("directlb-webhook.directlb.svc");
@@ -38,7 +44,7 @@ public sealed class WebhookTls : IDisposable
         serial[0] &= 0x7f;
         var issued = request.Create(_authority, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddHours(12), serial);
         // Written key first and certificate last, each whole, as a Secret's files change at once.
-        File.WriteAllText(keyFile, key.ExportPkcs8PrivateKeyPem());
+        File.WriteAllText(keyFile, key is RSA rsaKey ? rsaKey.ExportRSAPrivateKeyPem() : key.ExportPkcs8PrivateKeyPem());
         File.WriteAllText(certFile, issued.ExportCertificatePem());
         return issued;
     }
