@@ -17,8 +17,8 @@ public class ChartShapeTests
     {
         string[] expected =
         [
-            "ClusterRole", "ClusterRoleBinding", "PodDisruptionBudget", "Role", "RoleBinding", "Service",
-            "ServiceAccount", "StatefulSet",
+            "ClusterRole", "ClusterRoleBinding", "MutatingWebhookConfiguration", "PodDisruptionBudget", "Role", "RoleBinding",
+            "Secret", "Service", "Service", "ServiceAccount", "StatefulSet",
         ];
         Assert.Equal(expected, documents.Select(document => document.Kind).Order(StringComparer.Ordinal));
     }
@@ -37,8 +37,7 @@ public class ChartShapeTests
     [Fact]
     public void Replicas_find_each_other_through_the_headless_Service_as_seed_nodes()
     {
-        var service = documents.Single("Service").Tree;
-        Assert.Equal("directlb-akka", service.Str("metadata.name"));
+        var service = documents.OfKind("Service").Single(document => document.Name == "directlb-akka").Tree;
         Assert.Equal("None", service.Str("spec.clusterIP"));
         Assert.Equal(true, service.At("spec.publishNotReadyAddresses"));
         Assert.Contains(service.Maps("spec.ports"), port => port.Str("name") == "akka" && Equals(port.At("port"), 4053L));
@@ -70,6 +69,7 @@ public class ChartShapeTests
         Assert.Contains("--log-format=json", args);
         Assert.Contains("--listen=http://0.0.0.0:8080", args); // probes and Prometheus reach the pod IP, not loopback
         Assert.Contains("--member-secrets-namespace=directlb", args);
+        Assert.Contains("--cluster-id=default", args);
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public class ChartShapeTests
     [Fact]
     public void Every_namespaced_object_lands_in_the_release_namespace()
     {
-        string[] clusterScoped = ["ClusterRole", "ClusterRoleBinding"];
+        string[] clusterScoped = ["ClusterRole", "ClusterRoleBinding", "MutatingWebhookConfiguration"];
         foreach (var document in Repository.Chart.Render(releaseNamespace: "lb-system").Where(document => !clusterScoped.Contains(document.Kind)))
         {
             Assert.Equal("lb-system", document.Tree.Str("metadata.namespace"));

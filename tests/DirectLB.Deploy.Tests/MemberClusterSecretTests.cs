@@ -17,14 +17,18 @@ public class MemberClusterSecretTests
             kubeconfig: "apiVersion: v1\nkind: Config\n"
         """;
 
+    /// <summary>The member cluster Secrets, not the webhook's certificate.</summary>
+    private static IReadOnlyList<RenderedDocument> MemberSecrets(string? values = null) =>
+        [.. Repository.Chart.Render(values).OfKind("Secret").Where(secret => secret.Tree.Map("metadata.labels").ContainsKey("directlb.io/member-cluster"))];
+
     [Fact]
     public void None_are_rendered_by_default() =>
-        Assert.Empty(Repository.Chart.Render().OfKind("Secret"));
+        Assert.Empty(MemberSecrets());
 
     [Fact]
     public void Each_member_cluster_becomes_a_labelled_Secret_holding_its_kubeconfig()
     {
-        var secrets = Repository.Chart.Render(TwoClusters).OfKind("Secret");
+        var secrets = MemberSecrets(TwoClusters);
 
         Assert.Equal(["directlb-member-east", "directlb-member-west"], secrets.Select(secret => secret.Name));
         var east = secrets[0].Tree;

@@ -14,6 +14,8 @@ public class RbacTests
         string[] expected =
         [
             "/events create", "/events patch",
+            "/namespaces get",
+            "/pods list", "/pods watch", "/pods/status patch",
             "/services get", "/services list", "/services patch", "/services watch",
             "/services/status patch",
             "discovery.k8s.io/endpointslices get", "discovery.k8s.io/endpointslices list", "discovery.k8s.io/endpointslices watch",
