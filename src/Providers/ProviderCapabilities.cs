@@ -6,6 +6,7 @@ namespace DirectLB.Providers;
 /// What a provider can do, declared so the planner refuses what it cannot instead of assuming.
 /// <see cref="SupportsSourceRanges"/> says the load balancer refuses clients outside a listener's source ranges: a
 /// provider that would ignore them must not get them, since an ignored firewall rule is an open door.
+/// <see cref="SupportsSessionAffinity"/> says it keeps a client on one target (ClientIP affinity with a timeout).
 /// </summary>
 public sealed record ProviderCapabilities(
     bool SupportsWeights,
@@ -14,6 +15,8 @@ public sealed record ProviderCapabilities(
     IReadOnlySet<TransportProtocol> Protocols)
 {
     public bool SupportsSourceRanges { get; init; }
+
+    public bool SupportsSessionAffinity { get; init; }
 
     public bool Supports(TransportProtocol protocol) => Protocols.Contains(protocol);
 }

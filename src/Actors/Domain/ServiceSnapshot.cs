@@ -18,7 +18,14 @@ public sealed record ServiceSnapshot(
     ImmutableArray<string> SourceRanges,
     bool HasFinalizer,
     bool IsDeleting,
-    ImmutableArray<string> Ingress);
+    ImmutableArray<string> Ingress)
+{
+    /// <summary><c>spec.sessionAffinity</c> as the API gives it (<c>None</c>, <c>ClientIP</c>); the planner validates it.</summary>
+    public string SessionAffinity { get; init; } = "None";
+
+    /// <summary><c>spec.sessionAffinityConfig.clientIP.timeoutSeconds</c>, null when not given.</summary>
+    public int? AffinityTimeoutSeconds { get; init; }
+}
 
 /// <summary>A Service port. Protocol stays the API's string so the planner can name an unsupported one.</summary>
 public sealed record ServicePortSnapshot(string Name, string Protocol, int Port);

@@ -43,7 +43,11 @@ public static class SnapshotMapper
             [.. service.Spec?.LoadBalancerSourceRanges ?? []],
             meta.Finalizers?.Contains(ServiceClassFilter.Finalizer) == true,
             meta.DeletionTimestamp is not null,
-            ingress);
+            ingress)
+        {
+            SessionAffinity = service.Spec?.SessionAffinity ?? "None",
+            AffinityTimeoutSeconds = service.Spec?.SessionAffinityConfig?.ClientIP?.TimeoutSeconds,
+        };
     }
 
     public static EndpointSliceSnapshot ToSnapshot(V1EndpointSlice slice) => new(

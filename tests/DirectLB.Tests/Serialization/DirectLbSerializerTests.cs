@@ -24,6 +24,7 @@ public class DirectLbSerializerTests() : TestKit(DirectLbSerialization.Config)
         new OperationStarted(1, new CreateLoadBalancer(Owner, "shop-web"), Fixtures.Now),
         new OperationStarted(2, new EnsureListener("lb-1", new ListenerSpec(new ListenerKey(TransportProtocol.Udp, 53), "dns")), Fixtures.Now),
         new OperationStarted(2, new EnsureListener("lb-1", HttpSpec with { SourceRanges = SourceRanges.Of(["10.0.0.0/8", "fd00::/8"]) }), Fixtures.Now),
+        new OperationStarted(2, new EnsureListener("lb-1", HttpSpec with { Affinity = new ClientIpAffinity(600) }), Fixtures.Now),
         new OperationStarted(3, new DeleteListener("lb-1", Http), Fixtures.Now),
         new OperationStarted(4, new ChangeTargets("lb-1", Http, [Serving("10.244.1.5"), Draining("fd00::7")], [new TargetKey("10.244.1.9", 8080)]), Fixtures.Now),
         new OperationStarted(5, new DeleteLoadBalancer("lb-1"), Fixtures.Now),
@@ -104,7 +105,9 @@ public class DirectLbSerializerTests() : TestKit(DirectLbSerialization.Config)
 
         var started = (OperationStarted)serializer.FromBinary(System.Text.Encoding.UTF8.GetBytes(v1), "operation-started.v1");
 
-        Assert.Equal(HttpSpec with { ProxyProtocolV2 = true }, Assert.IsType<EnsureListener>(started.Operation).Listener);
+        var listener = Assert.IsType<EnsureListener>(started.Operation).Listener;
+        Assert.Equal(HttpSpec with { ProxyProtocolV2 = true }, listener);
+        Assert.Null(listener.Affinity);
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public class WireMessageTests() : TestKit(DirectLbSerialization.Config)
                 annotations: new Dictionary<string, string> { ["directlb.io/drain-delay"] = "5s", ["directlb.io/cluster-weights"] = "east=70,west=30" },
                 ports: [Port("http", 80), Port("dns", 53, "UDP")],
                 ingress: ["127.0.201.7"],
-                sourceRanges: ["10.0.0.0/8"]),
+                sourceRanges: ["10.0.0.0/8"]) with { SessionAffinity = "ClientIP", AffinityTimeoutSeconds = 600 },
             Slice("web-abc", [Ready("10.244.1.5"), Terminating("10.244.1.6"), new EndpointSnapshot(["fd00::7"], false, false, false, "pod-x", "node-1")])),
         Fixtures.Now);
 
@@ -85,6 +85,7 @@ public class WireMessageTests() : TestKit(DirectLbSerialization.Config)
         Assert.Equal(sent.Observation.Slices.Single().Endpoints.Select(e => e.Addresses.Single()), back.Observation.Slices.Single().Endpoints.Select(e => e.Addresses.Single()));
         Assert.Equal(sent.Observation.Slices.Single().Endpoints[2], back.Observation.Slices.Single().Endpoints[2] with { Addresses = sent.Observation.Slices.Single().Endpoints[2].Addresses });
         Assert.Equal(sent.ChangedAt, back.ChangedAt);
+        Assert.Equal(("ClientIP", (int?)600), (back.Observation.Service.SessionAffinity, back.Observation.Service.AffinityTimeoutSeconds));
     }
 
     private static string Json(object value) => JsonSerializer.Serialize(value, value.GetType(), DirectLbSerializer.JsonOptions);
