@@ -16,7 +16,8 @@ public sealed class ConfigRoundTripTests
             "https",
             new HealthCheckSpec("/healthz", 8081, 500, 1, 4),
             ProxyProtocolV2: true,
-            SourceRanges: SourceRanges.Of(["10.0.0.0/8", "fd00::/8"]));
+            SourceRanges: SourceRanges.Of(["10.0.0.0/8", "fd00::/8"]),
+            Affinity: new ClientIpAffinity(600));
         var plainListener = new ListenerSpec(new ListenerKey(TransportProtocol.Tcp, 80), "http");
         var targets = new[]
         {
@@ -87,6 +88,22 @@ public sealed class ConfigRoundTripTests
         Assert.Contains("    bind 127.0.126.17:8080", text.Split('\n'));
         Assert.Equal("192.0.2.17", ConfigMetadata.Parse(text, "haproxy.cfg").Get("lb-1").Address);
         Assert.Contains("BindPool", string.Join(" ", (Options with { BindPool = "127.0.0.0/16" }).Validate()));
+    }
+
+    [Fact]
+    public void ClientIP_affinity_becomes_a_stick_table_of_client_addresses_of_both_families_with_its_timeout()
+    {
+        var sticky = new ListenerSpec(new ListenerKey(TransportProtocol.Tcp, 80), "http", Affinity: new ClientIpAffinity(90));
+        var plain = new ListenerSpec(new ListenerKey(TransportProtocol.Tcp, 81), "plain");
+        var model = HAProxyModel.Empty
+            .With(new LoadBalancerInfo("lb-1", "web", "127.0.100.1", new Dictionary<string, string>(), []))
+            .WithListener("lb-1", sticky)
+            .WithListener("lb-1", plain);
+
+        var backends = ConfigRenderer.Render(model, Options).Split("\nbackend ").Skip(1).ToList();
+
+        Assert.Contains("    stick-table type ipv6 size 1m expire 90s\n    stick on src\n", backends[0]);
+        Assert.DoesNotContain("stick", backends[1]);
     }
 
     [Fact]

@@ -65,6 +65,26 @@ public abstract class ProviderContract
     }
 
     [Fact]
+    public async Task ClientIP_affinity_of_a_listener_is_kept_changed_and_removed_without_touching_its_targets()
+    {
+        await using var sut = await StartAsync();
+        var lb = await sut.Provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
+        var sticky = WebListener with { Affinity = new ClientIpAffinity(600) };
+        await sut.Provider.EnsureListenerAsync(lb.Ref, sticky, CancellationToken.None);
+        await sut.Provider.ChangeTargetsAsync(lb.Ref, WebKey, [Serving("10.244.1.5")], [], CancellationToken.None);
+        var kept = (await FindWebListenerAsync(sut)).Spec;
+
+        await sut.Provider.EnsureListenerAsync(lb.Ref, WebListener with { Affinity = new ClientIpAffinity(30) }, CancellationToken.None);
+        var changed = (await FindWebListenerAsync(sut)).Spec;
+        await sut.Provider.EnsureListenerAsync(lb.Ref, WebListener, CancellationToken.None);
+        var removed = await FindWebListenerAsync(sut);
+
+        Assert.True(sut.Provider.Capabilities.SupportsSessionAffinity);
+        Assert.Equal((sticky, new ClientIpAffinity(30), WebListener), (kept, changed.Affinity, removed.Spec));
+        Assert.Equal([Serving("10.244.1.5")], removed.Targets);
+    }
+
+    [Fact]
     public async Task A_load_balancer_is_found_by_its_owner_with_its_listeners_and_targets()
     {
         await using var sut = await StartAsync();

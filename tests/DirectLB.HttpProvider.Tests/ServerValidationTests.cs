@@ -90,24 +90,28 @@ public sealed class ServerValidationTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("""["10.0.0.0/33"]""")]
-    [InlineData("""["10.0.0.0"]""")]
-    [InlineData("""[]""")]
-    [InlineData("""["10.0.0.0/8", 7]""")]
-    [InlineData("""["fe80::1%eth0/64"]""")]
-    public async Task A_listener_with_a_malformed_source_range_is_a_bad_request_and_is_not_created(string ranges)
+    [InlineData("""{"sourceRanges":["10.0.0.0/33"]}""", "ListenerSettings")]
+    [InlineData("""{"sourceRanges":["10.0.0.0"]}""", "ListenerSettings")]
+    [InlineData("""{"sourceRanges":[]}""", "ListenerSettings")]
+    [InlineData("""{"sourceRanges":["10.0.0.0/8", 7]}""", "ListenerSettings")]
+    [InlineData("""{"sourceRanges":["fe80::1%eth0/64"]}""", "ListenerSettings")]
+    [InlineData("""{"clientIpAffinity":{"timeoutSeconds":0}}""", "timeoutSeconds 0")]
+    [InlineData("""{"clientIpAffinity":{"timeoutSeconds":86401}}""", "timeoutSeconds 86401")]
+    [InlineData("""{"clientIpAffinity":{}}""", "timeoutSeconds")]
+    public async Task A_listener_with_a_malformed_setting_is_a_bad_request_and_is_not_created(string setting, string named)
     {
         using var created = await _http.SendAsync(EnsureLoadBalancer("key-1"));
+        var body = setting.Insert(1, "\"name\":\"http\",");
         using var request = new HttpRequestMessage(HttpMethod.Put, $"{created.Headers.Location!.ToString().TrimStart('/')}/listeners/tcp-80?{OwnerQuery}")
         {
             Headers = { { ContractHeaders.IdempotencyKey, "key-2" } },
-            Content = new StringContent($$"""{"name":"http","sourceRanges":{{ranges}}}""", System.Text.Encoding.UTF8, ContractJson.MediaType),
+            Content = new StringContent(body, System.Text.Encoding.UTF8, ContractJson.MediaType),
         };
 
         using var response = await _http.SendAsync(request);
 
         Assert.Equal(400, (int)response.StatusCode);
-        Assert.Contains("ListenerSettings", (await ReadProblemAsync(response)).Detail);
+        Assert.Contains(named, (await ReadProblemAsync(response)).Detail);
         Assert.Empty(_server.Provider.LoadBalancers.Single().Listeners);
     }
 

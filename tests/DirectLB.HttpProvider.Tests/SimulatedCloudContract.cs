@@ -70,6 +70,26 @@ public abstract class SimulatedCloudContract : ProviderContract
     }
 
     [Fact]
+    public async Task With_ClientIP_affinity_a_client_stays_on_one_target_until_it_drains_then_on_the_next()
+    {
+        await using var sut = await StartAsync();
+        var lb = await sut.Provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
+        await sut.Provider.EnsureListenerAsync(lb.Ref, WebListener with { Affinity = new ClientIpAffinity(600) }, CancellationToken.None);
+        await sut.Provider.ChangeTargetsAsync(lb.Ref, WebKey, [Serving("10.244.1.5"), Serving("10.244.1.6"), Serving("10.244.1.7")], [], CancellationToken.None);
+
+        var first = sut.Cloud.Connect(lb.Address, WebKey, "10.1.2.3").Target!.Value;
+        var again = Enumerable.Range(0, 6).Select(_ => sut.Cloud.Connect(lb.Address, WebKey, "10.1.2.3").Target).ToList();
+        var others = Enumerable.Range(0, 6).Select(i => sut.Cloud.Connect(lb.Address, WebKey, $"10.1.2.{10 + i}").Target).Distinct().Count();
+        await sut.Provider.ChangeTargetsAsync(lb.Ref, WebKey, [Draining(first.Address)], [], CancellationToken.None);
+        var moved = sut.Cloud.Connect(lb.Address, WebKey, "10.1.2.3").Target!.Value;
+
+        Assert.All(again, t => Assert.Equal(first, t));
+        Assert.True(others > 1, "clients without an entry are balanced, not all sent to one target");
+        Assert.NotEqual(first, moved);
+        Assert.All(Enumerable.Range(0, 4), _ => Assert.Equal(moved, sut.Cloud.Connect(lb.Address, WebKey, "10.1.2.3").Target));
+    }
+
+    [Fact]
     public async Task Past_the_rate_limit_calls_are_throttled_with_a_retry_hint()
     {
         await using var sut = await StartAsync(new SimulatedProviderOptions { RateLimitPerSecond = 0.01, RateLimitBurst = 2 });

@@ -15,6 +15,9 @@ internal static class ConfigRenderer
     private const string SourceRangesAcl = "directlb_source_ranges";
     private const int SourceRangesPerLine = 32;
 
+    /// <summary>Client addresses remembered per backend with ClientIP affinity (memory is taken as entries are).</summary>
+    private const string StickTableSize = "1m";
+
     public static string Render(HAProxyModel model, HAProxyProviderOptions options)
     {
         var text = new StringBuilder();
@@ -75,6 +78,13 @@ internal static class ConfigRenderer
 
         // roundrobin is a dynamic algorithm: weights change at run time and "add server" is allowed.
         text.AppendLine("    balance roundrobin");
+        if (listener.Spec.Affinity is { } affinity)
+        {
+            // The table is the backend's own; an entry expires after the client's last connection plus the timeout.
+            text.AppendLine($"    stick-table type ipv6 size {StickTableSize} expire {affinity.TimeoutSeconds.ToString(CultureInfo.InvariantCulture)}s");
+            text.AppendLine("    stick on src");
+        }
+
         if (listener.Spec.HealthCheck is { HttpPath: { } path })
         {
             text.AppendLine("    option httpchk");

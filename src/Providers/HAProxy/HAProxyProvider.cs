@@ -43,6 +43,7 @@ public sealed partial class HAProxyProvider : ILoadBalancerProvider, IChosenAddr
             Protocols: new HashSet<TransportProtocol> { TransportProtocol.Tcp })
         {
             SupportsSourceRanges = true,
+            SupportsSessionAffinity = true,
         };
     }
 

@@ -13,7 +13,8 @@ internal sealed record RuntimeServer(
     int AdminState,
     int UserWeight,
     int CheckResult,
-    int CheckState)
+    int CheckState,
+    int Id)
 {
     // Administrative state bits from the management guide ("show servers state", srv_admin_state).
     private const int ForcedMaintenance = 0x01;
@@ -64,7 +65,7 @@ internal sealed record RuntimeServer(
 
         var (backend, name, address, port) = (Column("be_name"), Column("srv_name"), Column("srv_addr"), Column("srv_port"));
         var (operational, admin, weight) = (Column("srv_op_state"), Column("srv_admin_state"), Column("srv_uweight"));
-        var (checkResult, checkState) = (Column("srv_check_result"), Column("srv_check_state"));
+        var (checkResult, checkState, id) = (Column("srv_check_result"), Column("srv_check_state"), Column("srv_id"));
         var servers = new List<RuntimeServer>();
         foreach (var line in lines.Skip(2).Where(l => !l.StartsWith('#')))
         {
@@ -79,7 +80,8 @@ internal sealed record RuntimeServer(
                 Number(admin),
                 Number(weight),
                 Number(checkResult),
-                Number(checkState)));
+                Number(checkState),
+                Number(id)));
         }
 
         return servers;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using DirectLB.Providers.Model;
 using Microsoft.Extensions.Logging;
@@ -8,6 +9,8 @@ namespace DirectLB.Providers.HAProxy;
 /// Makes the servers of the running HAProxy match the model through the runtime API, without a reload:
 /// adds missing servers, removes servers the model does not have, and corrects weight and drain state.
 /// Every step is idempotent, so a retried batch, a DirectLB restart or a fresh HAProxy all converge the same way.
+/// With ClientIP affinity, a server that starts draining or leaves loses its clients' stick-table entries: HAProxy would
+/// otherwise keep sending a stuck client's new connections to a draining server, which kube-proxy never does.
 /// </summary>
 internal sealed class ServerConverger(RuntimeApiClient admin, HAProxyProviderOptions options, ILogger logger)
 {
@@ -34,7 +37,7 @@ internal sealed class ServerConverger(RuntimeApiClient admin, HAProxyProviderOpt
 
         foreach (var name in actual.Keys.Except(desired.Keys))
         {
-            await RemoveAsync(backend, name, cancellationToken);
+            await RemoveAsync(backend, actual[name], listener.Spec, cancellationToken);
         }
 
         foreach (var (name, target) in desired)
@@ -55,6 +58,11 @@ internal sealed class ServerConverger(RuntimeApiClient admin, HAProxyProviderOpt
             if (current.InMaintenance || current.Draining != wantDrain)
             {
                 await SetStateAsync(server, target.State, cancellationToken);
+            }
+
+            if (wantDrain && !current.Draining)
+            {
+                await ForgetStuckClientsAsync(backend, current, listener.Spec, cancellationToken);
             }
         }
     }
@@ -84,6 +92,12 @@ internal sealed class ServerConverger(RuntimeApiClient admin, HAProxyProviderOpt
         logger.LogInformation("Added server {Server} ({State}, weight {Weight})", server, target.State, target.Weight);
     }
 
+    /// <summary>Clears the backend's stick-table entries that send clients to <paramref name="running"/>, when the listener has affinity.</summary>
+    private Task ForgetStuckClientsAsync(string backend, RuntimeServer running, ListenerSpec listener, CancellationToken cancellationToken) =>
+        listener.Affinity is null
+            ? Task.CompletedTask
+            : admin.ExecuteSilentAsync($"clear table {backend} data.server_id eq {running.Id.ToString(CultureInfo.InvariantCulture)}", cancellationToken);
+
     private Task SetStateAsync(string server, TargetState state, CancellationToken cancellationToken) =>
         admin.ExecuteSilentAsync($"set server {server} state {(state == TargetState.Draining ? "drain" : "ready")}", cancellationToken);
 
@@ -91,11 +105,14 @@ internal sealed class ServerConverger(RuntimeApiClient admin, HAProxyProviderOpt
     /// Maintenance first (no new connections), then cut the established ones, then delete: HAProxy only
     /// deletes a server in maintenance with no connection left, and the cut connections close asynchronously.
     /// </summary>
-    private async Task RemoveAsync(string backend, string name, CancellationToken cancellationToken)
+    private async Task RemoveAsync(string backend, RuntimeServer running, ListenerSpec listener, CancellationToken cancellationToken)
     {
-        var server = $"{backend}/{name}";
+        var server = $"{backend}/{running.Name}";
         static bool DoneOrGone(string answer) => answer.Length == 0 || answer.StartsWith("No such server", StringComparison.Ordinal);
         await admin.ExecuteAsync($"set server {server} state maint", DoneOrGone, cancellationToken);
+
+        // Its id may be given to a server added later, which must not inherit these clients.
+        await ForgetStuckClientsAsync(backend, running, listener, cancellationToken);
         await admin.ExecuteAsync($"shutdown sessions server {server}", DoneOrGone, cancellationToken);
 
         var deadline = Stopwatch.StartNew();

@@ -15,7 +15,8 @@ public sealed record SimulatedConnection(TargetKey? Target, string? Refusal)
 /// <summary>
 /// The simulated cloud's data plane, so that what a listener says is enforced and tests can see it: a client outside a
 /// listener's source ranges is refused; an admitted one reaches a serving target (round robin), never a draining or
-/// unhealthy one, nor one not yet trusted (initial).
+/// unhealthy one, nor one not yet trusted (initial). With ClientIP affinity a client goes back to the target its last
+/// connection reached while that target serves and the client was not silent longer than the timeout.
 /// </summary>
 public sealed partial class SimulatedProvider
 {
@@ -45,8 +46,23 @@ public sealed partial class SimulatedProvider
                 return new SimulatedConnection(null, $"{address} {listener} has no serving target");
             }
 
+            var now = _clock.GetUtcNow();
+            var key = from.IsIPv4MappedToIPv6 ? from.MapToIPv4() : from;
+            if (taking.Spec.Affinity is { } affinity && taking.Stuck.TryGetValue(key, out var stuck)
+                && now - stuck.LastSeen <= TimeSpan.FromSeconds(affinity.TimeoutSeconds) && candidates.Any(t => t.Key == stuck.Target))
+            {
+                taking.Stuck[key] = (stuck.Target, now);
+                return new SimulatedConnection(stuck.Target, null);
+            }
+
             taking.Turn++;
-            return new SimulatedConnection(candidates[(int)(taking.Turn % candidates.Count)].Key, null);
+            var target = candidates[(int)(taking.Turn % candidates.Count)].Key;
+            if (taking.Spec.Affinity is not null)
+            {
+                taking.Stuck[key] = (target, now);
+            }
+
+            return new SimulatedConnection(target, null);
         }
     }
 
@@ -54,5 +70,8 @@ public sealed partial class SimulatedProvider
     {
         /// <summary>How many connections were handed out, for the round robin.</summary>
         public long Turn { get; set; }
+
+        /// <summary>With affinity: the target each client address last reached, and when.</summary>
+        public Dictionary<IPAddress, (TargetKey Target, DateTimeOffset LastSeen)> Stuck { get; } = [];
     }
 }

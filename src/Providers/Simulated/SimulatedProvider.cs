@@ -42,6 +42,7 @@ public sealed partial class SimulatedProvider : ILoadBalancerProvider, ILoadBala
             Protocols: new HashSet<TransportProtocol> { TransportProtocol.Tcp, TransportProtocol.Udp })
         {
             SupportsSourceRanges = true,
+            SupportsSessionAffinity = true,
         };
     }
 

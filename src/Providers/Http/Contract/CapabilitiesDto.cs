@@ -11,4 +11,5 @@ public sealed record CapabilitiesDto(
     bool SupportsDrain,
     int MaxTargetsPerLoadBalancer,
     IReadOnlyList<TransportProtocol> Protocols,
-    bool SupportsSourceRanges = false);
+    bool SupportsSourceRanges = false,
+    bool SupportsSessionAffinity = false);

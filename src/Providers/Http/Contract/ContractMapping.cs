@@ -25,10 +25,10 @@ public static class ContractMapping
             ? listener.Targets.ToDictionary(t => new TargetKey(t.Ip, t.Port), t => t.Health ?? TargetHealth.Unknown)
             : null);
 
-    public static ListenerSettingsDto ToSettings(ListenerSpec spec) => new(spec.Name, spec.HealthCheck, spec.ProxyProtocolV2, spec.SourceRanges);
+    public static ListenerSettingsDto ToSettings(ListenerSpec spec) => new(spec.Name, spec.HealthCheck, spec.ProxyProtocolV2, spec.SourceRanges, spec.Affinity);
 
     public static ListenerSpec ToSpec(ListenerKey key, ListenerSettingsDto settings) =>
-        new(key, settings.Name, settings.HealthCheck, settings.ProxyProtocolV2, settings.SourceRanges);
+        new(key, settings.Name, settings.HealthCheck, settings.ProxyProtocolV2, settings.SourceRanges, settings.ClientIpAffinity);
 
     public static TargetDto ToDto(TargetSpec target) =>
         new(target.Key.Address, target.Key.Port, target.Weight, target.State, target.ClusterId);
@@ -45,7 +45,8 @@ public static class ContractMapping
         capabilities.SupportsDrain,
         capabilities.MaxTargetsPerLoadBalancer,
         [.. capabilities.Protocols.Order()],
-        capabilities.SupportsSourceRanges);
+        capabilities.SupportsSourceRanges,
+        capabilities.SupportsSessionAffinity);
 
     public static ProviderCapabilities ToModel(CapabilitiesDto capabilities) => new(
         capabilities.SupportsWeights,
@@ -54,5 +55,6 @@ public static class ContractMapping
         capabilities.Protocols.ToHashSet())
     {
         SupportsSourceRanges = capabilities.SupportsSourceRanges,
+        SupportsSessionAffinity = capabilities.SupportsSessionAffinity,
     };
 }

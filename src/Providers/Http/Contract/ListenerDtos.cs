@@ -12,7 +12,8 @@ public sealed record ListenerSettingsDto(
     string Name,
     HealthCheckSpec? HealthCheck = null,
     bool ProxyProtocolV2 = false,
-    SourceRanges? SourceRanges = null);
+    SourceRanges? SourceRanges = null,
+    ClientIpAffinity? ClientIpAffinity = null);
 
 /// <summary>A listener as the server reports it, with its registered targets.</summary>
 public sealed record ListenerDto(

@@ -108,6 +108,11 @@ internal sealed class ContractEndpoints(ILoadBalancerProvider provider, ILoadBal
     {
         var loadBalancer = Owned(id, request);
         var settings = await ReadBodyAsync<ListenerSettingsDto>(request, cancellationToken);
+        if (settings.ClientIpAffinity is { TimeoutSeconds: < 1 or > ClientIpAffinity.MaxTimeoutSeconds } affinity)
+        {
+            throw new InvalidRequestException($"clientIpAffinity.timeoutSeconds {affinity.TimeoutSeconds} is not between 1 and {ClientIpAffinity.MaxTimeoutSeconds}");
+        }
+
         await provider.EnsureListenerAsync(loadBalancer, ContractMapping.ToSpec(ParseListener(protocol, port), settings), cancellationToken);
         return Results.NoContent();
     }
