@@ -39,7 +39,11 @@ public static class DesiredStateBuilder
         var source = wanting[0];
         var (settings, annotationErrors) = ServiceAnnotations.Parse(source.Service.Annotations, options);
         var errors = new List<string>(annotationErrors);
-        var sourceRanges = SourceRangesField.Resolve(source.Service, capabilities, errors);
+        settings = settings with
+        {
+            SourceRanges = SourceRangesField.Resolve(source.Service, capabilities, errors),
+            Affinity = SessionAffinityField.Resolve(source.Service, capabilities, errors),
+        };
 
         var serving = wanting.Where(c => !c.Stale).ToList();
         var listeners = ImmutableDictionary.CreateBuilder<ListenerKey, DesiredListener>();
@@ -50,7 +54,7 @@ public static class DesiredStateBuilder
 
         foreach (var port in source.Service.Ports)
         {
-            var listener = BuildListener(port, serving, settings with { SourceRanges = sourceRanges }, capabilities, errors);
+            var listener = BuildListener(port, serving, settings, capabilities, errors);
             if (listener is null)
             {
                 continue;
@@ -151,7 +155,7 @@ public static class DesiredStateBuilder
         }
 
         var key = new ListenerKey(protocol, port.Port);
-        var spec = new ListenerSpec(key, port.Name, settings.HealthCheck, settings.ProxyProtocolV2, settings.SourceRanges);
+        var spec = new ListenerSpec(key, port.Name, settings.HealthCheck, settings.ProxyProtocolV2, settings.SourceRanges, settings.Affinity);
         return new DesiredListener(spec, Weighted(targets.Values, nodes, settings, capabilities, errors));
     }
 

@@ -18,4 +18,7 @@ public sealed record LoadBalancerSettings(
     bool PerNode)
 {
     public SourceRanges? SourceRanges { get; init; }
+
+    /// <summary>From <c>spec.sessionAffinity</c>, as <see cref="SourceRanges"/> from the spec.</summary>
+    public ClientIpAffinity? Affinity { get; init; }
 }

@@ -154,6 +154,12 @@ public static class HostileGen
         (1, SliceOf(Gen.Const("IPv6"), Endpoint(IPv6))),
         (1, SliceOf(Gen.Frequency((6, Gen.Const("IPv4")), (3, Gen.Const("IPv6")), (1, Gen.OneOf("FQDN", "", "ipv4"))), Endpoint(Address))));
 
+    /// <summary>spec.sessionAffinity and its timeout as the API could hand them, valid or not.</summary>
+    public static readonly Gen<(string Kind, int? Timeout)> Affinity = Gen.Frequency(
+        (6, Gen.Const(("None", (int?)null))),
+        (2, Gen.Select(Gen.OneOf("ClientIP", "None", ""), Gen.Frequency((2, Gen.Const((int?)null)), (2, Gen.Int[1, 86400].Select(t => (int?)t)), (1, Gen.Int.Select(t => (int?)t))))),
+        (1, Gen.Select(Gen.OneOf("clientip", "Client IP", "sticky"), Gen.Const((int?)null)).Select((k, t) => (k, t))));
+
     public static readonly Gen<ServiceSnapshot> Service =
         Gen.Select(
                 Gen.Frequency((9, Gen.Const("LoadBalancer")), (1, Gen.OneOf("ClusterIP", "", "loadbalancer"))),
@@ -164,7 +170,8 @@ public static class HostileGen
                 Gen.Frequency((4, Gen.Const(Fixtures.Now)), (1, Gen.OneOf(DateTimeOffset.MinValue, DateTimeOffset.MaxValue)), (1, Gen.DateTimeOffset)),
                 Gen.Frequency((9, Gen.Const(false)), (1, Gen.Const(true))))
             .Select((type, cls, ports, annotations, ranges, created, deleting) => new ServiceSnapshot(
-                "uid-1", "1", created, type, cls, [.. ports], annotations, [.. ranges], true, deleting, []));
+                "uid-1", "1", created, type, cls, [.. ports], annotations, [.. ranges], true, deleting, []))
+            .SelectMany(s => Affinity.Select(a => s with { SessionAffinity = a.Kind, AffinityTimeoutSeconds = a.Timeout }));
 
     public static readonly Gen<string> ClusterId = Gen.Frequency((6, Gen.OneOf("east", "west", "north")), (1, Text));
 
@@ -190,9 +197,10 @@ public static class HostileGen
                 Gen.Bool,
                 Gen.Frequency((1, Gen.Int[0, 5]), (1, Gen.Int[0, 100]), (3, Gen.Const(1000)), (1, Gen.Const(int.MaxValue))),
                 Gen.Bool.Array[AllProtocols.Length],
+                Gen.Bool,
                 Gen.Bool)
-            .Select((weights, drain, max, which, ranges) => new ProviderCapabilities(
-                weights, drain, max, AllProtocols.Where((_, i) => which[i]).ToHashSet()) { SupportsSourceRanges = ranges });
+            .Select((weights, drain, max, which, ranges, affinity) => new ProviderCapabilities(
+                weights, drain, max, AllProtocols.Where((_, i) => which[i]).ToHashSet()) { SupportsSourceRanges = ranges, SupportsSessionAffinity = affinity });
 
     public static readonly Gen<PlannerOptions> Options = Gen.Frequency(
         (8, Gen.Const(new PlannerOptions())),

@@ -80,6 +80,11 @@ public static class HostileMutations
             .Select(c => new HostileMutation("source range not a CIDR block", i => i.WithService(s => s with { SourceRanges = [.. s.SourceRanges, c] }))),
         HostileGen.Cidr.Where(c => !HostileOracle.IsCidrBlock(c.Trim()))
             .Select(c => new HostileMutation("annotated source range not a CIDR block", i => i.WithService(s => s with { SourceRanges = [] }).WithAnnotation(SourceRangesField.Annotation, $"10.0.0.0/8,{c}"))),
+        Gen.OneOf("clientip", "ClientIp", "Client IP", "ClientIP ", "none", "Node", "").Where(v => v.Length > 0)
+            .Select(v => new HostileMutation("session affinity neither None nor ClientIP", i => i.WithService(s => s with { SessionAffinity = v }))),
+        Gen.Frequency((2, Gen.Int[int.MinValue, 0]), (2, Gen.Int[ClientIpAffinity.MaxTimeoutSeconds + 1, int.MaxValue]))
+            .Select(t => new HostileMutation("affinity timeout out of range", i => i.WithService(s => s with { SessionAffinity = "ClientIP", AffinityTimeoutSeconds = t }))),
+        Gen.Const(new HostileMutation("affinity the provider cannot keep", i => i.WithService(s => s with { SessionAffinity = "ClientIP" }) with { Capabilities = i.Capabilities with { SupportsSessionAffinity = false } })),
         Gen.Const(new HostileMutation("source ranges the provider cannot enforce", i => i.WithService(s => s with { SourceRanges = ["10.0.0.0/8"] }) with { Capabilities = i.Capabilities with { SupportsSourceRanges = false } })),
         HostileGen.Address.Where(a => !HostileOracle.IsCanonicalAddress(a) && !IsIPv6Spelling(a)).Select(a => ReadyEndpoint("endpoint address not an IP", a)),
         Gen.Const(new HostileMutation("endpoint address of the other family", i => ReadyEndpoint("", i.Observations[0].Slices[0].AddressType == "IPv6" ? "10.244.9.9" : "fd00::9").Apply(i))),

@@ -105,6 +105,12 @@ public static partial class HostileOracle
                 yield return $"listener {key} source ranges {ranges}";
             }
 
+            if (listener.Spec.Affinity is { } affinity
+                && (!capabilities.SupportsSessionAffinity || affinity.TimeoutSeconds is < 1 or > ClientIpAffinity.MaxTimeoutSeconds))
+            {
+                yield return $"listener {key} affinity {affinity}";
+            }
+
             foreach (var (targetKey, target) in listener.Targets)
             {
                 targets++;

@@ -93,6 +93,12 @@ public static class ValidServiceGen
         (1, GoodCidr.Array[1, 4].Select(blocks => (blocks, (string?)null))),
         (1, GoodCidr.Array[1, 4].Select(blocks => (Array.Empty<string>(), (string?)string.Join(", ", blocks)))));
 
+    /// <summary>No affinity, or ClientIP with the default or any timeout Kubernetes accepts.</summary>
+    private static readonly Gen<(string Kind, int? Timeout)> GoodAffinity = Gen.Frequency(
+        (3, Gen.OneOf(Gen.Const(("None", (int?)null)), Gen.Const(("", (int?)null)))),
+        (1, Gen.Const(("ClientIP", (int?)null))),
+        (1, Gen.Int[1, ClientIpAffinity.MaxTimeoutSeconds].Select(t => ("ClientIP", (int?)t))));
+
     private static readonly Gen<ImmutableArray<ServicePortSnapshot>> GoodPorts =
         Gen.Int[1, PortNames.Length].SelectMany(count => Gen.Select(
                 Gen.Int[1, 65535].ArrayUnique[count],
@@ -115,14 +121,14 @@ public static class ValidServiceGen
                 [.. endpoints.Select(e => e.Item1 with { Addresses = [.. e.Item2.Distinct().Select(n => v6 ? $"fd00:10:244::{n + 1:x}" : $"10.244.{(e.Item3 ? 1 : 0)}.{n}")] })]));
 
     public static readonly Gen<PlanningInput> Input =
-        Gen.Select(DnsLabel, DnsLabel, GoodPorts, GoodAnnotations, GoodSourceRanges, Gen.Int[1, 3])
-            .SelectMany((ns, name, ports, annotations, ranges, clusters) =>
+        Gen.Select(DnsLabel, DnsLabel, GoodPorts, GoodAnnotations, GoodSourceRanges, GoodAffinity, Gen.Int[1, 3])
+            .SelectMany((ns, name, ports, annotations, ranges, affinity, clusters) =>
                 GoodSlice(ports).Array[1, 3].Array[clusters].Select(slicesPerCluster =>
                 {
                     var service = Fixtures.Service(
                         ports: ports,
                         annotations: ranges.Annotation is { } legacy ? annotations.SetItem(SourceRangesField.Annotation, legacy) : annotations,
-                        sourceRanges: ranges.Spec);
+                        sourceRanges: ranges.Spec) with { SessionAffinity = affinity.Kind, AffinityTimeoutSeconds = affinity.Timeout };
                     var observations = slicesPerCluster
                         .Select((slices, i) => new ClusterObservation($"c{i}", service with { CreatedAt = service.CreatedAt.AddMinutes(i) }, [.. slices]))
                         .ToImmutableArray();
