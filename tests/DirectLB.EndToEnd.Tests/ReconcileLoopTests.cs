@@ -26,6 +26,7 @@ public class ReconcileLoopTests : EndToEndTest
         await TargetsAre("10.244.1.5:8080", "10.244.2.7:8080");
         var address = Cloud.LoadBalancers.Single().Address;
         await Eventually.Assert(() => Assert.Equal(address, WebService()?.Status?.LoadBalancer?.Ingress?.SingleOrDefault()?.Ip));
+        Assert.Equal("Proxy", WebService()!.Status.LoadBalancer.Ingress.Single().IpMode);
         Assert.Contains(ServiceClassFilter.Finalizer, WebService()!.Metadata.Finalizers);
         await Eventually.Assert(() => Assert.Equal(
             [ServiceEventReason.EnsuringLoadBalancer, ServiceEventReason.EnsuredLoadBalancer],

@@ -25,6 +25,9 @@ public sealed record ServiceSnapshot(
 
     /// <summary><c>spec.sessionAffinityConfig.clientIP.timeoutSeconds</c>, null when not given.</summary>
     public int? AffinityTimeoutSeconds { get; init; }
+
+    /// <summary>The <c>ipMode</c> of each <see cref="Ingress"/> entry, "" where it has none (an older API server drops it).</summary>
+    public ImmutableArray<string> IngressIpModes { get; init; } = [];
 }
 
 /// <summary>A Service port. Protocol stays the API's string so the planner can name an unsupported one.</summary>

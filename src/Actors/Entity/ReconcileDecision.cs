@@ -112,9 +112,11 @@ public static class ReconcileDecision
         KubernetesWrites writes)
     {
         var detail = string.Join(',', addresses);
+        var modes = IngressIpMode.For(addresses);
         foreach (var o in observations)
         {
-            if (!o.Service.Ingress.SequenceEqual(addresses)
+            // The ledger also stops a loop where an API server older than 1.30 drops ipMode: the write changes nothing there.
+            if (!(o.Service.Ingress.SequenceEqual(addresses) && o.Service.IngressIpModes.SequenceEqual(modes))
                 && !writes.Contains(o.ClusterId, KubernetesWriteKind.SetIngress, o.Service.ResourceVersion, detail))
             {
                 return new WriteService(o.ClusterId, KubernetesWriteKind.SetIngress, o.Service.ResourceVersion, addresses);

@@ -28,7 +28,9 @@ public sealed class KubernetesServiceWriter(MemberClusters clusters, TimeProvide
     {
         var ingress = addresses.Count == 0
             ? null
-            : new JsonArray([.. addresses.Select(a => (JsonNode)new JsonObject { [IPAddress.TryParse(a, out _) ? "ip" : "hostname"] = a })]);
+            : new JsonArray([.. addresses.Zip(IngressIpMode.For(addresses), (a, mode) => (JsonNode)(mode.Length > 0
+                ? new JsonObject { ["ip"] = a, ["ipMode"] = mode }
+                : new JsonObject { ["hostname"] = a }))]);
         var patch = new JsonObject { ["status"] = new JsonObject { ["loadBalancer"] = new JsonObject { ["ingress"] = ingress } } };
         await IgnoreNotFound(() => clusters.Get(clusterId).CoreV1.PatchNamespacedServiceStatusAsync(
             new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), key.Name, key.Namespace, fieldManager: Component, cancellationToken: cancellationToken));

@@ -28,10 +28,8 @@ public static class SnapshotMapper
         var ports = (service.Spec?.Ports ?? [])
             .Select(p => new ServicePortSnapshot(p.Name ?? "", p.Protocol ?? "TCP", p.Port))
             .ToImmutableArray();
-        var ingress = (service.Status?.LoadBalancer?.Ingress ?? [])
-            .Select(i => i.Ip ?? i.Hostname)
-            .OfType<string>()
-            .ToImmutableArray();
+        var published = (service.Status?.LoadBalancer?.Ingress ?? []).Where(i => (i.Ip ?? i.Hostname) is not null).ToList();
+        var ingress = published.Select(i => (i.Ip ?? i.Hostname)!).ToImmutableArray();
         return new ServiceSnapshot(
             meta.Uid ?? "",
             meta.ResourceVersion ?? "",
@@ -47,6 +45,7 @@ public static class SnapshotMapper
         {
             SessionAffinity = service.Spec?.SessionAffinity ?? "None",
             AffinityTimeoutSeconds = service.Spec?.SessionAffinityConfig?.ClientIP?.TimeoutSeconds,
+            IngressIpModes = [.. published.Select(i => i.IpMode ?? "")],
         };
     }
 

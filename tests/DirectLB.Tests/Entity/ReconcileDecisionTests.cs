@@ -70,6 +70,21 @@ public class ReconcileDecisionTests
     }
 
     [Fact]
+    public void A_status_without_ipMode_is_written_again_once_and_not_again_where_the_API_server_drops_it()
+    {
+        var published = Service(ingress: ["127.0.201.1"]) with { IngressIpModes = [""] };
+        var state = WithApplied(Applied(AppliedServing("10.244.1.5")));
+
+        var step = Next(Observation(published, Slice("a", [Ready("10.244.1.5")])), state);
+        var written = KubernetesWrites.None.Add(Cluster, KubernetesWriteKind.SetIngress, published.ResourceVersion, "127.0.201.1");
+        var again = Next(Observation(published, Slice("a", [Ready("10.244.1.5")])), state, writes: written);
+
+        var write = Assert.IsType<WriteService>(step);
+        Assert.Equal((KubernetesWriteKind.SetIngress, "127.0.201.1"), (write.Kind, write.Detail));
+        Assert.Equal(new InSync(null), again);
+    }
+
+    [Fact]
     public void An_in_doubt_operation_is_read_back_before_anything_else()
     {
         var state = WithApplied(Applied()) with { InFlight = new PendingOperation(3, new DeleteListener("lb-1", Http)) };

@@ -42,7 +42,10 @@ public static class Fixtures
             [.. sourceRanges ?? []],
             finalizer,
             deleting,
-            [.. ingress ?? []]);
+            [.. ingress ?? []])
+        {
+            IngressIpModes = IngressIpMode.For(ingress ?? []),
+        };
 
     public static ServicePortSnapshot Port(string name, int port, string protocol = "TCP") => new(name, protocol, port);
 
