@@ -6,7 +6,8 @@ namespace DirectLB.Traffic.Tests;
 
 /// <summary>
 /// directlb.io/proxy-protocol: v2 through the whole pipeline. The load balancer's connection to the pod comes from
-/// HAProxy, so the only way a pod learns the client's address is the PROXY v2 header HAProxy sends first.
+/// HAProxy, so the only way a pod learns the client's address is the PROXY v2 header HAProxy sends first. Without it,
+/// the pod sees HAProxy's address: the README says so, and the second test shows it.
 /// </summary>
 [Trait("Category", "Traffic")]
 public sealed class ProxyProtocolTests(ITestOutputHelper output) : InProcessTrafficTest
@@ -37,6 +38,29 @@ public sealed class ProxyProtocolTests(ITestOutputHelper output) : InProcessTraf
         {
             Assert.NotEmpty(pod.ProxiedClients);
             Assert.All(pod.ProxiedClients, client => Assert.Equal(Client, client));
+            Assert.DoesNotContain(Client, pod.Peers);
         });
+    }
+
+    [Fact]
+    public async Task Without_proxy_protocol_pods_see_the_load_balancers_address_not_the_clients()
+    {
+        var port = World.CreateService("unproxied");
+        var pods = World.Pods("unproxied", addressBlock: 175);
+        pods.MarkReady(pods.Start(2));
+        var vip = await World.AddressOfAsync("unproxied");
+        await World.HAProxy.MatchesAsync(port, pods);
+
+        for (var i = 0; i < 10; i++)
+        {
+            using var connection = await HttpConnection.ConnectAsync(IPAddress.Parse(vip), port, IPAddress.Parse(Client), CancellationToken.None);
+            await connection.GetAsync(close: true, CancellationToken.None);
+        }
+
+        var peers = pods.Ready.SelectMany(p => p.Peers).ToList();
+        output.WriteLine($"peers the pods saw: {string.Join(", ", peers.Distinct())}");
+        Assert.NotEmpty(peers);
+        Assert.DoesNotContain(Client, peers);
+        Assert.All(pods.Ready, pod => Assert.Empty(pod.ProxiedClients));
     }
 }

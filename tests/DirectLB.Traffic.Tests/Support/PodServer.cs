@@ -78,6 +78,9 @@ public sealed class PodServer : IAsyncDisposable
     /// <summary>Source addresses the PROXY v2 headers announced (PROXY command only, not LOCAL).</summary>
     public ConcurrentQueue<string> ProxiedClients { get; } = new();
 
+    /// <summary>The TCP peer address of every connection the pod accepted: who connected, whatever a header says.</summary>
+    public ConcurrentQueue<string> Peers { get; } = new();
+
     /// <summary>Kills the pod: the listener and every open connection close at once, as when the process dies.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -109,6 +112,7 @@ public sealed class PodServer : IAsyncDisposable
         while (!_stop.IsCancellationRequested)
         {
             var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+            Peers.Enqueue(((IPEndPoint)client.Client.RemoteEndPoint!).Address.ToString());
             _connections[client] = true;
             _ = ServeAsync(client);
         }
