@@ -107,6 +107,23 @@ public sealed class ConfigRoundTripTests
     }
 
     [Fact]
+    public void In_transparent_mode_every_server_connects_from_the_client_s_address_in_its_own_family()
+    {
+        var listener = new ListenerSpec(new ListenerKey(TransportProtocol.Tcp, 80), "http");
+        var model = HAProxyModel.Empty
+            .With(new LoadBalancerInfo("lb-1", "web", "127.0.100.1", new Dictionary<string, string>(), []))
+            .WithListener("lb-1", listener)
+            .WithTargets("lb-1", listener.Key, [new TargetSpec(new TargetKey("10.0.0.1", 8080), 1, TargetState.Serving, "c"), new TargetSpec(new TargetKey("fd00::1", 8080), 1, TargetState.Serving, "c")], []);
+
+        var transparent = ConfigRenderer.Render(model, Options with { Transparent = true });
+        var plain = ConfigRenderer.Render(model, Options);
+
+        Assert.Contains("    server t-10-0-0-1-8080 10.0.0.1:8080 weight 1 source 0.0.0.0 usesrc clientip\n", transparent);
+        Assert.Contains("[fd00::1]:8080 weight 1 source :: usesrc clientip\n", transparent);
+        Assert.DoesNotContain("usesrc", plain);
+    }
+
+    [Fact]
     public void Listener_specs_written_before_health_checks_existed_still_compare_equal()
     {
         var key = new ListenerKey(TransportProtocol.Tcp, 80);

@@ -94,7 +94,7 @@ internal static class ConfigRenderer
         foreach (var target in listener.Targets)
         {
             text.AppendLine(ConfigMetadata.TargetLine(lb.Id, port, target));
-            text.AppendLine($"    server {ServerName.For(target.Key)} {ServerArguments.For(listener.Spec, target)}");
+            text.AppendLine($"    server {ServerName.For(target.Key)} {ServerArguments.For(listener.Spec, target, options.Transparent)}");
         }
     }
 

@@ -30,6 +30,9 @@ internal sealed partial class HAProxyBinary(string path)
                 retryable: false);
     }
 
+    /// <summary>The build's feature list (<c>haproxy -vv</c>), such as "+LINUX_TPROXY".</summary>
+    public async Task<string> FeaturesAsync(CancellationToken cancellationToken) => (await RunAsync(["-vv"], cancellationToken)).Output;
+
     /// <summary>Runs <c>haproxy -c -f</c>; a configuration HAProxy rejects is a bug or a bad input, so not retryable.</summary>
     public async Task ValidateAsync(string configPath, CancellationToken cancellationToken)
     {

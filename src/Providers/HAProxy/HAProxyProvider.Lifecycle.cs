@@ -14,6 +14,10 @@ public sealed partial class HAProxyProvider
     {
         Directory.CreateDirectory(_options.StateDirectory);
         var version = await _binary.CheckVersionAsync(cancellationToken);
+        if (_options.Transparent)
+        {
+            await TransparentMode.CheckAsync(_binary, cancellationToken);
+        }
         var configPath = _options.ResolvedConfigPath;
         var recovered = File.Exists(configPath)
             ? ConfigMetadata.Parse(await File.ReadAllTextAsync(configPath, cancellationToken), configPath)

@@ -59,6 +59,15 @@ public sealed record HAProxyProviderOptions
     /// </summary>
     public bool StopOnDispose { get; init; }
 
+    /// <summary>
+    /// Transparent mode: HAProxy connects to each pod from the client's own address (<c>source … usesrc clientip</c>),
+    /// so the pod sees the client as its TCP peer without a PROXY header. It needs HAProxy built with TPROXY, the
+    /// <c>CAP_NET_ADMIN</c> capability for HAProxy, policy routing on this host that delivers the pods' replies to
+    /// HAProxy (see the README), and pods whose replies to any client address are routed through this host. Off by default;
+    /// DirectLB refuses to start with it where HAProxy or the kernel cannot do it.
+    /// </summary>
+    public bool Transparent { get; init; }
+
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Idle timeout of client and server sides of a proxied TCP connection.</summary>

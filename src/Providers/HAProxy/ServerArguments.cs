@@ -13,7 +13,8 @@ internal static class ServerArguments
     /// <summary>HAProxy's weight range.</summary>
     public const int MaxWeight = 256;
 
-    public static string For(ListenerSpec listener, TargetSpec target)
+    /// <param name="transparent">Connect to the target from the client's own address (<c>usesrc clientip</c>), see <see cref="HAProxyProviderOptions.Transparent"/>.</param>
+    public static string For(ListenerSpec listener, TargetSpec target, bool transparent)
     {
         var parts = new List<string>
         {
@@ -34,6 +35,12 @@ internal static class ServerArguments
         {
             // Health checks follow the traffic: HAProxy sends the PROXY header on checks too unless a check port is set.
             parts.Add("send-proxy-v2");
+        }
+
+        if (transparent)
+        {
+            // Per server, so each family binds its own wildcard: an IPv4 client reaches an IPv4 pod, an IPv6 one an IPv6 pod.
+            parts.AddRange(["source", target.Key.Address.Contains(':') ? "::" : "0.0.0.0", "usesrc", "clientip"]);
         }
 
         return string.Join(' ', parts);

@@ -79,7 +79,7 @@ internal sealed class ServerConverger(RuntimeApiClient admin, HAProxyProviderOpt
     {
         // A dynamic server starts in maintenance; "Already exists" means a previous attempt got this far.
         await admin.ExecuteAsync(
-            $"add server {server} {ServerArguments.For(listener, target)}",
+            $"add server {server} {ServerArguments.For(listener, target, options.Transparent)}",
             answer => answer.StartsWith("New server registered", StringComparison.Ordinal) || answer.Contains("Already exists", StringComparison.Ordinal),
             cancellationToken);
         if (listener.HealthCheck is not null)
