@@ -147,6 +147,7 @@ public sealed partial class LoadBalancerNodes : ILoadBalancerProvider, ILoadBala
         all.Skip(1).Aggregate(all[0].Protocols.ToHashSet(), (common, c) => [.. common.Intersect(c.Protocols)]))
     {
         SupportsSourceRanges = all.All(c => c.SupportsSourceRanges),
+        SupportsSessionAffinity = all.All(c => c.SupportsSessionAffinity),
     };
 
     private Task OnEveryNodeAsync(LoadBalancerRef loadBalancer, Func<HttpProvider, Task> call, CancellationToken cancellationToken) =>
