@@ -11,4 +11,8 @@ public sealed record ClusterObservation(
     string ClusterId,
     ServiceSnapshot Service,
     ImmutableArray<EndpointSliceSnapshot> Slices,
-    bool Stale = false);
+    bool Stale = false)
+{
+    /// <summary>The pods of this member cluster that list the Service's readiness gate.</summary>
+    public ImmutableArray<GatedPod> Gates { get; init; } = [];
+}

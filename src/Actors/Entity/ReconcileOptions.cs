@@ -24,6 +24,9 @@ public sealed record ReconcileOptions
     /// </summary>
     public TimeSpan ReadBackInterval { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>While a pod's readiness gate waits for its targets to turn healthy, how often the load balancer is read back.</summary>
+    public TimeSpan GatePollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>A snapshot is saved every this many journal events, and older events are deleted.</summary>
     public int SnapshotEvery { get; init; } = 100;
 

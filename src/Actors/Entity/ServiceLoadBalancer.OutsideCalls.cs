@@ -49,6 +49,7 @@ public sealed partial class ServiceLoadBalancer
         {
             _state = _state.Apply(e);
             _failures = 0;
+            _providerProblem = null;
             _appliedInRound = true;
             _idleDraining = NoIdleTargets; // counted before this change: stale now
             PublishTargets();
@@ -88,6 +89,7 @@ public sealed partial class ServiceLoadBalancer
             // A failed call may have done part of its work, or failed because the load balancer changed: read it back
             // before the next attempt. A throttled call did nothing and says nothing about the load balancer.
             _readBackDue |= !throttled;
+            _providerProblem = error;
             var describe = operation is null ? "provider call" : ProviderCalls.Describe(operation);
             RetryLater(
                 $"{describe} failed: {error}",
@@ -133,6 +135,7 @@ public sealed partial class ServiceLoadBalancer
         RecordEvent(new ServiceEvent(true, ServiceEventReason.SyncLoadBalancerFailed, $"Error syncing load balancer: {what}"));
         Timers.StartSingleTimer(RetryTimer, RetryTick.Instance, delay);
         Enter(EntityPhase.BackingOff, BackingOff);
+        UpdateGates();
         _board.Publish(Report() with { LastError = what });
     }
 

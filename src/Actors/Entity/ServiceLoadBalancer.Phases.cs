@@ -49,6 +49,11 @@ public sealed partial class ServiceLoadBalancer
             Reconcile();
         });
         Command<DrainProbeTick>(_ => ProbeConnections());
+        Command<GatePollTick>(_ =>
+        {
+            _readBackDue = true;
+            Reconcile();
+        });
         Command<RetryTick>(_ => { });
     }
 
@@ -60,6 +65,7 @@ public sealed partial class ServiceLoadBalancer
         Command<ReconcileTick>(_ => Reconcile());
         Command<ReadBackTick>(_ => OnReadBackTick());
         Command<DrainProbeTick>(_ => { });
+        Command<GatePollTick>(_ => _readBackDue = true);
         Command<RetryTick>(_ => { });
     }
 
@@ -103,6 +109,7 @@ public sealed partial class ServiceLoadBalancer
         Command<ReadBackTick>(_ => OnReadBackTick());
         Command<ReconcileTick>(_ => { });
         Command<DrainProbeTick>(_ => { });
+        Command<GatePollTick>(_ => _readBackDue = true);
     }
 
     /// <summary>
@@ -126,12 +133,16 @@ public sealed partial class ServiceLoadBalancer
         IgnoreTicks();
     }
 
-    /// <summary>Timers that belong to another phase (a debounce, drain or probe timer that fired as the phase changed).</summary>
+    /// <summary>
+    /// Timers that belong to another phase (a debounce, drain or probe timer that fired as the phase changed). A gate
+    /// poll outside Idle only makes the next plan read back first.
+    /// </summary>
     private void IgnoreTicks()
     {
         Command<ReconcileTick>(_ => { });
         Command<RetryTick>(_ => { });
         Command<DrainProbeTick>(_ => { });
+        Command<GatePollTick>(_ => _readBackDue = true);
     }
 
     private void Enter(EntityPhase phase, Action behaviour)
@@ -217,6 +228,12 @@ public sealed partial class ServiceLoadBalancer
             case Finished:
                 OnFinished();
                 break;
+        }
+
+        // A read-back brings fresh health; the plan that follows it updates the gates.
+        if (step is not ReadBack)
+        {
+            UpdateGates();
         }
     }
 

@@ -49,6 +49,7 @@ public sealed partial class ServiceLoadBalancer
     private void OnReadBackCompleted(ReadBackCompleted result)
     {
         _readBackDue = false;
+        _providerProblem = null;
         DirectLbMetrics.ProviderCalls.WithLabels("find_load_balancer", "success").Inc();
         UpdateHealth(result.Observed);
         var inDoubt = _state.InDoubt;
@@ -88,6 +89,7 @@ public sealed partial class ServiceLoadBalancer
         var throttled = failed.Cause is ProviderThrottledException;
         DirectLbMetrics.ProviderCalls.WithLabels("find_load_balancer", throttled ? "throttled" : "error").Inc();
         DirectLbMetrics.SyncFailures.WithLabels("provider").Inc();
+        _providerProblem = failed.Cause.Message;
         RetryLater($"reading back the load balancer failed: {failed.Cause.Message}", failed.Cause, (failed.Cause as ProviderThrottledException)?.RetryAfter, permanent: false);
     }
 

@@ -79,6 +79,7 @@ public sealed partial class ServiceLoadBalancer : ReceivePersistentActor, IWithT
         DirectLbMetrics.Targets.RemoveLabelled(_key.ToString(), "serving");
         DirectLbMetrics.Targets.RemoveLabelled(_key.ToString(), "draining");
         ForgetHealthMetrics();
+        ForgetGateMetrics();
         _stopping.Cancel();
         _stopping.Dispose();
         base.PostStop();
@@ -156,6 +157,7 @@ public sealed partial class ServiceLoadBalancer : ReceivePersistentActor, IWithT
         Command<DeleteMessagesSuccess>(_ => { });
         Command<DeleteMessagesFailure>(f => _log.LogWarning(f.Cause, "{ServiceKey}: deleting old journal events failed", _key));
         Command<StopEntity>(_ => Context.Stop(Self));
+        Command<GateWritten>(OnGateWritten);
     }
 
     private sealed record StopEntity

@@ -13,7 +13,7 @@ namespace DirectLB.Actors.Kubernetes;
 /// that carry the resourceVersion they were computed from, so a concurrent change to the list gets a 409
 /// and is recomputed instead of being overwritten. A Service that is already gone needs nothing.
 /// </summary>
-public sealed class KubernetesServiceWriter(MemberClusters clusters, TimeProvider clock) : IServiceWriter
+public sealed partial class KubernetesServiceWriter(MemberClusters clusters, TimeProvider clock) : IServiceWriter
 {
     private const int ConflictRetries = 5;
     private const string Component = "directlb";
@@ -36,13 +36,16 @@ public sealed class KubernetesServiceWriter(MemberClusters clusters, TimeProvide
             new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), key.Name, key.Namespace, fieldManager: Component, cancellationToken: cancellationToken));
     }
 
-    public async Task RecordEventAsync(string clusterId, ServiceKey key, string serviceUid, ServiceEvent serviceEvent, CancellationToken cancellationToken)
+    public Task RecordEventAsync(string clusterId, ServiceKey key, string serviceUid, ServiceEvent serviceEvent, CancellationToken cancellationToken) =>
+        CreateEventAsync(clusterId, new V1ObjectReference { ApiVersion = "v1", Kind = "Service", Name = key.Name, NamespaceProperty = key.Namespace, Uid = serviceUid }, serviceEvent, cancellationToken);
+
+    private async Task CreateEventAsync(string clusterId, V1ObjectReference involved, ServiceEvent serviceEvent, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var body = new Corev1Event
         {
-            Metadata = new V1ObjectMeta { Name = $"{key.Name}.{Guid.NewGuid():N}"[..Math.Min(key.Name.Length + 17, 253)], NamespaceProperty = key.Namespace },
-            InvolvedObject = new V1ObjectReference { ApiVersion = "v1", Kind = "Service", Name = key.Name, NamespaceProperty = key.Namespace, Uid = serviceUid },
+            Metadata = new V1ObjectMeta { Name = $"{involved.Name}.{Guid.NewGuid():N}"[..Math.Min(involved.Name.Length + 17, 253)], NamespaceProperty = involved.NamespaceProperty },
+            InvolvedObject = involved,
             Reason = serviceEvent.Reason,
             Message = serviceEvent.Message,
             Type = serviceEvent.IsWarning ? "Warning" : "Normal",
@@ -52,7 +55,7 @@ public sealed class KubernetesServiceWriter(MemberClusters clusters, TimeProvide
             LastTimestamp = now,
             Count = 1,
         };
-        await clusters.Get(clusterId).CoreV1.CreateNamespacedEventAsync(body, key.Namespace, cancellationToken: cancellationToken);
+        await clusters.Get(clusterId).CoreV1.CreateNamespacedEventAsync(body, involved.NamespaceProperty, cancellationToken: cancellationToken);
     }
 
     private async Task EditFinalizersAsync(string clusterId, ServiceKey key, bool add, CancellationToken cancellationToken)

@@ -96,4 +96,13 @@ public static class DirectLbMetrics
         "directlb_webhook_admissions_total",
         "Pod admission reviews the readiness gate webhook answered, by result: injected, unchanged (no gate to add), skipped (not a pod creation, or its namespace is not labelled for injection) or failed (malformed review, or no answer from the member cluster; the pod is admitted unchanged).",
         new CounterConfiguration { LabelNames = ["result"] });
+
+    public static readonly Histogram GateOpenSeconds = Metrics.CreateHistogram(
+        "directlb_readiness_gate_open_seconds",
+        "From a gated pod's containers turning ready to its readiness gate opening (its targets healthy in the load balancer).",
+        new HistogramConfiguration { Buckets = [0.25, 0.5, 1, 2, 3, 5, 10, 20, 30, 60, 120, 300] });
+
+    public static readonly Gauge GatesPending = Metrics.CreateGauge(
+        "directlb_readiness_gates_pending",
+        "Pods of this replica's Services whose containers are ready and whose readiness gate is not open yet.");
 }

@@ -144,7 +144,7 @@ public static class DesiredStateBuilder
                     continue;
                 }
 
-                AddTargets(slice, slicePort.Port, cluster.ClusterId, capabilities, targets, nodes, errors);
+                AddTargets(slice, slicePort.Port, cluster.ClusterId, GatedReady(cluster), capabilities, targets, nodes, errors);
             }
         }
 
@@ -211,10 +211,20 @@ public static class DesiredStateBuilder
         return targets.ToImmutableDictionary(t => t.Key, t => t with { Weight = weights.GetValueOrDefault(NodeOf(t), EqualPodWeight) });
     }
 
+    /// <summary>
+    /// The pods whose containers are ready while DirectLB's own readiness gate holds their endpoint back from ready:
+    /// they are registered now, so the load balancer can check them and the gate can open.
+    /// </summary>
+    private static IReadOnlySet<string> GatedReady(ClusterObservation cluster) =>
+        cluster.Gates.IsDefaultOrEmpty
+            ? ImmutableHashSet<string>.Empty
+            : cluster.Gates.Where(p => p.ContainersReady && !p.Terminating).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+
     private static void AddTargets(
         EndpointSliceSnapshot slice,
         int targetPort,
         string clusterId,
+        IReadOnlySet<string> gatedReady,
         ProviderCapabilities capabilities,
         Dictionary<TargetKey, TargetSpec> targets,
         Dictionary<TargetKey, string> nodes,
@@ -224,7 +234,7 @@ public static class DesiredStateBuilder
         {
             var addresses = EndpointAddresses.Canonical(slice, endpoint, errors);
             TargetState state;
-            if (endpoint.Ready)
+            if (endpoint.Ready || (!endpoint.Terminating && endpoint.TargetName is { } pod && gatedReady.Contains(pod)))
             {
                 state = TargetState.Serving;
             }

@@ -214,4 +214,36 @@ public class DesiredStateBuilderTests
             targets.Where(t => t.Key.Address.StartsWith("10.244.1.")).Sum(t => t.Weight),
             targets.Single(t => t.Key.Address == "10.244.2.7").Weight);
     }
+
+    [Fact]
+    public void A_gated_pod_with_ready_containers_is_a_target_although_its_gate_still_holds_its_endpoint_back()
+    {
+        var held = new EndpointSnapshot(["10.244.1.6"], false, false, false, "web-2");
+        var gated = new GatedPod("web-2", "uid-2", "3", ["10.244.1.6"], ContainersReady: true, Terminating: false, null, Now);
+        var observation = Observation(Service(), Slice("a", [Ready("10.244.1.5"), held])) with { Gates = [gated] };
+
+        var targets = Desired(observation).LoadBalancer!.Listeners[Http].Targets.Keys.Order();
+
+        Assert.Equal([new TargetKey("10.244.1.5", 8080), new TargetKey("10.244.1.6", 8080)], targets);
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    public void A_gated_pod_is_no_target_before_its_containers_are_ready_or_once_it_terminates(bool containersReady, bool terminating)
+    {
+        var held = new EndpointSnapshot(["10.244.1.6"], false, false, terminating, "web-2");
+        var gated = new GatedPod("web-2", "uid-2", "3", ["10.244.1.6"], containersReady, terminating, null, Now);
+        var observation = Observation(Service(), Slice("a", [Ready("10.244.1.5"), held])) with { Gates = [gated] };
+
+        Assert.Equal([new TargetKey("10.244.1.5", 8080)], Desired(observation).LoadBalancer!.Listeners[Http].Targets.Keys);
+    }
+
+    [Fact]
+    public void A_pod_without_the_gate_whose_endpoint_is_not_ready_is_no_target()
+    {
+        var notReady = new EndpointSnapshot(["10.244.1.6"], false, false, false, "web-2");
+
+        Assert.Equal([new TargetKey("10.244.1.5", 8080)], Desired(Observation(Service(), Slice("a", [Ready("10.244.1.5"), notReady]))).LoadBalancer!.Listeners[Http].Targets.Keys);
+    }
 }

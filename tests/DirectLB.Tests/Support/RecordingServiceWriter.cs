@@ -8,6 +8,8 @@ public sealed class RecordingServiceWriter : IServiceWriter
 {
     private readonly ConcurrentQueue<string> _writes = new();
     private readonly ConcurrentQueue<ServiceEvent> _events = new();
+    private readonly ConcurrentQueue<(string Pod, GateCondition Condition)> _gates = new();
+    private readonly ConcurrentQueue<(string Pod, ServiceEvent Event)> _podEvents = new();
     private readonly Func<long>? _providerCalls;
 
     public RecordingServiceWriter(Func<long>? providerCalls = null) => _providerCalls = providerCalls;
@@ -15,6 +17,11 @@ public sealed class RecordingServiceWriter : IServiceWriter
     public IReadOnlyList<string> Writes => [.. _writes];
 
     public IReadOnlyList<ServiceEvent> Events => [.. _events];
+
+    /// <summary>Every readiness gate condition written, by pod, in order.</summary>
+    public IReadOnlyList<(string Pod, GateCondition Condition)> Gates => [.. _gates];
+
+    public IReadOnlyList<(string Pod, ServiceEvent Event)> PodEvents => [.. _podEvents];
 
     /// <summary>How many provider calls had been made when the finalizer was added (null if never).</summary>
     public long? ProviderCallsAtFinalizer { get; private set; }
@@ -36,6 +43,23 @@ public sealed class RecordingServiceWriter : IServiceWriter
     public Task RecordEventAsync(string clusterId, ServiceKey key, string serviceUid, ServiceEvent serviceEvent, CancellationToken cancellationToken)
     {
         _events.Enqueue(serviceEvent);
+        return Task.CompletedTask;
+    }
+
+    public Task SetPodConditionAsync(string clusterId, string @namespace, string pod, string conditionType, GateCondition condition, CancellationToken cancellationToken)
+    {
+        if (Fail)
+        {
+            return Task.FromException(new HttpRequestException("API server unavailable"));
+        }
+
+        _gates.Enqueue((pod, condition));
+        return Task.CompletedTask;
+    }
+
+    public Task RecordPodEventAsync(string clusterId, string @namespace, string pod, string podUid, ServiceEvent podEvent, CancellationToken cancellationToken)
+    {
+        _podEvents.Enqueue((pod, podEvent));
         return Task.CompletedTask;
     }
 
