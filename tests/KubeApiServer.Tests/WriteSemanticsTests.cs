@@ -111,15 +111,37 @@ public sealed class WriteSemanticsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Strategic_merge_patch_is_applied_as_a_merge_patch_replacing_lists()
+    public async Task Strategic_merge_patch_merges_service_ports_by_port_as_the_real_server_does()
     {
         await CreateServiceAsync();
         var patched = await _cluster.Client.CoreV1.PatchNamespacedServiceAsync(
             new V1Patch("""{"spec":{"ports":[{"port":53,"protocol":"UDP"}]},"metadata":{"annotations":{"k":"v"}}}""", V1Patch.PatchType.StrategicMergePatch),
             "web", "default");
 
-        Assert.Equal([53], patched.Spec.Ports.Select(p => p.Port));
+        Assert.Equal([80, 53], patched.Spec.Ports.Select(p => p.Port));
         Assert.Equal("v", patched.Metadata.Annotations["k"]);
+    }
+
+    [Fact]
+    public async Task Strategic_merge_patch_of_a_pod_condition_leaves_the_kubelets_conditions_alone()
+    {
+        var pod = await _cluster.Client.CoreV1.CreateNamespacedPodAsync(
+            new V1Pod { Metadata = new V1ObjectMeta { Name = "web-1" }, Spec = new V1PodSpec { Containers = [new V1Container { Name = "web", Image = "web:1" }] } },
+            "default");
+        await _cluster.Client.CoreV1.PatchNamespacedPodStatusAsync(
+            new V1Patch("""{"status":{"conditions":[{"type":"Ready","status":"False"},{"type":"ContainersReady","status":"True"}]}}""", V1Patch.PatchType.MergePatch),
+            pod.Metadata.Name, "default");
+
+        await _cluster.Client.CoreV1.PatchNamespacedPodStatusAsync(
+            new V1Patch("""{"status":{"conditions":[{"type":"target-health.directlb.io/web","status":"True"}]}}""", V1Patch.PatchType.StrategicMergePatch),
+            pod.Metadata.Name, "default");
+        var patched = await _cluster.Client.CoreV1.PatchNamespacedPodStatusAsync(
+            new V1Patch("""{"status":{"conditions":[{"type":"Ready","status":"True"}]}}""", V1Patch.PatchType.StrategicMergePatch),
+            pod.Metadata.Name, "default");
+
+        Assert.Equal(
+            ["Ready=True", "ContainersReady=True", "target-health.directlb.io/web=True"],
+            patched.Status.Conditions.Select(c => $"{c.Type}={c.Status}"));
     }
 
     [Fact]

@@ -7,8 +7,8 @@ public enum PatchType
     Merge,
 
     /// <summary>
-    /// <c>application/strategic-merge-patch+json</c>. Applied as a plain merge patch: list merge keys and
-    /// <c>$patch</c> directives are not modelled, so lists in the patch replace lists in the object.
+    /// <c>application/strategic-merge-patch+json</c>: a merge patch whose lists with a schema merge key (pod
+    /// conditions by <c>type</c>, containers by <c>name</c>, ...) merge element by element; see <see cref="StrategicMergePatch"/>.
     /// </summary>
     StrategicMerge,
 

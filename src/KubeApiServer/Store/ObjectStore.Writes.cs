@@ -87,7 +87,12 @@ public sealed partial class ObjectStore
             JsonNode? patched;
             try
             {
-                patched = type == PatchType.Json ? JsonPatch.Apply(current, patch) : MergePatch.Apply(current, patch);
+                patched = type switch
+                {
+                    PatchType.Json => JsonPatch.Apply(current, patch),
+                    PatchType.StrategicMerge => StrategicMergePatch.Apply(current, patch),
+                    _ => MergePatch.Apply(current, patch),
+                };
             }
             catch (JsonPatchException e)
             {
