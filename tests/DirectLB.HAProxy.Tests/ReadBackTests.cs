@@ -83,6 +83,30 @@ public sealed class ReadBackTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_new_checked_server_takes_no_traffic_and_reads_as_initial_until_its_checks_pass()
+    {
+        var provider = await _context.StartAsync();
+        var (old, fresh) = (_context.Backend(), _context.Backend());
+        var check = new HealthCheckSpec(HttpPath: "/health", IntervalMilliseconds: 500, Rise: 3, Fall: 1);
+        var lb = await LoadBalancerSetup.CreateAsync(provider, [Serving(old)], new ListenerSpec(new ListenerKey(TransportProtocol.Tcp, FreePort()), "http", check));
+        await HttpProbe.EventuallyAsync(
+            async () => (await provider.FindLoadBalancerAsync(lb.LoadBalancer.Ref.Owner, None))!.Listeners.Single().HealthOf(Serving(old).Key) == TargetHealth.Healthy,
+            "the first server up");
+
+        await lb.ChangeAsync(provider, [Serving(fresh)]);
+
+        var right = (await provider.FindLoadBalancerAsync(lb.LoadBalancer.Ref.Owner, None))!.Listeners.Single();
+        Assert.Equal(TargetHealth.Initial, right.HealthOf(Serving(fresh).Key));
+        Assert.Equal([old.Name], (await HttpProbe.SpreadAsync(lb.Address, lb.Port, 10)).Keys);
+        await HttpProbe.EventuallyAsync(
+            async () => (await provider.FindLoadBalancerAsync(lb.LoadBalancer.Ref.Owner, None))!.Listeners.Single().HealthOf(Serving(fresh).Key) == TargetHealth.Healthy,
+            "the new server up after three checks");
+        await HttpProbe.EventuallyAsync(
+            async () => (await HttpProbe.SpreadAsync(lb.Address, lb.Port, 20)).ContainsKey(fresh.Name),
+            "the new server taking traffic");
+    }
+
+    [Fact]
     public async Task A_verb_naming_another_owner_is_refused_and_haproxy_keeps_serving_as_before()
     {
         var provider = await _context.StartAsync();

@@ -25,23 +25,23 @@ internal sealed record RuntimeServer(
     private const int Stopped = 0;
     private const int Stopping = 3;
 
-    // srv_check_state bit CHK_ST_ENABLED, and srv_check_result CHK_RES_UNKNOWN (no check has completed yet).
+    // srv_check_state bit CHK_ST_ENABLED, and srv_check_result CHK_RES_FAILED (the last check failed).
     private const int CheckEnabled = 0x04;
-    private const int NotCheckedYet = 0;
+    private const int CheckFailed = 2;
 
     public bool InMaintenance => (AdminState & (ForcedMaintenance | InheritedMaintenance)) != 0;
 
     public bool Draining => (AdminState & ForcedDrain) != 0;
 
     /// <summary>
-    /// What HAProxy's own view says of the server: down before its first check completes is
-    /// <see cref="TargetHealth.Initial"/>, down after it is <see cref="TargetHealth.Unhealthy"/>; up (or starting, in
-    /// slow start) is healthy; a server in maintenance is out of rotation, so its health is unknown.
+    /// What HAProxy's own view says of the server: down while its checks rise (none failed last) is
+    /// <see cref="TargetHealth.Initial"/>, down after a failed check <see cref="TargetHealth.Unhealthy"/>; up (or
+    /// starting, in slow start) is healthy; a server in maintenance is out of rotation, so its health is unknown.
     /// </summary>
     public TargetHealth Health =>
         InMaintenance ? TargetHealth.Unknown
         : Draining ? TargetHealth.Draining
-        : OperationalState == Stopped && (CheckState & CheckEnabled) != 0 && CheckResult == NotCheckedYet ? TargetHealth.Initial
+        : OperationalState is Stopped or Stopping && (CheckState & CheckEnabled) != 0 && CheckResult != CheckFailed ? TargetHealth.Initial
         : OperationalState is Stopped or Stopping ? TargetHealth.Unhealthy
         : TargetHealth.Healthy;
 

@@ -82,13 +82,20 @@ internal sealed class ServerConverger(RuntimeApiClient admin, HAProxyProviderOpt
             $"add server {server} {ServerArguments.For(listener, target, options.Transparent)}",
             answer => answer.StartsWith("New server registered", StringComparison.Ordinal) || answer.Contains("Already exists", StringComparison.Ordinal),
             cancellationToken);
-        if (listener.HealthCheck is not null)
+        if (listener.HealthCheck is null)
         {
-            // Checks of dynamic servers are off until enabled explicitly.
+            await SetStateAsync(server, target.State, cancellationToken);
+        }
+        else
+        {
+            // Checks of dynamic servers are off until enabled explicitly, and a server leaving maintenance starts up
+            // (HAProxy assumes health = rise). A new target must instead start down and take traffic only once it
+            // passed `rise` checks, as a cloud load balancer's new target does, or a readiness gate would open on a
+            // pod nothing has checked. One command line, so the two run back to back.
             await admin.ExecuteSilentAsync($"enable health {server}", cancellationToken);
+            await admin.ExecuteSilentAsync($"{StateCommand(server, target.State)}; set server {server} health down", cancellationToken);
         }
 
-        await SetStateAsync(server, target.State, cancellationToken);
         logger.LogInformation("Added server {Server} ({State}, weight {Weight})", server, target.State, target.Weight);
     }
 
@@ -99,7 +106,10 @@ internal sealed class ServerConverger(RuntimeApiClient admin, HAProxyProviderOpt
             : admin.ExecuteSilentAsync($"clear table {backend} data.server_id eq {running.Id.ToString(CultureInfo.InvariantCulture)}", cancellationToken);
 
     private Task SetStateAsync(string server, TargetState state, CancellationToken cancellationToken) =>
-        admin.ExecuteSilentAsync($"set server {server} state {(state == TargetState.Draining ? "drain" : "ready")}", cancellationToken);
+        admin.ExecuteSilentAsync(StateCommand(server, state), cancellationToken);
+
+    private static string StateCommand(string server, TargetState state) =>
+        $"set server {server} state {(state == TargetState.Draining ? "drain" : "ready")}";
 
     /// <summary>
     /// Maintenance first (no new connections), then cut the established ones, then delete: HAProxy only
