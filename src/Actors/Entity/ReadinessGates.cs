@@ -47,7 +47,7 @@ public static class ReadinessGates
             {
                 var condition = wanted
                     ? Decide(pod, applied, health, problem)
-                    : new GateCondition(true, Released, $"Service {key.Namespace}/{key.Name} is deleted or no longer served by DirectLB; its gate no longer holds this pod");
+                    : ReleasedFor(key);
                 if (condition is not null && condition != pod.Condition)
                 {
                     updates.Add(new GateUpdate(observation.ClusterId, pod, condition));
@@ -57,6 +57,10 @@ public static class ReadinessGates
 
         return updates.ToImmutable();
     }
+
+    /// <summary>The open condition that lets a pod go when the Service its gate names is not (or no longer) one DirectLB serves.</summary>
+    public static GateCondition ReleasedFor(ServiceKey key) =>
+        new(true, Released, $"Service {key.Namespace}/{key.Name} is deleted or not served by DirectLB; its gate no longer holds this pod");
 
     /// <summary>True while some gated pod with ready containers still waits for its gate: the entity then reads health often.</summary>
     public static bool AnyPending(IEnumerable<ClusterObservation> observations, ServiceClassFilter filter) =>

@@ -93,7 +93,7 @@ public sealed partial class ClusterWatcher
                 var slices = _sliceIndex.TryGetValue(key, out var found)
                     ? found.Values.OrderBy(s => s.Name, StringComparer.Ordinal).ToImmutableArray()
                     : [];
-                _services.Tell(new ServiceObserved(route.Value, new ClusterObservation(_clusterId, service, slices), oldestChange, Acknowledge: true));
+                _services.Tell(new ServiceObserved(route.Value, new ClusterObservation(_clusterId, service, slices) { Gates = GatesOf(key) }, oldestChange, Acknowledge: true));
             }
         }
         else

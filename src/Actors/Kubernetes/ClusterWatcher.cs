@@ -10,10 +10,10 @@ using Microsoft.Extensions.Logging;
 namespace DirectLB.Actors.Kubernetes;
 
 /// <summary>
-/// Watches one member cluster's Services and EndpointSlices and feeds the Service entities. It keeps an
-/// index of both, and on any change to a Service or one of its slices sends the entity the Service's whole
-/// current state: entities work on current state, never on event payloads. Nothing is sent before both
-/// resources listed once, so an entity never sees a Service without its endpoints.
+/// Watches one member cluster's Services, EndpointSlices and gated pods and feeds the Service entities. It keeps an
+/// index of them, and on any change to a Service, one of its slices or a pod gated on it sends the entity the
+/// Service's whole current state: entities work on current state, never on event payloads. Nothing is sent before
+/// Services and slices listed once, so an entity never sees a Service without its endpoints.
 /// </summary>
 public sealed partial class ClusterWatcher : ReceiveActor, IWithTimers
 {
@@ -23,6 +23,7 @@ public sealed partial class ClusterWatcher : ReceiveActor, IWithTimers
     private readonly string _clusterId;
     private readonly IKubernetes _client;
     private readonly IActorRef _services;
+    private readonly IServiceWriter _writer;
     private readonly ServiceClassFilter _filter;
     private readonly InformerOptions _options;
     private readonly TimeSpan _resyncInterval;
@@ -46,9 +47,11 @@ public sealed partial class ClusterWatcher : ReceiveActor, IWithTimers
         InformerOptions options,
         TimeSpan resyncInterval,
         TimeSpan staleAfter,
+        IServiceWriter writer,
         ILoggerFactory loggers)
     {
         _clusterId = clusterId;
+        _writer = writer;
         _staleAfter = staleAfter;
         _client = client;
         _services = services;
@@ -59,6 +62,9 @@ public sealed partial class ClusterWatcher : ReceiveActor, IWithTimers
 
         Receive<InformerReport<V1Service>>(r => r.Handle(OnServiceEvent));
         Receive<InformerReport<V1EndpointSlice>>(r => r.Handle(OnSliceEvent));
+        Receive<InformerReport<V1Pod>>(r => r.Handle(OnPodEvent));
+        Receive<GateReleaseTick>(_ => ReleaseUnclaimedGates());
+        Receive<GateReleased>(OnGateReleased);
         Receive<ResendServiceState>(m => Resend(m.Key));
         Receive<ResyncTick>(_ => Resync());
         Receive<ResendAllServices>(_ => Resync(resend: true));
@@ -81,27 +87,34 @@ public sealed partial class ClusterWatcher : ReceiveActor, IWithTimers
         InformerOptions options,
         TimeSpan resyncInterval,
         TimeSpan staleAfter,
+        IServiceWriter writer,
         ILoggerFactory loggers) =>
-        Akka.Actor.Props.Create(() => new ClusterWatcher(clusterId, client, services, filter, options, resyncInterval, staleAfter, loggers));
+        Akka.Actor.Props.Create(() => new ClusterWatcher(clusterId, client, services, filter, options, resyncInterval, staleAfter, writer, loggers));
 
-    private bool Synced => _syncedResources.Count == 2;
+    private string ServicesResource => $"{_clusterId}/services";
+
+    private string SlicesResource => $"{_clusterId}/endpointslices";
+
+    /// <summary>Services and their slices listed: entities can be told. Pods only add gates, so they are not waited for.</summary>
+    private bool Synced => _syncedResources.Contains(ServicesResource) && _syncedResources.Contains(SlicesResource);
 
     protected override void PreStart()
     {
         Start(new ResourceInformer<V1Service, V1ServiceList>(
-            $"{_clusterId}/services",
+            ServicesResource,
             (next, limit, ct) => _client.CoreV1.ListServiceForAllNamespacesAsync(continueParameter: next, limit: limit, cancellationToken: ct),
             (rv, timeout, onError, ct) => _client.CoreV1.WatchListServiceForAllNamespacesAsync(
                 allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
             _options,
             _log));
         Start(new ResourceInformer<V1EndpointSlice, V1EndpointSliceList>(
-            $"{_clusterId}/endpointslices",
+            SlicesResource,
             (next, limit, ct) => _client.DiscoveryV1.ListEndpointSliceForAllNamespacesAsync(continueParameter: next, limit: limit, cancellationToken: ct),
             (rv, timeout, onError, ct) => _client.DiscoveryV1.WatchListEndpointSliceForAllNamespacesAsync(
                 allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
             _options,
             _log));
+        StartPodInformer();
         if (_resyncInterval > TimeSpan.Zero)
         {
             Timers.StartPeriodicTimer(ResyncTimer, ResyncTick.Instance, _resyncInterval);
@@ -224,66 +237,6 @@ public sealed partial class ClusterWatcher : ReceiveActor, IWithTimers
         }
     }
 
-    private void OnConnectivity<T>(string resource, InformerEvent<T> informerEvent)
-    {
-        switch (informerEvent)
-        {
-            case InformerSynced<T>:
-                DirectLbMetrics.WatcherRelists.WithLabels(_clusterId, resource[(resource.IndexOf('/') + 1)..]).Inc();
-                var wasSynced = Synced;
-                _syncedResources.Add(resource);
-                if (_disconnectedResources.Remove(resource) && _disconnectedResources.Count == 0)
-                {
-                    DirectLbMetrics.WatcherConnected.WithLabels(_clusterId).Set(1);
-                    Timers.Cancel(StaleTimer);
-                    _log.LogInformation("{ClusterId}: API server reachable again", _clusterId);
-                }
-
-                if (!wasSynced && Synced)
-                {
-                    DirectLbMetrics.WatcherConnected.WithLabels(_clusterId).Set(1);
-                    _log.LogInformation("{ClusterId}: watching {Services} Services and their EndpointSlices", _clusterId, _serviceIndex.Count);
-                }
-
-                // After the first list, or a relist, every Service is sent again: cheap, it repairs anything
-                // missed, and it tells entities the cluster is back.
-                Resync();
-                break;
-            case InformerDisconnected<T> disconnected:
-                _lastError = disconnected.Error;
-                if (_disconnectedResources.Add(resource) && _disconnectedResources.Count == 1)
-                {
-                    DirectLbMetrics.WatcherConnected.WithLabels(_clusterId).Set(0);
-                    OnUnreachable(disconnected.Error);
-                }
-
-                break;
-        }
-    }
-
-    /// <summary>Fail static: entities keep this cluster's last known endpoints, and are told so; after the stale limit, they drop them.</summary>
-    private void OnUnreachable(string error)
-    {
-        foreach (var routed in _sent.Values)
-        {
-            _services.Tell(new ClusterUnreachable(routed, _clusterId, error));
-        }
-
-        if (_staleAfter > TimeSpan.Zero)
-        {
-            Timers.StartSingleTimer(StaleTimer, StaleTick.Instance, _staleAfter);
-        }
-    }
-
-    private void MarkStale()
-    {
-        _log.LogWarning("{ClusterId}: unreachable for {StaleAfter}; its endpoints no longer count", _clusterId, _staleAfter);
-        foreach (var routed in _sent.Values)
-        {
-            _services.Tell(new ClusterStale(routed, _clusterId));
-        }
-    }
-
     private void Decommission()
     {
         _log.LogInformation("{ClusterId}: member cluster removed; its {Services} Services leave their load balancers", _clusterId, _sent.Count);
@@ -307,10 +260,5 @@ public sealed partial class ClusterWatcher : ReceiveActor, IWithTimers
     private sealed record ResyncTick
     {
         public static ResyncTick Instance { get; } = new();
-    }
-
-    private sealed record StaleTick
-    {
-        public static StaleTick Instance { get; } = new();
     }
 }

@@ -11,18 +11,21 @@ namespace DirectLB.Actors.Kubernetes;
 /// resumes from the last resourceVersion, follows bookmarks, relists on 410 Gone and reports what vanished
 /// meanwhile, backs off with jitter while the API server is away. Runs until cancelled; never throws.
 /// Each report is awaited (<see cref="InformerInbox.TellAsync{T}"/>): while its consumer is busy, the informer reads
-/// nothing more from the API server.
+/// nothing more from the API server. An optional projection keeps only what the consumer needs of each object (null:
+/// not at all), so a resource watched for a few of its objects costs memory for those few.
 /// </summary>
 public sealed class ResourceInformer<T, TList>(
     string resource,
     Func<string? /*continue*/, int /*limit*/, CancellationToken, Task<TList>> list,
     Func<string /*resourceVersion*/, int /*timeoutSeconds*/, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> watch,
     InformerOptions options,
-    ILogger log)
+    ILogger log,
+    Func<T, T?>? project = null)
     where T : IKubernetesObject<V1ObjectMeta>
     where TList : IItems<T>, IMetadata<V1ListMeta>
 {
     private readonly Dictionary<string, T> _cache = new(StringComparer.Ordinal);
+    private readonly Func<T, T?> _project = project ?? (item => item);
 
     public async Task RunAsync(Func<InformerEvent<T>, CancellationToken, ValueTask> emit, CancellationToken cancellationToken)
     {
@@ -75,7 +78,10 @@ public sealed class ResourceInformer<T, TList>(
             var page = await list(continueToken, options.PageSize, cancellationToken);
             foreach (var item in page.Items)
             {
-                fresh[KeyOf(item)] = item;
+                if (_project(item) is { } kept)
+                {
+                    fresh[KeyOf(kept)] = kept;
+                }
             }
 
             continueToken = page.Metadata?.ContinueProperty;
@@ -115,13 +121,17 @@ public sealed class ResourceInformer<T, TList>(
             {
                 switch (type)
                 {
-                    case WatchEventType.Added or WatchEventType.Modified:
-                        _cache[KeyOf(item!)] = item!;
-                        await emit(new ObjectUpserted<T>(resource, item!), cancellationToken);
+                    case WatchEventType.Added or WatchEventType.Modified when _project(item!) is { } kept:
+                        _cache[KeyOf(kept)] = kept;
+                        await emit(new ObjectUpserted<T>(resource, kept), cancellationToken);
                         break;
-                    case WatchEventType.Deleted:
-                        _cache.Remove(KeyOf(item!));
-                        await emit(new ObjectDeleted<T>(resource, item!), cancellationToken);
+                    case WatchEventType.Added or WatchEventType.Modified or WatchEventType.Deleted:
+                        // Deleted, or no longer of interest: only what was reported before needs its end reported.
+                        if (_cache.Remove(KeyOf(item!), out var known))
+                        {
+                            await emit(new ObjectDeleted<T>(resource, known), cancellationToken);
+                        }
+
                         break;
                 }
             }

@@ -133,7 +133,8 @@ public static class AkkaComposition
                     var region = registry.Get<ServiceRegion>();
                     var filter = provider.GetRequiredService<ReconcileOptions>().Filter;
                     return Manager(MemberClusterDuty.Watch, (clusterId, client) => ClusterWatcher.Props(
-                        clusterId, client, region, filter, informerOptions, options.Reconcile.ResyncInterval, options.ClusterStaleAfter, loggers));
+                        clusterId, client, region, filter, informerOptions, options.Reconcile.ResyncInterval, options.ClusterStaleAfter,
+                        provider.GetRequiredService<IServiceWriter>(), loggers));
                 },
                 // The proxy's own check for a singleton it cannot find warns at once, before it could have found
                 // it (akkadotnet/akka.net#8568); SingletonProbe does that check instead.

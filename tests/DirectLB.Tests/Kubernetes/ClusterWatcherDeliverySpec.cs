@@ -22,32 +22,20 @@ public sealed class ClusterWatcherDeliverySpec : TestKit, IAsyncLifetime
     private static readonly ServiceKey Busy = new("shop", "busy");
     private static readonly ServiceKey Idle = new("shop", "idle");
 
-    private KubeApiServer.KubeApiServer _api = null!;
-    private k8s.Kubernetes _client = null!;
-    private string _directory = null!;
+    private WatcherApi _api = null!;
 
-    public async Task InitializeAsync()
-    {
-        _api = await KubeApiServer.KubeApiServer.StartAsync();
-        _directory = Directory.CreateTempSubdirectory("watcher-spec-").FullName;
-        _client = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(_api.WriteKubeconfig(Path.Combine(_directory, "kubeconfig"))));
-    }
+    public async Task InitializeAsync() => _api = await WatcherApi.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _api.DisposeAsync();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public async Task DisposeAsync() => await _api.DisposeAsync();
 
     [Fact]
     public void A_busy_entity_gets_one_observation_at_a_time_and_then_the_latest_state()
     {
-        CreateService(Busy, "10.0.0.1");
-        CreateService(Idle, "10.0.1.1");
+        _api.CreateService(Busy, "10.0.0.1");
+        _api.CreateService(Idle, "10.0.1.1");
         var entities = CreateTestProbe();
         var watcher = Sys.ActorOf(ClusterWatcher.Props(
-            Cluster, _client, entities.Ref, Filter, new InformerOptions(), TimeSpan.Zero, TimeSpan.Zero, NullLoggerFactory.Instance));
+            Cluster, _api.Client, entities.Ref, Filter, new InformerOptions(), TimeSpan.Zero, TimeSpan.Zero, _api.Writer, NullLoggerFactory.Instance));
         var first = new[] { Next(entities), Next(entities) }.ToDictionary(o => o.Key);
         Assert.True(first[Busy].Acknowledge && first[Idle].Acknowledge);
         watcher.Tell(new ObservationTaken(Idle, Cluster));
@@ -56,10 +44,10 @@ public sealed class ClusterWatcherDeliverySpec : TestKit, IAsyncLifetime
         // while the other entity, which has, is sent its change at once.
         for (var i = 2; i <= 51; i++)
         {
-            ReplacePods(Busy, $"10.0.0.{i}");
+            _api.ReplacePods(Busy, $"10.0.0.{i}");
         }
 
-        ReplacePods(Idle, "10.0.1.2");
+        _api.ReplacePods(Idle, "10.0.1.2");
         var idle = Next(entities);
         Assert.Equal((Idle, "10.0.1.2"), (idle.Key, Address(idle)));
 
@@ -69,17 +57,17 @@ public sealed class ClusterWatcherDeliverySpec : TestKit, IAsyncLifetime
         Assert.Equal((Busy, "10.0.0.51"), (busy.Key, Address(busy)));
         Assert.NotNull(busy.ChangedAt);
         watcher.Tell(new ObservationTaken(Idle, Cluster));
-        ReplacePods(Idle, "10.0.1.3");
+        _api.ReplacePods(Idle, "10.0.1.3");
         Assert.Equal(Idle, Next(entities).Key);
     }
 
     [Fact]
     public void An_entity_that_asks_for_its_state_again_gets_it_at_once()
     {
-        CreateService(Busy, "10.0.0.1");
+        _api.CreateService(Busy, "10.0.0.1");
         var entities = CreateTestProbe();
         var watcher = Sys.ActorOf(ClusterWatcher.Props(
-            Cluster, _client, entities.Ref, Filter, new InformerOptions(), TimeSpan.Zero, TimeSpan.Zero, NullLoggerFactory.Instance));
+            Cluster, _api.Client, entities.Ref, Filter, new InformerOptions(), TimeSpan.Zero, TimeSpan.Zero, _api.Writer, NullLoggerFactory.Instance));
         Next(entities);
 
         // A new incarnation after a journal failure never took the first observation in, and says so.
@@ -91,34 +79,4 @@ public sealed class ClusterWatcherDeliverySpec : TestKit, IAsyncLifetime
     private static ServiceObserved Next(TestProbe entities) => entities.ExpectMsg<ServiceObserved>(Deadline);
 
     private static string Address(ServiceObserved observed) => observed.Observation.Slices.Single().Endpoints.Single().Addresses.Single();
-
-    private void CreateService(ServiceKey key, string address)
-    {
-        _api.Store.Create(new V1Service
-        {
-            Metadata = new V1ObjectMeta { Name = key.Name, NamespaceProperty = key.Namespace },
-            Spec = new V1ServiceSpec
-            {
-                Type = "LoadBalancer",
-                LoadBalancerClass = ServiceClassFilter.DefaultClass,
-                Ports = [new V1ServicePort { Name = "http", Port = 80, Protocol = "TCP" }],
-            },
-        });
-        _api.Store.Create(Slice(key, address));
-    }
-
-    private void ReplacePods(ServiceKey key, string address) => _api.Store.Replace(Slice(key, address));
-
-    private static V1EndpointSlice Slice(ServiceKey key, string address) => new()
-    {
-        Metadata = new V1ObjectMeta
-        {
-            Name = $"{key.Name}-abc",
-            NamespaceProperty = key.Namespace,
-            Labels = new Dictionary<string, string> { ["kubernetes.io/service-name"] = key.Name },
-        },
-        AddressType = "IPv4",
-        Ports = [new Discoveryv1EndpointPort { Name = "http", Port = 8080, Protocol = "TCP" }],
-        Endpoints = [new V1Endpoint { Addresses = [address], Conditions = new V1EndpointConditions { Ready = true, Serving = true } }],
-    };
 }
