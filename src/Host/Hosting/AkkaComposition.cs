@@ -6,6 +6,7 @@ using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Akka.Persistence.Sql;
 using Akka.Remote.Hosting;
+using DirectLB.Actors.Domain;
 using DirectLB.Actors.Entity;
 using DirectLB.Actors.Kubernetes;
 using DirectLB.Actors.Orphans;
