@@ -41,10 +41,35 @@ public static class KubeObjects
 
     public static V1Endpoint Terminating(string ip) => Endpoint(ip, ready: false, serving: true, terminating: true);
 
+    /// <summary>A pod's endpoint while its readiness gate is closed: its containers may be ready, the pod is not.</summary>
+    public static V1Endpoint Gated(string ip) => Endpoint(ip, ready: false, serving: false, terminating: false);
+
+    /// <summary>The pod behind <see cref="Endpoint"/>'s target, gated on <paramref name="service"/>'s load balancer.</summary>
+    public static V1Pod GatedPod(string ip, string service, bool containersReady) => new()
+    {
+        ApiVersion = "v1",
+        Kind = "Pod",
+        Metadata = new V1ObjectMeta { Name = PodName(ip), NamespaceProperty = Namespace, Labels = new Dictionary<string, string> { ["app"] = service } },
+        Spec = new V1PodSpec
+        {
+            Containers = [new V1Container { Name = "app", Image = "app" }],
+            ReadinessGates = [new V1PodReadinessGate { ConditionType = $"target-health.directlb.io/{service}" }],
+        },
+        Status = new V1PodStatus
+        {
+            Phase = "Running",
+            PodIP = ip,
+            PodIPs = [new V1PodIP { Ip = ip }],
+            Conditions = [new V1PodCondition { Type = "ContainersReady", Status = containersReady ? "True" : "False", LastTransitionTime = DateTime.UtcNow }],
+        },
+    };
+
+    public static string PodName(string ip) => $"pod-{ip.Replace('.', '-')}";
+
     private static V1Endpoint Endpoint(string ip, bool ready, bool serving, bool terminating) => new()
     {
         Addresses = [ip],
         Conditions = new V1EndpointConditions { Ready = ready, Serving = serving, Terminating = terminating },
-        TargetRef = new V1ObjectReference { Kind = "Pod", Name = $"pod-{ip.Replace('.', '-')}", NamespaceProperty = Namespace },
+        TargetRef = new V1ObjectReference { Kind = "Pod", Name = PodName(ip), NamespaceProperty = Namespace },
     };
 }

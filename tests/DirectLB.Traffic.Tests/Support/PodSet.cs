@@ -9,8 +9,11 @@ namespace DirectLB.Traffic.Tests.Support;
 /// The pods behind one Service and the EndpointSlice the EndpointSlice controller keeps for them: every phase
 /// change of a pod rewrites the slice with the conditions Kubernetes would give it. Pods live on 127.0.BLOCK.N and
 /// all listen on one port, as the containers of a Deployment do; that port is whatever the first pod got.
+/// <paramref name="gated"/> pods list DirectLB's readiness gate for the Service: they exist as Pod objects too, and
+/// the kubelet's part (containers ready, the pod ready only once every gate is open) is <see cref="MarkContainersReady"/>
+/// and <see cref="GatesOpen"/>.
 /// </summary>
-public sealed class PodSet(ObjectStore store, string service, int addressBlock) : IAsyncDisposable
+public sealed class PodSet(ObjectStore store, string service, int addressBlock, bool gated = false) : IAsyncDisposable
 {
     private readonly Lock _lock = new();
     private readonly List<PodServer> _pods = [];
@@ -58,6 +61,10 @@ public sealed class PodSet(ObjectStore store, string service, int addressBlock) 
                 _port = pod.Port;
                 started.Add(pod);
                 _pods.Add(pod);
+                if (gated)
+                {
+                    CreatePod(pod);
+                }
             }
 
             WriteSlice();
@@ -67,6 +74,21 @@ public sealed class PodSet(ObjectStore store, string service, int addressBlock) 
 
     /// <summary>The readiness probes passed.</summary>
     public void MarkReady(IEnumerable<PodServer> pods) => Move(pods, PodPhase.Ready);
+
+    /// <summary>The kubelet saw the containers' readiness probes pass: a gated pod still waits for its gate before it is ready.</summary>
+    public void MarkContainersReady(IEnumerable<PodServer> pods)
+    {
+        foreach (var pod in pods)
+        {
+            var stored = store.Get<V1Pod>(KubeObjects.Namespace, pod.Name)!;
+            stored.Status.Conditions = [.. stored.Status.Conditions.Where(c => c.Type != "ContainersReady"), ContainersReady(true)];
+            store.ReplaceStatus(stored);
+        }
+    }
+
+    /// <summary>True once DirectLB opened the readiness gate of every one of <paramref name="pods"/>.</summary>
+    public bool GatesOpen(IEnumerable<PodServer> pods) => pods.All(pod =>
+        store.Get<V1Pod>(KubeObjects.Namespace, pod.Name)?.Status?.Conditions?.Any(c => c.Type == $"target-health.directlb.io/{service}" && c.Status == "True") == true);
 
     /// <summary>The pods are being deleted: serving and terminating in the slice, still answering (their preStop runs).</summary>
     public void MarkTerminating(IEnumerable<PodServer> pods) => Move(pods, PodPhase.Terminating);
@@ -102,6 +124,32 @@ public sealed class PodSet(ObjectStore store, string service, int addressBlock) 
             WriteSlice();
         }
     }
+
+    private void CreatePod(PodServer pod)
+    {
+        var created = store.Create(new V1Pod
+        {
+            ApiVersion = "v1",
+            Kind = "Pod",
+            Metadata = new V1ObjectMeta { Name = pod.Name, NamespaceProperty = KubeObjects.Namespace },
+            Spec = new V1PodSpec
+            {
+                Containers = [new V1Container { Name = "app", Image = "app" }],
+                ReadinessGates = [new V1PodReadinessGate { ConditionType = $"target-health.directlb.io/{service}" }],
+            },
+        });
+        created.Status = new V1PodStatus
+        {
+            Phase = "Running",
+            PodIP = pod.Address,
+            PodIPs = [new V1PodIP { Ip = pod.Address }],
+            Conditions = [ContainersReady(false)],
+        };
+        store.ReplaceStatus(created);
+    }
+
+    private static V1PodCondition ContainersReady(bool ready) =>
+        new() { Type = "ContainersReady", Status = ready ? "True" : "False", LastTransitionTime = DateTime.UtcNow };
 
     private void WriteSlice()
     {

@@ -78,6 +78,30 @@ public sealed class Rollout(PodSet pods, HAProxyState haproxy, int servicePort, 
         await PodsGoneAsync();
     }
 
+    /// <summary>
+    /// Replaces every ready pod one by one as fast as Kubernetes allows: each old pod is deleted the moment its
+    /// replacement is ready, without waiting for the load balancer. A gated replacement is ready only once its
+    /// containers are and DirectLB opened its gate; an ungated one as soon as its containers are.
+    /// </summary>
+    public async Task RollAsFastAsKubernetesAsync(bool gated)
+    {
+        var old = new Queue<PodServer>(pods.Ready);
+        while (old.Count > 0)
+        {
+            var fresh = pods.Start(1);
+            if (gated)
+            {
+                pods.MarkContainersReady(fresh);
+                await Eventually.Until(() => pods.GatesOpen(fresh), $"{fresh[0].Name}'s readiness gate opens", ChangeDeadline);
+            }
+
+            pods.MarkReady(fresh);
+            Terminate([old.Dequeue()]);
+        }
+
+        await PodsGoneAsync();
+    }
+
     /// <summary>Waits until HAProxy matches the pods' conditions (see <see cref="HAProxyState.MatchesAsync"/>).</summary>
     public Task AppliedAsync() => haproxy.MatchesAsync(servicePort, pods, ChangeDeadline);
 

@@ -95,9 +95,9 @@ public sealed class TrafficWorld : IAsyncDisposable
     /// A Service's pods, on 127.0.<paramref name="addressBlock"/>.N. Each test takes its own block from 160 up,
     /// clear of the HAProxy provider tests' backends (127.0.50-149) when suites run side by side.
     /// </summary>
-    public PodSet Pods(string service, int addressBlock)
+    public PodSet Pods(string service, int addressBlock, bool gated = false)
     {
-        var pods = new PodSet(Api.Store, service, addressBlock);
+        var pods = new PodSet(Api.Store, service, addressBlock, gated);
         _podSets.Add(pods);
         return pods;
     }
