@@ -20,13 +20,13 @@ public sealed class BenchCluster : IAsyncDisposable
     private readonly string _workDir = Directory.CreateTempSubdirectory("directlb-bench-").FullName;
     private WebApplication? _host;
 
-    private BenchCluster(KubeApiServer.KubeApiServer api, BenchOptions options)
+    private BenchCluster(KubeApiServer.KubeApiServer api, BenchOptions options, TimeSpan healthyAfter)
     {
         Api = api;
         Options = options;
         Fleet = new Fleet(api.Store);
         // A /16 on loopback: the default /24 runs out past 254 load balancers, and nothing listens there anyway.
-        Provider = new ConfirmingProvider(new SimulatedProvider(new SimulatedProviderOptions { AddressPool = "127.128.0.0/16" }));
+        Provider = new ConfirmingProvider(new SimulatedProvider(new SimulatedProviderOptions { AddressPool = "127.128.0.0/16", HealthyAfter = healthyAfter }));
         Kubeconfig = api.WriteKubeconfig(Path.Combine(_workDir, "kubeconfig"));
     }
 
@@ -45,12 +45,13 @@ public sealed class BenchCluster : IAsyncDisposable
     /// <summary>Where the host's HTTP endpoints listen (metrics at /metrics).</summary>
     public Uri HostAddress => new(_host?.Urls.First() ?? throw new InvalidOperationException("the host is not started"));
 
-    public static async Task<BenchCluster> CreateAsync(BenchOptions options) =>
+    /// <param name="healthyAfter">How long the simulated cloud reports a new target <c>initial</c> before <c>healthy</c>.</param>
+    public static async Task<BenchCluster> CreateAsync(BenchOptions options, TimeSpan healthyAfter = default) =>
         new(await KubeApiServer.KubeApiServer.StartAsync(new KubeApiServerOptions
         {
             // Large enough that a watcher resuming after a slow moment is never sent back to relist.
             Store = new ObjectStore(new ObjectStoreOptions { HistoryCapacity = 1_000_000 }),
-        }), options);
+        }), options, healthyAfter);
 
     /// <summary>The arguments the host is started with: also printed in the report.</summary>
     public string[] HostArguments() =>

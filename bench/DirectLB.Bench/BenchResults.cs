@@ -14,6 +14,8 @@ public sealed class BenchResults
 
     public List<FailoverRun> Failovers { get; } = [];
 
+    public List<GateRolloutRun> GateRollouts { get; } = [];
+
     public List<JournalRun> Journal { get; } = [];
 
     /// <summary>The latency per rate, each figure the median over the repetitions.</summary>
@@ -43,6 +45,7 @@ public sealed class BenchResults
         .. Scale.Where(s => !s.Converged).Select(s => $"scale ({s.Variant}) did not converge"),
         .. RollingUpdates.Where(r => !r.Converged).Select(_ => "the rolling update did not converge"),
         .. RateLimits.Where(r => !r.Converged).Select(_ => "the rate-limited changes did not converge"),
+        .. GateRollouts.Where(r => !r.Converged).Select(r => $"the {(r.Gated ? "gated" : "ungated")} rollout did not converge"),
         .. Failovers.SelectMany(f => f.Problems).Select(problem => $"failover: {problem}"),
         .. Latency.SelectMany(r => r).Where(p => p.Confirmed + p.Superseded < p.Events)
             .Select(p => $"latency at {p.Rate}/s: {p.Events - p.Confirmed - p.Superseded} current pods never reached the cloud"),

@@ -82,6 +82,11 @@ public sealed class Fleet(ObjectStore store, string ns = "bench", uint firstAddr
 
     public static V1Endpoint Terminating(string address) => Endpoint(address, ready: false, terminating: true);
 
+    /// <summary>A pod whose readiness gate is closed: neither ready nor serving, whatever its containers are.</summary>
+    public static V1Endpoint Gated(string address) => Endpoint(address, ready: false, terminating: false, serving: false);
+
+    public static string PodName(string address) => $"pod-{address.Replace('.', '-')}";
+
     private void Write(int index) => store.Replace(Slice(index));
 
     private V1EndpointSlice Slice(int index) => new()
@@ -101,10 +106,10 @@ public sealed class Fleet(ObjectStore store, string ns = "bench", uint firstAddr
 
     private static string SliceName(int index) => $"{ServiceName(index)}-abcde";
 
-    private static V1Endpoint Endpoint(string address, bool ready, bool terminating) => new()
+    private static V1Endpoint Endpoint(string address, bool ready, bool terminating, bool serving = true) => new()
     {
         Addresses = [address],
-        Conditions = new V1EndpointConditions { Ready = ready, Serving = true, Terminating = terminating },
-        TargetRef = new V1ObjectReference { Kind = "Pod", Name = $"pod-{address.Replace('.', '-')}" },
+        Conditions = new V1EndpointConditions { Ready = ready, Serving = serving, Terminating = terminating },
+        TargetRef = new V1ObjectReference { Kind = "Pod", Name = PodName(address) },
     };
 }

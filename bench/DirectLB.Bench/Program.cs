@@ -71,6 +71,12 @@ for (var i = 0; i < options.Repeat; i++)
         }
     }
 
+    if (options.Runs("gates"))
+    {
+        results.GateRollouts.Add(await GateRolloutBenchmark.RunAsync(options, gated: true));
+        results.GateRollouts.Add(await GateRolloutBenchmark.RunAsync(options, gated: false));
+    }
+
     if (options.Runs("failover"))
     {
         results.Failovers.Add(await FailoverBenchmark.RunAsync(options));

@@ -42,6 +42,7 @@ public static class Report
         Latency(md, options, results);
         Calls(md, options, results);
         Failover(md, options, results);
+        Gates(md, results);
         Journal(md, results);
         var findings = Path.Combine(AppContext.BaseDirectory, "Findings.md");
         if (File.Exists(findings))
@@ -201,6 +202,28 @@ public static class Report
         md.L();
         var stableAfter = settings.StableAfter.TotalSeconds;
         md.L($"**What bounds it**: `stable-after` ({stableAfter:F0} s) is waited twice, once by the split brain resolver before it downs the victim and once more by the singletons (shard coordinator, watchers) as their removal margin before they start on a survivor: {2 * stableAfter:F0} s of the median {M(r => r.LastReconciled)}. Failure detection is bounded by `acceptable-heartbeat-pause` ({settings.AcceptableHeartbeatPause.TotalSeconds:F0} s) plus the phi threshold's margin. What remains (the leader's removal, the coordinator's start, the watchers' relist, journal recovery and one provider call per Service) is the shard handover's tail and the recovery.");
+        md.L();
+    }
+
+    private static void Gates(Markdown md, BenchResults results)
+    {
+        if (results.GateRollouts.Count == 0)
+        {
+            return;
+        }
+
+        md.L($"## Readiness gate: a rollout that waits for the load balancer");
+        md.L();
+        md.L($"A {results.GateRollouts[0].Pods}-pod Service rolled with maxSurge 25 %, maxUnavailable 0, against a simulated cloud whose targets turn healthy {results.GateRollouts[0].HealthDelaySeconds:F0} s after registration. With the gate, each new pod has ready containers and DirectLB's gate, and becomes ready (an old pod then terminating) the moment its gate opens; without it, new pods are ready at once and old ones terminate at once. Gate open: from containers ready to the pod's condition `True` as the API server holds it (polled every 20 ms).");
+        md.L();
+        md.L($"| gate | gate open p50 | gate open p99 | target p99 | Kubernetes done | every new target healthy | verdict |");
+        md.L($"| --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var r in results.GateRollouts)
+        {
+            var target = r.HealthDelaySeconds + 1;
+            md.L($"| {(r.Gated ? "with" : "without")} | {(r.Gated ? $"{r.P50:F2} s" : "—")} | {(r.Gated ? $"{r.P99:F2} s" : "—")} | {(r.Gated ? $"≤ {target:F0} s" : "—")} | {r.RolloutSeconds:F1} s | {(r.Converged ? $"{r.ConvergedSeconds:F1} s" : "NOT converged")} | {(r.Gated ? Verdict(r.Converged && r.P99 <= target) : "(outruns the load balancer)")} |");
+        }
+
         md.L();
     }
 
