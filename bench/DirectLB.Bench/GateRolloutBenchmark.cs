@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using DirectLB.KubeApiServer.Typed;
+using DirectLB.EndToEnd.Tests.Support;
 using DirectLB.Providers.Model;
-using k8s.Models;
 
 namespace DirectLB.Bench;
 
@@ -112,31 +111,12 @@ public static class GateRolloutBenchmark
 
     private static long CreateGatedPod(BenchCluster cluster, string service, string address)
     {
-        var pod = cluster.Api.Store.Create(new V1Pod
-        {
-            ApiVersion = "v1",
-            Kind = "Pod",
-            Metadata = new V1ObjectMeta { Name = Fleet.PodName(address), NamespaceProperty = cluster.Fleet.Namespace },
-            Spec = new V1PodSpec
-            {
-                Containers = [new V1Container { Name = "app", Image = "app" }],
-                ReadinessGates = [new V1PodReadinessGate { ConditionType = $"target-health.directlb.io/{service}" }],
-            },
-        });
-        pod.Status = new V1PodStatus
-        {
-            Phase = "Running",
-            PodIP = address,
-            PodIPs = [new V1PodIP { Ip = address }],
-            Conditions = [new V1PodCondition { Type = "ContainersReady", Status = "True", LastTransitionTime = DateTime.UtcNow }],
-        };
-        cluster.Api.Store.ReplaceStatus(pod);
+        KubeObjects.CreatePod(cluster.Api.Store, KubeObjects.GatedPod(Fleet.PodName(address), address, service, containersReady: true, cluster.Fleet.Namespace));
         return Stopwatch.GetTimestamp();
     }
 
     private static bool GateOpen(BenchCluster cluster, string service, string address) =>
-        cluster.Api.Store.Get<V1Pod>(cluster.Fleet.Namespace, Fleet.PodName(address))?.Status?.Conditions?
-            .Any(c => c.Type == $"target-health.directlb.io/{service}" && c.Status == "True") == true;
+        KubeObjects.GateOf(cluster.Api.Store, cluster.Fleet.Namespace, Fleet.PodName(address), service)?.Status == "True";
 
     private static async Task<bool> WaitHealthyAsync(BenchCluster cluster, HashSet<TargetKey> wanted, TimeSpan timeout)
     {

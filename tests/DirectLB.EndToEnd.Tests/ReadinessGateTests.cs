@@ -1,4 +1,3 @@
-using DirectLB.Actors.Domain;
 using DirectLB.EndToEnd.Tests.Support;
 using DirectLB.KubeApiServer;
 using DirectLB.KubeApiServer.Typed;
@@ -122,11 +121,7 @@ public sealed class ReadinessGateTests : IAsyncLifetime
     {
         var store = _clusters[cluster].Store;
         store.Create(LoadBalancerService(service, new Dictionary<string, string> { ["directlb.io/scope"] = "global" }));
-        var pod = GatedPod(ip, service, containersReady);
-        var status = pod.Status;
-        pod = store.Create(pod);
-        pod.Status = status;
-        store.ReplaceStatus(pod);
+        CreatePod(store, GatedPod(PodName(ip), ip, service, containersReady));
         store.Create(Slice(service, $"{service}-abc", Gated(ip)));
     }
 
@@ -136,6 +131,5 @@ public sealed class ReadinessGateTests : IAsyncLifetime
             .SelectMany(lb => lb.Listeners.SelectMany(l => l.Targets))
             .Select(t => t.Key.ToString())];
 
-    private V1PodCondition? Gate(string cluster, string ip) =>
-        _clusters[cluster].Store.Get<V1Pod>(Namespace, PodName(ip))?.Status?.Conditions?.SingleOrDefault(c => c.Type == ReadinessGate.ConditionType("web"));
+    private V1PodCondition? Gate(string cluster, string ip) => GateOf(_clusters[cluster].Store, Namespace, PodName(ip), "web");
 }

@@ -27,7 +27,15 @@ public class SandboxTests
         var answers = new List<string>();
         await Eventually.Until(async () =>
         {
-            answers.Add(await http.GetStringAsync($"http://{info.WebAddress}:{SandboxPod.Port}/"));
+            try
+            {
+                answers.Add(await http.GetStringAsync($"http://{info.WebAddress}:{SandboxPod.Port}/"));
+            }
+            catch (HttpRequestException)
+            {
+                return false; // HAProxy sends a new server traffic only once its health checks passed
+            }
+
             return answers.Select(a => a.Split(' ')[2]).Distinct().Count() >= 3;
         }, "requests through web's load balancer reach its three pods");
         Assert.All(answers, a => Assert.StartsWith("hello from web-", a));

@@ -1,3 +1,5 @@
+using DirectLB.KubeApiServer.Store;
+using DirectLB.KubeApiServer.Typed;
 using k8s.Models;
 
 namespace DirectLB.EndToEnd.Tests.Support;
@@ -44,25 +46,48 @@ public static class KubeObjects
     /// <summary>A pod's endpoint while its readiness gate is closed: its containers may be ready, the pod is not.</summary>
     public static V1Endpoint Gated(string ip) => Endpoint(ip, ready: false, serving: false, terminating: false);
 
-    /// <summary>The pod behind <see cref="Endpoint"/>'s target, gated on <paramref name="service"/>'s load balancer.</summary>
-    public static V1Pod GatedPod(string ip, string service, bool containersReady) => new()
+    /// <summary>
+    /// A running pod that lists DirectLB's readiness gate for <paramref name="service"/>, as the kubelet reports it:
+    /// its containers ready or not, the pod itself not ready while the gate is closed. Created through
+    /// <see cref="CreatePod"/>, since the API server takes a pod's status only through its status subresource.
+    /// </summary>
+    public static V1Pod GatedPod(string name, string ip, string service, bool containersReady, string ns = Namespace) => new()
     {
         ApiVersion = "v1",
         Kind = "Pod",
-        Metadata = new V1ObjectMeta { Name = PodName(ip), NamespaceProperty = Namespace, Labels = new Dictionary<string, string> { ["app"] = service } },
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = new Dictionary<string, string> { ["app"] = service } },
         Spec = new V1PodSpec
         {
             Containers = [new V1Container { Name = "app", Image = "app" }],
-            ReadinessGates = [new V1PodReadinessGate { ConditionType = $"target-health.directlb.io/{service}" }],
+            ReadinessGates = [new V1PodReadinessGate { ConditionType = GateType(service) }],
         },
         Status = new V1PodStatus
         {
             Phase = "Running",
             PodIP = ip,
             PodIPs = [new V1PodIP { Ip = ip }],
-            Conditions = [new V1PodCondition { Type = "ContainersReady", Status = containersReady ? "True" : "False", LastTransitionTime = DateTime.UtcNow }],
+            Conditions = [ContainersReady(containersReady)],
         },
     };
+
+    /// <summary>Creates the pod, then sets its status as the kubelet does.</summary>
+    public static V1Pod CreatePod(ObjectStore store, V1Pod pod)
+    {
+        var status = pod.Status;
+        var created = store.Create(pod);
+        created.Status = status;
+        return store.ReplaceStatus(created);
+    }
+
+    public static V1PodCondition ContainersReady(bool ready) =>
+        new() { Type = "ContainersReady", Status = ready ? "True" : "False", LastTransitionTime = DateTime.UtcNow };
+
+    /// <summary>DirectLB's readiness gate condition type for a Service, as users write it in their pod templates.</summary>
+    public static string GateType(string service) => $"target-health.directlb.io/{service}";
+
+    /// <summary>The condition a pod's gate has now, or null while no one set it.</summary>
+    public static V1PodCondition? GateOf(ObjectStore store, string ns, string pod, string service) =>
+        store.Get<V1Pod>(ns, pod)?.Status?.Conditions?.SingleOrDefault(c => c.Type == GateType(service));
 
     public static string PodName(string ip) => $"pod-{ip.Replace('.', '-')}";
 

@@ -63,7 +63,7 @@ public sealed class PodSet(ObjectStore store, string service, int addressBlock, 
                 _pods.Add(pod);
                 if (gated)
                 {
-                    CreatePod(pod);
+                    KubeObjects.CreatePod(store, KubeObjects.GatedPod(pod.Name, pod.Address, service, containersReady: false));
                 }
             }
 
@@ -81,14 +81,14 @@ public sealed class PodSet(ObjectStore store, string service, int addressBlock, 
         foreach (var pod in pods)
         {
             var stored = store.Get<V1Pod>(KubeObjects.Namespace, pod.Name)!;
-            stored.Status.Conditions = [.. stored.Status.Conditions.Where(c => c.Type != "ContainersReady"), ContainersReady(true)];
+            stored.Status.Conditions = [.. stored.Status.Conditions.Where(c => c.Type != "ContainersReady"), KubeObjects.ContainersReady(true)];
             store.ReplaceStatus(stored);
         }
     }
 
     /// <summary>True once DirectLB opened the readiness gate of every one of <paramref name="pods"/>.</summary>
-    public bool GatesOpen(IEnumerable<PodServer> pods) => pods.All(pod =>
-        store.Get<V1Pod>(KubeObjects.Namespace, pod.Name)?.Status?.Conditions?.Any(c => c.Type == $"target-health.directlb.io/{service}" && c.Status == "True") == true);
+    public bool GatesOpen(IEnumerable<PodServer> pods) =>
+        pods.All(pod => KubeObjects.GateOf(store, KubeObjects.Namespace, pod.Name, service)?.Status == "True");
 
     /// <summary>The pods are being deleted: serving and terminating in the slice, still answering (their preStop runs).</summary>
     public void MarkTerminating(IEnumerable<PodServer> pods) => Move(pods, PodPhase.Terminating);
@@ -124,32 +124,6 @@ public sealed class PodSet(ObjectStore store, string service, int addressBlock, 
             WriteSlice();
         }
     }
-
-    private void CreatePod(PodServer pod)
-    {
-        var created = store.Create(new V1Pod
-        {
-            ApiVersion = "v1",
-            Kind = "Pod",
-            Metadata = new V1ObjectMeta { Name = pod.Name, NamespaceProperty = KubeObjects.Namespace },
-            Spec = new V1PodSpec
-            {
-                Containers = [new V1Container { Name = "app", Image = "app" }],
-                ReadinessGates = [new V1PodReadinessGate { ConditionType = $"target-health.directlb.io/{service}" }],
-            },
-        });
-        created.Status = new V1PodStatus
-        {
-            Phase = "Running",
-            PodIP = pod.Address,
-            PodIPs = [new V1PodIP { Ip = pod.Address }],
-            Conditions = [ContainersReady(false)],
-        };
-        store.ReplaceStatus(created);
-    }
-
-    private static V1PodCondition ContainersReady(bool ready) =>
-        new() { Type = "ContainersReady", Status = ready ? "True" : "False", LastTransitionTime = DateTime.UtcNow };
 
     private void WriteSlice()
     {
