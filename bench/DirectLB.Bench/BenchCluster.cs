@@ -67,9 +67,9 @@ public sealed class BenchCluster : IAsyncDisposable
     /// Starts the host on <see cref="Provider"/>, or on <paramref name="provider"/> when given (a wrapper around it,
     /// such as the <see cref="RateLimitedProvider"/> that <c>--provider-rate-limit</c> puts in front of the cloud).
     /// </summary>
-    public async Task StartHostAsync(ILoadBalancerProvider? provider = null)
+    public async Task StartHostAsync(ILoadBalancerProvider? provider = null, params string[] extraArguments)
     {
-        var builder = DirectLbHost.CreateBuilder(HostArguments());
+        var builder = DirectLbHost.CreateBuilder([.. HostArguments(), .. extraArguments]);
         builder.Services.Replace(ServiceDescriptor.Singleton<ILoadBalancerProvider>(provider ?? Provider));
         _host = DirectLbHost.Build(builder);
         await _host.StartAsync();

@@ -16,6 +16,8 @@ public sealed class BenchResults
 
     public List<GateRolloutRun> GateRollouts { get; } = [];
 
+    public List<ReadBackRun> ReadBacks { get; } = [];
+
     public List<JournalRun> Journal { get; } = [];
 
     /// <summary>The latency per rate, each figure the median over the repetitions.</summary>
@@ -45,6 +47,7 @@ public sealed class BenchResults
         .. Scale.Where(s => !s.Converged).Select(s => $"scale ({s.Variant}) did not converge"),
         .. RollingUpdates.Where(r => !r.Converged).Select(_ => "the rolling update did not converge"),
         .. RateLimits.Where(r => !r.Converged).Select(_ => "the rate-limited changes did not converge"),
+        .. ReadBacks.Where(r => !r.Converged).Select(r => $"the read-back run at {r.Interval.TotalSeconds:F0} s did not converge"),
         .. GateRollouts.Where(r => !r.Converged).Select(r => $"the {(r.Gated ? "gated" : "ungated")} rollout did not converge"),
         .. Failovers.SelectMany(f => f.Problems).Select(problem => $"failover: {problem}"),
         .. Latency.SelectMany(r => r).Where(p => p.Confirmed + p.Superseded < p.Events)

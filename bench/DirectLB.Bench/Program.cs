@@ -71,6 +71,13 @@ for (var i = 0; i < options.Repeat; i++)
         }
     }
 
+    if (options.Runs("readback"))
+    {
+        // A minute, not the default five: a whole interval fits in the window, at five times the default's rate.
+        results.ReadBacks.Add(await ReadBackBenchmark.RunAsync(options, TimeSpan.FromMinutes(1)));
+        results.ReadBacks.Add(await ReadBackBenchmark.RunAsync(options, TimeSpan.FromHours(1)));
+    }
+
     if (options.Runs("gates"))
     {
         results.GateRollouts.Add(await GateRolloutBenchmark.RunAsync(options, gated: true));

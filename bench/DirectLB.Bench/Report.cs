@@ -42,6 +42,7 @@ public static class Report
         Latency(md, options, results);
         Calls(md, options, results);
         Failover(md, options, results);
+        ReadBacks(md, results);
         Gates(md, results);
         Journal(md, results);
         var findings = Path.Combine(AppContext.BaseDirectory, "Findings.md");
@@ -202,6 +203,27 @@ public static class Report
         md.L();
         var stableAfter = settings.StableAfter.TotalSeconds;
         md.L($"**What bounds it**: `stable-after` ({stableAfter:F0} s) is waited twice, once by the split brain resolver before it downs the victim and once more by the singletons (shard coordinator, watchers) as their removal margin before they start on a survivor: {2 * stableAfter:F0} s of the median {M(r => r.LastReconciled)}. Failure detection is bounded by `acceptable-heartbeat-pause` ({settings.AcceptableHeartbeatPause.TotalSeconds:F0} s) plus the phi threshold's margin. What remains (the leader's removal, the coordinator's start, the watchers' relist, journal recovery and one provider call per Service) is the shard handover's tail and the recovery.");
+        md.L();
+    }
+
+    private static void ReadBacks(Markdown md, BenchResults results)
+    {
+        if (results.ReadBacks.Count == 0)
+        {
+            return;
+        }
+
+        md.L($"## Read-back at scale");
+        md.L();
+        md.L($"{results.ReadBacks[0].Services} Services converge; then for one interval the cloud's read calls (FindLoadBalancer) are counted each second while one pod of a random Service is replaced 20 times a second (slice write → target confirmed in the cloud). An interval of an hour puts no read-back in the window: the latency without read-backs.");
+        md.L();
+        md.L($"| read-back interval | reads/s expected (N / interval) | mean | p5 | p95 | pod change p50 | pod change p99 |");
+        md.L($"| --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var r in results.ReadBacks)
+        {
+            md.L($"| {r.Interval.TotalSeconds:F0} s | {r.Expected:F1} | {r.Mean:F1} | {r.P5:F0} | {r.P95:F0} | {r.LatencyP50:F0} ms | {r.LatencyP99:F0} ms |");
+        }
+
         md.L();
     }
 
