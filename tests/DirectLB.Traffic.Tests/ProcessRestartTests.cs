@@ -34,6 +34,7 @@ public sealed class ProcessRestartTests(ITestOutputHelper output) : TrafficTest
         var pods = World.Pods("web", addressBlock: 163);
         pods.MarkReady(pods.Start(4));
         var vip = await World.AddressOfAsync("web");
+        await World.HAProxy.MatchesAsync(port, pods); // a new server takes traffic once its first health checks passed
         await using var load = LoadGenerator.Start(vip, port);
         var rollout = new Rollout(pods, World.HAProxy, port, load);
         await rollout.AppliedAsync();

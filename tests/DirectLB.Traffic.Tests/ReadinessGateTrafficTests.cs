@@ -54,12 +54,9 @@ public sealed class ReadinessGateTrafficTests(ITestOutputHelper output) : InProc
 
         pods.MarkReady(first);
         var vip = await World.AddressOfAsync(service);
+        await World.HAProxy.MatchesAsync(port, pods, TimeSpan.FromSeconds(60));
         await using var load = LoadGenerator.Start(vip, port);
         var rollout = new Rollout(pods, World.HAProxy, port, load);
-        await Eventually.Until(
-            async () => await World.HAProxy.TryServersAsync(port) is { } servers && servers.Count(s => s.Serving) == Replicas,
-            "every first pod up in HAProxy",
-            TimeSpan.FromSeconds(60));
         await load.AnsweredAsync(300, load.Snapshot());
 
         await rollout.RollAsFastAsKubernetesAsync(gated);

@@ -20,6 +20,7 @@ public sealed class ScaleAndRollTests(ITestOutputHelper output) : InProcessTraff
         var pods = World.Pods("web", addressBlock: 160);
         pods.MarkReady(pods.Start(2));
         var vip = await World.AddressOfAsync("web");
+        await World.HAProxy.MatchesAsync(port, pods); // a new server takes traffic once its first health checks passed
         await using var load = LoadGenerator.Start(vip, port);
         var rollout = new Rollout(pods, World.HAProxy, port, load);
         await rollout.AppliedAsync();
