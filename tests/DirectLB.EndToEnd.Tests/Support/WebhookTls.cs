@@ -42,7 +42,9 @@ public sealed class WebhookTls : IDisposable
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         var serial = RandomNumberGenerator.GetBytes(12);
         serial[0] &= 0x7f;
-        var issued = request.Create(_authority, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddHours(12), serial);
+        // Signed through the authority's key, whatever the algorithm of the certificate's own key.
+        var issued = request.Create(
+            _authority.SubjectName, X509SignatureGenerator.CreateForECDsa(_authorityKey), DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddHours(12), serial);
         // Written key first and certificate last, each whole, as a Secret's files change at once.
         File.WriteAllText(keyFile, key is RSA rsaKey ? rsaKey.ExportRSAPrivateKeyPem() : key.ExportPkcs8PrivateKeyPem());
         File.WriteAllText(certFile, issued.ExportCertificatePem());
