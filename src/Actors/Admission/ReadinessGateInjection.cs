@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
+using DirectLB.Actors.Domain;
 
 namespace DirectLB.Actors.Admission;
 
@@ -10,14 +11,10 @@ namespace DirectLB.Actors.Admission;
 /// </summary>
 public static class ReadinessGateInjection
 {
-    // Until the readiness gate lands on main with its own ReadinessGate.ConditionType, the prefix lives here too.
-    private const string ConditionTypePrefix = "target-health.directlb.io/";
-
-    public static string ConditionType(string serviceName) => ConditionTypePrefix + serviceName;
 
     /// <summary>The gates to add, in Service name order; empty when the pod has them all.</summary>
     public static ImmutableArray<string> Missing(PodCreation pod, IEnumerable<string> services) =>
-        [.. services.Select(ConditionType).Distinct().Where(type => !pod.ReadinessGates.Contains(type)).Order(StringComparer.Ordinal)];
+        [.. services.Select(ReadinessGate.ConditionType).Distinct().Where(type => !pod.ReadinessGates.Contains(type)).Order(StringComparer.Ordinal)];
 
     /// <summary>The patch adding <paramref name="missing"/>; null when there is nothing to add.</summary>
     public static JsonArray? Patch(PodCreation pod, ImmutableArray<string> missing)
