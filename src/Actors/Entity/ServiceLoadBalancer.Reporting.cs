@@ -88,7 +88,7 @@ public sealed partial class ServiceLoadBalancer
     private async Task RecordEventAsync(string clusterId, string serviceUid, ServiceEvent serviceEvent)
     {
         // Not tied to the entity's lifetime: the Event of a last step (DeletedLoadBalancer) must land after it stops.
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try
         {
             await _writer.RecordEventAsync(clusterId, _key, serviceUid, serviceEvent, timeout.Token);

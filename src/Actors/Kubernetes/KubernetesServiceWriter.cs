@@ -55,8 +55,36 @@ public sealed partial class KubernetesServiceWriter(MemberClusters clusters, Tim
             LastTimestamp = now,
             Count = 1,
         };
-        await clusters.Get(clusterId).CoreV1.CreateNamespacedEventAsync(body, involved.NamespaceProperty, cancellationToken: cancellationToken);
+        // As client-go's recorder does, an Event that meets a passing failure (5xx, 429, a lost connection) is sent again
+        // until the caller's deadline, so a short API outage does not swallow the one Event that explains a problem.
+        var client = clusters.Get(clusterId);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await client.CoreV1.CreateNamespacedEventAsync(body, involved.NamespaceProperty, cancellationToken: cancellationToken);
+                return;
+            }
+            catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.Conflict && attempt > 1)
+            {
+                return; // an earlier try landed although its answer was lost
+            }
+            catch (Exception ex) when (IsPassing(ex) && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(EventRetryDelay(attempt), clock, cancellationToken);
+            }
+        }
     }
+
+    /// <summary>200 ms, doubling to 3.2 s: about ten tries in a 30 s budget.</summary>
+    private static TimeSpan EventRetryDelay(int attempt) => TimeSpan.FromMilliseconds(200 * Math.Pow(2, Math.Min(attempt - 1, 4)));
+
+    private static bool IsPassing(Exception ex) => ex switch
+    {
+        HttpOperationException http => (int)http.Response.StatusCode >= 500 || http.Response.StatusCode == HttpStatusCode.TooManyRequests,
+        HttpRequestException => true,
+        _ => false,
+    };
 
     private async Task EditFinalizersAsync(string clusterId, ServiceKey key, bool add, CancellationToken cancellationToken)
     {
