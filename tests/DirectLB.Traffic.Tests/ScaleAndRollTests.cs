@@ -11,8 +11,6 @@ namespace DirectLB.Traffic.Tests;
 [Trait("Category", "Traffic")]
 public sealed class ScaleAndRollTests(ITestOutputHelper output) : InProcessTrafficTest
 {
-    private const double Tolerance = 0.10;
-
     [Fact]
     public async Task Scaling_2_to_10_rolling_every_pod_and_scaling_back_to_2_fails_no_request_and_shares_traffic_equally()
     {
@@ -50,30 +48,14 @@ public sealed class ScaleAndRollTests(ITestOutputHelper output) : InProcessTraff
         Assert.Equal(20, pods.Everyone.Count); // 2 first, 8 more, then 10 replacing them in the roll ...
         Assert.Equal(2, pods.Ready.Count);     // ... of which 2 are left after scaling down.
         Assert.All(pods.Everyone, pod => Assert.Equal(0, pod.RequestsWhile(PodPhase.Starting)));
-        AssertEqualShares(atTen, 10);
-        AssertEqualShares(afterRoll, 10);
-        AssertEqualShares(atTwo, 2);
+        TrafficWindows.AssertEqualShares(atTen, 10);
+        TrafficWindows.AssertEqualShares(afterRoll, 10);
+        TrafficWindows.AssertEqualShares(atTwo, 2);
         Assert.Equal(18, rollout.Drains.Count);
         Assert.All(rollout.Drains, drain => Assert.Equal(0, drain.NewConnections));
         // Out once its connections ended (DirectLB counts them on HAProxy) or the 2 s drain delay passed, whichever came first.
         Assert.All(rollout.Drains, drain => Assert.InRange(drain.Duration.TotalSeconds, 0, 20));
     }
 
-    /// <summary>Counts a window in which the pod set does not change, and prints it.</summary>
-    private async Task<TrafficCounts> SteadyWindowAsync(LoadGenerator load, PodSet pods, int requests)
-    {
-        var start = load.Snapshot();
-        await load.AnsweredAsync(requests, start);
-        var window = load.Snapshot().Since(start);
-        output.WriteLine($"steady window over {pods.Ready.Count} ready pods: {window}");
-        Assert.Equal(pods.Ready.Select(p => p.Name).Order(), window.NewConnection.Keys.Order());
-        return window;
-    }
-
-    private static void AssertEqualShares(TrafficCounts window, int pods)
-    {
-        Assert.Equal(pods, window.NewConnection.Count);
-        var equal = 1.0 / pods;
-        Assert.All(window.NewConnectionShares(), share => Assert.InRange(share.Value, equal * (1 - Tolerance), equal * (1 + Tolerance)));
-    }
+    private Task<TrafficCounts> SteadyWindowAsync(LoadGenerator load, PodSet pods, int requests) => TrafficWindows.SteadyAsync(load, pods, requests, output);
 }

@@ -8,6 +8,8 @@ namespace DirectLB.Traffic.Tests.Support;
 /// </summary>
 public sealed class AgentProcess : IAsyncDisposable
 {
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+
     private readonly IReadOnlyList<string> _arguments;
     private DirectLbProcess _process;
 
@@ -39,6 +41,20 @@ public sealed class AgentProcess : IAsyncDisposable
         var state = Path.Combine(Path.GetTempPath(), "dlb-agent", Guid.NewGuid().ToString("N")[..10]);
         string[] arguments = ["lb-agent", "--listen", $"127.0.0.1:{port}", "--haproxy-state", state, "--vip-pool", vipPool, .. extra];
         return new AgentProcess(name, state, vipPool, port, arguments);
+    }
+
+    /// <summary>Whether the agent (plain HTTP) answers <c>/readyz</c>: it serves, and its HAProxy answers.</summary>
+    public async Task<bool> IsReadyAsync()
+    {
+        try
+        {
+            using var response = await Http.GetAsync($"http://127.0.0.1:{Port}/readyz");
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
     }
 
     /// <summary>SIGKILL to the agent alone: its HAProxy keeps serving what it had.</summary>

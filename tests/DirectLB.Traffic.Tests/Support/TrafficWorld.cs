@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using DirectLB.EndToEnd.Tests.Support;
 using DirectLB.KubeApiServer;
+using DirectLB.KubeApiServer.Store;
 using DirectLB.KubeApiServer.Typed;
 using k8s.Models;
 
@@ -67,13 +68,17 @@ public sealed class TrafficWorld : IAsyncDisposable
     /// Creates a LoadBalancer Service of DirectLB's class on a free front port, and returns that port. <paramref name="spec"/>
     /// sets what else the test needs in its spec.
     /// </summary>
-    public int CreateService(string name, IDictionary<string, string>? annotations = null, Action<V1ServiceSpec>? spec = null)
+    public int CreateService(string name, IDictionary<string, string>? annotations = null, Action<V1ServiceSpec>? spec = null) =>
+        CreateService(Api.Store, name, annotations, spec);
+
+    /// <summary>As <see cref="CreateService(string, IDictionary{string, string}?, Action{V1ServiceSpec}?)"/>, in any API server's store.</summary>
+    public static int CreateService(ObjectStore store, string name, IDictionary<string, string>? annotations = null, Action<V1ServiceSpec>? spec = null)
     {
         var port = FreePort();
         var service = KubeObjects.LoadBalancerService(name, annotations);
         service.Spec.Ports[0].Port = port;
         spec?.Invoke(service.Spec);
-        Api.Store.Create(service);
+        store.Create(service);
         return port;
     }
 
@@ -82,11 +87,13 @@ public sealed class TrafficWorld : IAsyncDisposable
         Api.Store.Patch<V1Service>(KubeObjects.Namespace, service, KubeApiServer.Patching.PatchType.Merge, patchJson);
 
     /// <summary>The load balancer's address, once DirectLB published it in the Service's status.</summary>
-    public async Task<string> AddressOfAsync(string service)
+    public Task<string> AddressOfAsync(string service) => AddressOfAsync(Api.Store, service);
+
+    public static async Task<string> AddressOfAsync(ObjectStore store, string service)
     {
         string? address = null;
         await Eventually.Until(
-            () => (address = Api.Store.Get<V1Service>(KubeObjects.Namespace, service)?.Status?.LoadBalancer?.Ingress?.FirstOrDefault()?.Ip) is not null,
+            () => (address = store.Get<V1Service>(KubeObjects.Namespace, service)?.Status?.LoadBalancer?.Ingress?.FirstOrDefault()?.Ip) is not null,
             $"{service} has an address in status.loadBalancer.ingress");
         return address!;
     }

@@ -187,5 +187,8 @@ public sealed record WatchedCluster(string ClusterId, bool Synced);
 /// <summary>A member of the Akka cluster as a replica's status API lists it.</summary>
 public sealed record ClusterMember(string Address, string Status);
 
-/// <summary>A Service as a replica's status API lists it.</summary>
-public sealed record OwnedService(string Key, bool InSync, int Serving, string? LastError);
+/// <summary>A Service as a replica's status API lists it; with several load balancer nodes, each node's copy of its load balancer.</summary>
+public sealed record OwnedService(string Key, bool InSync, int Serving, string? LastError, IReadOnlyList<NodeCopy>? Nodes = null);
+
+/// <summary>One load balancer node's state for a Service, as the status API shows it.</summary>
+public sealed record NodeCopy(string Node, string State, string? Detail);

@@ -12,15 +12,18 @@ namespace DirectLB.Tests.Shared.Replicas;
 /// </summary>
 public sealed class ReplicaEnvironment : IAsyncDisposable
 {
-    private readonly SimulatedCloudServer _cloud;
+    private readonly SimulatedCloudServer? _cloud;
+    private readonly string _providerUrl;
     private readonly IReadOnlyList<string> _replicaSettings;
 
-    private ReplicaEnvironment(string work, PostgresServer postgres, IReadOnlyList<MemberCluster> members, SimulatedCloudServer cloud, IReadOnlyList<string> replicaSettings)
+    private ReplicaEnvironment(
+        string work, PostgresServer postgres, IReadOnlyList<MemberCluster> members, SimulatedCloudServer? cloud, string providerUrl, IReadOnlyList<string> replicaSettings)
     {
         Work = work;
         Postgres = postgres;
         Members = members;
         _cloud = cloud;
+        _providerUrl = providerUrl;
         _replicaSettings = replicaSettings;
     }
 
@@ -35,7 +38,7 @@ public sealed class ReplicaEnvironment : IAsyncDisposable
     public KubeApiServer.KubeApiServer Api => Members[0].Server;
 
     /// <summary>The simulated cloud behind the HTTP API the replicas call.</summary>
-    public SimulatedProvider Cloud => _cloud.Provider;
+    public SimulatedProvider Cloud => _cloud?.Provider ?? throw new InvalidOperationException("these replicas call load balancer nodes, not the simulated cloud");
 
     /// <summary>Every replica started so far, in start order (the first is the oldest member).</summary>
     public List<Replica> Replicas { get; } = [];
@@ -65,7 +68,16 @@ public sealed class ReplicaEnvironment : IAsyncDisposable
         }
 
         var cloud = await SimulatedCloudServer.StartAsync(new SimulatedCloudServerOptions { Provider = new SimulatedProvider(cloudOptions) });
-        return new ReplicaEnvironment(work, postgres, clusters, cloud, replicaSettings);
+        return new ReplicaEnvironment(work, postgres, clusters, cloud, cloud.BaseAddress.ToString(), replicaSettings);
+    }
+
+    /// <summary>One member cluster, and the replicas call the load balancer API(s) at <paramref name="providerUrl"/> (comma-separated nodes).</summary>
+    public static async Task<ReplicaEnvironment> StartAsync(KubeApiServerOptions apiOptions, string providerUrl, IReadOnlyList<string> replicaSettings)
+    {
+        var work = Directory.CreateTempSubdirectory("directlb-replicas-").FullName;
+        var postgres = await PostgresServer.StartAsync();
+        var member = await MemberCluster.StartAsync("east", apiOptions, work);
+        return new ReplicaEnvironment(work, postgres, [member], cloud: null, providerUrl, replicaSettings);
     }
 
     /// <summary>Starts a replica on <paramref name="akkaPort"/> with the shared settings, the given seed nodes and extra arguments.</summary>
@@ -76,7 +88,7 @@ public sealed class ReplicaEnvironment : IAsyncDisposable
             .. Members.Count == 1
                 ? new[] { "--kubeconfig", Members[0].Kubeconfig, "--cluster-id", Members[0].Id }
                 : Members.SelectMany(m => new[] { "--cluster", $"{m.Id}={m.Kubeconfig}" }),
-            "--provider", "http", "--provider-url", _cloud.BaseAddress.ToString(),
+            "--provider", "http", "--provider-url", _providerUrl,
             "--journal-provider", "postgresql", "--journal", Postgres.ConnectionString,
             "--hostname", "127.0.0.1",
             .. seedPorts.SelectMany(p => new[] { "--seed", Replica.SeedAddress(p) }),
@@ -113,7 +125,11 @@ public sealed class ReplicaEnvironment : IAsyncDisposable
             await replica.DisposeAsync();
         }
 
-        await _cloud.DisposeAsync();
+        if (_cloud is not null)
+        {
+            await _cloud.DisposeAsync();
+        }
+
         foreach (var member in Members)
         {
             await member.DisposeAsync();
