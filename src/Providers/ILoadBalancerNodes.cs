@@ -12,12 +12,15 @@ public interface ILoadBalancerNodes
 
 /// <summary>
 /// One node's copy of one load balancer: <c>in-sync</c> (the node answered the last call or read-back with it),
-/// <c>behind</c> (the node could not be reached; it catches up when it answers again) or <c>failed</c> (the node
-/// answered with an error, in <see cref="Detail"/>), since <see cref="Since"/>.
+/// <c>unreachable</c> (it had it when last reached, and cannot be reached now), <c>behind</c> (it missed a change
+/// while it could not be reached, and catches up when it answers again), <c>failed</c> (the node answered with an
+/// error) or <c>unknown</c> (not asked yet), since <see cref="Since"/>; <see cref="Detail"/> says why.
 /// </summary>
 public sealed record NodeSync(string Node, string State, string? Detail, DateTimeOffset Since)
 {
     public const string InSync = "in-sync";
+    public const string Unreachable = "unreachable";
     public const string Behind = "behind";
     public const string Failed = "failed";
+    public const string Unknown = "unknown";
 }

@@ -93,6 +93,7 @@ public sealed class LoadBalancerNodesTests
         var (provider, nodes) = await AgentServers.StartTierAsync(2);
         await using var _ = new Teardown(provider, nodes);
         var lb = await provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
+        var untouched = await provider.EnsureLoadBalancerAsync(Other, "shop-api", CancellationToken.None);
 
         foreach (var node in nodes)
         {
@@ -103,6 +104,8 @@ public sealed class LoadBalancerNodesTests
         Assert.True(error.Retryable);
         Assert.Contains("no load balancer node answers", error.Message);
         Assert.All(provider.NodesOf(lb.Id), node => Assert.Equal(NodeSync.Behind, node.State));
+        Assert.All(provider.NodesOf(lb.Id), node => Assert.Contains("does not answer", node.Detail));
+        Assert.All(provider.NodesOf(untouched.Id), node => Assert.Equal(NodeSync.Unreachable, node.State));
     }
 
     /// <summary>Stops the provider's probing, then each node (its server, its HAProxy, its state).</summary>

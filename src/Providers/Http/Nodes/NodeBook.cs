@@ -32,8 +32,12 @@ internal sealed class NodeBook(TimeProvider clock)
         var known = _byLoadBalancer.GetValueOrDefault(loadBalancerId);
         return
         [
-            .. nodes.Select(node => known?.GetValueOrDefault(node.Name)?.Sync
-                ?? new NodeSync(node.Name, node.IsUp ? "unknown" : NodeSync.Behind, node.DownReason, clock.GetUtcNow())),
+            .. nodes.Select(node => known?.GetValueOrDefault(node.Name)?.Sync switch
+            {
+                { State: NodeSync.InSync } sync when !node.IsUp => sync with { State = NodeSync.Unreachable, Detail = node.DownReason },
+                { } sync => sync,
+                null => new NodeSync(node.Name, node.IsUp ? NodeSync.Unknown : NodeSync.Unreachable, node.DownReason, clock.GetUtcNow()),
+            }),
         ];
     }
 
