@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using DirectLB.Tests.Shared.Replicas;
 
 namespace DirectLB.Traffic.Tests.Support;
 
@@ -8,8 +9,6 @@ namespace DirectLB.Traffic.Tests.Support;
 /// </summary>
 public sealed class AgentProcess : IAsyncDisposable
 {
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
-
     private readonly IReadOnlyList<string> _arguments;
     private DirectLbProcess _process;
 
@@ -44,18 +43,7 @@ public sealed class AgentProcess : IAsyncDisposable
     }
 
     /// <summary>Whether the agent (plain HTTP) answers <c>/readyz</c>: it serves, and its HAProxy answers.</summary>
-    public async Task<bool> IsReadyAsync()
-    {
-        try
-        {
-            using var response = await Http.GetAsync($"http://127.0.0.1:{Port}/readyz");
-            return response.IsSuccessStatusCode;
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-        {
-            return false;
-        }
-    }
+    public Task<bool> IsReadyAsync() => Replica.AnswersReadyAsync($"http://127.0.0.1:{Port}/");
 
     /// <summary>SIGKILL to the agent alone: its HAProxy keeps serving what it had.</summary>
     public Task KillAsync() => _process.KillAsync();

@@ -86,11 +86,14 @@ public sealed class Replica : IAsyncDisposable
 
     public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
 
-    public async Task<bool> IsReadyAsync()
+    public Task<bool> IsReadyAsync() => AnswersReadyAsync($"http://127.0.0.1:{HttpPort}/");
+
+    /// <summary>Whether the DirectLB process (a replica, an lb-agent) at <paramref name="root"/> answers <c>/readyz</c> with success.</summary>
+    public static async Task<bool> AnswersReadyAsync(string root)
     {
         try
         {
-            using var response = await Http.GetAsync($"http://127.0.0.1:{HttpPort}/readyz");
+            using var response = await Http.GetAsync($"{root}readyz");
             return response.IsSuccessStatusCode;
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
