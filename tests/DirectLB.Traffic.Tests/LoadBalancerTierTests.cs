@@ -84,6 +84,9 @@ public sealed class LoadBalancerTierTests(ITestOutputHelper output) : IAsyncLife
         var vip = await TrafficWorld.AddressOfAsync(environment.Api.Store, "web");
         var (left, right) = (_agents[0], _agents[1]);
         var (leftHAProxy, rightHAProxy) = (new HAProxyState(left.StateDirectory), new HAProxyState(right.StateDirectory));
+        // A new server takes traffic once its first health checks passed: the load starts when both nodes serve.
+        await leftHAProxy.MatchesAsync(port, pods, TimeSpan.FromSeconds(60));
+        await rightHAProxy.MatchesAsync(port, pods, TimeSpan.FromSeconds(60));
         await using var throughLeft = LoadGenerator.Start(OnNode(vip, 0), port, PerNode);
         await using var throughRight = LoadGenerator.Start(OnNode(vip, 1), port, PerNode);
         var rollout = new Rollout(pods, leftHAProxy, port, throughLeft);
