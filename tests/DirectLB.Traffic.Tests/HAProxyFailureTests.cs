@@ -27,6 +27,18 @@ public sealed class HAProxyFailureTests(ITestOutputHelper output) : TrafficTest
     public async Task A_refused_server_command_is_retried_logged_with_the_command_and_reported_in_an_Event_until_HAProxy_takes_it()
     {
         await using var directLb = DirectLbProcess.Start(World.DirectLbArguments(logLevel: "Information"));
+        try
+        {
+            await RefusedThenTakenAsync(directLb);
+        }
+        finally
+        {
+            output.WriteLine(directLb.Output); // what DirectLB said, also when a step timed out
+        }
+    }
+
+    private async Task RefusedThenTakenAsync(DirectLbProcess directLb)
+    {
         var port = World.CreateService("web");
         var pods = World.Pods("web", addressBlock: 166);
         pods.MarkReady(pods.Start(1));
@@ -48,7 +60,6 @@ public sealed class HAProxyFailureTests(ITestOutputHelper output) : TrafficTest
         var total = await load.StopAsync();
         output.WriteLine($"{failing.Refused} 'add server' commands refused; whole run: {total}");
         output.WriteLine(string.Join('\n', FailureEvents()));
-        output.WriteLine(directLb.Output);
 
         Assert.Empty(total.Failures);
         Assert.All(FailureEvents(), message => Assert.Contains("refused 'add server be-", message));
