@@ -6,7 +6,11 @@ namespace DirectLB.Actors.Entity;
 /// <summary>How an entity paces its work.</summary>
 public sealed record ReconcileOptions
 {
-    /// <summary>How long changes are gathered before acting, so a burst of endpoint events costs one call.</summary>
+    /// <summary>
+    /// The debounce window: after a call that changed the load balancer or the Service, how long further changes are
+    /// gathered before the next one, so a burst of endpoint events costs at most one call per window. A change that
+    /// comes when no window is open is acted on at once (<see cref="DebounceWindow"/>).
+    /// </summary>
     public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>First retry delay after a failure; it doubles per failure up to <see cref="MaxBackoff"/>.</summary>

@@ -64,6 +64,7 @@ public sealed partial class ServiceLoadBalancer
             SnapshotWhenDue();
             // Steps of one plan follow each other at once; changes that came in meanwhile are gathered for a
             // debounce window first, so a rollout costs at most one call per window, not two.
+            OpenDebounceWindow();
             Continue();
         });
     }
@@ -116,6 +117,7 @@ public sealed partial class ServiceLoadBalancer
         var write = result.Write;
         _writes = _writes.Add(write.ClusterId, write.Kind, write.ResourceVersion, write.Detail);
         _log.LogInformation("{ServiceKey}: {Write} done in cluster {ClusterId}", _key, Describe(write), write.ClusterId);
+        OpenDebounceWindow();
         Continue();
     }
 

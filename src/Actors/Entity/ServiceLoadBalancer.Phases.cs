@@ -9,14 +9,17 @@ namespace DirectLB.Actors.Entity;
 /// The entity's phases, one behaviour each, and the one place that moves between them (<see cref="Reconcile"/>):
 /// <code>
 ///   AwaitingObservation ──first observation──▶ Reconcile
-///   Idle ──change after a quiet window──▶ Reconcile       Idle ──change within it──▶ Debouncing ──window ends──▶ Reconcile
-///   Reconcile ──▶ ReadingBack | Calling | Writing (one outside call) ──done──▶ Reconcile, or Debouncing when changes came meanwhile
+///   Idle ──change, no debounce window open──▶ Reconcile (leading edge: a lone change is acted on at once)
+///   Idle ──change, a window open──▶ Debouncing ──window closes──▶ Reconcile (trailing: all that came meanwhile)
+///   Reconcile ──▶ ReadingBack | Calling | Writing (one outside call) ──done──▶ Reconcile (the plan's next step),
+///             or, when changes came meanwhile, as Idle's change: Reconcile or Debouncing
 ///             ──▶ Idle (in sync, or invalid configuration kept)      ──▶ Finishing (nothing left to own)
 ///   any outside call ──failed──▶ BackingOff ──retry──▶ Reconcile
 ///   Idle ──draining targets to probe──▶ Probing ──counted──▶ Reconcile
 /// </code>
-/// Changes are recorded in every phase; only Idle acts on them at once (leading edge), so a lone change costs no
-/// debounce while a burst still costs one call per window.
+/// Changes are recorded in every phase. A call that changed the load balancer or the Service opens a debounce window
+/// (<see cref="DebounceWindow"/>); changes wait only while one is open, so a lone change costs no debounce while a burst
+/// still costs at most one call per window.
 /// </summary>
 public sealed partial class ServiceLoadBalancer
 {
@@ -25,7 +28,7 @@ public sealed partial class ServiceLoadBalancer
     private const string DrainTimer = "drain";
 
     private EntityPhase _phase = EntityPhase.AwaitingObservation;
-    private DateTimeOffset _idleSince = DateTimeOffset.MinValue;
+    private DebounceWindow _window = DebounceWindow.Closed;
     private bool _changedMeanwhile;
 
     /// <summary>Woken (by a message or a failover), but no member cluster has spoken yet: acting now could delete a live load balancer.</summary>
@@ -57,7 +60,7 @@ public sealed partial class ServiceLoadBalancer
         Command<RetryTick>(_ => { });
     }
 
-    /// <summary>A change came soon after the last action: gathering more for the rest of the window.</summary>
+    /// <summary>A change came while a debounce window was open: gathering more until it closes.</summary>
     private void Debouncing()
     {
         HandleHousekeeping();
@@ -151,33 +154,31 @@ public sealed partial class ServiceLoadBalancer
         Become(behaviour);
     }
 
-    /// <summary>Idle, a change: act now when the entity has been quiet for a debounce window, else gather until it has.</summary>
+    /// <summary>A change to act on: at once when no debounce window is open (leading edge), else when it closes (trailing).</summary>
     private void ActOnChange()
     {
-        var quiet = _clock.GetUtcNow() - _idleSince;
-        if (quiet >= _options.Debounce)
+        var wait = _window.WaitAt(_clock.GetUtcNow());
+        if (wait <= TimeSpan.Zero)
         {
             Reconcile();
         }
         else
         {
-            Debounce(_options.Debounce - quiet);
+            Timers.StartSingleTimer(DebounceTimer, ReconcileTick.Instance, wait);
+            Enter(EntityPhase.Debouncing, Debouncing);
         }
     }
 
-    private void Debounce(TimeSpan delay)
-    {
-        Timers.StartSingleTimer(DebounceTimer, ReconcileTick.Instance, delay);
-        Enter(EntityPhase.Debouncing, Debouncing);
-    }
+    /// <summary>A call that changed the load balancer or the Service has ended: the next change waits for a window.</summary>
+    private void OpenDebounceWindow() => _window = DebounceWindow.After(_clock.GetUtcNow(), _options.Debounce);
 
-    /// <summary>An outside call is done: plan the next step at once, or after a window when changes came meanwhile.</summary>
+    /// <summary>An outside call is done: plan the next step at once, or act on the changes that came meanwhile.</summary>
     private void Continue()
     {
         if (_changedMeanwhile)
         {
             _changedMeanwhile = false;
-            Debounce(_options.Debounce);
+            ActOnChange();
         }
         else
         {
@@ -201,7 +202,7 @@ public sealed partial class ServiceLoadBalancer
         catch (Exception failure)
         {
             ReportPlanningFailure(failure);
-            BecomeIdle(now);
+            Enter(EntityPhase.Idle, Idle);
             return;
         }
 
@@ -219,11 +220,11 @@ public sealed partial class ServiceLoadBalancer
                 break;
             case KeepLastGood invalid:
                 ReportInvalid(invalid.Errors);
-                BecomeIdle(now);
+                Enter(EntityPhase.Idle, Idle);
                 break;
             case InSync inSync:
                 OnInSync(inSync.WakeAt, now);
-                BecomeIdle(now);
+                Enter(EntityPhase.Idle, Idle);
                 break;
             case Finished:
                 OnFinished();
@@ -235,12 +236,6 @@ public sealed partial class ServiceLoadBalancer
         {
             UpdateGates();
         }
-    }
-
-    private void BecomeIdle(DateTimeOffset now)
-    {
-        _idleSince = now;
-        Enter(EntityPhase.Idle, Idle);
     }
 
     private DesiredState Plan() =>

@@ -31,8 +31,11 @@ public abstract class EntitySpec : TestKit
         DrainProbeInterval = TimeSpan.FromMilliseconds(100),
     };
 
-    protected EntitySpec(SimulatedProviderOptions? cloud = null)
-        : base(ConfigurationFactory.FromResource<TestJournal>("Akka.Persistence.TestKit.config.conf").WithFallback(DirectLbSerialization.Config))
+    /// <param name="config">Settings ahead of the test journal's, e.g. Akka's test scheduler for a spec that moves time itself.</param>
+    protected EntitySpec(SimulatedProviderOptions? cloud = null, Config? config = null)
+        : base((config ?? Config.Empty)
+            .WithFallback(ConfigurationFactory.FromResource<TestJournal>("Akka.Persistence.TestKit.config.conf"))
+            .WithFallback(DirectLbSerialization.Config))
     {
         Cloud = new SimulatedProvider(cloud);
         Writer = new RecordingServiceWriter(() => Cloud.TotalCalls);
