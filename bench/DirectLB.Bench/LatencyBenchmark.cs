@@ -32,6 +32,18 @@ public static class LatencyBenchmark
 {
     private const string Histogram = "directlb_event_to_applied_seconds";
 
+    /// <summary>
+    /// The p99 target at a point's rate, in ms. Up to 100 events/s each Service's changes come seconds apart and each is
+    /// acted on at once (the debounce is leading-edge): 2 × the floor's p99 + 20 ms. Below 5,000/s: 2 × the floor's p99
+    /// + the debounce. From 5,000/s, where the pipeline's own throughput is the bound: keeping up, with p99 ≤ 1 s.
+    /// </summary>
+    public static double TargetP99(LatencyPoint point, TimeSpan debounce) => point.Rate switch
+    {
+        <= 100 => (2 * point.FloorP99) + 20,
+        < 5_000 => (2 * point.FloorP99) + debounce.TotalMilliseconds,
+        _ => 1_000,
+    };
+
     public static async Task<IReadOnlyList<LatencyPoint>> RunAsync(BenchOptions options)
     {
         await using var cluster = await BenchCluster.CreateAsync(options);

@@ -22,7 +22,7 @@ public static class LatencyPlot
             ("p50", (240, 140, 0), p => p.P50),
             ("metric p99", (130, 50, 170), p => p.MetricP99),
             ("floor p99", (30, 90, 200), p => p.FloorP99),
-            ("target", (120, 120, 120), p => (2 * p.FloorP99) + debounce.TotalMilliseconds),
+            ("target", (120, 120, 120), p => LatencyBenchmark.TargetP99(p, debounce)),
         };
         var canvas = new Canvas(Width, Height);
         var plotW = Width - Left - Right;
