@@ -55,6 +55,7 @@ public static class DirectLbHost
         builder.Services.AddDirectLbActors(options);
         builder.Services.AddPodGateWebhook(options.Webhook);
         builder.Services.AddSingleton<ClusterView>();
+        builder.Services.AddSingleton<ServiceDirectory>();
         builder.Services.AddSingleton<JournalProbe>();
         builder.Services.AddHostedService<ClusterMetricsPoller>();
         builder.Services.AddHostedService<SingletonProbe>();

@@ -21,6 +21,7 @@ public sealed partial class ServiceLoadBalancer
             if (_roundStartedAt is { } started)
             {
                 DirectLbMetrics.ReconcileDuration.Observe((now - started).TotalSeconds);
+                _board.RecordReconcile(_key, now, now - started);
             }
 
             if (_oldestUnappliedChange is { } changed)
@@ -71,13 +72,16 @@ public sealed partial class ServiceLoadBalancer
             if (_reportedConflicts.Add($"{clusterId}|{reason}") && _observations.TryGetValue(clusterId, out var observation))
             {
                 _log.LogWarning("{ServiceKey}: the Service in cluster {ClusterId} conflicts: {Reason}", _key, clusterId, reason);
-                _ = RecordEventAsync(clusterId, observation.Service.Uid, new ServiceEvent(true, ServiceEventReason.ConflictingServiceSpec, $"Spec not used: {reason}"));
+                var conflict = new ServiceEvent(true, ServiceEventReason.ConflictingServiceSpec, $"Spec not used: {reason}");
+                _board.RecordEvent(_key, conflict, _clock.GetUtcNow());
+                _ = RecordEventAsync(clusterId, observation.Service.Uid, conflict);
             }
         }
     }
 
     private void RecordEvent(ServiceEvent serviceEvent)
     {
+        _board.RecordEvent(_key, serviceEvent, _clock.GetUtcNow());
         // Events go to every member cluster that can be reached, so each cluster's users see them.
         foreach (var observation in _observations.Values.Where(o => !_unreachable.Contains(o.ClusterId)))
         {

@@ -6,6 +6,7 @@ using Akka.Actor;
 using Akka.Serialization;
 using DirectLB.Actors.Entity;
 using DirectLB.Actors.Kubernetes;
+using DirectLB.Actors.Observability;
 using DirectLB.Actors.Orphans;
 
 namespace DirectLB.Actors.Serialization;
@@ -44,6 +45,8 @@ public sealed class DirectLbSerializer(ExtendedActorSystem system) : SerializerW
         [typeof(OrphanReport)] = "orphan-report.v1",
         [typeof(FindGatingServices)] = "find-gating-services.v1",
         [typeof(GatingServices)] = "gating-services.v1",
+        [typeof(GetServiceRows)] = "get-service-rows.v1",
+        [typeof(ServiceRows)] = "service-rows.v1",
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, Type> TypeByManifest =

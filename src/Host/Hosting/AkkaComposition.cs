@@ -9,6 +9,7 @@ using Akka.Remote.Hosting;
 using DirectLB.Actors.Domain;
 using DirectLB.Actors.Entity;
 using DirectLB.Actors.Kubernetes;
+using DirectLB.Actors.Observability;
 using DirectLB.Actors.Orphans;
 using DirectLB.Actors.Replicas;
 using DirectLB.Actors.Serialization;
@@ -40,7 +41,8 @@ public static class AkkaComposition
             .WithLbSerialization()
             .WithServiceSharding()
             .WithMemberClusters(provider, options)
-            .WithOrphanCollector(provider));
+            .WithOrphanCollector(provider)
+            .WithStatusResponder(provider));
 
     private static AkkaConfigurationBuilder WithLbCluster(this AkkaConfigurationBuilder akka, AkkaClusterOptions cluster, IReadOnlyDictionary<string, string> shared)
     {
@@ -162,4 +164,13 @@ public static class AkkaComposition
             // A collector that does not answer shows on the status page and under /api/orphans instead.
             new ClusterSingletonOptions { Role = Role, LogSingletonIdentificationFailure = false },
             createProxyToo: true);
+
+    /// <summary>
+    /// On every replica, the answerer of what its entities report, at a fixed path: the status page of any replica asks
+    /// every replica for its Services (Web/ServiceDirectory.cs says why asking beats replicating them).
+    /// </summary>
+    private static AkkaConfigurationBuilder WithStatusResponder(this AkkaConfigurationBuilder akka, IServiceProvider provider) =>
+        akka.WithActors((system, _) => system.ActorOf(
+            ServiceStatusResponder.Props(provider.GetRequiredService<ServiceStatusBoard>(), () => provider.GetRequiredService<ProviderBootstrap>().Nodes),
+            ServiceStatusResponder.Name));
 }

@@ -1,8 +1,6 @@
 using DirectLB.Actors.Domain;
-using DirectLB.Actors.Entity;
 using DirectLB.Actors.Observability;
 using DirectLB.Actors.Orphans;
-using DirectLB.Host.Hosting;
 using DirectLB.Providers;
 
 namespace DirectLB.Host.Web;
@@ -18,12 +16,26 @@ public static class StatusApi
         var api = app.MapGroup("/api");
         api.MapGet("/clusters", async (ClusterView view) => Results.Ok(await view.AllWatchersAsync()));
         api.MapGet("/replicas", async (ClusterView view) => Results.Ok(await view.ReplicasAsync()));
-        api.MapGet("/services", (ServiceStatusBoard board, ProviderBootstrap provider, string? @namespace) =>
-            Results.Ok(board.List(@namespace).Select(report => ServiceView.From(report, provider.Nodes))));
-        api.MapGet("/services/{namespace}/{name}", (ServiceStatusBoard board, ProviderBootstrap provider, string @namespace, string name, string? cluster) =>
-            board.Find(new ServiceKey(@namespace, name, string.IsNullOrEmpty(cluster) ? null : cluster)) is { } report
-                ? Results.Ok(ServiceView.From(report, provider.Nodes))
-                : Results.NotFound(new ApiError($"service {@namespace}/{name} is not known to this replica")));
+        api.MapGet("/services", async (HttpContext http, ServiceDirectory directory, string? @namespace, string? after, int? limit, bool? local) =>
+        {
+            var listing = await directory.ListAsync(@namespace, null, after, limit ?? ServiceRowSelection.MaxLimit, local == true);
+            // The body stays a plain array; where the listing goes on, and which replicas are missing from it, ride in headers.
+            if (listing.Next is { } next)
+            {
+                http.Response.Headers["X-DirectLB-Next-After"] = next;
+            }
+
+            if (listing.Missing.Any())
+            {
+                http.Response.Headers["X-DirectLB-Missing-Replicas"] = string.Join(", ", listing.Missing.Select(r => $"{r.Address} ({r.Reach.ToString().ToLowerInvariant()})"));
+            }
+
+            return Results.Ok(listing.Rows.Select(ServiceView.From));
+        });
+        api.MapGet("/services/{namespace}/{name}", async (ServiceDirectory directory, string @namespace, string name, string? cluster) =>
+            await directory.FindAsync(new ServiceKey(@namespace, name, string.IsNullOrEmpty(cluster) ? null : cluster)) is { } row
+                ? Results.Ok(ServiceView.From(row))
+                : Results.NotFound(new ApiError($"service {@namespace}/{name} is not known to any replica that answered")));
         api.MapGet("/orphans", async (ClusterView view, OrphanOptions options) => Results.Ok(OrphansView.From(await view.OrphansAsync(options.Mode))));
         api.MapFallback(() => Results.NotFound(new ApiError("no such API path; see /api/clusters, /api/replicas, /api/services, /api/orphans")));
     }
@@ -33,41 +45,48 @@ public static class StatusApi
 public sealed record ApiError(string Error);
 
 /// <summary>
-/// A Service as the API shows it. <see cref="Nodes"/>: with several load balancer nodes, each node's copy of its load
-/// balancer (<c>in-sync</c>, <c>behind</c>, <c>failed</c>); null with one load balancer API.
+/// A Service as the API shows it, from its owner replica (<see cref="Owner"/>, its Akka address). <see cref="Targets"/>:
+/// the first 50 by endpoint (<see cref="TargetCount"/> counts all). <see cref="Nodes"/>: with several load balancer
+/// nodes, each node's copy of its load balancer (<c>in-sync</c>, <c>behind</c>, <c>failed</c>); null with one load
+/// balancer API. <see cref="Events"/>: the last few, newest first; <see cref="Latency"/>: the reconcile rounds of the
+/// last 10 minutes that changed the load balancer, oldest first.
 /// </summary>
 public sealed record ServiceView(
     string Key,
     string Namespace,
     string Name,
     string? Cluster,
+    string Owner,
     string? LoadBalancerId,
     string? Address,
     bool InSync,
     int Serving,
     int Draining,
     string? LastError,
-    IReadOnlyList<TargetView> Targets,
-    IReadOnlyList<NodeSync>? Nodes)
+    int TargetCount,
+    IReadOnlyList<TargetRow> Targets,
+    IReadOnlyList<NodeSync>? Nodes,
+    IReadOnlyList<EventRow> Events,
+    IReadOnlyList<LatencySample> Latency)
 {
-    public static ServiceView From(LoadBalancerStatusReport report, ILoadBalancerNodes? nodes) => new(
-        report.Key.ToString(),
-        report.Key.Namespace,
-        report.Key.Name,
-        report.Key.Cluster,
-        report.LoadBalancerId,
-        report.Address,
-        report.InSync,
-        report.ServingTargets,
-        report.DrainingTargets,
-        report.LastError,
-        [.. report.Targets.OrderBy(t => t.Key).Select(t => new TargetView(
-            t.Key.ToString(), t.ClusterId, t.State.ToString().ToLowerInvariant(), t.Weight, report.HealthOf(t.Key).ToString().ToLowerInvariant()))],
-        nodes is not null && report.LoadBalancerId is { } id ? nodes.NodesOf(id) : null);
+    public static ServiceView From(ServiceRow row) => new(
+        row.Key.ToString(),
+        row.Key.Namespace,
+        row.Key.Name,
+        row.Key.Cluster,
+        row.Owner,
+        row.LoadBalancerId,
+        row.Address,
+        row.InSync,
+        row.Serving,
+        row.Draining,
+        row.LastError,
+        row.TargetCount,
+        row.Targets,
+        row.Nodes,
+        row.Events,
+        row.Latency);
 }
-
-/// <summary>A target with the health the load balancer last reported for it (unknown before the first read-back).</summary>
-public sealed record TargetView(string Endpoint, string Cluster, string State, int Weight, string Health);
 
 /// <summary>The orphan collector's last findings as the API shows them.</summary>
 public sealed record OrphansView(string Mode, DateTimeOffset? CheckedAt, string? Paused, IReadOnlyList<OrphanView> Orphans)

@@ -1,36 +1,37 @@
 using System.Text;
-using System.Text.Encodings.Web;
 using DirectLB.Actors.Kubernetes;
 using DirectLB.Actors.Observability;
 using DirectLB.Actors.Orphans;
-using DirectLB.Host.Hosting;
-using DirectLB.Providers;
-using DirectLB.Providers.Model;
+using static DirectLB.Host.Web.Markup;
 
 namespace DirectLB.Host.Web;
 
 /// <summary>
-/// The read-only status page at <c>/</c>: member clusters and their watch state, replicas and their shards,
-/// Services with address, targets (with their health) and last error, filtered by namespace, and orphaned load balancers. Self-contained HTML (no external
-/// assets), refreshed every 5 seconds.
+/// The read-only status page at <c>/</c>: member clusters and their watch state, replicas and their shards, every
+/// Service of the Akka cluster (<see cref="ServiceSection"/>), filtered by namespace, and orphaned load balancers.
+/// Self-contained HTML (no external assets), refreshed every 5 seconds.
 /// </summary>
 public static class StatusPage
 {
-    private static readonly HtmlEncoder Html = HtmlEncoder.Default;
-
     public static void MapStatusPage(this IEndpointRouteBuilder app) =>
-        app.MapGet("/", async (ClusterView view, ServiceStatusBoard board, ProviderBootstrap provider, OrphanOptions orphans, string? @namespace) =>
-            Results.Content(
-                Render(await view.AllWatchersAsync(), await view.ReplicasAsync(), board, provider.Nodes, await view.OrphansAsync(orphans.Mode), @namespace),
-                "text/html; charset=utf-8"));
+        app.MapGet("/", async (ClusterView view, ServiceDirectory directory, OrphanOptions orphans, TimeProvider clock, string? @namespace, string? after) =>
+        {
+            var clusters = view.AllWatchersAsync();
+            var replicas = view.ReplicasAsync();
+            var services = directory.ListAsync(@namespace, null, after, ServiceSection.PageSize);
+            var orphanReport = view.OrphansAsync(orphans.Mode);
+            return Results.Content(
+                Render(await clusters, await replicas, await services, await orphanReport, @namespace, clock.GetUtcNow()),
+                "text/html; charset=utf-8");
+        });
 
     private static string Render(
         IReadOnlyList<WatcherStatus> clusters,
         IReadOnlyList<ReplicaStatus> replicas,
-        ServiceStatusBoard board,
-        ILoadBalancerNodes? nodes,
+        ServiceListing services,
         OrphanReport orphans,
-        string? namespaceFilter)
+        string? namespaceFilter,
+        DateTimeOffset now)
     {
         var page = new StringBuilder();
         page.Append("""
@@ -40,7 +41,7 @@ public static class StatusPage
             table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.35rem .6rem;border-bottom:1px solid #dde3ea;vertical-align:top}
             th{background:#f3f6f9}.ok{color:#17803d;font-weight:600}.bad{color:#b42318;font-weight:600}.muted{color:#667085}
             code{font-size:.9em}form{margin:.5rem 0}
-            </style></head><body><h1>DirectLB</h1><p class="muted">Read-only status of this replica. Refreshes every 5 seconds.</p>
+            </style></head><body><h1>DirectLB</h1><p class="muted">Read-only status of the DirectLB cluster, as this replica gathers it. Refreshes every 5 seconds.</p>
             """);
         page.Append("<h2>Member clusters</h2><table id=\"clusters\"><tr><th>Cluster</th><th>Watch</th><th>API server</th><th>Services</th><th>Last error</th></tr>");
         foreach (var c in clusters)
@@ -56,26 +57,8 @@ public static class StatusPage
                 + $"<td>{Flag(r.Status == "Up", r.Status, r.Status)}</td><td>{r.Shards?.ToString() ?? "?"}</td><td>{r.Entities?.ToString() ?? "?"}</td></tr>");
         }
 
-        page.Append($"""
-            </table><h2>Services</h2><form method="get" action="/"><label>Namespace <input name="namespace" value="{E(namespaceFilter ?? "")}"></label>
-            <button type="submit">Filter</button> <a href="/">all</a></form>
-            <table id="services"><tr><th>Service</th><th>Address</th><th>State</th><th>Targets</th><th>Last error</th></tr>
-            """);
-        var services = board.List(namespaceFilter);
-        foreach (var s in services)
-        {
-            var targets = string.Join("<br>", s.Targets.OrderBy(t => t.Key).Select(t =>
-                $"<code>{E(t.Key.ToString())}</code> {E(t.ClusterId)} {(t.State == TargetState.Serving ? "serving" : "<span class=\"bad\">draining</span>")} {Health(s.HealthOf(t.Key))}"));
-            page.Append($"<tr><td>{E(s.Key.ToString())}</td><td><code>{E(s.Address ?? "-")}</code></td><td>{Flag(s.InSync, "in sync", "syncing")}{NodeStates(nodes, s.LoadBalancerId)}</td>"
-                + $"<td>{s.ServingTargets} serving, {s.DrainingTargets} draining<br>{targets}</td><td>{E(s.LastError ?? "")}</td></tr>");
-        }
-
-        if (services.Count == 0)
-        {
-            page.Append("<tr><td colspan=\"5\" class=\"muted\">No Services here.</td></tr>");
-        }
-
         page.Append("</table>");
+        ServiceSection.Render(page, services, replicas.FirstOrDefault(r => r.IsSelf)?.Address ?? "", namespaceFilter, now);
         RenderOrphans(page, orphans);
         page.Append("</body></html>");
         return page.ToString();
@@ -101,25 +84,4 @@ public static class StatusPage
 
         page.Append("</table>");
     }
-
-    /// <summary>A target's health as the load balancer reports it; unknown before the first read-back.</summary>
-    private static string Health(TargetHealth health) => health switch
-    {
-        TargetHealth.Healthy => "<span class=\"ok\">healthy</span>",
-        TargetHealth.Unhealthy => "<span class=\"bad\">unhealthy</span>",
-        _ => $"<span class=\"muted\">{E(health.ToString().ToLowerInvariant())}</span>",
-    };
-
-    /// <summary>With several load balancer nodes, one line per node: its copy of the Service's load balancer.</summary>
-    private static string NodeStates(ILoadBalancerNodes? nodes, string? loadBalancerId) =>
-        nodes is null || loadBalancerId is null
-            ? ""
-            : string.Concat(nodes.NodesOf(loadBalancerId).Select(n =>
-                $"<br><span class=\"node\">node <code>{E(n.Node)}</code> {Flag(n.State == NodeSync.InSync, n.State, n.State)}</span>"
-                + (n.Detail is null || n.State == NodeSync.InSync ? "" : $" <span class=\"muted\">{E(n.Detail)}</span>")));
-
-    private static string Flag(bool good, string yes, string no) =>
-        good ? $"<span class=\"ok\">{E(yes)}</span>" : $"<span class=\"bad\">{E(no)}</span>";
-
-    private static string E(string text) => Html.Encode(text);
 }

@@ -14,7 +14,8 @@ namespace DirectLB.Tests.Entity;
 
 /// <summary>
 /// What an entity leaves in buffers outside itself stays bounded: it says when it has taken an observation in (the
-/// watcher holds later changes until then), and it leaves the status board when it stops.
+/// watcher holds later changes until then), and it leaves the status board (its report, Events and reconcile times)
+/// when it stops.
 /// </summary>
 public class EntityBoundsSpec()
     : TestKit(ConfigurationFactory.FromResource<TestJournal>("Akka.Persistence.TestKit.config.conf").WithFallback(DirectLbSerialization.Config))
@@ -49,12 +50,15 @@ public class EntityBoundsSpec()
     }
 
     [Fact]
-    public void An_entity_that_stops_leaves_the_status_board()
+    public void An_entity_that_stops_leaves_the_status_board_with_its_events_and_reconcile_times()
     {
         var board = new ServiceStatusBoard();
         var entity = Entity(board);
         entity.Tell(new ServiceObserved(Key, Observation(Service(), Slice("web-abc", [Ready("10.0.0.1")]))));
         AwaitAssert(() => Assert.True(board.Find(Key)?.InSync), Deadline);
+        var history = board.HistoryOf(Key);
+        Assert.Equal(["EnsuredLoadBalancer", "EnsuringLoadBalancer"], history.Events.Select(e => e.Reason));
+        Assert.Single(history.Latency);
 
         Watch(entity);
         Sys.Stop(entity);
@@ -62,5 +66,6 @@ public class EntityBoundsSpec()
 
         Assert.Null(board.Find(Key));
         Assert.Empty(board.List());
+        Assert.Same(ServiceHistory.Empty, board.HistoryOf(Key));
     }
 }

@@ -4,7 +4,9 @@ using DirectLB.Actors.Domain;
 using DirectLB.Actors.Entity;
 using System.Collections.Immutable;
 using DirectLB.Actors.Kubernetes;
+using DirectLB.Actors.Observability;
 using DirectLB.Actors.Orphans;
+using DirectLB.Providers;
 using DirectLB.Providers.Model;
 using DirectLB.Actors.Serialization;
 using DirectLB.Tests.Support;
@@ -53,6 +55,15 @@ public class WireMessageTests() : TestKit(DirectLbSerialization.Config)
         new FindGatingServices("east", "shop", ImmutableSortedDictionary<string, string>.Empty.Add("app", "web").Add("pod-template-hash", "7d9f")),
         new GatingServices("east", ["api", "web"], null),
         new GatingServices("west", [], "member cluster west has not been listed yet"),
+        new GetServiceRows("shop", null, "shop/api", 100),
+        new GetServiceRows(null, Scoped, null, 1),
+        new ServiceRows("akka.tcp://directlb@10.0.0.2:4053", [new ServiceRow(
+            Scoped, "akka.tcp://directlb@10.0.0.2:4053", "lb-1", "127.0.201.1", true, "throttled", 1, 1, 2,
+            [new TargetRow("10.244.1.5:8080", "east", "serving", 1, "healthy")],
+            [new NodeSync("lb-a", NodeSync.Behind, "connection refused", Fixtures.Now)],
+            [new EventRow(Fixtures.Now, "Warning", "SyncLoadBalancerFailed", "Error syncing load balancer: throttled", 3)],
+            [new LatencySample(Fixtures.Now, 0.042)],
+            Fixtures.Now)], More: true),
         new AllWatcherStatuses([new WatcherStatus("east", Synced: true, Connected: true, null, 12, 3), new WatcherStatus("west", false, false, "timeout", 0, 0)]),
     ];
 

@@ -107,7 +107,7 @@ public sealed class Replica : IAsyncDisposable
     {
         try
         {
-            return await Http.GetFromJsonAsync<List<OwnedService>>($"http://127.0.0.1:{HttpPort}/api/services") ?? [];
+            return await Http.GetFromJsonAsync<List<OwnedService>>($"http://127.0.0.1:{HttpPort}/api/services?local=true") ?? [];
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
