@@ -32,7 +32,7 @@ internal static class ServiceSection
             page.Append($"<tr data-service=\"{E(s.Key.ToString())}\" data-owner=\"{E(s.Owner)}\"><td>{E(s.Key.ToString())}</td>"
                 + $"<td class=\"owner\"><code>{E(s.Owner)}</code>{(s.Owner == selfAddress ? " <span class=\"muted\">(this replica)</span>" : "")}</td>"
                 + $"<td><code>{E(s.Address ?? "-")}</code></td><td>{Flag(s.InSync, "in sync", "syncing")}{NodeStates(s.Nodes)}</td>"
-                + $"<td>{Targets(s)}</td><td>{Events(s.Events)}</td><td>{LatencyChart.Render(s.Latency, now)}</td><td>{E(s.LastError ?? "")}</td></tr>");
+                + $"<td class=\"small\">{Targets(s)}</td><td class=\"small\">{Events(s.Events)}</td><td class=\"small\">{LatencyChart.Render(s.Latency, now)}</td><td>{E(s.LastError ?? "")}</td></tr>");
         }
 
         if (listing.Rows.IsEmpty)
@@ -50,18 +50,18 @@ internal static class ServiceSection
 
     private static string Targets(ServiceRow s)
     {
-        var shown = string.Join("<br>", s.Targets.Select(t =>
-            $"<code>{E(t.Endpoint)}</code> {E(t.Cluster)} {(t.State == "serving" ? "serving" : "<span class=\"bad\">draining</span>")} {Health(t.Health)}"));
-        var more = s.TargetCount > s.Targets.Length ? $"<br><span class=\"muted\">and {s.TargetCount - s.Targets.Length} more</span>" : "";
-        return $"{s.Serving} serving, {s.Draining} draining<br>{shown}{more}";
+        var shown = string.Concat(s.Targets.Select(t =>
+            $"<div class=\"line\"><code>{E(t.Endpoint)}</code> {E(t.Cluster)} {(t.State == "serving" ? "serving" : "<span class=\"bad\">draining</span>")} {Health(t.Health)}</div>"));
+        var more = s.TargetCount > s.Targets.Length ? $"<div class=\"muted\">and {s.TargetCount - s.Targets.Length} more</div>" : "";
+        return $"<div>{s.Serving} serving, {s.Draining} draining</div>{shown}{more}";
     }
 
     private static string Events(IReadOnlyList<EventRow> events) =>
         events.Count == 0
             ? "<span class=\"muted\">none</span>"
-            : string.Join("<br>", events.Select(e =>
-                $"<span class=\"muted\">{e.At:HH:mm:ss}Z</span> {(e.Type == "Warning" ? $"<span class=\"bad\">{E(e.Reason)}</span>" : E(e.Reason))}"
-                + (e.Count > 1 ? $" <span class=\"muted\">(x{e.Count})</span>" : "") + $" {E(e.Message)}"));
+            : string.Concat(events.Select(e =>
+                $"<div class=\"event\"><span class=\"muted\">{e.At:HH:mm:ss}Z</span> <b class=\"{(e.Type == "Warning" ? "bad" : "")}\">{E(e.Reason)}</b>"
+                + (e.Count > 1 ? $" <span class=\"muted\">(x{e.Count})</span>" : "") + $" {E(e.Message)}</div>"));
 
     /// <summary>A target's health as the load balancer reports it; unknown before the first read-back.</summary>
     private static string Health(string health) => health switch

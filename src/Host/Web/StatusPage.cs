@@ -40,7 +40,7 @@ public static class StatusPage
             body{font-family:system-ui,sans-serif;margin:2rem;color:#1d2733}h1{margin:0 0 .2rem}h2{margin-top:2rem}
             table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.35rem .6rem;border-bottom:1px solid #dde3ea;vertical-align:top}
             th{background:#f3f6f9}.ok{color:#17803d;font-weight:600}.bad{color:#b42318;font-weight:600}.muted{color:#667085}
-            code{font-size:.9em}form{margin:.5rem 0}
+            code{font-size:.9em}form{margin:.5rem 0}.small{font-size:.85em}.line{white-space:nowrap}.event{margin-bottom:.2rem}
             </style></head><body><h1>DirectLB</h1><p class="muted">Read-only status of the DirectLB cluster, as this replica gathers it. Refreshes every 5 seconds.</p>
             """);
         page.Append("<h2>Member clusters</h2><table id=\"clusters\"><tr><th>Cluster</th><th>Watch</th><th>API server</th><th>Services</th><th>Last error</th></tr>");
