@@ -7,6 +7,8 @@ namespace DirectLB.Providers;
 /// <see cref="SupportsSourceRanges"/> says the load balancer refuses clients outside a listener's source ranges: a
 /// provider that would ignore them must not get them, since an ignored firewall rule is an open door.
 /// <see cref="SupportsSessionAffinity"/> says it keeps a client on one target (ClientIP affinity with a timeout).
+/// <see cref="SupportsRequestedAddress"/> says a load balancer can be given an address the caller chose, at creation and
+/// later (<see cref="IChosenAddressProvider"/>).
 /// </summary>
 public sealed record ProviderCapabilities(
     bool SupportsWeights,
@@ -17,6 +19,8 @@ public sealed record ProviderCapabilities(
     public bool SupportsSourceRanges { get; init; }
 
     public bool SupportsSessionAffinity { get; init; }
+
+    public bool SupportsRequestedAddress { get; init; }
 
     public bool Supports(TransportProtocol protocol) => Protocols.Contains(protocol);
 }

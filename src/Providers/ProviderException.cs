@@ -37,3 +37,9 @@ public sealed class LoadBalancerNotOwnedException(LoadBalancerRef expected, stri
                 .OrderBy(t => t.Key, StringComparer.Ordinal)
                 .Select(t => $"{t.Key}={t.Value}"))));
 }
+
+/// <summary>
+/// The address asked for cannot be given: it is outside the provider's pool, or another load balancer has it. Not
+/// retryable as such (asking again gives the same answer until that other load balancer goes); nothing was changed.
+/// </summary>
+public sealed class AddressUnavailableException(string message) : ProviderException(message, retryable: false);

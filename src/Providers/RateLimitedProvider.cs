@@ -9,7 +9,7 @@ namespace DirectLB.Providers;
 /// entity's backoff grows, and tokens go unused while they sleep. With it, calls flow at the quota and the line
 /// drains at the rate the provider allows (what aws-load-balancer-controller's API throttle settings do).
 /// </summary>
-public sealed class RateLimitedProvider : ILoadBalancerProvider, IAsyncDisposable
+public sealed class RateLimitedProvider : ILoadBalancerProvider, IChosenAddressProvider, IAsyncDisposable
 {
     private readonly ILoadBalancerProvider _inner;
     private readonly TokenBucketRateLimiter _limiter;
@@ -32,6 +32,10 @@ public sealed class RateLimitedProvider : ILoadBalancerProvider, IAsyncDisposabl
 
     public string Name => _inner.Name;
 
+    /// <summary>Only asked when the inner provider declares <see cref="ProviderCapabilities.SupportsRequestedAddress"/>.</summary>
+    private IChosenAddressProvider Chooser =>
+        _inner as IChosenAddressProvider ?? throw new AddressUnavailableException($"the {_inner.Name} provider gives addresses itself");
+
     public ProviderCapabilities Capabilities => _inner.Capabilities;
 
     public async Task<LoadBalancerInfo?> FindLoadBalancerAsync(LoadBalancerOwner owner, CancellationToken cancellationToken)
@@ -50,6 +54,18 @@ public sealed class RateLimitedProvider : ILoadBalancerProvider, IAsyncDisposabl
     {
         using var _ = await AcquireAsync(cancellationToken);
         return await _inner.EnsureLoadBalancerAsync(owner, name, cancellationToken);
+    }
+
+    public async Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, string address, CancellationToken cancellationToken)
+    {
+        using var _ = await AcquireAsync(cancellationToken);
+        return await Chooser.EnsureLoadBalancerAsync(owner, name, address, cancellationToken);
+    }
+
+    public async Task<LoadBalancerInfo> MoveLoadBalancerAsync(LoadBalancerRef loadBalancer, string address, CancellationToken cancellationToken)
+    {
+        using var _ = await AcquireAsync(cancellationToken);
+        return await Chooser.MoveLoadBalancerAsync(loadBalancer, address, cancellationToken);
     }
 
     public async Task EnsureListenerAsync(LoadBalancerRef loadBalancer, ListenerSpec listener, CancellationToken cancellationToken)

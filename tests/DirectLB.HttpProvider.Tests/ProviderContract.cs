@@ -11,7 +11,7 @@ namespace DirectLB.Providers.Http.Tests;
 /// reports what runs. What only a simulated cloud can show (faults, throttling, call counts) is in
 /// <see cref="SimulatedCloudContract"/>.
 /// </summary>
-public abstract class ProviderContract
+public abstract partial class ProviderContract
 {
     protected abstract Task<ProviderUnderTest> StartAsync();
 

@@ -52,6 +52,21 @@ public abstract class SimulatedCloudContract : ProviderContract
     }
 
     [Fact]
+    public async Task A_moved_load_balancer_serves_at_its_new_address_and_no_longer_at_the_old()
+    {
+        await using var sut = await StartAsync();
+        var lb = await sut.Provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
+        await sut.Provider.EnsureListenerAsync(lb.Ref, WebListener, CancellationToken.None);
+        await sut.Provider.ChangeTargetsAsync(lb.Ref, WebKey, [Serving("10.244.1.5")], [], CancellationToken.None);
+
+        var moved = await ((IChosenAddressProvider)sut.Provider).MoveLoadBalancerAsync(lb.Ref, "127.0.201.77", CancellationToken.None);
+
+        Assert.Equal("127.0.201.77", moved.Address);
+        Assert.Equal(new TargetKey("10.244.1.5", 8080), sut.Cloud.Connect("127.0.201.77", WebKey, "10.1.2.3").Target);
+        Assert.Contains("nothing listens", sut.Cloud.Connect(lb.Address, WebKey, "10.1.2.3").Refusal);
+    }
+
+    [Fact]
     public async Task Changing_source_ranges_keeps_the_targets_and_removing_them_admits_everyone()
     {
         await using var sut = await StartAsync();

@@ -44,6 +44,7 @@ public sealed partial class HAProxyProvider : ILoadBalancerProvider, IChosenAddr
         {
             SupportsSourceRanges = true,
             SupportsSessionAffinity = true,
+            SupportsRequestedAddress = true,
         };
     }
 
@@ -78,28 +79,6 @@ public sealed partial class HAProxyProvider : ILoadBalancerProvider, IChosenAddr
 
     public Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, CancellationToken cancellationToken) =>
         EnsureLoadBalancerCoreAsync(owner, name, address: null, cancellationToken);
-
-    /// <summary>The address must be in the VIP pool and free: how another node's VIP for this Service is served here too.</summary>
-    public Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, string address, CancellationToken cancellationToken) =>
-        EnsureLoadBalancerCoreAsync(owner, name, address, cancellationToken);
-
-    private Task<LoadBalancerInfo> EnsureLoadBalancerCoreAsync(LoadBalancerOwner owner, string name, string? address, CancellationToken cancellationToken) =>
-        UnderGateAsync(async () =>
-        {
-            if (_model.FindOwned(owner) is { } existing)
-            {
-                return existing;
-            }
-
-            var used = _model.LoadBalancers.Values.Select(lb => lb.Address);
-            var chosen = address is null ? _vips.Next(used) : _vips.Claim(address, used);
-            var created = new LoadBalancerInfo(NewId(owner), name, chosen, owner.ToTags(), []);
-
-            // No listener yet means no frontend: recording it in the file is enough, no reload needed.
-            await WriteConfigAsync(_model.With(created), cancellationToken);
-            _logger.LogInformation("Created load balancer {Id} at {Address} for {Service}", created.Id, chosen, owner.ToTags()[LoadBalancerOwner.ServiceTag]);
-            return _model.Get(created.Id);
-        }, cancellationToken);
 
     public Task EnsureListenerAsync(LoadBalancerRef loadBalancer, ListenerSpec listener, CancellationToken cancellationToken) =>
         UnderGateAsync(async () =>

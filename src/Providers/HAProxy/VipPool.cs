@@ -46,18 +46,18 @@ internal sealed class VipPool
     }
 
     /// <summary><paramref name="address"/> itself, when it is in the pool and not in <paramref name="used"/>.</summary>
-    /// <exception cref="ProviderException">It is not (not retryable: the same address will not become valid by asking again).</exception>
+    /// <exception cref="AddressUnavailableException">It is not.</exception>
     public string Claim(string address, IEnumerable<string> used)
     {
         if (!IPAddress.TryParse(address, out var parsed) || parsed.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork
             || BinaryPrimitives.ReadUInt32BigEndian(parsed.GetAddressBytes()) is var value && (value < _first || value > _last))
         {
-            throw new ProviderException($"address {address} is not in the VIP pool {_cidr}", retryable: false);
+            throw new AddressUnavailableException($"address {address} is not in the VIP pool {_cidr}");
         }
 
         if (used.Contains(parsed.ToString(), StringComparer.Ordinal))
         {
-            throw new ProviderException($"address {address} of the VIP pool {_cidr} belongs to another load balancer", retryable: false);
+            throw new AddressUnavailableException($"address {address} of the VIP pool {_cidr} belongs to another load balancer");
         }
 
         return parsed.ToString();

@@ -80,6 +80,11 @@ public sealed class HttpProvider : ILoadBalancerProvider, IChosenAddressProvider
     public Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, string address, CancellationToken cancellationToken) =>
         EnsureLoadBalancerCoreAsync(new EnsureLoadBalancerRequest(name, owner.ToTags(), address), cancellationToken);
 
+    /// <summary>Moves the load balancer to <paramref name="address"/>; a server that cannot give it refuses (422, not retryable).</summary>
+    public async Task<LoadBalancerInfo> MoveLoadBalancerAsync(LoadBalancerRef loadBalancer, string address, CancellationToken cancellationToken) =>
+        ContractMapping.ToModel(await _api.SendAsync<LoadBalancerDto>(
+            HttpMethod.Put, LoadBalancerPath(loadBalancer, "/address"), new MoveLoadBalancerRequest(address), loadBalancer, cancellationToken));
+
     /// <summary>What the server declares now: one GET, also a cheap way to ask whether it answers.</summary>
     public async Task<ProviderCapabilities> ReadCapabilitiesAsync(CancellationToken cancellationToken) =>
         ContractMapping.ToModel(await _api.SendAsync<CapabilitiesDto>(HttpMethod.Get, "v1/capabilities", body: null, loadBalancer: null, cancellationToken));
@@ -160,8 +165,8 @@ public sealed class HttpProvider : ILoadBalancerProvider, IChosenAddressProvider
     }
 
     /// <summary>A path by id carries the owner the server must find on the load balancer before it acts.</summary>
-    private static string LoadBalancerPath(LoadBalancerRef loadBalancer) =>
-        $"v1/loadbalancers/{Uri.EscapeDataString(loadBalancer.Id)}?{TagQuery.Format(TagQuery.Owner, loadBalancer.Owner.IdentityTags())}";
+    private static string LoadBalancerPath(LoadBalancerRef loadBalancer, string verb = "") =>
+        $"v1/loadbalancers/{Uri.EscapeDataString(loadBalancer.Id)}{verb}?{TagQuery.Format(TagQuery.Owner, loadBalancer.Owner.IdentityTags())}";
 
     private static string ListenerPath(LoadBalancerRef loadBalancer, ListenerKey listener, string verb = "") =>
         $"v1/loadbalancers/{Uri.EscapeDataString(loadBalancer.Id)}/listeners/{ListenerSegment.Format(listener)}{verb}?{TagQuery.Format(TagQuery.Owner, loadBalancer.Owner.IdentityTags())}";

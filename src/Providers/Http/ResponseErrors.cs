@@ -26,6 +26,7 @@ internal static class ResponseErrors
                 => new LoadBalancerNotFoundException(loadBalancer.Id),
             412 when loadBalancer is not null && problem?.Type == ProblemTypes.LoadBalancerNotOwned
                 => new LoadBalancerNotOwnedException(loadBalancer, $"the load balancer API refused: {detail}"),
+            422 when problem?.Type == ProblemTypes.AddressUnavailable => new AddressUnavailableException(message),
             _ => new ProviderException(message, Retryable(status, problem?.Retryable)),
         };
     }

@@ -48,6 +48,28 @@ internal sealed class AddressPool
         throw new ProviderException("the simulated address pool is exhausted", retryable: false);
     }
 
+    /// <summary>
+    /// <paramref name="address"/> itself, taken, when it is in the pool and free or it is <paramref name="held"/> (the
+    /// address the caller has already).
+    /// </summary>
+    /// <exception cref="AddressUnavailableException">It is outside the pool or another load balancer's.</exception>
+    public string Claim(string address, string? held)
+    {
+        if (!IPAddress.TryParse(address, out var parsed) || parsed.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork
+            || BinaryPrimitives.ReadUInt32BigEndian(parsed.GetAddressBytes()) is var value && (value < _first || value > _last))
+        {
+            throw new AddressUnavailableException($"address {address} is not in the simulated address pool");
+        }
+
+        var canonical = ToAddress(value);
+        if (canonical != held && !_used.Add(value))
+        {
+            throw new AddressUnavailableException($"address {canonical} belongs to another load balancer");
+        }
+
+        return canonical;
+    }
+
     public void Return(string address)
     {
         var bytes = IPAddress.Parse(address).GetAddressBytes();

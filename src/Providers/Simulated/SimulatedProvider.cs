@@ -10,7 +10,7 @@ namespace DirectLB.Providers.Simulated;
 /// plane is a model too (SimulatedProvider.DataPlane.cs): which target a client's connection would reach, or why it
 /// would be refused.
 /// </summary>
-public sealed partial class SimulatedProvider : ILoadBalancerProvider, ILoadBalancerCatalog
+public sealed partial class SimulatedProvider : ILoadBalancerProvider, IChosenAddressProvider, ILoadBalancerCatalog
 {
     private readonly SimulatedProviderOptions _options;
     private readonly TimeProvider _clock;
@@ -43,6 +43,7 @@ public sealed partial class SimulatedProvider : ILoadBalancerProvider, ILoadBala
         {
             SupportsSourceRanges = true,
             SupportsSessionAffinity = true,
+            SupportsRequestedAddress = true,
         };
     }
 
@@ -133,7 +134,31 @@ public sealed partial class SimulatedProvider : ILoadBalancerProvider, ILoadBala
         }
     }
 
-    public async Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, CancellationToken cancellationToken)
+    public Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, CancellationToken cancellationToken) =>
+        EnsureLoadBalancerCoreAsync(owner, name, address: null, cancellationToken);
+
+    public Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, string address, CancellationToken cancellationToken) =>
+        EnsureLoadBalancerCoreAsync(owner, name, address, cancellationToken);
+
+    /// <summary>A cloud moves a load balancer's address (re-associates it) without touching its listeners and targets.</summary>
+    public async Task<LoadBalancerInfo> MoveLoadBalancerAsync(LoadBalancerRef loadBalancer, string address, CancellationToken cancellationToken)
+    {
+        await EnterAsync(ProviderCallKind.EnsureLoadBalancer, cancellationToken);
+        lock (_gate)
+        {
+            var lb = GetOwned(loadBalancer);
+            var claimed = _addresses.Claim(address, lb.Address);
+            if (claimed != lb.Address)
+            {
+                _addresses.Return(lb.Address);
+                lb.Address = claimed;
+            }
+
+            return lb.ToInfo(Health);
+        }
+    }
+
+    private async Task<LoadBalancerInfo> EnsureLoadBalancerCoreAsync(LoadBalancerOwner owner, string name, string? address, CancellationToken cancellationToken)
     {
         await EnterAsync(ProviderCallKind.EnsureLoadBalancer, cancellationToken);
         lock (_gate)
@@ -145,7 +170,7 @@ public sealed partial class SimulatedProvider : ILoadBalancerProvider, ILoadBala
             }
 
             var id = $"{_idPrefix}{Interlocked.Increment(ref _nextId):D6}";
-            var created = new SimulatedLoadBalancer(id, name, _addresses.Take(), owner.ToTags());
+            var created = new SimulatedLoadBalancer(id, name, address is null ? _addresses.Take() : _addresses.Claim(address, held: null), owner.ToTags());
             _loadBalancers.Add(id, created);
             return created.ToInfo(Health);
         }
@@ -326,7 +351,7 @@ public sealed partial class SimulatedProvider : ILoadBalancerProvider, ILoadBala
 
     private sealed class SimulatedLoadBalancer(string id, string name, string address, IReadOnlyDictionary<string, string> tags)
     {
-        public string Address => address;
+        public string Address { get; set; } = address;
 
         public IReadOnlyDictionary<string, string> Tags => tags;
 
@@ -337,7 +362,7 @@ public sealed partial class SimulatedProvider : ILoadBalancerProvider, ILoadBala
         public LoadBalancerInfo ToInfo(Func<TargetSpec, DateTimeOffset, TargetHealth> health) => new(
             id,
             name,
-            address,
+            Address,
             tags,
             Listeners.Values
                 .OrderBy(l => l.Spec.Key.Port)

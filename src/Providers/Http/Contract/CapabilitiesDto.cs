@@ -12,4 +12,5 @@ public sealed record CapabilitiesDto(
     int MaxTargetsPerLoadBalancer,
     IReadOnlyList<TransportProtocol> Protocols,
     bool SupportsSourceRanges = false,
-    bool SupportsSessionAffinity = false);
+    bool SupportsSessionAffinity = false,
+    bool SupportsRequestedAddress = false);

@@ -46,7 +46,8 @@ public static class ContractMapping
         capabilities.MaxTargetsPerLoadBalancer,
         [.. capabilities.Protocols.Order()],
         capabilities.SupportsSourceRanges,
-        capabilities.SupportsSessionAffinity);
+        capabilities.SupportsSessionAffinity,
+        capabilities.SupportsRequestedAddress);
 
     public static ProviderCapabilities ToModel(CapabilitiesDto capabilities) => new(
         capabilities.SupportsWeights,
@@ -56,5 +57,6 @@ public static class ContractMapping
     {
         SupportsSourceRanges = capabilities.SupportsSourceRanges,
         SupportsSessionAffinity = capabilities.SupportsSessionAffinity,
+        SupportsRequestedAddress = capabilities.SupportsRequestedAddress,
     };
 }

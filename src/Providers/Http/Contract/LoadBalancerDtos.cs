@@ -24,3 +24,6 @@ public sealed record EnsureLoadBalancerRequest(
     string Name,
     IReadOnlyDictionary<string, string> Tags,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Address = null);
+
+/// <summary>Body of <c>PUT /v1/loadbalancers/{id}/address</c>: the address the load balancer serves at from now on.</summary>
+public sealed record MoveLoadBalancerRequest(string Address);

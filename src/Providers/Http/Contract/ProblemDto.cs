@@ -21,6 +21,7 @@ public static class ProblemTypes
     public const string IdempotencyKeyInUse = Base + "idempotency-key-in-use";
     public const string IdempotencyKeyReused = Base + "idempotency-key-reused";
     public const string Refused = Base + "refused";
+    public const string AddressUnavailable = Base + "address-unavailable";
     public const string Throttled = Base + "throttled";
     public const string ProviderError = Base + "provider-error";
 }

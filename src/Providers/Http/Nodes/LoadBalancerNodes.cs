@@ -13,7 +13,7 @@ namespace DirectLB.Providers.Http.Nodes;
 /// again (probed every <see cref="ProbeInterval"/>). A verb succeeds when every reachable node has done it. The first
 /// node to answer a create chooses the address, the others are asked for that one.
 /// </summary>
-public sealed partial class LoadBalancerNodes : ILoadBalancerProvider, ILoadBalancerNodes, IAsyncDisposable
+public sealed partial class LoadBalancerNodes : ILoadBalancerProvider, IChosenAddressProvider, ILoadBalancerNodes, IAsyncDisposable
 {
     private readonly IReadOnlyList<LoadBalancerNode> _nodes;
     private readonly NodeBook _book;
@@ -79,6 +79,21 @@ public sealed partial class LoadBalancerNodes : ILoadBalancerProvider, ILoadBala
     public IReadOnlyList<NodeSync> NodesOf(string loadBalancerId) => _book.Of(loadBalancerId, _nodes);
 
     public Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, CancellationToken cancellationToken) =>
+        EnsureLoadBalancerCoreAsync(owner, name, address: null, cancellationToken);
+
+    /// <summary>The first node to answer is asked for <paramref name="address"/>, the others for the same.</summary>
+    public Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, string address, CancellationToken cancellationToken) =>
+        EnsureLoadBalancerCoreAsync(owner, name, address, cancellationToken);
+
+    /// <summary>Every node moves; one that cannot be reached moves when it catches up (its copy is placed at the new address).</summary>
+    public async Task<LoadBalancerInfo> MoveLoadBalancerAsync(LoadBalancerRef loadBalancer, string address, CancellationToken cancellationToken)
+    {
+        LoadBalancerInfo? moved = null;
+        await OnEveryNodeAsync(loadBalancer, async api => moved = await api.MoveLoadBalancerAsync(loadBalancer, address, cancellationToken), cancellationToken);
+        return moved ?? throw NoNodeAnswers();
+    }
+
+    private Task<LoadBalancerInfo> EnsureLoadBalancerCoreAsync(LoadBalancerOwner owner, string name, string? address, CancellationToken cancellationToken) =>
         UnderGateAsync(owner, async () =>
         {
             foreach (var first in _nodes.Where(n => n.IsUp))
@@ -86,7 +101,9 @@ public sealed partial class LoadBalancerNodes : ILoadBalancerProvider, ILoadBala
                 LoadBalancerInfo created;
                 try
                 {
-                    created = await first.CallAsync(api => api.EnsureLoadBalancerAsync(owner, name, cancellationToken), cancellationToken);
+                    created = await first.CallAsync(
+                        api => address is null ? api.EnsureLoadBalancerAsync(owner, name, cancellationToken) : api.EnsureLoadBalancerAsync(owner, name, address, cancellationToken),
+                        cancellationToken);
                 }
                 catch (NodeDownException e)
                 {
@@ -148,6 +165,7 @@ public sealed partial class LoadBalancerNodes : ILoadBalancerProvider, ILoadBala
     {
         SupportsSourceRanges = all.All(c => c.SupportsSourceRanges),
         SupportsSessionAffinity = all.All(c => c.SupportsSessionAffinity),
+        SupportsRequestedAddress = all.All(c => c.SupportsRequestedAddress),
     };
 
     private Task OnEveryNodeAsync(LoadBalancerRef loadBalancer, Func<HttpProvider, Task> call, CancellationToken cancellationToken) =>

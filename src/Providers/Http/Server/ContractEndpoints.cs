@@ -29,6 +29,7 @@ internal sealed class ContractEndpoints(ILoadBalancerProvider provider, ILoadBal
         v1.MapPost("/loadbalancers", EnsureAsync);
         v1.MapGet(LoadBalancer, GetAsync);
         v1.MapDelete(LoadBalancer, DeleteAsync);
+        v1.MapPut(LoadBalancer + "/address", MoveAsync);
         v1.MapPut(Listener, EnsureListenerAsync);
         v1.MapDelete(Listener, DeleteListenerAsync);
         v1.MapPost(Listener + "/targets:batch", ChangeTargetsAsync);
@@ -81,7 +82,7 @@ internal sealed class ContractEndpoints(ILoadBalancerProvider provider, ILoadBal
         {
             null => await provider.EnsureLoadBalancerAsync(owner, body.Name, cancellationToken),
             var address when provider is IChosenAddressProvider chooser => await chooser.EnsureLoadBalancerAsync(owner, body.Name, address, cancellationToken),
-            _ => throw new ProviderException($"this load balancer API gives addresses itself; it cannot give {body.Address}", retryable: false),
+            _ => throw CannotChoose(body.Address),
         });
         if (existed)
         {
@@ -103,6 +104,22 @@ internal sealed class ContractEndpoints(ILoadBalancerProvider provider, ILoadBal
         await provider.EnsureLoadBalancerDeletedAsync(Owned(id, request), cancellationToken);
         return Results.NoContent();
     }
+
+    private async Task<IResult> MoveAsync(string id, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var loadBalancer = Owned(id, request);
+        var body = await ReadBodyAsync<MoveLoadBalancerRequest>(request, cancellationToken);
+        if (string.IsNullOrEmpty(body.Address))
+        {
+            throw new InvalidRequestException("address is required");
+        }
+
+        var chooser = provider as IChosenAddressProvider ?? throw CannotChoose(body.Address);
+        return Json(ContractMapping.ToDto(await chooser.MoveLoadBalancerAsync(loadBalancer, body.Address, cancellationToken)));
+    }
+
+    private static AddressUnavailableException CannotChoose(string address) =>
+        new($"this load balancer API gives addresses itself; it cannot give {address}");
 
     private async Task<IResult> EnsureListenerAsync(string id, string protocol, int port, HttpRequest request, CancellationToken cancellationToken)
     {

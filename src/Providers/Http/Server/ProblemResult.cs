@@ -18,6 +18,7 @@ internal sealed class ProblemResult(ProblemDto problem, TimeSpan? retryAfter = n
         LoadBalancerNotFoundException e => Of(404, ProblemTypes.LoadBalancerNotFound, "Load balancer not found", e.Message, retryable: false),
         LoadBalancerNotOwnedException e => Of(412, ProblemTypes.LoadBalancerNotOwned, "Load balancer not owned", e.Message, retryable: false),
         ProviderThrottledException e => new(new ProblemDto(ProblemTypes.Throttled, "Too many requests", 429, e.Message, Retryable: true), e.RetryAfter),
+        AddressUnavailableException e => Of(422, ProblemTypes.AddressUnavailable, "Address unavailable", e.Message, retryable: false),
         ProviderException { Retryable: false } e => Of(422, ProblemTypes.Refused, "Refused", e.Message, retryable: false),
         ProviderException e => Of(500, ProblemTypes.ProviderError, "Provider error", e.Message, retryable: true),
         _ => throw new ArgumentException($"no problem is defined for {error.GetType().Name}", nameof(error)),
