@@ -26,6 +26,9 @@ public sealed record ServiceSnapshot(
     /// <summary><c>spec.sessionAffinityConfig.clientIP.timeoutSeconds</c>, null when not given.</summary>
     public int? AffinityTimeoutSeconds { get; init; }
 
+    /// <summary><c>spec.loadBalancerIP</c> as the API gives it, null when not set; the planner validates it.</summary>
+    public string? LoadBalancerIP { get; init; }
+
     /// <summary>The <c>ipMode</c> of each <see cref="Ingress"/> entry, "" where it has none (an older API server drops it).</summary>
     public ImmutableArray<string> IngressIpModes { get; init; } = [];
 }

@@ -65,6 +65,7 @@ public sealed record ServiceLoadBalancerState(
         ObserveLoadBalancer observe => outcome.Observed is null
             ? null
             : AppliedLoadBalancer.FromProvider(outcome.Observed, observe.Owner, Applied, outcome.At),
+        MoveLoadBalancer move => Applied is null ? null : Applied with { Address = outcome.Observed?.Address ?? move.Address },
         EnsureListener ensure => Applied?.WithListener(ensure.Listener),
         DeleteListener delete => Applied?.WithoutListener(delete.Listener),
         ChangeTargets change => Applied?.WithTargetChanges(change.Listener, change.Upserts, change.Removals, outcome.At),

@@ -45,6 +45,7 @@ public static class SnapshotMapper
         {
             SessionAffinity = service.Spec?.SessionAffinity ?? "None",
             AffinityTimeoutSeconds = service.Spec?.SessionAffinityConfig?.ClientIP?.TimeoutSeconds,
+            LoadBalancerIP = service.Spec?.LoadBalancerIP,
             IngressIpModes = [.. published.Select(i => i.IpMode ?? "")],
         };
     }

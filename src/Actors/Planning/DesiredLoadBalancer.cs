@@ -3,12 +3,18 @@ using DirectLB.Providers.Model;
 
 namespace DirectLB.Actors.Planning;
 
-/// <summary>The load balancer a Service should have, computed from Kubernetes alone.</summary>
+/// <summary>
+/// The load balancer a Service should have, computed from Kubernetes alone. <see cref="Address"/> is the address the
+/// Service requested (canonical), null when the provider chooses.
+/// </summary>
 public sealed record DesiredLoadBalancer(
     LoadBalancerOwner Owner,
     string Name,
     TimeSpan DrainDelay,
-    ImmutableDictionary<ListenerKey, DesiredListener> Listeners);
+    ImmutableDictionary<ListenerKey, DesiredListener> Listeners)
+{
+    public string? Address { get; init; }
+}
 
 /// <summary>A listener and the targets it should have. Draining targets are kept only until their delay passes.</summary>
 public sealed record DesiredListener(ListenerSpec Spec, ImmutableDictionary<TargetKey, TargetSpec> Targets);

@@ -44,6 +44,7 @@ public static class DesiredStateBuilder
             SourceRanges = SourceRangesField.Resolve(source.Service, capabilities, errors),
             Affinity = SessionAffinityField.Resolve(source.Service, capabilities, errors),
         };
+        var address = RequestedAddressField.Resolve(source.Service, capabilities, errors);
 
         var serving = wanting.Where(c => !c.Stale).ToList();
         var listeners = ImmutableDictionary.CreateBuilder<ListenerKey, DesiredListener>();
@@ -79,7 +80,8 @@ public static class DesiredStateBuilder
 
         var owner = new LoadBalancerOwner(key.Cluster ?? LoadBalancerOwner.AllClusters, key.Namespace, key.Name, source.Service.Uid, options.Installation);
         var drainDelay = capabilities.SupportsDrain ? settings.DrainDelay : TimeSpan.Zero;
-        return new DesiredState(new DesiredLoadBalancer(owner, settings.Name ?? DefaultName(key), drainDelay, listeners.ToImmutable()), [])
+        var loadBalancer = new DesiredLoadBalancer(owner, settings.Name ?? DefaultName(key), drainDelay, listeners.ToImmutable()) { Address = address };
+        return new DesiredState(loadBalancer, [])
         {
             SpecConflicts = Conflicts(source, wanting.Skip(1)),
         };

@@ -47,7 +47,7 @@ internal static class EndpointAddresses
     /// or null. An IPv4 address must already be canonical: "010.0.0.1" or "10.1" parse, but differently in
     /// different parsers. No zone ("%eth0"), prefix or port.
     /// </summary>
-    private static string? CanonicalOrNull(string address, AddressFamily family)
+    internal static string? CanonicalOrNull(string address, AddressFamily family)
     {
         if (!IPAddress.TryParse(address, out var ip) || ip.AddressFamily != family || address.Contains('%'))
         {

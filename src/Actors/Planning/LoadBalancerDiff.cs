@@ -27,6 +27,12 @@ public static class LoadBalancerDiff
         }
 
         var operations = ImmutableArray.CreateBuilder<ProviderOperation>();
+        // A requested address is kept: one the load balancer lost or never had (found rather than created) is asked for again.
+        if (desired.Address is { } address && address != applied.Address)
+        {
+            operations.Add(new MoveLoadBalancer(applied.Id, address));
+        }
+
         foreach (var listener in InOrder(desired))
         {
             if (!applied.Listeners.TryGetValue(listener.Spec.Key, out var existing) || existing.Spec != listener.Spec)
@@ -82,7 +88,8 @@ public static class LoadBalancerDiff
                 .. InOrder(desired).Select(l => new ProvisionedListener(
                     l.Spec,
                     [.. l.Targets.Values.Where(t => t.State != TargetState.Draining).OrderBy(t => t.Key)])),
-            ]);
+            ],
+            desired.Address);
 
     private static IEnumerable<DesiredListener> InOrder(DesiredLoadBalancer desired) =>
         desired.Listeners.Values.OrderBy(l => l.Spec.Key.Port).ThenBy(l => l.Spec.Key.Protocol);

@@ -15,6 +15,7 @@ namespace DirectLB.Actors.Planning;
 [JsonDerivedType(typeof(DeleteListener), "delete-listener")]
 [JsonDerivedType(typeof(ChangeTargets), "change-targets")]
 [JsonDerivedType(typeof(DeleteLoadBalancer), "delete-lb")]
+[JsonDerivedType(typeof(MoveLoadBalancer), "move-lb")]
 [JsonDerivedType(typeof(ObserveLoadBalancer), "observe-lb")]
 public abstract record ProviderOperation
 {
@@ -33,12 +34,20 @@ public sealed record CreateLoadBalancer(LoadBalancerOwner Owner, string Name) : 
 /// A new load balancer with its listeners and their first targets, journaled as one operation: one intent and one
 /// outcome instead of two of each per step, which is what bounds how fast thousands of Services come up. The steps
 /// are each idempotent and run in order (create, every listener, every listener's targets); after a failure part-way
-/// the entity reads back what exists before it plans again.
+/// the entity reads back what exists before it plans again. <see cref="Address"/> is the Service's requested address
+/// (null: the provider chooses; journals written before requested addresses hold none).
 /// </summary>
-public sealed record ProvisionLoadBalancer(LoadBalancerOwner Owner, string Name, ImmutableArray<ProvisionedListener> Listeners) : ProviderOperation;
+public sealed record ProvisionLoadBalancer(
+    LoadBalancerOwner Owner,
+    string Name,
+    ImmutableArray<ProvisionedListener> Listeners,
+    string? Address = null) : ProviderOperation;
 
 /// <summary>A listener of a <see cref="ProvisionLoadBalancer"/> and the targets it starts with.</summary>
 public sealed record ProvisionedListener(ListenerSpec Spec, ImmutableArray<TargetSpec> Targets);
+
+/// <summary>The load balancer moves to the Service's newly requested address, keeping its listeners and targets.</summary>
+public sealed record MoveLoadBalancer(string LoadBalancerId, string Address) : ProviderOperation;
 
 public sealed record EnsureListener(string LoadBalancerId, ListenerSpec Listener) : ProviderOperation;
 

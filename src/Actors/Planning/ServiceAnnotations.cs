@@ -25,6 +25,7 @@ public static partial class ServiceAnnotations
     public const string HealthyThreshold = Prefix + "health-check-healthy-threshold";
     public const string UnhealthyThreshold = Prefix + "health-check-unhealthy-threshold";
     public const string HealthCheck = Prefix + "health-check";
+    public const string Address = RequestedAddressField.Annotation;
 
     /// <summary>Annotations the design names but this version does not implement: using one is an error.</summary>
     private static readonly ImmutableHashSet<string> NotYetSupported = [Prefix + "scheme", Prefix + "tags"];
@@ -43,6 +44,7 @@ public static partial class ServiceAnnotations
             [ClusterWeights] = (d, v, _) => TryParseShares(v, out var shares)
                 ? Set(() => d.ClusterShares = shares)
                 : $"'{Quote.Short(v)}' must list cluster=percent pairs adding up to 100, like east=70,west=30",
+            [Address] = (_, _, _) => null, // validated with spec.loadBalancerIP (RequestedAddressField)
             [Weighting] = (d, v, _) => v is "pod" or "node" ? Set(() => d.PerNode = v == "node") : $"'{Quote.Short(v)}' must be pod (equal weight per pod) or node (equal weight per node)",
             [ProxyProtocol] = (d, v, _) => v == "v2" ? Set(() => d.ProxyProtocolV2 = true) : $"'{Quote.Short(v)}' is not supported; the only value is v2",
             [HealthCheck] = (d, v, _) => v is "tcp" or "http" or "none" ? Set(() => d.HealthCheckKind = v) : $"'{Quote.Short(v)}' must be tcp, http or none",

@@ -33,6 +33,21 @@ public class ServiceLoadBalancerStateTests
     }
 
     [Fact]
+    public void A_confirmed_move_records_the_address_the_provider_gave_and_keeps_listeners_and_targets()
+    {
+        var provisioned = ServiceLoadBalancerState.Empty
+            .Apply(new OperationStarted(1, Provision, Now))
+            .Apply(new OperationSucceeded(1, Created, Now));
+
+        var moved = provisioned
+            .Apply(new OperationStarted(2, new MoveLoadBalancer(Created.Id, "127.0.201.9"), Now))
+            .Apply(new OperationSucceeded(2, Created with { Address = "127.0.201.9" }, Now));
+
+        Assert.Equal(provisioned.Applied! with { Address = "127.0.201.9" }, moved.Applied);
+        Assert.False(moved.InDoubt);
+    }
+
+    [Fact]
     public void A_provision_that_found_a_load_balancer_keeps_what_it_held_so_the_next_plan_removes_it()
     {
         var found = Created with { Listeners = [new ListenerInfo(HttpSpec, [Serving("10.244.9.9")])] };

@@ -30,6 +30,8 @@ public class DirectLbSerializerTests() : TestKit(DirectLbSerialization.Config)
         new OperationStarted(5, new DeleteLoadBalancer("lb-1"), Fixtures.Now),
         new OperationStarted(6, new ObserveLoadBalancer(Owner), Fixtures.Now),
         new OperationStarted(7, new ProvisionLoadBalancer(Owner, "shop-web", [new ProvisionedListener(HttpSpec, [Serving("10.244.1.5"), Serving("fd00::7", 9090)])]), Fixtures.Now),
+        new OperationStarted(7, new ProvisionLoadBalancer(Owner, "shop-web", [new ProvisionedListener(HttpSpec, [Serving("10.244.1.5")])], "192.0.2.10"), Fixtures.Now),
+        new OperationStarted(9, new MoveLoadBalancer("lb-1", "2001:db8::10"), Fixtures.Now),
         new OperationSucceeded(1, Info, Fixtures.Now),
         new OperationSucceeded(2, null, Fixtures.Now),
         new OperationFailed(3, "throttled", false, Fixtures.Now),
@@ -108,6 +110,35 @@ public class DirectLbSerializerTests() : TestKit(DirectLbSerialization.Config)
         var listener = Assert.IsType<EnsureListener>(started.Operation).Listener;
         Assert.Equal(HttpSpec with { ProxyProtocolV2 = true }, listener);
         Assert.Null(listener.Affinity);
+    }
+
+    [Fact]
+    public void A_provision_journaled_before_requested_addresses_existed_reads_back_letting_the_provider_choose()
+    {
+        // A frozen sample of a provision as the version before requested addresses wrote it.
+        const string v1 = """{"sequence":7,"operation":{"op":"provision-lb","owner":{"clusterScope":"*","namespace":"shop","name":"web","serviceUid":"uid-1"},"name":"shop-web","listeners":[{"spec":{"key":"TCP/80","name":"http"},"targets":[]}]},"at":"2026-11-24T12:00:00+00:00"}""";
+        var serializer = new DirectLbSerializer((ExtendedActorSystem)Sys);
+
+        var started = (OperationStarted)serializer.FromBinary(System.Text.Encoding.UTF8.GetBytes(v1), "operation-started.v1");
+
+        var provision = Assert.IsType<ProvisionLoadBalancer>(started.Operation);
+        Assert.Equal(("shop-web", (string?)null), (provision.Name, provision.Address));
+    }
+
+    [Fact]
+    public void A_move_and_a_provision_keep_their_requested_address_in_the_journal()
+    {
+        var serializer = new DirectLbSerializer((ExtendedActorSystem)Sys);
+        OperationStarted[] journaled =
+        [
+            new(7, new ProvisionLoadBalancer(Owner, "shop-web", [], "192.0.2.10"), Fixtures.Now),
+            new(8, new MoveLoadBalancer("lb-1", "192.0.2.11"), Fixtures.Now),
+        ];
+
+        var back = journaled.Select(e => (OperationStarted)serializer.FromBinary(serializer.ToBinary(e), serializer.Manifest(e))).ToList();
+
+        Assert.Equal("192.0.2.10", Assert.IsType<ProvisionLoadBalancer>(back[0].Operation).Address);
+        Assert.Equal(new MoveLoadBalancer("lb-1", "192.0.2.11"), back[1].Operation);
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public static class Fixtures
 
     public static readonly ServiceClassFilter Filter = new(ServiceClassFilter.DefaultClass, ClaimServicesWithoutClass: false);
 
-    public static readonly ProviderCapabilities Capabilities = new(true, true, 1000, new HashSet<TransportProtocol> { TransportProtocol.Tcp, TransportProtocol.Udp }) { SupportsSourceRanges = true, SupportsSessionAffinity = true };
+    public static readonly ProviderCapabilities Capabilities = new(true, true, 1000, new HashSet<TransportProtocol> { TransportProtocol.Tcp, TransportProtocol.Udp }) { SupportsSourceRanges = true, SupportsSessionAffinity = true, SupportsRequestedAddress = true };
 
     public static readonly DateTimeOffset Now = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
 

@@ -171,7 +171,8 @@ public static class HostileGen
                 Gen.Frequency((9, Gen.Const(false)), (1, Gen.Const(true))))
             .Select((type, cls, ports, annotations, ranges, created, deleting) => new ServiceSnapshot(
                 "uid-1", "1", created, type, cls, [.. ports], annotations, [.. ranges], true, deleting, []))
-            .SelectMany(s => Affinity.Select(a => s with { SessionAffinity = a.Kind, AffinityTimeoutSeconds = a.Timeout }));
+            .SelectMany(s => Affinity.Select(a => s with { SessionAffinity = a.Kind, AffinityTimeoutSeconds = a.Timeout }))
+            .SelectMany(s => Gen.Frequency((6, Gen.Const((string?)null)), (1, Address.Select(a => (string?)a))).Select(ip => s with { LoadBalancerIP = ip }));
 
     public static readonly Gen<string> ClusterId = Gen.Frequency((6, Gen.OneOf("east", "west", "north")), (1, Text));
 
@@ -198,9 +199,10 @@ public static class HostileGen
                 Gen.Frequency((1, Gen.Int[0, 5]), (1, Gen.Int[0, 100]), (3, Gen.Const(1000)), (1, Gen.Const(int.MaxValue))),
                 Gen.Bool.Array[AllProtocols.Length],
                 Gen.Bool,
+                Gen.Bool,
                 Gen.Bool)
-            .Select((weights, drain, max, which, ranges, affinity) => new ProviderCapabilities(
-                weights, drain, max, AllProtocols.Where((_, i) => which[i]).ToHashSet()) { SupportsSourceRanges = ranges, SupportsSessionAffinity = affinity });
+            .Select((weights, drain, max, which, ranges, affinity, address) => new ProviderCapabilities(
+                weights, drain, max, AllProtocols.Where((_, i) => which[i]).ToHashSet()) { SupportsSourceRanges = ranges, SupportsSessionAffinity = affinity, SupportsRequestedAddress = address });
 
     public static readonly Gen<PlannerOptions> Options = Gen.Frequency(
         (8, Gen.Const(new PlannerOptions())),

@@ -85,6 +85,12 @@ public static class HostileMutations
         Gen.Frequency((2, Gen.Int[int.MinValue, 0]), (2, Gen.Int[ClientIpAffinity.MaxTimeoutSeconds + 1, int.MaxValue]))
             .Select(t => new HostileMutation("affinity timeout out of range", i => i.WithService(s => s with { SessionAffinity = "ClientIP", AffinityTimeoutSeconds = t }))),
         Gen.Const(new HostileMutation("affinity the provider cannot keep", i => i.WithService(s => s with { SessionAffinity = "ClientIP" }) with { Capabilities = i.Capabilities with { SupportsSessionAffinity = false } })),
+        HostileGen.Address.Where(a => a.Trim().Length > 0 && !HostileOracle.IsCanonicalAddress(a.Trim()) && !IsIPv6Spelling(a.Trim()))
+            .Select(a => new HostileMutation("requested address not an IP", i => i.WithService(s => s with { LoadBalancerIP = a }) with { Capabilities = i.Capabilities with { SupportsRequestedAddress = true } })),
+        HostileGen.Address.Where(a => a.Trim().Length > 0 && !HostileOracle.IsCanonicalAddress(a.Trim()) && !IsIPv6Spelling(a.Trim()))
+            .Select(a => new HostileMutation("annotated address not an IP", i => i.WithAnnotation(RequestedAddressField.Annotation, a) with { Capabilities = i.Capabilities with { SupportsRequestedAddress = true } })),
+        Gen.Const(new HostileMutation("two different requested addresses", i => i.WithService(s => s with { LoadBalancerIP = "192.0.2.10" }).WithAnnotation(RequestedAddressField.Annotation, "192.0.2.11") with { Capabilities = i.Capabilities with { SupportsRequestedAddress = true } })),
+        Gen.Const(new HostileMutation("requested address the provider cannot give", i => i.WithService(s => s with { LoadBalancerIP = "192.0.2.10" }) with { Capabilities = i.Capabilities with { SupportsRequestedAddress = false } })),
         Gen.Const(new HostileMutation("source ranges the provider cannot enforce", i => i.WithService(s => s with { SourceRanges = ["10.0.0.0/8"] }) with { Capabilities = i.Capabilities with { SupportsSourceRanges = false } })),
         HostileGen.Address.Where(a => !HostileOracle.IsCanonicalAddress(a) && !IsIPv6Spelling(a)).Select(a => ReadyEndpoint("endpoint address not an IP", a)),
         Gen.Const(new HostileMutation("endpoint address of the other family", i => ReadyEndpoint("", i.Observations[0].Slices[0].AddressType == "IPv6" ? "10.244.9.9" : "fd00::9").Apply(i))),

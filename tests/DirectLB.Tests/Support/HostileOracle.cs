@@ -80,6 +80,11 @@ public static partial class HostileOracle
             yield return $"name '{lb.Name}'";
         }
 
+        if (lb.Address is { } address && (!IsCanonicalAddress(address) || !capabilities.SupportsRequestedAddress))
+        {
+            yield return $"requested address '{address}'";
+        }
+
         var maxDelay = options.MaxDrainDelay > options.DefaultDrainDelay ? options.MaxDrainDelay : options.DefaultDrainDelay;
         if (lb.DrainDelay < TimeSpan.Zero || lb.DrainDelay > maxDelay || (!capabilities.SupportsDrain && lb.DrainDelay != TimeSpan.Zero))
         {
