@@ -16,6 +16,9 @@ public sealed partial class ServiceLoadBalancer
     private bool _structuralRound;
     private bool _appliedInRound;
 
+    /// <summary>An address the provider refused to move the load balancer to: not asked for again until the next read-back.</summary>
+    private string? _refusedAddress;
+
     private void StartOperation(ProviderOperation operation)
     {
         if (operation.ChangesStructure && operation is not DeleteLoadBalancer && !_structuralRound)
@@ -92,11 +95,18 @@ public sealed partial class ServiceLoadBalancer
             _readBackDue |= !throttled;
             _providerProblem = error;
             var describe = operation is null ? "provider call" : ProviderCalls.Describe(operation);
+            // A refused move is left out of the next plans, so the rest goes on at once instead of after the longest backoff.
+            var refusedMove = result.Cause is AddressUnavailableException && operation is MoveLoadBalancer;
+            if (refusedMove)
+            {
+                _refusedAddress = ((MoveLoadBalancer)operation!).Address;
+            }
+
             RetryLater(
                 $"{describe} failed: {error}",
                 result.Cause,
                 (result.Cause as ProviderThrottledException)?.RetryAfter,
-                result.Cause is ProviderException { Retryable: false });
+                result.Cause is ProviderException { Retryable: false } && !refusedMove);
         });
     }
 
@@ -134,7 +144,11 @@ public sealed partial class ServiceLoadBalancer
             ? _options.MaxBackoff
             : RetryBackoff.Delay(_failures, _options.MinBackoff, _options.MaxBackoff, retryAfter, Random.Shared);
         _log.LogWarning(cause, "{ServiceKey}: {What}; retry {Failures} in {RetryDelay}", _key, what, _failures, delay);
-        RecordEvent(new ServiceEvent(true, ServiceEventReason.SyncLoadBalancerFailed, $"Error syncing load balancer: {what}"));
+        // An address the provider will not give is the Service's configuration, not a fault: said as such, and the
+        // load balancer stays where it is (a refused move changed nothing).
+        RecordEvent(cause is AddressUnavailableException
+            ? new ServiceEvent(true, ServiceEventReason.InvalidConfiguration, $"Keeping the last good load balancer: requested address refused: {cause.Message}")
+            : new ServiceEvent(true, ServiceEventReason.SyncLoadBalancerFailed, $"Error syncing load balancer: {what}"));
         Timers.StartSingleTimer(RetryTimer, RetryTick.Instance, delay);
         Enter(EntityPhase.BackingOff, BackingOff);
         UpdateGates();

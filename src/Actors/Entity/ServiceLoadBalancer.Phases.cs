@@ -238,8 +238,10 @@ public sealed partial class ServiceLoadBalancer
         }
     }
 
-    private DesiredState Plan() =>
-        DesiredStateBuilder.Build(_key, [.. _observations.Values], _options.Filter, _options.Planner, _provider.Capabilities);
+    private DesiredState Plan() => RequestedAddressField.Holding(
+        DesiredStateBuilder.Build(_key, [.. _observations.Values], _options.Filter, _options.Planner, _provider.Capabilities),
+        _state.Applied,
+        _refusedAddress);
 
     private void OnFinished()
     {

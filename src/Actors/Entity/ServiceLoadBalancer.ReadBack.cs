@@ -36,6 +36,7 @@ public sealed partial class ServiceLoadBalancer
     private void OnReadBackTick()
     {
         _readBackDue = true;
+        _refusedAddress = null; // ask for a refused address again: the load balancer that held it may be gone
         ScheduleReadBack(first: false);
     }
 
