@@ -16,13 +16,16 @@ public sealed record LoadBalancerOwner(string ClusterScope, string Namespace, st
     public const string ServiceTag = "directlb.io/service";
     public const string ServiceUidTag = "directlb.io/service-uid";
 
+    /// <summary>The value of <see cref="ServiceTag"/>: namespace/name.</summary>
+    public string ServiceTagValue => $"{Namespace}/{Name}";
+
     /// <summary>The tags that decide ownership: every owner tag but the UID.</summary>
     public IReadOnlyDictionary<string, string> IdentityTags()
     {
         var tags = new Dictionary<string, string>(Installation?.ToTags() ?? new Dictionary<string, string>())
         {
             [ClusterTag] = ClusterScope,
-            [ServiceTag] = $"{Namespace}/{Name}",
+            [ServiceTag] = ServiceTagValue,
         };
         return tags;
     }
@@ -52,11 +55,20 @@ public sealed record LoadBalancerOwner(string ClusterScope, string Namespace, st
             cluster, service[..slash], service[(slash + 1)..], tags.GetValueOrDefault(ServiceUidTag, ""), Installation.FromTags(tags));
     }
 
-    /// <summary>The tags name this Service in this scope, and no other installation (see <see cref="Installation.Admits"/>).</summary>
+    /// <summary>
+    /// The tags name this Service in this scope, and no other installation (see <see cref="Installation.Admits"/>).
+    /// Allocates nothing: a provider that scans many load balancers for one owner calls it for each.
+    /// </summary>
     public bool Owns(IReadOnlyDictionary<string, string> tags) =>
         tags.TryGetValue(ClusterTag, out var cluster) && cluster == ClusterScope
-        && tags.TryGetValue(ServiceTag, out var service) && service == $"{Namespace}/{Name}"
+        && tags.TryGetValue(ServiceTag, out var service) && NamesThisService(service)
         && (Installation is null || Installation.Admits(tags));
+
+    private bool NamesThisService(string service) =>
+        service.Length == Namespace.Length + 1 + Name.Length
+        && service.StartsWith(Namespace, StringComparison.Ordinal)
+        && service[Namespace.Length] == '/'
+        && service.EndsWith(Name, StringComparison.Ordinal);
 
     public override string ToString() => $"{Namespace}/{Name} (cluster {ClusterScope})";
 }

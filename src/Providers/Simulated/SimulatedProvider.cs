@@ -172,6 +172,7 @@ public sealed partial class SimulatedProvider : ILoadBalancerProvider, IChosenAd
             var id = $"{_idPrefix}{Interlocked.Increment(ref _nextId):D6}";
             var created = new SimulatedLoadBalancer(id, name, address is null ? _addresses.Take() : _addresses.Claim(address, held: null), owner.ToTags());
             _loadBalancers.Add(id, created);
+            Index(created);
             return created.ToInfo(Health);
         }
     }
@@ -265,6 +266,7 @@ public sealed partial class SimulatedProvider : ILoadBalancerProvider, IChosenAd
 
             CheckOwner(loadBalancer, existing);
             _loadBalancers.Remove(loadBalancer.Id);
+            Unindex(existing);
             _addresses.Return(existing.Address);
         }
     }
@@ -328,24 +330,6 @@ public sealed partial class SimulatedProvider : ILoadBalancerProvider, IChosenAd
         if (draw == ChaosDraw.Throttle)
         {
             Interlocked.Increment(ref _throttled);
-        }
-    }
-
-    private SimulatedLoadBalancer? FindOwned(LoadBalancerOwner owner) =>
-        _loadBalancers.Values.FirstOrDefault(lb => owner.Owns(lb.Tags));
-
-    private SimulatedLoadBalancer GetOwned(LoadBalancerRef loadBalancer)
-    {
-        var lb = _loadBalancers.TryGetValue(loadBalancer.Id, out var found) ? found : throw new LoadBalancerNotFoundException(loadBalancer.Id);
-        CheckOwner(loadBalancer, lb);
-        return lb;
-    }
-
-    private static void CheckOwner(LoadBalancerRef expected, SimulatedLoadBalancer actual)
-    {
-        if (!expected.Owner.Owns(actual.Tags))
-        {
-            throw LoadBalancerNotOwnedException.Carrying(expected, actual.Tags);
         }
     }
 

@@ -33,6 +33,29 @@ public class SimulatedProviderTests
     }
 
     [Fact]
+    public async Task Each_of_many_owners_finds_its_own_load_balancer_and_none_once_it_is_deleted()
+    {
+        var provider = new SimulatedProvider(new SimulatedProviderOptions { AddressPool = "127.0.200.0/22" });
+        var owners = Enumerable.Range(0, 300).Select(i => Owner with { Name = $"web-{i}" }).ToList();
+        var created = new List<LoadBalancerInfo>();
+        foreach (var owner in owners)
+        {
+            created.Add(await provider.EnsureLoadBalancerAsync(owner, owner.Name, CancellationToken.None));
+        }
+
+        await provider.EnsureLoadBalancerDeletedAsync(created[7].Ref, CancellationToken.None);
+
+        for (var i = 0; i < owners.Count; i++)
+        {
+            Assert.Equal(i == 7 ? null : created[i].Id, (await provider.FindLoadBalancerAsync(owners[i], CancellationToken.None))?.Id);
+        }
+
+        var again = await provider.EnsureLoadBalancerAsync(owners[7], "web-7", CancellationToken.None);
+        Assert.NotEqual(created[7].Id, again.Id);
+        Assert.Equal(again.Id, (await provider.FindLoadBalancerAsync(owners[7], CancellationToken.None))!.Id);
+    }
+
+    [Fact]
     public async Task Targets_are_upserted_and_removed_in_one_batch_idempotently()
     {
         var provider = new SimulatedProvider();
