@@ -1,3 +1,4 @@
+using DirectLB.Actors.Entity;
 using DirectLB.Bench;
 using DirectLB.Bench.Soak;
 using DirectLB.Tests.Shared.Replicas;
@@ -74,9 +75,12 @@ for (var i = 0; i < options.Repeat; i++)
 
     if (options.Runs("readback"))
     {
-        // A minute, not the default five: a whole interval fits in the window, at five times the default's rate.
-        results.ReadBacks.Add(await ReadBackBenchmark.RunAsync(options, TimeSpan.FromMinutes(1)));
-        results.ReadBacks.Add(await ReadBackBenchmark.RunAsync(options, TimeSpan.FromHours(1)));
+        // A minute (a whole interval fits in the window, at five times the default's rate), the default five minutes
+        // (a fifth of an interval in the window), and an hour (no read-back in the window: the latency without them).
+        foreach (var interval in new[] { TimeSpan.FromMinutes(1), new ReconcileOptions().ReadBackInterval, TimeSpan.FromHours(1) })
+        {
+            results.ReadBacks.Add(await ReadBackBenchmark.RunAsync(options, interval));
+        }
     }
 
     if (options.Runs("gates"))

@@ -22,6 +22,8 @@ public sealed record ReadBackRun(
 
     public double P95 => ReadsPerSecond.Count == 0 ? 0 : Stats.Percentile(ReadsPerSecond, 95);
 
+    public double Max => ReadsPerSecond.Count == 0 ? 0 : ReadsPerSecond.Max();
+
     public double LatencyP50 => LatencyMs.Count == 0 ? 0 : Stats.Percentile(LatencyMs, 50);
 
     public double LatencyP99 => LatencyMs.Count == 0 ? 0 : Stats.Percentile(LatencyMs, 99);
@@ -89,7 +91,7 @@ public static class ReadBackBenchmark
         var run = new ReadBackRun(options.Services, interval, converged && pending.Count == 0, reads, latencies);
         Console.WriteLine(
             $"read-back ({options.Services} Services, interval {interval.TotalSeconds:F0} s): reads/s expected {run.Expected:F1}, " +
-            $"mean {run.Mean:F1}, p5 {run.P5:F0}, p95 {run.P95:F0}, max {(reads.Count == 0 ? 0 : reads.Max()):F0} over {reads.Count} s; " +
+            $"mean {run.Mean:F1}, p5 {run.P5:F0}, p95 {run.P95:F0}, max {run.Max:F0} over {reads.Count} s; " +
             $"pod change -> confirmed p50 {run.LatencyP50:F0} ms, p99 {run.LatencyP99:F0} ms ({latencies.Count} changes){(run.Converged ? "" : "; NOT converged")}");
         return run;
     }
