@@ -67,6 +67,10 @@ public sealed class SoakChaos(ReplicaEnvironment environment, SoakReplicas repli
                         cut.Server.DropWatches();
                         Log($"watches cut on {cut.Id}");
                     }
+                    else
+                    {
+                        Log($"watch cut on {cut.Id} skipped: the cluster is unreachable at the time");
+                    }
                 }
                 catch (ObjectDisposedException)
                 {
