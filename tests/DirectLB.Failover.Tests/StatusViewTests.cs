@@ -29,7 +29,7 @@ public sealed class StatusViewTests(ITestOutputHelper output) : ReplicaTest(outp
             await StartClusterAsync(3);
             Fleet.CreateAll();
             await AllServicesConvergedAsync(TimeSpan.FromSeconds(90), "every Service has its load balancer");
-            var owners = await OwnersAsync(Replicas);
+            var owners = await OwnersOfEveryServiceAsync(Replicas);
             Assert.True(owners.Values.Distinct().Count() >= 2, $"the Services should spread over the replicas: {string.Join(", ", owners.Values.Distinct())}");
 
             using var playwright = await Playwright.CreateAsync();
@@ -73,8 +73,7 @@ public sealed class StatusViewTests(ITestOutputHelper output) : ReplicaTest(outp
 
             await Assertions.Expect(page.Locator(".missing")).ToHaveCountAsync(0);
             await ScreenshotAsync(page, "status-view-after-kill.png");
-            var after = await OwnersAsync(survivors);
-            Assert.Equal(owners.Keys.Order(), after.Keys.Order());
+            var after = await OwnersOfEveryServiceAsync(survivors);
             Output.WriteLine($"killed {victim.Name} ({dead}); its {moved.Count} Services now on {string.Join(", ", moved.Select(k => after[k]).Distinct())}");
         }
         catch (Exception) when (DumpLogs())
@@ -85,18 +84,21 @@ public sealed class StatusViewTests(ITestOutputHelper output) : ReplicaTest(outp
 
     private static string AddressOf(Replica replica) => Replica.SeedAddress(replica.AkkaPort);
 
-    /// <summary>Who owns each Service, from each replica's own entities (its local status API), each Service once.</summary>
-    private static async Task<Dictionary<string, string>> OwnersAsync(IEnumerable<Replica> replicas)
+    /// <summary>
+    /// Who owns each Service, from each replica's own entities (its local status API), once every Service of the fleet
+    /// is on exactly one replica's board (an entity publishes once in sync, a little after its load balancer is).
+    /// </summary>
+    private async Task<Dictionary<string, string>> OwnersOfEveryServiceAsync(IReadOnlyList<Replica> replicas)
     {
         var owners = new Dictionary<string, string>();
-        foreach (var replica in replicas)
-        {
-            foreach (var owned in await replica.OwnedServicesAsync())
+        await Eventually.Assert(
+            () =>
             {
-                owners.Add(owned.Key, AddressOf(replica));
-            }
-        }
-
+                var owned = replicas.SelectMany(r => r.OwnedServicesAsync().GetAwaiter().GetResult().Select(s => (s.Key, Owner: AddressOf(r)))).ToList();
+                Assert.Equal(Fleet.Names.Select(ServiceFleet.KeyOf).Order(), owned.Select(o => o.Key).Order());
+                owners = owned.ToDictionary(o => o.Key, o => o.Owner);
+            },
+            TimeSpan.FromSeconds(60));
         return owners;
     }
 
