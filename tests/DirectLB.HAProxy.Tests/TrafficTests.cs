@@ -1,3 +1,4 @@
+using DirectLB.Providers;
 using DirectLB.HAProxy.Tests.Support;
 using DirectLB.Providers.Model;
 using static DirectLB.HAProxy.Tests.Support.HAProxyTestContext;
@@ -26,6 +27,24 @@ public sealed class TrafficTests : IAsyncLifetime
         var spread = await HttpProbe.SpreadAsync(lb.Address, lb.Port, 30);
         Assert.Equal(registered.Select(b => b.Name).Order(), spread.Keys.Order());
         Assert.Equal(0, bystander.Requests);
+    }
+
+    [Fact]
+    public async Task A_requested_IPv6_VIP_on_loopback_serves_and_a_load_balancer_moves_there_from_its_IPv4_VIP()
+    {
+        var provider = await _context.StartAsync(_context.Options() with { VipPool6 = "::1/128" });
+        var backends = new[] { _context.Backend(), _context.Backend() };
+        var lb = await LoadBalancerSetup.CreateAsync(provider, [.. backends.Select(b => Serving(b))]);
+        Assert.StartsWith("127.0.100.", lb.Address);
+
+        var moved = await provider.MoveLoadBalancerAsync(lb.LoadBalancer.Ref, "::1", CancellationToken.None);
+
+        Assert.Equal("::1", moved.Address);
+        var spread = await HttpProbe.SpreadAsync("::1", lb.Port, 10);
+        Assert.Equal(backends.Select(b => b.Name).Order(), spread.Keys.Order());
+        await Assert.ThrowsAnyAsync<System.Net.Sockets.SocketException>(() => HttpProbe.GetOnceAsync(lb.Address, lb.Port));
+        var other = await provider.EnsureLoadBalancerAsync(Owner("api"), "default/api", CancellationToken.None);
+        await Assert.ThrowsAsync<AddressUnavailableException>(() => provider.MoveLoadBalancerAsync(other.Ref, "::1", CancellationToken.None));
     }
 
     [Fact]

@@ -27,6 +27,7 @@ public static class LbAgentCommand
         ["--log-format"] = "LogFormat",
         ["--haproxy-state"] = "HAProxy:StateDirectory",
         ["--vip-pool"] = "HAProxy:VipPool",
+        ["--vip-pool6"] = "HAProxy:VipPool6",
         ["--bind-pool"] = "HAProxy:BindPool",
     };
 

@@ -61,6 +61,7 @@ public static class CommandLineSwitches
         ["--provider-rate-limit"] = "DirectLB:ProviderRateLimit",
         ["--haproxy-state"] = "DirectLB:HAProxy:StateDirectory",
         ["--vip-pool"] = "DirectLB:HAProxy:VipPool",
+        ["--vip-pool6"] = "DirectLB:HAProxy:VipPool6",
         ["--class"] = "DirectLB:LoadBalancerClass",
         ["--installation-id"] = "DirectLB:InstallationId",
         ["--orphans"] = "DirectLB:Orphans:Mode",

@@ -57,7 +57,10 @@ internal static class ConfigRenderer
         text.AppendLine(ConfigMetadata.ListenerLine(lb.Id, listener.Spec));
         text.AppendLine($"frontend {HAProxyModel.FrontendName(lb.Id, port)}");
         text.AppendLine("    mode tcp");
-        var bind = options.BindPool is null ? lb.Address : VipPool.Translate(lb.Address, options.VipPool, options.BindPool);
+        // The bind pool translates IPv4 VIPs only; an IPv6 VIP is bound as it is, in brackets.
+        var bind = lb.Address.Contains(':') ? $"[{lb.Address}]"
+            : options.BindPool is null ? lb.Address
+            : VipPool.Translate(lb.Address, options.VipPool, options.BindPool);
         text.AppendLine($"    bind {bind}:{port.ToString(CultureInfo.InvariantCulture)}");
         if (listener.Spec.SourceRanges is { } ranges)
         {

@@ -19,7 +19,7 @@ public sealed partial class HAProxyProvider
             }
 
             var used = _model.LoadBalancers.Values.Select(lb => lb.Address);
-            var chosen = address is null ? _vips.Next(used) : _vips.Claim(address, used);
+            var chosen = address is null ? _vips.Next(used) : PoolFor(address).Claim(address, used);
             var created = new LoadBalancerInfo(NewId(owner), name, chosen, owner.ToTags(), []);
 
             // No listener yet means no frontend: recording it in the file is enough, no reload needed.
@@ -27,6 +27,10 @@ public sealed partial class HAProxyProvider
             _logger.LogInformation("Created load balancer {Id} at {Address} for {Service}", created.Id, chosen, owner.ToTags()[LoadBalancerOwner.ServiceTag]);
             return _model.Get(created.Id);
         }, cancellationToken);
+
+    /// <summary>An IPv6 address is claimed from <see cref="HAProxyProviderOptions.VipPool6"/> when there is one, any other from the IPv4 pool.</summary>
+    private VipPool PoolFor(string address) =>
+        _vips6 is { } pool6 && address.Contains(':') ? pool6 : _vips;
 
     /// <summary>
     /// Rebinds every frontend of the load balancer to <paramref name="address"/> in one seamless reload: the new address
@@ -36,7 +40,7 @@ public sealed partial class HAProxyProvider
         UnderGateAsync(async () =>
         {
             var current = GetOwned(loadBalancer);
-            var claimed = _vips.Claim(address, _model.LoadBalancers.Values.Where(lb => lb.Id != current.Id).Select(lb => lb.Address));
+            var claimed = PoolFor(address).Claim(address, _model.LoadBalancers.Values.Where(lb => lb.Id != current.Id).Select(lb => lb.Address));
             if (claimed == current.Address)
             {
                 return current;

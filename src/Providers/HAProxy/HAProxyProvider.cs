@@ -17,6 +17,7 @@ public sealed partial class HAProxyProvider : ILoadBalancerProvider, IChosenAddr
     private readonly ILogger _logger;
     private readonly HAProxyBinary _binary;
     private readonly VipPool _vips;
+    private readonly VipPool? _vips6;
     private readonly MasterCli _master;
     private readonly ServerConverger _servers;
     private readonly HAProxyProcess? _process;
@@ -32,6 +33,7 @@ public sealed partial class HAProxyProvider : ILoadBalancerProvider, IChosenAddr
         _logger = logger;
         _binary = new HAProxyBinary(options.BinaryPath);
         _vips = new VipPool(options.VipPool);
+        _vips6 = options.VipPool6 is { } pool6 ? new VipPool(pool6) : null;
         Admin = new RuntimeApiClient(options.ResolvedAdminSocket);
         _master = new MasterCli(new RuntimeApiClient(options.ResolvedMasterSocket), Admin);
         _servers = new ServerConverger(Admin, options, logger);

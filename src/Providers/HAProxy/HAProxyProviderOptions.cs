@@ -33,6 +33,12 @@ public sealed record HAProxyProviderOptions
     public string VipPool { get; init; } = "127.0.100.0/24";
 
     /// <summary>
+    /// Optional IPv6 block (/64 to /128) that IPv6 addresses come from: a Service that requests an IPv6 address gets it from
+    /// here. Unset, IPv6 addresses are refused. The addresses must be bindable on this host (<c>::1/128</c> on loopback).
+    /// </summary>
+    public string? VipPool6 { get; init; }
+
+    /// <summary>
     /// When set, an IPv4 block of the same size as <see cref="VipPool"/>: each VIP's frontends bind the address at the same
     /// place in this block instead of the VIP itself. For a node that receives its VIPs translated (1:1 NAT in front of
     /// it), or several nodes sharing one machine (tests). The load balancers still report their VIP.
@@ -125,6 +131,11 @@ public sealed record HAProxyProviderOptions
             errors.Add($"VipPool '{VipPool}' is not an IPv4 CIDR block between /8 and /30");
         }
 
+        if (VipPool6 is not null && !IsIPv6Cidr(VipPool6))
+        {
+            errors.Add($"VipPool6 '{VipPool6}' is not an IPv6 CIDR block between /64 and /128");
+        }
+
         if (BindPool is not null && (!IsIPv4Cidr(BindPool) || BindPool.Split('/')[1] != VipPool.Split('/')[1]))
         {
             errors.Add($"BindPool '{BindPool}' must be an IPv4 CIDR block of the VipPool's size ({VipPool})");
@@ -158,6 +169,15 @@ public sealed record HAProxyProviderOptions
         {
             throw new ArgumentException("invalid HAProxy provider options: " + string.Join("; ", errors));
         }
+    }
+
+    private static bool IsIPv6Cidr(string cidr)
+    {
+        var parts = cidr.Split('/');
+        return parts.Length == 2
+            && IPAddress.TryParse(parts[0], out var network) && !parts[0].Contains('%')
+            && network.AddressFamily == AddressFamily.InterNetworkV6
+            && int.TryParse(parts[1], out var prefix) && prefix is >= 64 and <= 128;
     }
 
     private static bool IsIPv4Cidr(string cidr)

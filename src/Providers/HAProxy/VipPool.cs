@@ -1,81 +1,125 @@
-using System.Buffers.Binary;
 using System.Net;
+using System.Net.Sockets;
 
 namespace DirectLB.Providers.HAProxy;
 
 /// <summary>
-/// The IPv4 block load balancer addresses come from. Stateless: the addresses in use are whatever the model
+/// A block load balancer addresses come from, IPv4 or IPv6. Stateless: the addresses in use are whatever the model
 /// holds, so a DirectLB restart cannot leak or double-assign an address.
 /// </summary>
 internal sealed class VipPool
 {
-    private readonly uint _first;
-    private readonly uint _last;
+    private readonly UInt128 _first;
+    private readonly UInt128 _last;
     private readonly string _cidr;
 
     public VipPool(string cidr)
     {
         _cidr = cidr;
         var parts = cidr.Split('/');
+        var network = IPAddress.Parse(parts[0]);
+        Family = network.AddressFamily;
         var prefix = int.Parse(parts[1]);
-        var mask = uint.MaxValue << (32 - prefix);
-        var start = BinaryPrimitives.ReadUInt32BigEndian(IPAddress.Parse(parts[0]).GetAddressBytes()) & mask;
-
-        // Network and broadcast addresses are skipped, as a cloud would.
-        _first = start + 1;
-        _last = (start | ~mask) - 1;
+        var hosts = HostMask(Family, prefix);
+        var start = Value(network) & ~hosts;
+        if (Family == AddressFamily.InterNetwork)
+        {
+            // Network and broadcast addresses are skipped, as a cloud would.
+            _first = start + 1;
+            _last = (start | hosts) - 1;
+        }
+        else
+        {
+            // IPv6 has no broadcast; the block's first address is the subnet-router anycast, skipped unless it is all there is.
+            _first = prefix >= 127 ? start : start + 1;
+            _last = start | hosts;
+        }
     }
+
+    public AddressFamily Family { get; }
 
     /// <summary>The lowest address not in <paramref name="used"/>.</summary>
     /// <exception cref="ProviderException">The pool is exhausted (not retryable until a load balancer is deleted).</exception>
     public string Next(IEnumerable<string> used)
     {
         var taken = used.ToHashSet(StringComparer.Ordinal);
-        var bytes = new byte[4];
         for (var candidate = _first; candidate <= _last; candidate++)
         {
-            BinaryPrimitives.WriteUInt32BigEndian(bytes, candidate);
-            var address = new IPAddress(bytes).ToString();
+            var address = ToAddress(candidate, Family).ToString();
             if (!taken.Contains(address))
             {
                 return address;
+            }
+
+            if (candidate == UInt128.MaxValue)
+            {
+                break;
             }
         }
 
         throw new ProviderException($"the VIP pool {_cidr} has no free address", retryable: false);
     }
 
-    /// <summary><paramref name="address"/> itself, when it is in the pool and not in <paramref name="used"/>.</summary>
+    /// <summary><paramref name="address"/> itself (canonical), when it is in the pool and not in <paramref name="used"/>.</summary>
     /// <exception cref="AddressUnavailableException">It is not.</exception>
     public string Claim(string address, IEnumerable<string> used)
     {
-        if (!IPAddress.TryParse(address, out var parsed) || parsed.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork
-            || BinaryPrimitives.ReadUInt32BigEndian(parsed.GetAddressBytes()) is var value && (value < _first || value > _last))
+        if (!Holds(address))
         {
             throw new AddressUnavailableException($"address {address} is not in the VIP pool {_cidr}");
         }
 
-        if (used.Contains(parsed.ToString(), StringComparer.Ordinal))
+        var canonical = IPAddress.Parse(address).ToString();
+        if (used.Contains(canonical, StringComparer.Ordinal))
         {
-            throw new AddressUnavailableException($"address {address} of the VIP pool {_cidr} belongs to another load balancer");
+            throw new AddressUnavailableException($"address {canonical} of the VIP pool {_cidr} belongs to another load balancer");
         }
 
-        return parsed.ToString();
+        return canonical;
     }
 
-    /// <summary>The address at <paramref name="vip"/>'s place in <paramref name="bindPool"/>, a block of the pool's size.</summary>
-    public static string Translate(string vip, string vipPool, string bindPool)
+    /// <summary>Whether <paramref name="address"/> is an address of this pool's family in its block.</summary>
+    public bool Holds(string address) =>
+        IPAddress.TryParse(address, out var parsed) && parsed.AddressFamily == Family && !address.Contains('%')
+        && Value(parsed) is var value && value >= _first && value <= _last;
+
+    /// <summary>The address at <paramref name="vip"/>'s place in <paramref name="bindPool"/>, a block of the pool's size (IPv4).</summary>
+    public static string Translate(string vip, string vipPool, string bindPool) =>
+        ToAddress(Network(bindPool) + (Value(IPAddress.Parse(vip)) - Network(vipPool)), AddressFamily.InterNetwork).ToString();
+
+    private static UInt128 HostMask(AddressFamily family, int prefix)
     {
-        var bytes = new byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(bytes, Network(bindPool) + (Value(vip) - Network(vipPool)));
-        return new IPAddress(bytes).ToString();
+        var hostBits = (family == AddressFamily.InterNetwork ? 32 : 128) - prefix;
+        return hostBits == 128 ? UInt128.MaxValue : (UInt128.One << hostBits) - 1;
     }
 
-    private static uint Value(string address) => BinaryPrimitives.ReadUInt32BigEndian(IPAddress.Parse(address).GetAddressBytes());
-
-    private static uint Network(string cidr)
+    private static UInt128 Network(string cidr)
     {
         var parts = cidr.Split('/');
-        return Value(parts[0]) & (uint.MaxValue << (32 - int.Parse(parts[1])));
+        var network = IPAddress.Parse(parts[0]);
+        return Value(network) & ~HostMask(network.AddressFamily, int.Parse(parts[1]));
+    }
+
+    private static UInt128 Value(IPAddress address)
+    {
+        UInt128 value = 0;
+        foreach (var b in address.GetAddressBytes())
+        {
+            value = (value << 8) | b;
+        }
+
+        return value;
+    }
+
+    private static IPAddress ToAddress(UInt128 value, AddressFamily family)
+    {
+        var bytes = new byte[family == AddressFamily.InterNetwork ? 4 : 16];
+        for (var i = bytes.Length - 1; i >= 0; i--)
+        {
+            bytes[i] = (byte)(value & 0xFF);
+            value >>= 8;
+        }
+
+        return new IPAddress(bytes);
     }
 }
