@@ -29,6 +29,12 @@ public sealed record ServiceSnapshot(
     /// <summary><c>spec.loadBalancerIP</c> as the API gives it, null when not set; the planner validates it.</summary>
     public string? LoadBalancerIP { get; init; }
 
+    /// <summary><c>spec.ipFamilies</c> as the API gives it (the API server fills it in; empty when absent).</summary>
+    public ImmutableArray<string> IpFamilies { get; init; } = [];
+
+    /// <summary><c>spec.ipFamilyPolicy</c>, null when absent (SingleStack).</summary>
+    public string? IpFamilyPolicy { get; init; }
+
     /// <summary>The <c>ipMode</c> of each <see cref="Ingress"/> entry, "" where it has none (an older API server drops it).</summary>
     public ImmutableArray<string> IngressIpModes { get; init; } = [];
 }

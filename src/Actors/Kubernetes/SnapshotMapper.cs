@@ -46,6 +46,8 @@ public static class SnapshotMapper
             SessionAffinity = service.Spec?.SessionAffinity ?? "None",
             AffinityTimeoutSeconds = service.Spec?.SessionAffinityConfig?.ClientIP?.TimeoutSeconds,
             LoadBalancerIP = service.Spec?.LoadBalancerIP,
+            IpFamilies = [.. service.Spec?.IpFamilies ?? []],
+            IpFamilyPolicy = service.Spec?.IpFamilyPolicy,
             IngressIpModes = [.. published.Select(i => i.IpMode ?? "")],
         };
     }

@@ -45,6 +45,7 @@ public static class DesiredStateBuilder
             Affinity = SessionAffinityField.Resolve(source.Service, capabilities, errors),
         };
         var address = RequestedAddressField.Resolve(source.Service, capabilities, errors);
+        IpFamiliesField.Check(source.Service, address, errors);
 
         var serving = wanting.Where(c => !c.Stale).ToList();
         var listeners = ImmutableDictionary.CreateBuilder<ListenerKey, DesiredListener>();
