@@ -2,11 +2,9 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using DirectLB.Actors.Domain;
 using DirectLB.EndToEnd.Tests.Support;
-using DirectLB.KubeApiServer;
 using DirectLB.KubeApiServer.Typed;
 using DirectLB.Providers.Model;
 using DirectLB.Providers.Simulated;
-using DirectLB.Providers.Simulated.Server;
 using k8s.Models;
 using static DirectLB.EndToEnd.Tests.Support.KubeObjects;
 
@@ -20,32 +18,13 @@ namespace DirectLB.EndToEnd.Tests;
 [Trait("Category", "EndToEnd")]
 public sealed class LevelTriggeringTests : IAsyncLifetime
 {
-    private readonly string _workDir = Directory.CreateTempSubdirectory("directlb-lt-").FullName;
-    private readonly Dictionary<string, KubeApiServer.KubeApiServer> _clusters = [];
-    private SimulatedCloudServer _cloud = null!;
-    private DirectLbUnderTest? _directLb;
+    private TwoClusterWorld _world = null!;
 
-    private SimulatedProvider Cloud => _cloud.Provider;
+    private SimulatedProvider Cloud => _world.Cloud;
 
-    public async Task InitializeAsync()
-    {
-        _cloud = await SimulatedCloudServer.StartAsync(new SimulatedCloudServerOptions());
-        foreach (var id in new[] { "east", "west" })
-        {
-            _clusters[id] = await StartApiAsync();
-        }
-    }
+    public async Task InitializeAsync() => _world = await TwoClusterWorld.StartAsync("directlb-lt-", overHttp: true);
 
-    public async Task DisposeAsync()
-    {
-        await StopDirectLbAsync();
-        foreach (var api in _clusters.Values)
-        {
-            await api.DisposeAsync();
-        }
-
-        await _cloud.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _world.DisposeAsync();
 
     [Fact]
     public async Task A_target_removed_behind_its_back_is_back_within_a_read_back_interval()
@@ -110,9 +89,7 @@ public sealed class LevelTriggeringTests : IAsyncLifetime
         await TargetsOf("api").Are("10.245.2.5:8080");
         await StopDirectLbAsync();
         ForceDelete("east", "web");
-        var westPort = _clusters["west"].Port;
-        var westStore = _clusters["west"].Store;
-        await _clusters["west"].StopAsync();
+        await _world.StopClusterAsync("west");
 
         await StartDirectLbAsync();
 
@@ -139,49 +116,31 @@ public sealed class LevelTriggeringTests : IAsyncLifetime
         Assert.Equal(0, Cloud.CallCount(ProviderCallKind.DeleteLoadBalancer));
         Assert.True(pausedForWest, "the orphan report says the checks pause for west");
 
-        _clusters["west"] = await StartApiAsync(westPort, westStore);
+        await _world.StartClusterAgainAsync("west");
         await Eventually.Until(() => LoadBalancerOf("web") is null, "the orphan collected once west is back");
         Assert.NotNull(LoadBalancerOf("api"));
     }
 
-    private static Task<KubeApiServer.KubeApiServer> StartApiAsync(int port = 0, DirectLB.KubeApiServer.Store.ObjectStore? store = null) =>
-        KubeApiServer.KubeApiServer.StartAsync(new KubeApiServerOptions { Port = port, Store = store, BookmarkInterval = TimeSpan.FromMilliseconds(500) });
+    private Task StartDirectLbAsync() =>
+        _world.StartDirectLbAsync(
+            "--read-back-interval", "00:00:01",
+            "--installation-id", "e2e",
+            "--orphans", "delete",
+            "--DirectLB:Orphans:Interval=00:00:01",
+            "--DirectLB:Orphans:GracePeriod=00:00:02");
 
-    private async Task StartDirectLbAsync() =>
-        _directLb = await DirectLbUnderTest.StartWithAsync(
-            _workDir,
-            cloud: null,
-            [
-                "--cluster", $"east={_clusters["east"].WriteKubeconfig(Path.Combine(_workDir, "east.kubeconfig"))}",
-                "--cluster", $"west={_clusters["west"].WriteKubeconfig(Path.Combine(_workDir, "west.kubeconfig"))}",
-                "--provider", "http",
-                "--provider-url", _cloud.BaseAddress.ToString(),
-                "--read-back-interval", "00:00:01",
-                "--installation-id", "e2e",
-                "--orphans", "delete",
-                "--DirectLB:Orphans:Interval=00:00:01",
-                "--DirectLB:Orphans:GracePeriod=00:00:02",
-            ]);
-
-    private async Task StopDirectLbAsync()
-    {
-        if (_directLb is not null)
-        {
-            await _directLb.DisposeAsync();
-            _directLb = null;
-        }
-    }
+    private Task StopDirectLbAsync() => _world.StopDirectLbAsync();
 
     private void Deploy(string cluster, string name, params string[] pods)
     {
-        _clusters[cluster].Store.Create(LoadBalancerService(name));
-        _clusters[cluster].Store.Create(Slice(name, $"{name}-abc", [.. pods.Select(Ready)]));
+        _world[cluster].Store.Create(LoadBalancerService(name));
+        _world[cluster].Store.Create(Slice(name, $"{name}-abc", [.. pods.Select(Ready)]));
     }
 
     /// <summary>What a user does to a stuck Service: remove the finalizer by hand, then delete it; it is gone at once.</summary>
     private void ForceDelete(string cluster, string name)
     {
-        var store = _clusters[cluster].Store;
+        var store = _world[cluster].Store;
         var service = store.Get<V1Service>(Namespace, name)!;
         service.Metadata.Finalizers = [];
         store.Replace(service);
@@ -189,20 +148,18 @@ public sealed class LevelTriggeringTests : IAsyncLifetime
         Assert.Null(store.Get<V1Service>(Namespace, name));
     }
 
-    private LoadBalancerInfo? LoadBalancerOf(string name) =>
-        Cloud.LoadBalancers.SingleOrDefault(lb => lb.Tags.GetValueOrDefault(LoadBalancerOwner.ServiceTag) == $"{Namespace}/{name}");
+    private LoadBalancerInfo? LoadBalancerOf(string name) => _world.LoadBalancerOf(name);
 
-    private TargetExpectation TargetsOf(string name) => new(() =>
-        LoadBalancerOf(name)?.Listeners.SelectMany(l => l.Targets).Select(t => t.Key.ToString()).Order().ToArray() ?? []);
+    private TargetExpectation TargetsOf(string name) => new(() => _world.TargetsOf(name));
 
     private string? Ingress(string cluster, string name) =>
-        _clusters[cluster].Store.Get<V1Service>(Namespace, name)?.Status?.LoadBalancer?.Ingress?.SingleOrDefault()?.Ip;
+        _world[cluster].Store.Get<V1Service>(Namespace, name)?.Status?.LoadBalancer?.Ingress?.SingleOrDefault()?.Ip;
 
-    private IReadOnlyList<Corev1Event> Events(string cluster, string name) => _clusters[cluster].Store.CoreEventsFor(Namespace, name);
+    private IReadOnlyList<Corev1Event> Events(string cluster, string name) => _world[cluster].Store.CoreEventsFor(Namespace, name);
 
     private async Task<JsonObject> OrphansAsync()
     {
-        using var http = new HttpClient { BaseAddress = _directLb!.BaseAddress };
+        using var http = new HttpClient { BaseAddress = _world.DirectLb!.BaseAddress };
         return (await http.GetFromJsonAsync<JsonObject>("/api/orphans"))!;
     }
 

@@ -1,6 +1,5 @@
 using DirectLB.Actors.Domain;
 using DirectLB.EndToEnd.Tests.Support;
-using DirectLB.KubeApiServer;
 using DirectLB.KubeApiServer.Typed;
 using DirectLB.Providers.Model;
 using DirectLB.Providers.Simulated;
@@ -13,60 +12,40 @@ namespace DirectLB.EndToEnd.Tests;
 [Trait("Category", "EndToEnd")]
 public class MultiClusterTests : IAsyncLifetime
 {
-    private readonly SimulatedProvider _cloud = new();
-    private readonly string _workDir = Directory.CreateTempSubdirectory("directlb-mc-").FullName;
-    private readonly Dictionary<string, KubeApiServer.KubeApiServer> _clusters = [];
-    private DirectLbUnderTest? _directLb;
+    private TwoClusterWorld _world = null!;
 
-    public async Task InitializeAsync()
-    {
-        foreach (var id in new[] { "east", "west" })
-        {
-            _clusters[id] = await StartApiAsync();
-        }
-    }
+    private SimulatedProvider Cloud => _world.Cloud;
 
-    public async Task DisposeAsync()
-    {
-        if (_directLb is not null)
-        {
-            await _directLb.DisposeAsync();
-        }
+    private IEnumerable<string> Clusters => _world.ClusterIds;
 
-        foreach (var api in _clusters.Values)
-        {
-            await api.DisposeAsync();
-        }
-    }
+    public async Task InitializeAsync() => _world = await TwoClusterWorld.StartAsync("directlb-mc-", overHttp: false);
 
-    private static Task<KubeApiServer.KubeApiServer> StartApiAsync(int port = 0, DirectLB.KubeApiServer.Store.ObjectStore? store = null) =>
-        KubeApiServer.KubeApiServer.StartAsync(new KubeApiServerOptions { Port = port, Store = store, BookmarkInterval = TimeSpan.FromMilliseconds(500) });
+    public async Task DisposeAsync() => await _world.DisposeAsync();
 
-    private string Kubeconfig(string id) => _clusters[id].WriteKubeconfig(Path.Combine(_workDir, $"{id}.kubeconfig"));
+    private string Kubeconfig(string id) => _world.Kubeconfig(id);
 
-    private async Task StartDirectLbAsync(params string[] extra) =>
-        _directLb = await DirectLbUnderTest.StartWithAsync(_workDir, _cloud, ["--cluster", $"east={Kubeconfig("east")}", "--cluster", $"west={Kubeconfig("west")}", .. extra]);
+    private Task StartDirectLbAsync(params string[] extra) => _world.StartDirectLbAsync(extra);
 
     /// <summary>The Service "web" in a cluster, created <paramref name="age"/> ago, with ready pods.</summary>
     private void Deploy(string cluster, TimeSpan age, IDictionary<string, string>? annotations = null, params string[] pods)
     {
         var service = LoadBalancerService("web", annotations);
         service.Metadata.CreationTimestamp = DateTime.UtcNow - age;
-        _clusters[cluster].Store.Create(service);
-        _clusters[cluster].Store.Create(Slice("web", $"web-{cluster}", [.. pods.Select(Ready)]));
+        _world[cluster].Store.Create(service);
+        _world[cluster].Store.Create(Slice("web", $"web-{cluster}", [.. pods.Select(Ready)]));
     }
 
     private void Scale(string cluster, params string[] pods) =>
-        _clusters[cluster].Store.Replace(Slice("web", $"web-{cluster}", [.. pods.Select(Ready)]));
+        _world[cluster].Store.Replace(Slice("web", $"web-{cluster}", [.. pods.Select(Ready)]));
 
     private string[] Targets() =>
-        [.. _cloud.LoadBalancers.SelectMany(lb => lb.Listeners).SelectMany(l => l.Targets).Select(t => $"{t.ClusterId} {t.Key.Address}").Order()];
+        [.. Cloud.LoadBalancers.SelectMany(lb => lb.Listeners).SelectMany(l => l.Targets).Select(t => $"{t.ClusterId} {t.Key.Address}").Order()];
 
     private Task TargetsAre(params string[] expected) => Eventually.Assert(() => Assert.Equal(expected, Targets()));
 
-    private V1Service? Web(string cluster) => _clusters[cluster].Store.Get<V1Service>(Namespace, "web");
+    private V1Service? Web(string cluster) => _world[cluster].Store.Get<V1Service>(Namespace, "web");
 
-    private IReadOnlyList<Corev1Event> Events(string cluster) => _clusters[cluster].Store.CoreEventsFor(Namespace, "web");
+    private IReadOnlyList<Corev1Event> Events(string cluster) => _world[cluster].Store.CoreEventsFor(Namespace, "web");
 
     [Fact]
     public async Task One_load_balancer_serves_the_pods_of_both_clusters_with_status_and_finalizer_in_each()
@@ -76,8 +55,8 @@ public class MultiClusterTests : IAsyncLifetime
         await StartDirectLbAsync();
 
         await TargetsAre("east 10.244.1.5", "east 10.244.1.6", "west 10.245.1.5");
-        var address = _cloud.LoadBalancers.Single().Address;
-        foreach (var cluster in _clusters.Keys)
+        var address = Cloud.LoadBalancers.Single().Address;
+        foreach (var cluster in Clusters)
         {
             await Eventually.Assert(() => Assert.Equal(address, Web(cluster)?.Status?.LoadBalancer?.Ingress?.SingleOrDefault()?.Ip));
             Assert.Contains(ServiceClassFilter.Finalizer, Web(cluster)!.Metadata.Finalizers);
@@ -92,20 +71,18 @@ public class MultiClusterTests : IAsyncLifetime
         Deploy("west", TimeSpan.FromHours(1), pods: ["10.245.1.5", "10.245.1.6"]);
         await StartDirectLbAsync();
         await TargetsAre("east 10.244.1.5", "west 10.245.1.5", "west 10.245.1.6");
-        var westPort = _clusters["west"].Port;
-
-        await _clusters["west"].StopAsync();
-        await Eventually.Until(async () => !(await _directLb!.WatcherStatusAsync("west")).Connected, "the west watcher notices its API server is gone");
+        await _world.StopClusterAsync("west");
+        await Eventually.Until(async () => !(await _world.DirectLb!.WatcherStatusAsync("west")).Connected, "the west watcher notices its API server is gone");
         await Eventually.Until(() => Events("east").Any(e => e.Reason == ServiceEventReason.MemberClusterUnreachable), "east's Service is told west is unreachable");
         Assert.Equal(["east 10.244.1.5", "west 10.245.1.5", "west 10.245.1.6"], Targets());
-        var changesBefore = _cloud.CallCount(ProviderCallKind.ChangeTargets);
+        var changesBefore = Cloud.CallCount(ProviderCallKind.ChangeTargets);
 
         Scale("west", "10.245.1.6", "10.245.1.7");
-        _clusters["west"] = await StartApiAsync(westPort, _clusters["west"].Store);
+        await _world.StartClusterAgainAsync("west");
 
         await TargetsAre("east 10.244.1.5", "west 10.245.1.6", "west 10.245.1.7");
         // One batched change for west's two moved pods; east's target was never touched (no flapping).
-        Assert.Equal(changesBefore + 1, _cloud.CallCount(ProviderCallKind.ChangeTargets));
+        Assert.Equal(changesBefore + 1, Cloud.CallCount(ProviderCallKind.ChangeTargets));
     }
 
     [Fact]
@@ -115,13 +92,11 @@ public class MultiClusterTests : IAsyncLifetime
         Deploy("west", TimeSpan.FromHours(1), pods: ["10.245.1.5"]);
         await StartDirectLbAsync("--cluster-stale-after", "00:00:01");
         await TargetsAre("east 10.244.1.5", "west 10.245.1.5");
-        var westPort = _clusters["west"].Port;
-
-        await _clusters["west"].StopAsync();
+        await _world.StopClusterAsync("west");
         await TargetsAre("east 10.244.1.5");
         Assert.Contains(Events("east"), e => e.Reason == ServiceEventReason.MemberClusterStale);
 
-        _clusters["west"] = await StartApiAsync(westPort, _clusters["west"].Store);
+        await _world.StartClusterAgainAsync("west");
         await TargetsAre("east 10.244.1.5", "west 10.245.1.5");
     }
 
@@ -133,11 +108,11 @@ public class MultiClusterTests : IAsyncLifetime
         await StartDirectLbAsync();
         await TargetsAre("east 10.244.1.5", "west 10.245.1.5");
 
-        _clusters["west"].Store.Delete<V1Service>(Namespace, "web");
+        _world["west"].Store.Delete<V1Service>(Namespace, "web");
 
         await Eventually.Until(() => Web("west") is null, "west's Service is released (finalizer removed) and gone");
         await TargetsAre("east 10.244.1.5");
-        Assert.Single(_cloud.LoadBalancers);
+        Assert.Single(Cloud.LoadBalancers);
     }
 
     [Fact]
@@ -147,12 +122,12 @@ public class MultiClusterTests : IAsyncLifetime
         var west = LoadBalancerService("web");
         west.Spec.Ports[0].Port = 8443;
         west.Metadata.CreationTimestamp = DateTime.UtcNow;
-        _clusters["west"].Store.Create(west);
-        _clusters["west"].Store.Create(Slice("web", "web-west", Ready("10.245.1.5")));
+        _world["west"].Store.Create(west);
+        _world["west"].Store.Create(Slice("web", "web-west", Ready("10.245.1.5")));
         await StartDirectLbAsync();
 
         await TargetsAre("east 10.244.1.5", "west 10.245.1.5");
-        Assert.Equal(80, _cloud.LoadBalancers.Single().Listeners.Single().Spec.Key.Port);
+        Assert.Equal(80, Cloud.LoadBalancers.Single().Listeners.Single().Spec.Key.Port);
         await Eventually.Until(() => Events("west").Any(e => e.Reason == ServiceEventReason.ConflictingServiceSpec && e.Type == "Warning"), "west is told its spec lost");
         Assert.DoesNotContain(Events("east"), e => e.Reason == ServiceEventReason.ConflictingServiceSpec);
     }
@@ -165,8 +140,8 @@ public class MultiClusterTests : IAsyncLifetime
         Deploy("west", TimeSpan.FromHours(1), perCluster, "10.245.1.5");
         await StartDirectLbAsync();
 
-        await Eventually.Until(() => _cloud.LoadBalancers.Count == 2 && _cloud.LoadBalancers.All(lb => lb.Listeners.Any(l => l.Targets.Count == 1)), "two load balancers, one target each");
-        Assert.Equal(["east", "west"], _cloud.LoadBalancers.Select(lb => lb.Tags[LoadBalancerOwner.ClusterTag]).Order().ToArray());
+        await Eventually.Until(() => Cloud.LoadBalancers.Count == 2 && Cloud.LoadBalancers.All(lb => lb.Listeners.Any(l => l.Targets.Count == 1)), "two load balancers, one target each");
+        Assert.Equal(["east", "west"], Cloud.LoadBalancers.Select(lb => lb.Tags[LoadBalancerOwner.ClusterTag]).Order().ToArray());
         await Eventually.Assert(() => Assert.NotEqual(
             Web("east")?.Status?.LoadBalancer?.Ingress?.SingleOrDefault()?.Ip,
             Web("west")?.Status?.LoadBalancer?.Ingress?.SingleOrDefault()?.Ip));
@@ -183,7 +158,7 @@ public class MultiClusterTests : IAsyncLifetime
         await TargetsAre("east 10.244.1.5", "west 10.245.1.5", "west 10.245.1.6", "west 10.245.1.7");
         await Eventually.Assert(() =>
         {
-            var targets = _cloud.LoadBalancers.Single().Listeners.Single().Targets;
+            var targets = Cloud.LoadBalancers.Single().Listeners.Single().Targets;
             var east = targets.Where(t => t.ClusterId == "east").Sum(t => t.Weight);
             Assert.InRange(east / (double)targets.Sum(t => t.Weight), 0.69, 0.71);
         });
@@ -192,13 +167,13 @@ public class MultiClusterTests : IAsyncLifetime
     [Fact]
     public async Task Member_clusters_registered_by_secret_join_and_leave_at_run_time()
     {
-        await using var home = await StartApiAsync();
+        await using var home = await TwoClusterWorld.StartApiAsync();
         Deploy("east", TimeSpan.FromHours(2), pods: ["10.244.1.5"]);
         Deploy("west", TimeSpan.FromHours(1), pods: ["10.245.1.5"]);
-        _directLb = await DirectLbUnderTest.StartWithAsync(_workDir, _cloud,
+        await _world.StartDirectLbWithAsync(
         [
             "--cluster", $"east={Kubeconfig("east")}",
-            "--member-secrets-kubeconfig", home.WriteKubeconfig(Path.Combine(_workDir, "home.kubeconfig")),
+            "--member-secrets-kubeconfig", home.WriteKubeconfig(Path.Combine(_world.WorkDir, "home.kubeconfig")),
             "--member-secrets-namespace", "directlb",
         ]);
         await TargetsAre("east 10.244.1.5");
@@ -219,6 +194,6 @@ public class MultiClusterTests : IAsyncLifetime
 
         home.Store.Delete<V1Secret>("directlb", "member-west");
         await TargetsAre("east 10.244.1.5");
-        Assert.Single(_cloud.LoadBalancers);
+        Assert.Single(Cloud.LoadBalancers);
     }
 }

@@ -1,9 +1,7 @@
 using DirectLB.EndToEnd.Tests.Support;
-using DirectLB.KubeApiServer;
 using DirectLB.KubeApiServer.Typed;
 using DirectLB.Providers.Model;
 using DirectLB.Providers.Simulated;
-using DirectLB.Providers.Simulated.Server;
 using k8s.Models;
 using static DirectLB.EndToEnd.Tests.Support.KubeObjects;
 
@@ -19,31 +17,14 @@ public sealed class ReadinessGateTests : IAsyncLifetime
 {
     private static readonly TimeSpan HealthDelay = TimeSpan.FromSeconds(2);
 
-    private readonly string _workDir = Directory.CreateTempSubdirectory("directlb-gate-").FullName;
-    private readonly Dictionary<string, KubeApiServer.KubeApiServer> _clusters = [];
-    private readonly SimulatedProvider _cloud = new(new SimulatedProviderOptions { HealthyAfter = HealthDelay });
-    private SimulatedCloudServer _server = null!;
-    private DirectLbUnderTest? _directLb;
+    private TwoClusterWorld _world = null!;
 
-    public async Task InitializeAsync()
-    {
-        _server = await SimulatedCloudServer.StartAsync(new SimulatedCloudServerOptions { Provider = _cloud });
-        foreach (var id in new[] { "east", "west" })
-        {
-            _clusters[id] = await KubeApiServer.KubeApiServer.StartAsync(new KubeApiServerOptions { BookmarkInterval = TimeSpan.FromMilliseconds(500) });
-        }
-    }
+    private SimulatedProvider Cloud => _world.Cloud;
 
-    public async Task DisposeAsync()
-    {
-        await StopDirectLbAsync();
-        foreach (var api in _clusters.Values)
-        {
-            await api.DisposeAsync();
-        }
+    public async Task InitializeAsync() =>
+        _world = await TwoClusterWorld.StartAsync("directlb-gate-", overHttp: true, new SimulatedProviderOptions { HealthyAfter = HealthDelay });
 
-        await _server.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _world.DisposeAsync();
 
     [Fact]
     public async Task A_gated_pod_is_registered_before_it_is_ready_and_its_gate_opens_in_its_own_cluster_once_the_load_balancer_says_healthy()
@@ -54,11 +35,11 @@ public sealed class ReadinessGateTests : IAsyncLifetime
         Deploy("west", "web", "10.244.1.5", containersReady: false);
         await StartDirectLbAsync();
 
-        await Eventually.Until(() => Targets("web").Contains("10.244.1.5:8080"), "the gated pod registered although its endpoint is not ready");
+        await Eventually.Until(() => _world.TargetsOf("web").Contains("10.244.1.5:8080"), "the gated pod registered although its endpoint is not ready");
         Assert.NotEqual("True", Gate("east", "10.244.1.5")?.Status); // the load balancer has not checked it yet
         await Eventually.Until(() => Gate("east", "10.244.1.5")?.Status == "True", "east's gate open once the target is healthy");
         Assert.Equal("TargetHealthy", Gate("east", "10.244.1.5")!.Reason);
-        var registered = _cloud.LoadBalancers.Single().Listeners.Single().Targets.Single();
+        var registered = Cloud.LoadBalancers.Single().Listeners.Single().Targets.Single();
         Assert.Equal("east", registered.ClusterId);
 
         // West's pod, whose containers are not ready, is neither registered nor touched.
@@ -68,68 +49,46 @@ public sealed class ReadinessGateTests : IAsyncLifetime
     [Fact]
     public async Task A_gate_whose_Service_is_deleted_is_released_and_says_why()
     {
-        _cloud.SetTargetHealth(new TargetKey("10.244.1.5", 8080), TargetHealth.Unhealthy);
+        Cloud.SetTargetHealth(new TargetKey("10.244.1.5", 8080), TargetHealth.Unhealthy);
         Deploy("east", "web", "10.244.1.5", containersReady: true);
         await StartDirectLbAsync();
         await Eventually.Until(() => Gate("east", "10.244.1.5")?.Reason == "TargetUnhealthy", "the gate closed, saying the target is unhealthy");
 
-        _clusters["east"].Store.Delete<V1Service>(Namespace, "web");
+        _world["east"].Store.Delete<V1Service>(Namespace, "web");
 
         await Eventually.Until(() => Gate("east", "10.244.1.5")?.Status == "True", "the gate released");
         Assert.Equal("ReadinessGateReleased", Gate("east", "10.244.1.5")!.Reason);
         Assert.Contains(
-            _clusters["east"].Store.CoreEventsFor(Namespace, PodName("10.244.1.5"), "Pod"),
+            _world["east"].Store.CoreEventsFor(Namespace, PodName("10.244.1.5"), "Pod"),
             e => e.Reason == "ReadinessGateReleased");
     }
 
     [Fact]
     public async Task A_restart_resumes_gates_left_pending()
     {
-        _cloud.SetTargetHealth(new TargetKey("10.244.1.5", 8080), TargetHealth.Unhealthy);
+        Cloud.SetTargetHealth(new TargetKey("10.244.1.5", 8080), TargetHealth.Unhealthy);
         Deploy("east", "web", "10.244.1.5", containersReady: true);
         await StartDirectLbAsync();
         await Eventually.Until(() => Gate("east", "10.244.1.5")?.Reason == "TargetUnhealthy", "the gate waiting");
         await StopDirectLbAsync();
 
-        _cloud.SetTargetHealth(new TargetKey("10.244.1.5", 8080), null);
+        Cloud.SetTargetHealth(new TargetKey("10.244.1.5", 8080), null);
         await StartDirectLbAsync();
 
         await Eventually.Until(() => Gate("east", "10.244.1.5")?.Status == "True", "the gate opened by the new process");
     }
 
-    private async Task StartDirectLbAsync() =>
-        _directLb = await DirectLbUnderTest.StartWithAsync(
-            _workDir,
-            cloud: null,
-            [
-                "--cluster", $"east={_clusters["east"].WriteKubeconfig(Path.Combine(_workDir, "east.kubeconfig"))}",
-                "--cluster", $"west={_clusters["west"].WriteKubeconfig(Path.Combine(_workDir, "west.kubeconfig"))}",
-                "--provider", "http",
-                "--provider-url", _server.BaseAddress.ToString(),
-            ]);
+    private Task StartDirectLbAsync() => _world.StartDirectLbAsync();
 
-    private async Task StopDirectLbAsync()
-    {
-        if (_directLb is not null)
-        {
-            await _directLb.DisposeAsync();
-            _directLb = null;
-        }
-    }
+    private Task StopDirectLbAsync() => _world.StopDirectLbAsync();
 
     private void Deploy(string cluster, string service, string ip, bool containersReady)
     {
-        var store = _clusters[cluster].Store;
+        var store = _world[cluster].Store;
         store.Create(LoadBalancerService(service, new Dictionary<string, string> { ["directlb.io/scope"] = "global" }));
         CreatePod(store, GatedPod(PodName(ip), ip, service, containersReady));
         store.Create(Slice(service, $"{service}-abc", Gated(ip)));
     }
 
-    private string[] Targets(string service) =>
-        [.. _cloud.LoadBalancers
-            .Where(lb => lb.Tags.GetValueOrDefault(LoadBalancerOwner.ServiceTag) == $"{Namespace}/{service}")
-            .SelectMany(lb => lb.Listeners.SelectMany(l => l.Targets))
-            .Select(t => t.Key.ToString())];
-
-    private V1PodCondition? Gate(string cluster, string ip) => GateOf(_clusters[cluster].Store, Namespace, PodName(ip), "web");
+    private V1PodCondition? Gate(string cluster, string ip) => GateOf(_world[cluster].Store, Namespace, PodName(ip), "web");
 }

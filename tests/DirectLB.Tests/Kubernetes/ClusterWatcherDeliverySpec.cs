@@ -7,7 +7,6 @@ using DirectLB.Actors.Kubernetes;
 using DirectLB.KubeApiServer.Typed;
 using k8s;
 using k8s.Models;
-using Microsoft.Extensions.Logging.Abstractions;
 using static DirectLB.Tests.Support.Fixtures;
 
 namespace DirectLB.Tests.Kubernetes;
@@ -34,8 +33,7 @@ public sealed class ClusterWatcherDeliverySpec : TestKit, IAsyncLifetime
         _api.CreateService(Busy, "10.0.0.1");
         _api.CreateService(Idle, "10.0.1.1");
         var entities = CreateTestProbe();
-        var watcher = Sys.ActorOf(ClusterWatcher.Props(
-            Cluster, _api.Client, entities.Ref, Filter, new InformerOptions(), TimeSpan.Zero, TimeSpan.Zero, _api.Writer, NullLoggerFactory.Instance));
+        var watcher = Sys.ActorOf(_api.WatcherProps(entities.Ref));
         var first = new[] { Next(entities), Next(entities) }.ToDictionary(o => o.Key);
         Assert.True(first[Busy].Acknowledge && first[Idle].Acknowledge);
         watcher.Tell(new ObservationTaken(Idle, Cluster));
@@ -66,8 +64,7 @@ public sealed class ClusterWatcherDeliverySpec : TestKit, IAsyncLifetime
     {
         _api.CreateService(Busy, "10.0.0.1");
         var entities = CreateTestProbe();
-        var watcher = Sys.ActorOf(ClusterWatcher.Props(
-            Cluster, _api.Client, entities.Ref, Filter, new InformerOptions(), TimeSpan.Zero, TimeSpan.Zero, _api.Writer, NullLoggerFactory.Instance));
+        var watcher = Sys.ActorOf(_api.WatcherProps(entities.Ref));
         Next(entities);
 
         // A new incarnation after a journal failure never took the first observation in, and says so.

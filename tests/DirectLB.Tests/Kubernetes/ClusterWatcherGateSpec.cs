@@ -6,7 +6,6 @@ using DirectLB.Actors.Kubernetes;
 using DirectLB.KubeApiServer.Patching;
 using DirectLB.KubeApiServer.Typed;
 using k8s.Models;
-using Microsoft.Extensions.Logging.Abstractions;
 using static DirectLB.Tests.Support.Fixtures;
 
 namespace DirectLB.Tests.Kubernetes;
@@ -68,7 +67,7 @@ public sealed class ClusterWatcherGateSpec : TestKit, IAsyncLifetime
     }
 
     private void Watch(TestProbe entities, InformerOptions options) =>
-        Sys.ActorOf(ClusterWatcher.Props(Cluster, _api.Client, entities.Ref, Filter, options, TimeSpan.Zero, TimeSpan.Zero, _api.Writer, NullLoggerFactory.Instance));
+        Sys.ActorOf(_api.WatcherProps(entities.Ref, options));
 
     /// <summary>Acknowledges every observation, as an entity does, until one for web has gates that satisfy the test.</summary>
     private static ServiceObserved FishForGates(TestProbe entities, Func<System.Collections.Immutable.ImmutableArray<GatedPod>, bool> wanted)

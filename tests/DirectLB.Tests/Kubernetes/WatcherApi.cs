@@ -1,8 +1,10 @@
+using Akka.Actor;
 using DirectLB.Actors.Domain;
 using DirectLB.Actors.Kubernetes;
 using DirectLB.KubeApiServer.Typed;
 using k8s;
 using k8s.Models;
+using Microsoft.Extensions.Logging.Abstractions;
 using static DirectLB.Tests.Support.Fixtures;
 
 namespace DirectLB.Tests.Kubernetes;
@@ -48,6 +50,10 @@ public sealed class WatcherApi : IAsyncDisposable
         });
         Server.Store.Create(Slice(key, address));
     }
+
+    /// <summary>A watcher of this API server feeding <paramref name="entities"/> in place of the Service entities, with no debounce or stale limit.</summary>
+    public Props WatcherProps(IActorRef entities, InformerOptions? options = null) =>
+        ClusterWatcher.Props(Cluster, Client, entities, Filter, options ?? new InformerOptions(), TimeSpan.Zero, TimeSpan.Zero, Writer, NullLoggerFactory.Instance);
 
     public void ReplacePods(ServiceKey key, string address) => Server.Store.Replace(Slice(key, address));
 
