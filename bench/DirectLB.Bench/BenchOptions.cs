@@ -43,6 +43,9 @@ public sealed record BenchOptions
 
     public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>How long the first cold scale run keeps the converged host alive after measuring, for a heap dump.</summary>
+    public TimeSpan Hold { get; init; }
+
     /// <summary>Where docs/benchmarks.md and docs/latency.png go; null writes no report.</summary>
     public string? DocsDir { get; init; } = "docs";
 
@@ -71,6 +74,7 @@ public sealed record BenchOptions
                 "--seed" => options with { Seed = Int(Next()) },
                 "--stable-after" => options with { StableAfter = TimeSpan.FromSeconds(Int(Next())) },
                 "--repeat" => options with { Repeat = Int(Next()) },
+                "--hold" => options with { Hold = TimeSpan.FromSeconds(Int(Next())) },
                 "--docs" => options with { DocsDir = Next() },
                 "--no-report" => options with { DocsDir = null },
                 var command when !command.StartsWith('-') && Known.Contains(command) => Add(commands, command, options),

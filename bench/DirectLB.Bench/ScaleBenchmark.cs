@@ -30,7 +30,8 @@ public sealed record ScaleRun(
 /// </summary>
 public static class ScaleBenchmark
 {
-    public static async Task<ScaleRun> RunAsync(BenchOptions options, bool createWhileRunning)
+    /// <param name="hold">Whether to keep the converged host alive for <see cref="BenchOptions.Hold"/> once measured.</param>
+    public static async Task<ScaleRun> RunAsync(BenchOptions options, bool createWhileRunning, bool hold = false)
     {
         await using var cluster = await BenchCluster.CreateAsync(options);
         // Three times the 60 s target at full size: long enough to see how far off a miss is, short enough to finish.
@@ -67,6 +68,12 @@ public static class ScaleBenchmark
             $"scale ({variant}): {options.Services} Services x {options.Endpoints} endpoints {(converged ? "converged" : "NOT converged")} in {seconds:F1} s; " +
             $"peak RSS {Report.MiB(peak)} (before host {Report.MiB(rssBefore)}); host heap {run.HeapPerService / 1024:F1} KiB/Service, {run.HeapPerEndpoint:F0} B/endpoint; " +
             $"provider calls {cluster.Cloud.TotalCalls}; {run.JournalWrites} journal writes, mean {run.JournalWriteMs:F1} ms");
+        if (hold && options.Hold > TimeSpan.Zero)
+        {
+            Console.WriteLine($"holding the converged host for {options.Hold.TotalSeconds:F0} s: dotnet-gcdump collect -p {Environment.ProcessId}");
+            await Task.Delay(options.Hold);
+        }
+
         return run;
     }
 
