@@ -14,13 +14,24 @@ public sealed record ScaleRun(
     long PeakRss,
     long HeapBeforeHost,
     long HeapAfterConverged,
+    long HeapHostStopped,
     long JournalWrites,
     double JournalWriteMs)
 {
-    /// <summary>Managed heap the host holds per Service once converged (its share only: the API server's objects are subtracted).</summary>
+    /// <summary>
+    /// How much the process's managed heap grew per Service from before the host started until it converged: the
+    /// host's heap, and also what the API test server (its watch history, request log, the written statuses and
+    /// Events) and the simulated cloud gained meanwhile.
+    /// </summary>
     public double HeapPerService => (HeapAfterConverged - HeapBeforeHost) / (double)Services;
 
     public double HeapPerEndpoint => (HeapAfterConverged - HeapBeforeHost) / (double)(Services * Endpoints);
+
+    /// <summary>
+    /// The heap the host itself holds per Service: converged, minus the same once the host stopped with the API
+    /// server, its objects and the cloud still in place.
+    /// </summary>
+    public double HostHeapPerService => (HeapAfterConverged - HeapHostStopped) / (double)Services;
 }
 
 /// <summary>
@@ -62,17 +73,22 @@ public static class ScaleBenchmark
         var journalWrites = DirectLbMetrics.JournalWrite.Count - journalBefore.Count;
         var journalMs = (DirectLbMetrics.JournalWrite.Sum - journalBefore.Sum) / Math.Max(1, journalWrites) * 1000;
         var heapAfter = ProcessMemory.HeapAfterFullGc();
-        var variant = createWhileRunning ? "created while running" : "created before start";
-        var run = new ScaleRun(variant, options.Services, options.Endpoints, converged, seconds, rssBefore, peak, heapBefore, heapAfter, journalWrites, journalMs);
-        Console.WriteLine(
-            $"scale ({variant}): {options.Services} Services x {options.Endpoints} endpoints {(converged ? "converged" : "NOT converged")} in {seconds:F1} s; " +
-            $"peak RSS {Report.MiB(peak)} (before host {Report.MiB(rssBefore)}); host heap {run.HeapPerService / 1024:F1} KiB/Service, {run.HeapPerEndpoint:F0} B/endpoint; " +
-            $"provider calls {cluster.Cloud.TotalCalls}; {run.JournalWrites} journal writes, mean {run.JournalWriteMs:F1} ms");
         if (hold && options.Hold > TimeSpan.Zero)
         {
             Console.WriteLine($"holding the converged host for {options.Hold.TotalSeconds:F0} s: dotnet-gcdump collect -p {Environment.ProcessId}");
             await Task.Delay(options.Hold);
         }
+
+        // What the host held is what goes when it stops: the API server, its objects and the cloud stay.
+        await cluster.StopHostAsync();
+        var heapHostStopped = ProcessMemory.HeapAfterFullGc();
+        var variant = createWhileRunning ? "created while running" : "created before start";
+        var run = new ScaleRun(variant, options.Services, options.Endpoints, converged, seconds, rssBefore, peak, heapBefore, heapAfter, heapHostStopped, journalWrites, journalMs);
+        Console.WriteLine(
+            $"scale ({variant}): {options.Services} Services x {options.Endpoints} endpoints {(converged ? "converged" : "NOT converged")} in {seconds:F1} s; " +
+            $"peak RSS {Report.MiB(peak)} (before host {Report.MiB(rssBefore)}); host heap {run.HostHeapPerService / 1024:F1} KiB/Service; " +
+            $"heap growth {run.HeapPerService / 1024:F1} KiB/Service, {run.HeapPerEndpoint:F0} B/endpoint; " +
+            $"provider calls {cluster.Cloud.TotalCalls}; {run.JournalWrites} journal writes, mean {run.JournalWriteMs:F1} ms");
 
         return run;
     }
