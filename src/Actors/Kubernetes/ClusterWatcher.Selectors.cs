@@ -1,6 +1,5 @@
 using Akka.Actor;
 using DirectLB.Actors.Domain;
-using k8s.Models;
 
 namespace DirectLB.Actors.Kubernetes;
 
@@ -13,24 +12,23 @@ public sealed partial class ClusterWatcher
     private readonly ServiceSelectorIndex _selectors = new();
 
     /// <summary>Follows a Service event (after the Service index took it): keeps the selector of a Service that wants a load balancer, forgets any other.</summary>
-    private void IndexSelectors(InformerEvent<V1Service> informerEvent)
+    private void IndexSelectors(InformerEvent<WatchedService> informerEvent)
     {
         var service = informerEvent switch
         {
-            ObjectUpserted<V1Service> upserted => upserted.Object,
-            ObjectDeleted<V1Service> deleted => deleted.Object,
+            ObjectUpserted<WatchedService> upserted => upserted.Object,
+            ObjectDeleted<WatchedService> deleted => deleted.Object,
             _ => null,
         };
-        if (service?.Metadata is not { Name: { } name, NamespaceProperty: { } ns })
+        if (service is null)
         {
             return;
         }
 
-        var gates = informerEvent is ObjectUpserted<V1Service>
-            && _serviceIndex.TryGetValue(new ServiceKey(ns, name), out var snapshot)
-            && _filter.WantsLoadBalancer(snapshot)
-            && !snapshot.IsDeleting;
-        _selectors.Set(ns, name, gates ? service.Spec?.Selector as IReadOnlyDictionary<string, string> : null);
+        var gates = informerEvent is ObjectUpserted<WatchedService>
+            && _filter.WantsLoadBalancer(service.Snapshot)
+            && !service.Snapshot.IsDeleting;
+        _selectors.Set(service.Key.Namespace, service.Key.Name, gates ? service.Selector : null);
     }
 
     private void OnFindGatingServices(FindGatingServices find)

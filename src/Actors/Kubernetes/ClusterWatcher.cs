@@ -60,8 +60,8 @@ public sealed partial class ClusterWatcher : ReceiveActor, IWithTimers
         _resyncInterval = resyncInterval;
         _log = loggers.CreateLogger<ClusterWatcher>();
 
-        Receive<InformerReport<V1Service>>(r => r.Handle(OnServiceEvent));
-        Receive<InformerReport<V1EndpointSlice>>(r => r.Handle(OnSliceEvent));
+        Receive<InformerReport<WatchedService>>(r => r.Handle(OnServiceEvent));
+        Receive<InformerReport<WatchedSlice>>(r => r.Handle(OnSliceEvent));
         Receive<InformerReport<V1Pod>>(r => r.Handle(OnPodEvent));
         Receive<GateReleaseTick>(_ => ReleaseUnclaimedGates());
         Receive<GateReleased>(OnGateReleased);
@@ -100,20 +100,23 @@ public sealed partial class ClusterWatcher : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        Start(new ResourceInformer<V1Service, V1ServiceList>(
+        // The informers keep only the watcher's views of Services and slices, built once per event, not the client's objects.
+        Start(new ResourceInformer<V1Service, V1ServiceList, WatchedService>(
             ServicesResource,
             (next, limit, ct) => _client.CoreV1.ListServiceForAllNamespacesAsync(continueParameter: next, limit: limit, cancellationToken: ct),
             (rv, timeout, onError, ct) => _client.CoreV1.WatchListServiceForAllNamespacesAsync(
                 allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
             _options,
-            _log));
-        Start(new ResourceInformer<V1EndpointSlice, V1EndpointSliceList>(
+            _log,
+            SnapshotMapper.ToWatched));
+        Start(new ResourceInformer<V1EndpointSlice, V1EndpointSliceList, WatchedSlice>(
             SlicesResource,
             (next, limit, ct) => _client.DiscoveryV1.ListEndpointSliceForAllNamespacesAsync(continueParameter: next, limit: limit, cancellationToken: ct),
             (rv, timeout, onError, ct) => _client.DiscoveryV1.WatchListEndpointSliceForAllNamespacesAsync(
                 allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
             _options,
-            _log));
+            _log,
+            SnapshotMapper.ToWatched));
         StartPodInformer();
         if (_resyncInterval > TimeSpan.Zero)
         {
@@ -127,9 +130,10 @@ public sealed partial class ClusterWatcher : ReceiveActor, IWithTimers
     /// Runs an informer in the background; its reports come back as messages, so the index is only touched here,
     /// through a bounded inbox, so a busy watcher slows its informers down instead of piling up their reports.
     /// </summary>
-    private void Start<T, TList>(ResourceInformer<T, TList> informer)
+    private void Start<T, TList, TView>(ResourceInformer<T, TList, TView> informer)
         where T : IKubernetesObject<V1ObjectMeta>
         where TList : IItems<T>, IMetadata<V1ListMeta>
+        where TView : class
     {
         var inbox = _inbox ??= new InformerInbox(Self);
         var stopping = _stopping.Token;
@@ -143,25 +147,17 @@ public sealed partial class ClusterWatcher : ReceiveActor, IWithTimers
         _stopping.Dispose();
     }
 
-    private void OnServiceEvent(InformerEvent<V1Service> informerEvent)
+    private void OnServiceEvent(InformerEvent<WatchedService> informerEvent)
     {
         switch (informerEvent)
         {
-            case ObjectUpserted<V1Service> upserted:
-                Guarded(upserted.Object, () =>
-                {
-                    var key = SnapshotMapper.KeyOf(upserted.Object);
-                    _serviceIndex[key] = SnapshotMapper.ToSnapshot(upserted.Object);
-                    return key;
-                });
+            case ObjectUpserted<WatchedService> upserted:
+                _serviceIndex[upserted.Object.Key] = upserted.Object.Snapshot;
+                Changed(upserted.Object.Key);
                 break;
-            case ObjectDeleted<V1Service> deleted:
-                Guarded(deleted.Object, () =>
-                {
-                    var key = SnapshotMapper.KeyOf(deleted.Object);
-                    _serviceIndex.Remove(key);
-                    return key;
-                });
+            case ObjectDeleted<WatchedService> deleted:
+                _serviceIndex.Remove(deleted.Object.Key);
+                Changed(deleted.Object.Key);
                 break;
             default:
                 OnConnectivity(informerEvent.Resource, informerEvent);
@@ -171,15 +167,15 @@ public sealed partial class ClusterWatcher : ReceiveActor, IWithTimers
         IndexSelectors(informerEvent);
     }
 
-    private void OnSliceEvent(InformerEvent<V1EndpointSlice> informerEvent)
+    private void OnSliceEvent(InformerEvent<WatchedSlice> informerEvent)
     {
         switch (informerEvent)
         {
-            case ObjectUpserted<V1EndpointSlice> upserted:
-                Guarded(upserted.Object, () => IndexSlice(upserted.Object, remove: false));
+            case ObjectUpserted<WatchedSlice> upserted:
+                IndexSlice(upserted.Object, remove: false);
                 break;
-            case ObjectDeleted<V1EndpointSlice> deleted:
-                Guarded(deleted.Object, () => IndexSlice(deleted.Object, remove: true));
+            case ObjectDeleted<WatchedSlice> deleted:
+                IndexSlice(deleted.Object, remove: true);
                 break;
             default:
                 OnConnectivity(informerEvent.Resource, informerEvent);
@@ -187,13 +183,9 @@ public sealed partial class ClusterWatcher : ReceiveActor, IWithTimers
         }
     }
 
-    private ServiceKey? IndexSlice(V1EndpointSlice slice, bool remove)
+    private void IndexSlice(WatchedSlice slice, bool remove)
     {
-        if (SnapshotMapper.OwnerOf(slice) is not { } key)
-        {
-            return null;
-        }
-
+        var key = slice.Owner;
         if (!_sliceIndex.TryGetValue(key, out var slices))
         {
             slices = new Dictionary<string, EndpointSliceSnapshot>(StringComparer.Ordinal);
@@ -202,7 +194,7 @@ public sealed partial class ClusterWatcher : ReceiveActor, IWithTimers
 
         if (remove)
         {
-            slices.Remove(slice.Metadata.Name);
+            slices.Remove(slice.Snapshot.Name);
             if (slices.Count == 0)
             {
                 _sliceIndex.Remove(key);
@@ -210,30 +202,18 @@ public sealed partial class ClusterWatcher : ReceiveActor, IWithTimers
         }
         else
         {
-            slices[slice.Metadata.Name] = SnapshotMapper.ToSnapshot(slice);
+            slices[slice.Snapshot.Name] = slice.Snapshot;
         }
 
-        return key;
+        Changed(key);
     }
 
-    /// <summary>Indexes one object; a malformed one is logged with its key and skipped, never fatal.</summary>
-    private void Guarded(IKubernetesObject<V1ObjectMeta> item, Func<ServiceKey?> index)
+    /// <summary>Its Service, a slice of it or a gated pod changed: the entity is told, once the first lists are in.</summary>
+    private void Changed(ServiceKey key)
     {
-        ServiceKey? key;
-        try
+        if (Synced)
         {
-            key = index();
-        }
-        catch (Exception ex)
-        {
-            _log.LogError(ex, "{ClusterId}: skipping malformed {Kind} {ObjectKey} at resourceVersion {ResourceVersion}",
-                _clusterId, item.Kind, $"{item.Metadata?.NamespaceProperty}/{item.Metadata?.Name}", item.Metadata?.ResourceVersion);
-            return;
-        }
-
-        if (key is { } changed && Synced)
-        {
-            Send(changed, DateTimeOffset.UtcNow);
+            Send(key, DateTimeOffset.UtcNow);
         }
     }
 

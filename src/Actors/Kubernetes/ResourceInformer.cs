@@ -11,23 +11,26 @@ namespace DirectLB.Actors.Kubernetes;
 /// resumes from the last resourceVersion, follows bookmarks, relists on 410 Gone and reports what vanished
 /// meanwhile, backs off with jitter while the API server is away. Runs until cancelled; never throws.
 /// Each report is awaited (<see cref="InformerInbox.TellAsync{T}"/>): while its consumer is busy, the informer reads
-/// nothing more from the API server. An optional projection keeps only what the consumer needs of each object (null:
-/// not at all), so a resource watched for a few of its objects costs memory for those few.
+/// nothing more from the API server. It keeps and reports a view of each object, not the client's object: the
+/// projection, run once per listed or watched object, keeps only what the consumer needs (null: not at all), so the
+/// cache costs what the consumer uses, and a resource watched for a few of its objects costs memory for those few.
+/// A projection that throws on a malformed object is logged with the object's key; the last good view stays.
 /// </summary>
-public sealed class ResourceInformer<T, TList>(
+public class ResourceInformer<T, TList, TView>(
     string resource,
     Func<string? /*continue*/, int /*limit*/, CancellationToken, Task<TList>> list,
     Func<string /*resourceVersion*/, int /*timeoutSeconds*/, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> watch,
     InformerOptions options,
     ILogger log,
-    Func<T, T?>? project = null)
+    Func<T, TView?> project)
     where T : IKubernetesObject<V1ObjectMeta>
     where TList : IItems<T>, IMetadata<V1ListMeta>
+    where TView : class
 {
-    private readonly Dictionary<string, T> _cache = new(StringComparer.Ordinal);
-    private readonly Func<T, T?> _project = project ?? (item => item);
+    /// <summary>By namespace/name: the view last reported and the resourceVersion it was built from.</summary>
+    private readonly Dictionary<string, Cached> _cache = new(StringComparer.Ordinal);
 
-    public async Task RunAsync(Func<InformerEvent<T>, CancellationToken, ValueTask> emit, CancellationToken cancellationToken)
+    public async Task RunAsync(Func<InformerEvent<TView>, CancellationToken, ValueTask> emit, CancellationToken cancellationToken)
     {
         string? resourceVersion = null;
         var failures = 0;
@@ -57,7 +60,7 @@ public sealed class ResourceInformer<T, TList>(
                 log.LogWarning("{Resource}: API server unavailable ({Error}); retry {Failures} in {RetryDelay}", resource, ex.Message, failures, delay);
                 try
                 {
-                    await emit(new InformerDisconnected<T>(resource, ex.Message, delay), cancellationToken);
+                    await emit(new InformerDisconnected<TView>(resource, ex.Message, delay), cancellationToken);
                     await Task.Delay(delay, cancellationToken);
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -68,9 +71,9 @@ public sealed class ResourceInformer<T, TList>(
         }
     }
 
-    private async Task<string> RelistAsync(Func<InformerEvent<T>, CancellationToken, ValueTask> emit, CancellationToken cancellationToken)
+    private async Task<string> RelistAsync(Func<InformerEvent<TView>, CancellationToken, ValueTask> emit, CancellationToken cancellationToken)
     {
-        var fresh = new Dictionary<string, T>(StringComparer.Ordinal);
+        var fresh = new Dictionary<string, Cached>(StringComparer.Ordinal);
         string? continueToken = null;
         string resourceVersion;
         do
@@ -78,9 +81,21 @@ public sealed class ResourceInformer<T, TList>(
             var page = await list(continueToken, options.PageSize, cancellationToken);
             foreach (var item in page.Items)
             {
-                if (_project(item) is { } kept)
+                var key = KeyOf(item);
+                try
                 {
-                    fresh[KeyOf(kept)] = kept;
+                    if (project(item) is { } kept)
+                    {
+                        fresh[key] = new Cached(item.Metadata.ResourceVersion, kept);
+                    }
+                }
+                catch (Exception ex)
+                {
+                    log.LogError(ex, "{Resource}: skipping malformed {ObjectKey} at resourceVersion {ResourceVersion}", resource, key, item.Metadata.ResourceVersion);
+                    if (_cache.TryGetValue(key, out var lastGood))
+                    {
+                        fresh[key] = lastGood; // not reported as gone: its last good view stays
+                    }
                 }
             }
 
@@ -92,25 +107,25 @@ public sealed class ResourceInformer<T, TList>(
         foreach (var (key, gone) in _cache.Where(c => !fresh.ContainsKey(c.Key)).ToList())
         {
             _cache.Remove(key);
-            await emit(new ObjectDeleted<T>(resource, gone), cancellationToken);
+            await emit(new ObjectDeleted<TView>(resource, gone.View), cancellationToken);
         }
 
         foreach (var (key, item) in fresh)
         {
-            if (!_cache.TryGetValue(key, out var known) || known.Metadata.ResourceVersion != item.Metadata.ResourceVersion)
+            if (!_cache.TryGetValue(key, out var known) || known.ResourceVersion != item.ResourceVersion)
             {
                 _cache[key] = item;
-                await emit(new ObjectUpserted<T>(resource, item), cancellationToken);
+                await emit(new ObjectUpserted<TView>(resource, item.View), cancellationToken);
             }
         }
 
         log.LogInformation("{Resource}: listed {Count} objects at resourceVersion {ResourceVersion}", resource, fresh.Count, resourceVersion);
-        await emit(new InformerSynced<T>(resource, resourceVersion, fresh.Count), cancellationToken);
+        await emit(new InformerSynced<TView>(resource, resourceVersion, fresh.Count), cancellationToken);
         return resourceVersion;
     }
 
     /// <summary>Watches until the server closes the stream; returns the resourceVersion to resume from.</summary>
-    private async Task<string> WatchAsync(string resourceVersion, Func<InformerEvent<T>, CancellationToken, ValueTask> emit, CancellationToken cancellationToken)
+    private async Task<string> WatchAsync(string resourceVersion, Func<InformerEvent<TView>, CancellationToken, ValueTask> emit, CancellationToken cancellationToken)
     {
         Exception? streamError = null;
         var timeout = (int)(options.MinWatchTimeout.TotalSeconds * (1 + Random.Shared.NextDouble()));
@@ -121,15 +136,15 @@ public sealed class ResourceInformer<T, TList>(
             {
                 switch (type)
                 {
-                    case WatchEventType.Added or WatchEventType.Modified when _project(item!) is { } kept:
-                        _cache[KeyOf(kept)] = kept;
-                        await emit(new ObjectUpserted<T>(resource, kept), cancellationToken);
+                    case WatchEventType.Added or WatchEventType.Modified when project(item!) is { } kept:
+                        _cache[KeyOf(item!)] = new Cached(version, kept);
+                        await emit(new ObjectUpserted<TView>(resource, kept), cancellationToken);
                         break;
                     case WatchEventType.Added or WatchEventType.Modified or WatchEventType.Deleted:
                         // Deleted, or no longer of interest: only what was reported before needs its end reported.
                         if (_cache.Remove(KeyOf(item!), out var known))
                         {
-                            await emit(new ObjectDeleted<T>(resource, known), cancellationToken);
+                            await emit(new ObjectDeleted<TView>(resource, known.View), cancellationToken);
                         }
 
                         break;
@@ -175,4 +190,18 @@ public sealed class ResourceInformer<T, TList>(
     private static string KeyOf(T item) => $"{item.Metadata.NamespaceProperty}/{item.Metadata.Name}";
 
     private static string SafeKey(T? item) => item?.Metadata is { } m ? $"{m.NamespaceProperty}/{m.Name}" : "(unknown)";
+
+    private readonly record struct Cached(string? ResourceVersion, TView View);
 }
+
+/// <summary>An informer that reports the client's objects themselves, or a slim copy of the same type (<paramref name="project"/>).</summary>
+public sealed class ResourceInformer<T, TList>(
+    string resource,
+    Func<string? /*continue*/, int /*limit*/, CancellationToken, Task<TList>> list,
+    Func<string /*resourceVersion*/, int /*timeoutSeconds*/, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> watch,
+    InformerOptions options,
+    ILogger log,
+    Func<T, T?>? project = null)
+    : ResourceInformer<T, TList, T>(resource, list, watch, options, log, project ?? (item => item))
+    where T : class, IKubernetesObject<V1ObjectMeta>
+    where TList : IItems<T>, IMetadata<V1ListMeta>;

@@ -19,6 +19,16 @@ public static class SnapshotMapper
             ? new ServiceKey(slice.Metadata.NamespaceProperty, name)
             : null;
 
+    /// <summary>What the watcher keeps of a Service: built once per watch event, the client's object is not kept.</summary>
+    public static WatchedService ToWatched(V1Service service) => new(
+        KeyOf(service),
+        ToSnapshot(service),
+        service.Spec?.Selector is { Count: > 0 } selector ? selector.ToImmutableSortedDictionary(StringComparer.Ordinal, StringComparer.Ordinal) : null);
+
+    /// <summary>What the watcher keeps of an EndpointSlice, or null for a slice no Service owns (nothing to keep).</summary>
+    public static WatchedSlice? ToWatched(V1EndpointSlice slice) =>
+        OwnerOf(slice) is { } owner ? new WatchedSlice(owner, ToSnapshot(slice)) : null;
+
     public static ServiceSnapshot ToSnapshot(V1Service service)
     {
         var meta = service.Metadata;
