@@ -37,7 +37,7 @@ public sealed partial class ServiceLoadBalancer : ReceivePersistentActor, IWithT
         ServiceStatusBoard board,
         ReconcileOptions options,
         TimeProvider clock,
-        ILoggerFactory loggers)
+        ILogger<ServiceLoadBalancer> log)
     {
         _key = ServiceKey.Parse(entityId);
         _provider = provider;
@@ -46,7 +46,8 @@ public sealed partial class ServiceLoadBalancer : ReceivePersistentActor, IWithT
         _board = board;
         _options = options;
         _clock = clock;
-        _log = loggers.CreateLogger<ServiceLoadBalancer>();
+        // One logger for every entity (the host's is a singleton): one per entity cost ~0.9 KB each with Serilog.
+        _log = log;
         PersistenceId = PersistenceIdFor(_key);
 
         Recover<SnapshotOffer>(offer =>

@@ -24,7 +24,7 @@ public class EntityBoundsSpec()
 
     private IActorRef Entity(ServiceStatusBoard? board = null) => Sys.ActorOf(Props.Create(() => new ServiceLoadBalancer(
         Key.ToString(), new SimulatedProvider(), new RecordingServiceWriter(null), new RecordingStateSource(), board ?? new ServiceStatusBoard(),
-        new ReconcileOptions { Debounce = TimeSpan.FromMilliseconds(20) }, TimeProvider.System, NullLoggerFactory.Instance)));
+        new ReconcileOptions { Debounce = TimeSpan.FromMilliseconds(20) }, TimeProvider.System, NullLogger<ServiceLoadBalancer>.Instance)));
 
     [Fact]
     public void Acknowledges_an_observation_that_asks_for_it_once_taken_in()

@@ -128,7 +128,7 @@ public class HostileServiceSpec : TestKit
     private IActorRef StartWithGoodLoadBalancer(ClusterObservation? good = null)
     {
         var entity = Sys.ActorOf(Props.Create(() => new ServiceLoadBalancer(
-            Key.ToString(), _cloud, _writer, new RecordingStateSource(), new ServiceStatusBoard(), Options, TimeProvider.System, _logs)));
+            Key.ToString(), _cloud, _writer, new RecordingStateSource(), new ServiceStatusBoard(), Options, TimeProvider.System, _logs.CreateLogger<ServiceLoadBalancer>())));
         entity.Tell(new ServiceObserved(Key, good ?? Good));
         AwaitCondition(() => _writer.Events.Any(e => e.Reason == ServiceEventReason.EnsuredLoadBalancer), Deadline);
         Assert.Equal(2, _cloud.LoadBalancers.Single().Listeners.Single().Targets.Count);

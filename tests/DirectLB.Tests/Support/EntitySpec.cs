@@ -51,7 +51,7 @@ public abstract class EntitySpec : TestKit
 
     protected IActorRef StartEntity(ILoadBalancerProvider? provider = null, ReconcileOptions? options = null, TimeProvider? clock = null) =>
         Sys.ActorOf(Props.Create(() => new ServiceLoadBalancer(
-            Key.ToString(), provider ?? Cloud, Writer, StateSource, Board, options ?? FastOptions, clock ?? TimeProvider.System, NullLoggerFactory.Instance)));
+            Key.ToString(), provider ?? Cloud, Writer, StateSource, Board, options ?? FastOptions, clock ?? TimeProvider.System, NullLogger<ServiceLoadBalancer>.Instance)));
 
     protected static ServiceObserved Observed(ServiceSnapshot service, params EndpointSnapshot[] endpoints) =>
         new(Key, Observation(service, Slice("web-abc", endpoints)));
