@@ -21,6 +21,7 @@ public static class SimulateCloudCommand
         ["--burst"] = "Simulated:RateLimitBurst",
         ["--max-targets"] = "Simulated:MaxTargetsPerLoadBalancer",
         ["--address-pool"] = "Simulated:AddressPool",
+        ["--address-pool6"] = "Simulated:AddressPool6",
         ["--healthy-after"] = "Simulated:HealthyAfter",
         ["--fail-rate"] = "Simulated:Chaos:FailureRate",
         ["--throttle-rate"] = "Simulated:Chaos:ThrottleRate",

@@ -9,7 +9,7 @@ namespace DirectLB.Providers;
 /// entity's backoff grows, and tokens go unused while they sleep. With it, calls flow at the quota and the line
 /// drains at the rate the provider allows (what aws-load-balancer-controller's API throttle settings do).
 /// </summary>
-public sealed class RateLimitedProvider : ILoadBalancerProvider, IChosenAddressProvider, IAsyncDisposable
+public sealed class RateLimitedProvider : ILoadBalancerProvider, IChosenAddressProvider, IAddressFamiliesProvider, IAsyncDisposable
 {
     private readonly ILoadBalancerProvider _inner;
     private readonly TokenBucketRateLimiter _limiter;
@@ -35,6 +35,10 @@ public sealed class RateLimitedProvider : ILoadBalancerProvider, IChosenAddressP
     /// <summary>Only asked when the inner provider declares <see cref="ProviderCapabilities.SupportsRequestedAddress"/>.</summary>
     private IChosenAddressProvider Chooser =>
         _inner as IChosenAddressProvider ?? throw new AddressUnavailableException($"the {_inner.Name} provider gives addresses itself");
+
+    /// <summary>Only asked when the inner provider declares <see cref="ProviderCapabilities.AddressFamilies"/>.</summary>
+    private IAddressFamiliesProvider Families =>
+        _inner as IAddressFamiliesProvider ?? throw new AddressUnavailableException($"the {_inner.Name} provider cannot be asked for IP families");
 
     public ProviderCapabilities Capabilities => _inner.Capabilities;
 
@@ -66,6 +70,18 @@ public sealed class RateLimitedProvider : ILoadBalancerProvider, IChosenAddressP
     {
         using var _ = await AcquireAsync(cancellationToken);
         return await Chooser.MoveLoadBalancerAsync(loadBalancer, address, cancellationToken);
+    }
+
+    public async Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, AddressRequest addresses, CancellationToken cancellationToken)
+    {
+        using var _ = await AcquireAsync(cancellationToken);
+        return await Families.EnsureLoadBalancerAsync(owner, name, addresses, cancellationToken);
+    }
+
+    public async Task<LoadBalancerInfo> ReaddressLoadBalancerAsync(LoadBalancerRef loadBalancer, AddressRequest addresses, CancellationToken cancellationToken)
+    {
+        using var _ = await AcquireAsync(cancellationToken);
+        return await Families.ReaddressLoadBalancerAsync(loadBalancer, addresses, cancellationToken);
     }
 
     public async Task EnsureListenerAsync(LoadBalancerRef loadBalancer, ListenerSpec listener, CancellationToken cancellationToken)

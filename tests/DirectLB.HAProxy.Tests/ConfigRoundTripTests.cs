@@ -91,6 +91,24 @@ public sealed class ConfigRoundTripTests
     }
 
     [Fact]
+    public void A_dual_stack_load_balancer_binds_every_frontend_to_both_addresses_and_reads_back_with_both()
+    {
+        var translated = Options with { VipPool = "192.0.2.0/24", BindPool = "127.0.126.0/24", VipPool6 = "2001:db8::/64" };
+        var model = HAProxyModel.Empty
+            .With(new LoadBalancerInfo("lb-1", "web", "192.0.2.17", new Dictionary<string, string>(), []) { SecondaryAddress = "2001:db8::11" })
+            .WithListener("lb-1", new ListenerSpec(new ListenerKey(TransportProtocol.Tcp, 8080), "http"))
+            .WithListener("lb-1", new ListenerSpec(new ListenerKey(TransportProtocol.Tcp, 8443), "https"));
+
+        var text = ConfigRenderer.Render(model, translated);
+        var lines = text.Split('\n');
+
+        Assert.Equal(
+            ["    bind 127.0.126.17:8080", "    bind [2001:db8::11]:8080", "    bind 127.0.126.17:8443", "    bind [2001:db8::11]:8443"],
+            lines.Where(l => l.StartsWith("    bind ", StringComparison.Ordinal)));
+        Assert.Equal(["192.0.2.17", "2001:db8::11"], ConfigMetadata.Parse(text, "haproxy.cfg").Get("lb-1").Addresses);
+    }
+
+    [Fact]
     public void ClientIP_affinity_becomes_a_stick_table_of_client_addresses_of_both_families_with_its_timeout()
     {
         var sticky = new ListenerSpec(new ListenerKey(TransportProtocol.Tcp, 80), "http", Affinity: new ClientIpAffinity(90));

@@ -33,3 +33,26 @@ public sealed class LoadBalancerNodesContractTests : ProviderContract
 {
     protected override Task<ProviderUnderTest> StartAsync() => AgentServers.StartTierWithProviderAsync(2);
 }
+
+/// <summary>Address families on the simulated provider in process, with its default IPv6 pool.</summary>
+public sealed class SimulatedAddressFamiliesContractTests : AddressFamiliesContract
+{
+    protected override Task<ProviderUnderTest> StartAsync()
+    {
+        var provider = new SimulatedProvider();
+        return Task.FromResult(new ProviderUnderTest(provider, provider, () => ValueTask.CompletedTask));
+    }
+}
+
+/// <summary>Address families over the REST contract to the simulated cloud.</summary>
+public sealed class HttpAddressFamiliesContractTests : AddressFamiliesContract
+{
+    protected override Task<ProviderUnderTest> StartAsync() => CloudServers.StartWithHttpProviderAsync();
+}
+
+/// <summary>Address families over the REST contract to an lb-agent on real HAProxy with the IPv6 VIP pool ::1/128.</summary>
+[Trait("Category", "HAProxy")]
+public sealed class LbAgentAddressFamiliesContractTests : AddressFamiliesContract
+{
+    protected override Task<ProviderUnderTest> StartAsync() => AgentServers.StartWithHttpProviderAsync(pool6: "::1/128");
+}

@@ -147,5 +147,57 @@ public sealed class ServerValidationTests : IAsyncLifetime
         Assert.Single(_server.Provider.LoadBalancers);
     }
 
+    [Theory]
+    [InlineData("""["IPv4", "IPv4"]""")]
+    [InlineData("""["ipv4"]""")]
+    [InlineData("""[]""")]
+    [InlineData("""["IPv4", "IPv6", "IPv4"]""")]
+    public async Task Families_that_are_not_one_or_both_each_once_are_a_bad_request_and_nothing_is_created(string families)
+    {
+        using var response = await _http.SendAsync(EnsureWithFamilies("key-1", families));
+
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Empty(_server.Provider.LoadBalancers);
+    }
+
+    [Fact]
+    public async Task Families_are_written_as_Kubernetes_writes_them_and_every_address_comes_back_primary_first()
+    {
+        var capabilities = await _http.GetStringAsync("v1/capabilities");
+
+        using var response = await _http.SendAsync(EnsureWithFamilies("key-1", """["IPv6", "IPv4"]"""));
+        var lb = (await response.Content.ReadFromJsonAsync<LoadBalancerDto>(ContractJson.Options))!;
+
+        Assert.Contains("\"addressFamilies\":[\"IPv4\",\"IPv6\"]", capabilities);
+        Assert.Equal(201, (int)response.StatusCode);
+        Assert.Equal(lb.Address, lb.Addresses![0]);
+        Assert.Equal([true, false], lb.Addresses.Select(a => a.Contains(':')));
+    }
+
+    [Fact]
+    public async Task A_cloud_without_an_IPv6_pool_declares_IPv4_alone_and_refuses_dual_stack_as_an_unavailable_address()
+    {
+        await using var server = await SimulatedCloudServer.StartAsync(new SimulatedCloudServerOptions { Provider = new Simulated.SimulatedProvider(new Simulated.SimulatedProviderOptions { AddressPool6 = null }) });
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+
+        var capabilities = await http.GetStringAsync("v1/capabilities");
+        using var response = await http.SendAsync(EnsureWithFamilies("key-1", """["IPv4", "IPv6"]"""));
+
+        Assert.Contains("\"addressFamilies\":[\"IPv4\"]", capabilities);
+        Assert.Equal(422, (int)response.StatusCode);
+        Assert.Equal(ProblemTypes.AddressUnavailable, (await ReadProblemAsync(response)).Type);
+        Assert.Empty(server.Provider.LoadBalancers);
+    }
+
+    private static HttpRequestMessage EnsureWithFamilies(string idempotencyKey, string families) =>
+        new(HttpMethod.Post, "v1/loadbalancers")
+        {
+            Headers = { { ContractHeaders.IdempotencyKey, idempotencyKey } },
+            Content = new StringContent(
+                $$"""{"name":"shop-web","tags":{{System.Text.Json.JsonSerializer.Serialize(Owner.ToTags())}},"ipFamilies":{{families}}}""",
+                System.Text.Encoding.UTF8,
+                ContractJson.MediaType),
+        };
+
     private static string OwnerQuery => TagQuery.Format(TagQuery.Owner, Owner.IdentityTags());
 }

@@ -25,7 +25,7 @@ internal static class ConfigMetadata
     };
 
     public static string LoadBalancerLine(LoadBalancerInfo lb) =>
-        LoadBalancerPrefix + JsonSerializer.Serialize(new LoadBalancerRecord(lb.Id, lb.Name, lb.Address, lb.Tags), Json);
+        LoadBalancerPrefix + JsonSerializer.Serialize(new LoadBalancerRecord(lb.Id, lb.Name, lb.Address, lb.Tags) { SecondaryAddress = lb.SecondaryAddress }, Json);
 
     public static string ListenerLine(string loadBalancerId, ListenerSpec spec) =>
         ListenerPrefix + JsonSerializer.Serialize(new ListenerRecord(loadBalancerId, spec), Json);
@@ -74,7 +74,10 @@ internal static class ConfigMetadata
                 .Select(l => new ListenerInfo(
                     l.Spec,
                     [.. targets.Where(t => t.LoadBalancerId == lb.Id && t.Port == l.Spec.Key.Port).Select(t => t.Target)]));
-            model = model.With(new LoadBalancerInfo(lb.Id, lb.Name, lb.Address, lb.Tags.ToImmutableSortedDictionary(StringComparer.Ordinal), [.. ownListeners]));
+            model = model.With(new LoadBalancerInfo(lb.Id, lb.Name, lb.Address, lb.Tags.ToImmutableSortedDictionary(StringComparer.Ordinal), [.. ownListeners])
+            {
+                SecondaryAddress = lb.SecondaryAddress,
+            });
         }
 
         return model;
@@ -83,7 +86,11 @@ internal static class ConfigMetadata
     private static T Deserialize<T>(string json) =>
         JsonSerializer.Deserialize<T>(json, Json) ?? throw new JsonException("null metadata");
 
-    private sealed record LoadBalancerRecord(string Id, string Name, string Address, IReadOnlyDictionary<string, string> Tags);
+    /// <summary><see cref="SecondaryAddress"/>: a dual-stack load balancer's second address; absent in files written before.</summary>
+    private sealed record LoadBalancerRecord(string Id, string Name, string Address, IReadOnlyDictionary<string, string> Tags)
+    {
+        public string? SecondaryAddress { get; init; }
+    }
 
     private sealed record ListenerRecord(string LoadBalancerId, ListenerSpec Spec);
 

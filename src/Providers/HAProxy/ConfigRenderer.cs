@@ -57,11 +57,16 @@ internal static class ConfigRenderer
         text.AppendLine(ConfigMetadata.ListenerLine(lb.Id, listener.Spec));
         text.AppendLine($"frontend {HAProxyModel.FrontendName(lb.Id, port)}");
         text.AppendLine("    mode tcp");
-        // The bind pool translates IPv4 VIPs only; an IPv6 VIP is bound as it is, in brackets.
-        var bind = lb.Address.Contains(':') ? $"[{lb.Address}]"
-            : options.BindPool is null ? lb.Address
-            : VipPool.Translate(lb.Address, options.VipPool, options.BindPool);
-        text.AppendLine($"    bind {bind}:{port.ToString(CultureInfo.InvariantCulture)}");
+        // One bind per address (a dual-stack load balancer has an IPv4 and an IPv6 one). The bind pool translates IPv4
+        // VIPs only; an IPv6 VIP is bound as it is, in brackets.
+        foreach (var address in lb.Addresses)
+        {
+            var bind = address.Contains(':') ? $"[{address}]"
+                : options.BindPool is null ? address
+                : VipPool.Translate(address, options.VipPool, options.BindPool);
+            text.AppendLine($"    bind {bind}:{port.ToString(CultureInfo.InvariantCulture)}");
+        }
+
         if (listener.Spec.SourceRanges is { } ranges)
         {
             // Lines of one ACL name are ORed; chunks keep each line well under HAProxy's 64 words.

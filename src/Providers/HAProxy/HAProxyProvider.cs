@@ -47,6 +47,7 @@ public sealed partial class HAProxyProvider : ILoadBalancerProvider, IChosenAddr
             SupportsSourceRanges = true,
             SupportsSessionAffinity = true,
             SupportsRequestedAddress = true,
+            AddressFamilies = _vips6 is null ? new HashSet<IpFamily> { IpFamily.IPv4 } : new HashSet<IpFamily> { IpFamily.IPv4, IpFamily.IPv6 },
         };
     }
 
@@ -80,7 +81,7 @@ public sealed partial class HAProxyProvider : ILoadBalancerProvider, IChosenAddr
     }
 
     public Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, CancellationToken cancellationToken) =>
-        EnsureLoadBalancerCoreAsync(owner, name, address: null, cancellationToken);
+        EnsureLoadBalancerCoreAsync(owner, name, new AddressRequest(IpFamily.IPv4, DualStack: false), cancellationToken);
 
     public Task EnsureListenerAsync(LoadBalancerRef loadBalancer, ListenerSpec listener, CancellationToken cancellationToken) =>
         UnderGateAsync(async () =>

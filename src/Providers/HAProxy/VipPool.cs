@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using static DirectLB.Providers.AddressArithmetic;
 
 namespace DirectLB.Providers.HAProxy;
 
@@ -87,39 +88,10 @@ internal sealed class VipPool
     public static string Translate(string vip, string vipPool, string bindPool) =>
         ToAddress(Network(bindPool) + (Value(IPAddress.Parse(vip)) - Network(vipPool)), AddressFamily.InterNetwork).ToString();
 
-    private static UInt128 HostMask(AddressFamily family, int prefix)
-    {
-        var hostBits = (family == AddressFamily.InterNetwork ? 32 : 128) - prefix;
-        return hostBits == 128 ? UInt128.MaxValue : (UInt128.One << hostBits) - 1;
-    }
-
     private static UInt128 Network(string cidr)
     {
         var parts = cidr.Split('/');
         var network = IPAddress.Parse(parts[0]);
         return Value(network) & ~HostMask(network.AddressFamily, int.Parse(parts[1]));
-    }
-
-    private static UInt128 Value(IPAddress address)
-    {
-        UInt128 value = 0;
-        foreach (var b in address.GetAddressBytes())
-        {
-            value = (value << 8) | b;
-        }
-
-        return value;
-    }
-
-    private static IPAddress ToAddress(UInt128 value, AddressFamily family)
-    {
-        var bytes = new byte[family == AddressFamily.InterNetwork ? 4 : 16];
-        for (var i = bytes.Length - 1; i >= 0; i--)
-        {
-            bytes[i] = (byte)(value & 0xFF);
-            value >>= 8;
-        }
-
-        return new IPAddress(bytes);
     }
 }

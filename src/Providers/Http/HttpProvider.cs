@@ -12,7 +12,7 @@ namespace DirectLB.Providers.Http;
 /// DirectLB replicas. Each verb is one HTTP request; failures arrive as the same exceptions the in-process
 /// providers throw, so the caller's retry logic cannot tell the difference.
 /// </summary>
-public sealed class HttpProvider : ILoadBalancerProvider, IChosenAddressProvider, IDisposable
+public sealed class HttpProvider : ILoadBalancerProvider, IChosenAddressProvider, IAddressFamiliesProvider, IDisposable
 {
     private readonly HttpClient _http;
     private readonly ContractClient _api;
@@ -84,6 +84,15 @@ public sealed class HttpProvider : ILoadBalancerProvider, IChosenAddressProvider
     public async Task<LoadBalancerInfo> MoveLoadBalancerAsync(LoadBalancerRef loadBalancer, string address, CancellationToken cancellationToken) =>
         ContractMapping.ToModel(await _api.SendAsync<LoadBalancerDto>(
             HttpMethod.Put, LoadBalancerPath(loadBalancer, "/address"), new MoveLoadBalancerRequest(address), loadBalancer, cancellationToken));
+
+    /// <summary>Asks for addresses of the families; a server that cannot give them refuses (422, not retryable).</summary>
+    public Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, AddressRequest addresses, CancellationToken cancellationToken) =>
+        EnsureLoadBalancerCoreAsync(new EnsureLoadBalancerRequest(name, owner.ToTags(), addresses.Address, addresses.Families), cancellationToken);
+
+    /// <summary>Gives the load balancer addresses of the families; a server that cannot refuses (422, not retryable).</summary>
+    public async Task<LoadBalancerInfo> ReaddressLoadBalancerAsync(LoadBalancerRef loadBalancer, AddressRequest addresses, CancellationToken cancellationToken) =>
+        ContractMapping.ToModel(await _api.SendAsync<LoadBalancerDto>(
+            HttpMethod.Put, LoadBalancerPath(loadBalancer, "/addresses"), new ReaddressLoadBalancerRequest(addresses.Families, addresses.Address), loadBalancer, cancellationToken));
 
     /// <summary>What the server declares now: one GET, also a cheap way to ask whether it answers.</summary>
     public async Task<ProviderCapabilities> ReadCapabilitiesAsync(CancellationToken cancellationToken) =>

@@ -2,7 +2,11 @@ using System.Text.Json.Serialization;
 
 namespace DirectLB.Providers.Model;
 
-/// <summary>A load balancer as the provider reports it.</summary>
+/// <summary>
+/// A load balancer as the provider reports it. <see cref="Address"/> is its primary address; a dual-stack load balancer
+/// has a <see cref="SecondaryAddress"/> of the other IP family too (null on a single-stack one, and in every journal and
+/// answer written before dual stack).
+/// </summary>
 public sealed record LoadBalancerInfo(
     string Id,
     string Name,
@@ -10,6 +14,12 @@ public sealed record LoadBalancerInfo(
     IReadOnlyDictionary<string, string> Tags,
     IReadOnlyList<ListenerInfo> Listeners)
 {
+    public string? SecondaryAddress { get; init; }
+
+    /// <summary>Every address, primary first: one per IP family it serves.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> Addresses => SecondaryAddress is null ? [Address] : [Address, SecondaryAddress];
+
     /// <summary>This load balancer named by id with the owner its tags name, for the verbs that act by id.</summary>
     public LoadBalancerRef Ref =>
         new(Id, LoadBalancerOwner.FromTags(Tags) ?? throw new InvalidOperationException($"load balancer {Id} carries no owner tags"));

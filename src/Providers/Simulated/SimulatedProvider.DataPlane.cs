@@ -26,7 +26,7 @@ public sealed partial class SimulatedProvider
         var from = IPAddress.Parse(client);
         lock (_gate)
         {
-            var lb = _loadBalancers.Values.FirstOrDefault(lb => lb.Address == address);
+            var lb = _loadBalancers.Values.FirstOrDefault(lb => lb.Addresses.Contains(address));
             if (lb is null || !lb.Listeners.TryGetValue(listener, out var taking))
             {
                 return new SimulatedConnection(null, $"nothing listens on {address} {listener}");

@@ -9,6 +9,11 @@ public sealed partial class SimulatedProvider
     {
         public string Address { get; set; } = address;
 
+        /// <summary>The address of the other family on a dual-stack load balancer.</summary>
+        public string? SecondaryAddress { get; set; }
+
+        public IReadOnlyList<string> Addresses => SecondaryAddress is null ? [Address] : [Address, SecondaryAddress];
+
         public IReadOnlyDictionary<string, string> Tags => tags;
 
         public Dictionary<ListenerKey, SimulatedListener> Listeners { get; } = [];
@@ -26,7 +31,10 @@ public sealed partial class SimulatedProvider
                     l.Spec,
                     l.Targets.Values.OrderBy(t => t.Key).ToList(),
                     l.Targets.Values.ToDictionary(t => t.Key, t => health(t, l.RegisteredAt[t.Key]))))
-                .ToList());
+                .ToList())
+        {
+            SecondaryAddress = SecondaryAddress,
+        };
     }
 
     private sealed partial class SimulatedListener(ListenerSpec spec)

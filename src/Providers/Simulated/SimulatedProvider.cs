@@ -10,7 +10,7 @@ namespace DirectLB.Providers.Simulated;
 /// plane is a model too (SimulatedProvider.DataPlane.cs): which target a client's connection would reach, or why it
 /// would be refused.
 /// </summary>
-public sealed partial class SimulatedProvider : ILoadBalancerProvider, IChosenAddressProvider, ILoadBalancerCatalog
+public sealed partial class SimulatedProvider : ILoadBalancerProvider, ILoadBalancerCatalog
 {
     private readonly SimulatedProviderOptions _options;
     private readonly TimeProvider _clock;
@@ -19,6 +19,7 @@ public sealed partial class SimulatedProvider : ILoadBalancerProvider, IChosenAd
     private readonly Lock _gate = new();
     private readonly Dictionary<string, SimulatedLoadBalancer> _loadBalancers = [];
     private readonly AddressPool _addresses;
+    private readonly AddressPool? _addresses6;
     private readonly ConcurrentDictionary<ProviderCallKind, long> _calls = new();
     private readonly Dictionary<TargetKey, TargetHealth> _healthOverrides = [];
     private readonly string _idPrefix;
@@ -31,7 +32,8 @@ public sealed partial class SimulatedProvider : ILoadBalancerProvider, IChosenAd
     {
         _options = options ?? new SimulatedProviderOptions();
         _clock = clock ?? TimeProvider.System;
-        _addresses = new AddressPool(_options.AddressPool);
+        _addresses = Pool(_options.AddressPool, IpFamily.IPv4);
+        _addresses6 = _options.AddressPool6 is { Length: > 0 } pool6 ? Pool(pool6, IpFamily.IPv6) : null;
         _idPrefix = _options.IdPrefix ?? $"lb-{Random.Shared.Next(0x100000, 0xFFFFFF):x6}-";
         LimitRate(_options.RateLimitPerSecond, _options.RateLimitBurst);
         InjectChaos(_options.Chaos);
@@ -44,6 +46,7 @@ public sealed partial class SimulatedProvider : ILoadBalancerProvider, IChosenAd
             SupportsSourceRanges = true,
             SupportsSessionAffinity = true,
             SupportsRequestedAddress = true,
+            AddressFamilies = _addresses6 is null ? new HashSet<IpFamily> { IpFamily.IPv4 } : new HashSet<IpFamily> { IpFamily.IPv4, IpFamily.IPv6 },
         };
     }
 
@@ -107,47 +110,7 @@ public sealed partial class SimulatedProvider : ILoadBalancerProvider, IChosenAd
     }
 
     public Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, CancellationToken cancellationToken) =>
-        EnsureLoadBalancerCoreAsync(owner, name, address: null, cancellationToken);
-
-    public Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, string address, CancellationToken cancellationToken) =>
-        EnsureLoadBalancerCoreAsync(owner, name, address, cancellationToken);
-
-    /// <summary>A cloud moves a load balancer's address (re-associates it) without touching its listeners and targets.</summary>
-    public async Task<LoadBalancerInfo> MoveLoadBalancerAsync(LoadBalancerRef loadBalancer, string address, CancellationToken cancellationToken)
-    {
-        await EnterAsync(ProviderCallKind.EnsureLoadBalancer, cancellationToken);
-        lock (_gate)
-        {
-            var lb = GetOwned(loadBalancer);
-            var claimed = _addresses.Claim(address, lb.Address);
-            if (claimed != lb.Address)
-            {
-                _addresses.Return(lb.Address);
-                lb.Address = claimed;
-            }
-
-            return lb.ToInfo(Health);
-        }
-    }
-
-    private async Task<LoadBalancerInfo> EnsureLoadBalancerCoreAsync(LoadBalancerOwner owner, string name, string? address, CancellationToken cancellationToken)
-    {
-        await EnterAsync(ProviderCallKind.EnsureLoadBalancer, cancellationToken);
-        lock (_gate)
-        {
-            var existing = FindOwned(owner);
-            if (existing is not null)
-            {
-                return existing.ToInfo(Health);
-            }
-
-            var id = $"{_idPrefix}{Interlocked.Increment(ref _nextId):D6}";
-            var created = new SimulatedLoadBalancer(id, name, address is null ? _addresses.Take() : _addresses.Claim(address, held: null), owner.ToTags());
-            _loadBalancers.Add(id, created);
-            Index(created);
-            return created.ToInfo(Health);
-        }
-    }
+        EnsureLoadBalancerCoreAsync(owner, name, new AddressRequest(IpFamily.IPv4, DualStack: false), cancellationToken);
 
     public async Task EnsureListenerAsync(LoadBalancerRef loadBalancer, ListenerSpec listener, CancellationToken cancellationToken)
     {
@@ -239,7 +202,10 @@ public sealed partial class SimulatedProvider : ILoadBalancerProvider, IChosenAd
             CheckOwner(loadBalancer, existing);
             _loadBalancers.Remove(loadBalancer.Id);
             Unindex(existing);
-            _addresses.Return(existing.Address);
+            foreach (var address in existing.Addresses)
+            {
+                PoolOf(address).Return(address);
+            }
         }
     }
 

@@ -37,4 +37,10 @@ public sealed record SimulatedProviderOptions
     /// against a simulated address ever leaves the machine (nothing listens there: it is simulated).
     /// </summary>
     public string AddressPool { get; init; } = "127.0.201.0/24";
+
+    /// <summary>
+    /// The IPv6 block (/64 to /126) IPv6 addresses are handed out from: a Service under dual stack, or one that asks for
+    /// IPv6 only, gets its IPv6 address here. The default is a unique local block nothing routes to. Null or empty: IPv4 only.
+    /// </summary>
+    public string? AddressPool6 { get; init; } = "fd00:db8:201::/112";
 }

@@ -18,9 +18,10 @@ public static class AgentServers
 
     private static string NextPool() => $"127.0.{110 + (Interlocked.Increment(ref _nextPool) % 40)}.0/24";
 
-    public static async Task<ProviderUnderTest> StartWithHttpProviderAsync()
+    /// <param name="pool6">The node's IPv6 VIP pool (<c>--vip-pool6</c>), none by default.</param>
+    public static async Task<ProviderUnderTest> StartWithHttpProviderAsync(string? pool6 = null)
     {
-        var node = await StartNodeAsync();
+        var node = await StartNodeAsync(pool6: pool6);
         try
         {
             var provider = await HttpProvider.CreateAsync(new HttpProviderOptions
@@ -86,11 +87,11 @@ public static class AgentServers
         });
     }
 
-    public static async Task<AgentNode> StartNodeAsync(string? pool = null)
+    public static async Task<AgentNode> StartNodeAsync(string? pool = null, string? pool6 = null)
     {
         var state = Path.Combine(Path.GetTempPath(), "dlb-ag", Guid.NewGuid().ToString("N")[..10]);
         pool ??= NextPool();
-        var haproxy = await HAProxyProvider.StartAsync(new HAProxyProviderOptions { StateDirectory = state, VipPool = pool, StopOnDispose = true });
+        var haproxy = await HAProxyProvider.StartAsync(new HAProxyProviderOptions { StateDirectory = state, VipPool = pool, VipPool6 = pool6, StopOnDispose = true });
         try
         {
             var server = await ContractServer.StartAsync(haproxy, haproxy, new ContractServerOptions { BearerToken = Token });

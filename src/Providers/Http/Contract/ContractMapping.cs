@@ -6,10 +6,14 @@ namespace DirectLB.Providers.Http.Contract;
 public static class ContractMapping
 {
     public static LoadBalancerDto ToDto(LoadBalancerInfo lb) =>
-        new(lb.Id, lb.Name, lb.Address, lb.Tags, [.. lb.Listeners.Select(ToDto)]);
+        new(lb.Id, lb.Name, lb.Address, lb.Tags, [.. lb.Listeners.Select(ToDto)], lb.Addresses);
 
+    /// <summary>The second address of <c>addresses</c> is the secondary one; the first is <c>address</c>.</summary>
     public static LoadBalancerInfo ToModel(LoadBalancerDto lb) =>
-        new(lb.Id, lb.Name, lb.Address, lb.Tags, [.. lb.Listeners.Select(ToModel)]);
+        new(lb.Id, lb.Name, lb.Address, lb.Tags, [.. lb.Listeners.Select(ToModel)])
+        {
+            SecondaryAddress = lb.Addresses is [var first, var second] && first == lb.Address ? second : null,
+        };
 
     public static ListenerDto ToDto(ListenerInfo listener) => new(
         listener.Spec.Key.Protocol,
@@ -47,7 +51,8 @@ public static class ContractMapping
         [.. capabilities.Protocols.Order()],
         capabilities.SupportsSourceRanges,
         capabilities.SupportsSessionAffinity,
-        capabilities.SupportsRequestedAddress);
+        capabilities.SupportsRequestedAddress,
+        capabilities.AddressFamilies.Count == 0 ? null : [.. capabilities.AddressFamilies.Order()]);
 
     public static ProviderCapabilities ToModel(CapabilitiesDto capabilities) => new(
         capabilities.SupportsWeights,
@@ -58,5 +63,6 @@ public static class ContractMapping
         SupportsSourceRanges = capabilities.SupportsSourceRanges,
         SupportsSessionAffinity = capabilities.SupportsSessionAffinity,
         SupportsRequestedAddress = capabilities.SupportsRequestedAddress,
+        AddressFamilies = (capabilities.AddressFamilies ?? []).ToHashSet(),
     };
 }

@@ -30,6 +30,7 @@ internal sealed class ContractEndpoints(ILoadBalancerProvider provider, ILoadBal
         v1.MapGet(LoadBalancer, GetAsync);
         v1.MapDelete(LoadBalancer, DeleteAsync);
         v1.MapPut(LoadBalancer + "/address", MoveAsync);
+        v1.MapPut(LoadBalancer + "/addresses", ReaddressAsync);
         v1.MapPut(Listener, EnsureListenerAsync);
         v1.MapDelete(Listener, DeleteListenerAsync);
         v1.MapPost(Listener + "/targets:batch", ChangeTargetsAsync);
@@ -78,11 +79,12 @@ internal sealed class ContractEndpoints(ILoadBalancerProvider provider, ILoadBal
 
         // 201 versus 200 only informs; two racing first ensures may both hear 201 for the one load balancer.
         var existed = catalog.Holds(owner);
-        var lb = ContractMapping.ToDto(body.Address switch
+        var lb = ContractMapping.ToDto((body.IpFamilies, body.Address) switch
         {
-            null => await provider.EnsureLoadBalancerAsync(owner, body.Name, cancellationToken),
-            var address when provider is IChosenAddressProvider chooser => await chooser.EnsureLoadBalancerAsync(owner, body.Name, address, cancellationToken),
-            _ => throw CannotChoose(body.Address),
+            ({ } families, var address) => await Families().EnsureLoadBalancerAsync(owner, body.Name, ParseFamilies(families, address), cancellationToken),
+            (null, null) => await provider.EnsureLoadBalancerAsync(owner, body.Name, cancellationToken),
+            (null, { } address) when provider is IChosenAddressProvider chooser => await chooser.EnsureLoadBalancerAsync(owner, body.Name, address, cancellationToken),
+            _ => throw CannotChoose(body.Address!),
         });
         if (existed)
         {
@@ -117,6 +119,23 @@ internal sealed class ContractEndpoints(ILoadBalancerProvider provider, ILoadBal
         var chooser = provider as IChosenAddressProvider ?? throw CannotChoose(body.Address);
         return Json(ContractMapping.ToDto(await chooser.MoveLoadBalancerAsync(loadBalancer, body.Address, cancellationToken)));
     }
+
+    private async Task<IResult> ReaddressAsync(string id, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var loadBalancer = Owned(id, request);
+        var body = await ReadBodyAsync<ReaddressLoadBalancerRequest>(request, cancellationToken);
+        return Json(ContractMapping.ToDto(await Families().ReaddressLoadBalancerAsync(loadBalancer, ParseFamilies(body.IpFamilies, body.Address), cancellationToken)));
+    }
+
+    /// <summary>Only a provider that declares address families is asked for them; another refuses as it refuses an address.</summary>
+    private IAddressFamiliesProvider Families() =>
+        provider is IAddressFamiliesProvider families && provider.Capabilities.AddressFamilies.Count > 0
+            ? families
+            : throw new AddressUnavailableException("this load balancer API cannot be asked for IP families");
+
+    private static AddressRequest ParseFamilies(IReadOnlyList<IpFamily> families, string? address) =>
+        AddressRequest.FromFamilies(families, string.IsNullOrEmpty(address) ? null : address)
+            ?? throw new InvalidRequestException("ipFamilies must list IPv4, IPv6 or both, each once");
 
     private static AddressUnavailableException CannotChoose(string address) =>
         new($"this load balancer API gives addresses itself; it cannot give {address}");
