@@ -12,6 +12,7 @@ public static class ServiceEventReason
     public const string MemberClusterUnreachable = nameof(MemberClusterUnreachable);
     public const string MemberClusterStale = nameof(MemberClusterStale);
     public const string LoadBalancerDrift = nameof(LoadBalancerDrift);
+    public const string IpFamilyFallback = nameof(IpFamilyFallback);
 }
 
 /// <summary>A Kubernetes Event about a Service.</summary>

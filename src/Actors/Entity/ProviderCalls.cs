@@ -8,7 +8,7 @@ namespace DirectLB.Actors.Entity;
 public static class ProviderCalls
 {
     /// <summary>
-    /// Runs the operation; returns what the provider reported for a provision or a move, else null. A verb by id names the owner
+    /// Runs the operation; returns what the provider reported for a provision, a move or a readdress, else null. A verb by id names the owner
     /// the provider must find on the load balancer: the operation's own (an orphan's), else <paramref name="owner"/>,
     /// the one the journal holds.
     /// </summary>
@@ -23,6 +23,8 @@ public static class ProviderCalls
                 return await ProvisionAsync(provider, provision, ct);
             case MoveLoadBalancer move:
                 return await Chooser(provider).MoveLoadBalancerAsync(Ref(move.LoadBalancerId), move.Address, ct);
+            case ReaddressLoadBalancer readdress:
+                return await Families(provider).ReaddressLoadBalancerAsync(Ref(readdress.LoadBalancerId), readdress.Addresses, ct);
             case EnsureListener ensure:
                 await provider.EnsureListenerAsync(Ref(ensure.LoadBalancerId), ensure.Listener, ct);
                 return null;
@@ -46,8 +48,8 @@ public static class ProviderCalls
     /// </summary>
     private static async Task<LoadBalancerInfo> ProvisionAsync(ILoadBalancerProvider provider, ProvisionLoadBalancer provision, CancellationToken ct)
     {
-        var info = provision.Address is { } address
-            ? await Chooser(provider).EnsureLoadBalancerAsync(provision.Owner, provision.Name, address, ct)
+        var info = provision.Addresses is { } addresses ? await Families(provider).EnsureLoadBalancerAsync(provision.Owner, provision.Name, addresses, ct)
+            : provision.Address is { } address ? await Chooser(provider).EnsureLoadBalancerAsync(provision.Owner, provision.Name, address, ct)
             : await provider.EnsureLoadBalancerAsync(provision.Owner, provision.Name, ct);
         var created = new LoadBalancerRef(info.Id, provision.Owner);
         foreach (var listener in provision.Listeners)
@@ -67,12 +69,17 @@ public static class ProviderCalls
     private static IChosenAddressProvider Chooser(ILoadBalancerProvider provider) =>
         provider as IChosenAddressProvider ?? throw new AddressUnavailableException($"the {provider.Name} provider gives addresses itself");
 
+    /// <summary>The planner asks for address families only of a provider that declares them.</summary>
+    private static IAddressFamiliesProvider Families(ILoadBalancerProvider provider) =>
+        provider as IAddressFamiliesProvider ?? throw new AddressUnavailableException($"the {provider.Name} provider cannot be asked for IP families");
+
     /// <summary>The operation's name in metrics.</summary>
     public static string MetricName(ProviderOperation operation) => operation switch
     {
         ProvisionLoadBalancer => "provision_load_balancer",
         ObserveLoadBalancer => "find_load_balancer",
         MoveLoadBalancer => "move_load_balancer",
+        ReaddressLoadBalancer => "readdress_load_balancer",
         EnsureListener => "ensure_listener",
         DeleteListener => "delete_listener",
         ChangeTargets => "change_targets",
@@ -83,8 +90,9 @@ public static class ProviderCalls
     /// <summary>A one-line description for logs and Events.</summary>
     public static string Describe(ProviderOperation operation) => operation switch
     {
-        ProvisionLoadBalancer provision => $"provision load balancer {provision.Name}{(provision.Address is { } at ? $" at {at}" : "")}: {provision.Listeners.Length} listeners, {provision.Listeners.Sum(l => l.Targets.Length)} targets",
+        ProvisionLoadBalancer provision => $"provision load balancer {provision.Name}{(provision.Addresses is { } asked ? $" with {asked}" : provision.Address is { } at ? $" at {at}" : "")}: {provision.Listeners.Length} listeners, {provision.Listeners.Sum(l => l.Targets.Length)} targets",
         MoveLoadBalancer move => $"move load balancer {move.LoadBalancerId} to {move.Address}",
+        ReaddressLoadBalancer readdress => $"give load balancer {readdress.LoadBalancerId} {readdress.Addresses}",
         ObserveLoadBalancer => "read back load balancer",
         EnsureListener ensure => $"ensure listener {ensure.Listener.Key}",
         DeleteListener delete => $"delete listener {delete.Listener}",

@@ -16,8 +16,8 @@ public sealed partial class ServiceLoadBalancer
     private bool _structuralRound;
     private bool _appliedInRound;
 
-    /// <summary>An address the provider refused to move the load balancer to: not asked for again until the next read-back.</summary>
-    private string? _refusedAddress;
+    /// <summary>A move or readdress the provider refused (an address it cannot give): not asked for again until the next read-back.</summary>
+    private ProviderOperation? _refusedAddress;
 
     private void StartOperation(ProviderOperation operation)
     {
@@ -96,10 +96,10 @@ public sealed partial class ServiceLoadBalancer
             _providerProblem = error;
             var describe = operation is null ? "provider call" : ProviderCalls.Describe(operation);
             // A refused move is left out of the next plans, so the rest goes on at once instead of after the longest backoff.
-            var refusedMove = result.Cause is AddressUnavailableException && operation is MoveLoadBalancer;
+            var refusedMove = result.Cause is AddressUnavailableException && operation is MoveLoadBalancer or ReaddressLoadBalancer;
             if (refusedMove)
             {
-                _refusedAddress = ((MoveLoadBalancer)operation!).Address;
+                _refusedAddress = operation;
             }
 
             RetryLater(

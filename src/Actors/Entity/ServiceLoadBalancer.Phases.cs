@@ -207,6 +207,7 @@ public sealed partial class ServiceLoadBalancer
         }
 
         ReportConflicts(desired);
+        ReportNotices(desired);
         switch (step)
         {
             case ReadBack readBack:

@@ -11,6 +11,7 @@ namespace DirectLB.Actors.Entity;
 public sealed partial class ServiceLoadBalancer
 {
     private readonly HashSet<string> _reportedConflicts = [];
+    private readonly HashSet<string> _reportedNotices = [];
     private string? _reportedInvalid;
 
     private void OnInSync(DateTimeOffset? wakeAt, DateTimeOffset now)
@@ -36,7 +37,7 @@ public sealed partial class ServiceLoadBalancer
         if (_structuralRound)
         {
             _structuralRound = false;
-            var address = _state.Applied?.Address;
+            var address = _state.Applied is { } applied ? string.Join(", ", applied.Addresses) : null;
             _log.LogInformation("{ServiceKey}: load balancer {LoadBalancerId} ensured at {Address}", _key, _state.Applied?.Id, address);
             RecordEvent(new ServiceEvent(false, ServiceEventReason.EnsuredLoadBalancer, $"Ensured load balancer at {address}"));
         }
@@ -76,6 +77,16 @@ public sealed partial class ServiceLoadBalancer
                 _board.RecordEvent(_key, conflict, _clock.GetUtcNow());
                 _ = RecordEventAsync(clusterId, observation.Service.Uid, conflict);
             }
+        }
+    }
+
+    /// <summary>Says once, as a Normal Event, each way the load balancer is less than the Service asked for without an error.</summary>
+    private void ReportNotices(DesiredState desired)
+    {
+        foreach (var notice in desired.Notices.Where(_reportedNotices.Add))
+        {
+            _log.LogInformation("{ServiceKey}: {Notice}", _key, notice);
+            RecordEvent(new ServiceEvent(false, ServiceEventReason.IpFamilyFallback, notice));
         }
     }
 

@@ -66,6 +66,9 @@ public sealed record ServiceLoadBalancerState(
             ? null
             : AppliedLoadBalancer.FromProvider(outcome.Observed, observe.Owner, Applied, outcome.At),
         MoveLoadBalancer move => Applied is null ? null : Applied with { Address = outcome.Observed?.Address ?? move.Address },
+        ReaddressLoadBalancer => Applied is null || outcome.Observed is not { } readdressed
+            ? Applied
+            : Applied with { Address = readdressed.Address, SecondaryAddress = readdressed.SecondaryAddress },
         EnsureListener ensure => Applied?.WithListener(ensure.Listener),
         DeleteListener delete => Applied?.WithoutListener(delete.Listener),
         ChangeTargets change => Applied?.WithTargetChanges(change.Listener, change.Upserts, change.Removals, outcome.At),

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using DirectLB.Providers.Model;
 
 namespace DirectLB.Actors.Planning;
@@ -6,6 +7,8 @@ namespace DirectLB.Actors.Planning;
 /// <summary>
 /// What the entity knows it did to the provider: the load balancer, its listeners and their targets,
 /// rebuilt from the journal. Draining targets remember since when, so a drain delay survives a failover.
+/// <see cref="Address"/> is the primary address; a dual-stack load balancer has a <see cref="SecondaryAddress"/> of the
+/// other family (null in journals written before dual stack: they read back as single stack).
 /// </summary>
 public sealed record AppliedLoadBalancer(
     string Id,
@@ -14,6 +17,12 @@ public sealed record AppliedLoadBalancer(
     LoadBalancerOwner Owner,
     ImmutableDictionary<ListenerKey, AppliedListener> Listeners)
 {
+    public string? SecondaryAddress { get; init; }
+
+    /// <summary>Every address, primary first: what <c>status.loadBalancer.ingress</c> lists.</summary>
+    [JsonIgnore]
+    public ImmutableArray<string> Addresses => SecondaryAddress is null ? [Address] : [Address, SecondaryAddress];
+
     public int TargetCount => Listeners.Values.Sum(l => l.Targets.Count);
 
     /// <summary>The load balancer by id with the owner its tags must name: what every provider verb by id takes.</summary>
@@ -33,7 +42,7 @@ public sealed record AppliedLoadBalancer(
                 l.Targets.ToImmutableDictionary(
                     t => t.Key,
                     t => new AppliedTarget(t, t.State == TargetState.Draining ? previous?.DrainingSince(l.Spec.Key, t.Key) ?? observedAt : null))));
-        return new AppliedLoadBalancer(info.Id, info.Name, info.Address, owner, listeners);
+        return new AppliedLoadBalancer(info.Id, info.Name, info.Address, owner, listeners) { SecondaryAddress = info.SecondaryAddress };
     }
 
     public DateTimeOffset? DrainingSince(ListenerKey listener, TargetKey target) =>

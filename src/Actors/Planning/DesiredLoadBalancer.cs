@@ -5,7 +5,9 @@ namespace DirectLB.Actors.Planning;
 
 /// <summary>
 /// The load balancer a Service should have, computed from Kubernetes alone. <see cref="Address"/> is the address the
-/// Service requested (canonical), null when the provider chooses.
+/// Service requested (canonical), null when the provider chooses. <see cref="Addresses"/> is the IP families asked of a
+/// provider that declares <see cref="DirectLB.Providers.ProviderCapabilities.AddressFamilies"/> (with the requested
+/// address); null for one that does not, which gives one address as it always did.
 /// </summary>
 public sealed record DesiredLoadBalancer(
     LoadBalancerOwner Owner,
@@ -14,6 +16,8 @@ public sealed record DesiredLoadBalancer(
     ImmutableDictionary<ListenerKey, DesiredListener> Listeners)
 {
     public string? Address { get; init; }
+
+    public AddressRequest? Addresses { get; init; }
 }
 
 /// <summary>A listener and the targets it should have. Draining targets are kept only until their delay passes.</summary>
@@ -23,12 +27,16 @@ public sealed record DesiredListener(ListenerSpec Spec, ImmutableDictionary<Targ
 /// The planner's verdict on a Service: a load balancer, none (<see cref="LoadBalancer"/> is null and there
 /// are no errors: it must be removed), or errors that keep the last good state in place.
 /// <see cref="SpecConflicts"/> names the member clusters whose Service spec differs from the one used, and why.
+/// <see cref="Notices"/> say where the load balancer is less than the Service asked for and why, without it being an
+/// error (PreferDualStack given one family): a Normal Event, once each.
 /// </summary>
 public sealed record DesiredState(DesiredLoadBalancer? LoadBalancer, ImmutableArray<string> Errors)
 {
     public static DesiredState None { get; } = new(null, []);
 
     public ImmutableSortedDictionary<string, string> SpecConflicts { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+
+    public ImmutableArray<string> Notices { get; init; } = [];
 
     public bool IsValid => Errors.IsEmpty;
 

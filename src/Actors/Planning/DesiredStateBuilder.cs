@@ -45,7 +45,8 @@ public static class DesiredStateBuilder
             Affinity = SessionAffinityField.Resolve(source.Service, capabilities, errors),
         };
         var address = RequestedAddressField.Resolve(source.Service, capabilities, errors);
-        IpFamiliesField.Check(source.Service, address, errors);
+        var notices = new List<string>();
+        var addresses = IpFamiliesField.Resolve(source.Service, address, capabilities, errors, notices);
 
         var serving = wanting.Where(c => !c.Stale).ToList();
         var listeners = ImmutableDictionary.CreateBuilder<ListenerKey, DesiredListener>();
@@ -81,10 +82,11 @@ public static class DesiredStateBuilder
 
         var owner = new LoadBalancerOwner(key.Cluster ?? LoadBalancerOwner.AllClusters, key.Namespace, key.Name, source.Service.Uid, options.Installation);
         var drainDelay = capabilities.SupportsDrain ? settings.DrainDelay : TimeSpan.Zero;
-        var loadBalancer = new DesiredLoadBalancer(owner, settings.Name ?? DefaultName(key), drainDelay, listeners.ToImmutable()) { Address = address };
+        var loadBalancer = new DesiredLoadBalancer(owner, settings.Name ?? DefaultName(key), drainDelay, listeners.ToImmutable()) { Address = address, Addresses = addresses };
         return new DesiredState(loadBalancer, [])
         {
             SpecConflicts = Conflicts(source, wanting.Skip(1)),
+            Notices = [.. notices],
         };
     }
 

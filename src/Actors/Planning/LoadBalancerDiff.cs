@@ -28,7 +28,15 @@ public static class LoadBalancerDiff
 
         var operations = ImmutableArray.CreateBuilder<ProviderOperation>();
         // A requested address is kept: one the load balancer lost or never had (found rather than created) is asked for again.
-        if (desired.Address is { } address && address != applied.Address)
+        // So are the families: a load balancer found with other addresses than those asked for is given them.
+        if (desired.Addresses is { } addresses)
+        {
+            if (!addresses.IsMetBy(applied.Addresses))
+            {
+                operations.Add(new ReaddressLoadBalancer(applied.Id, addresses));
+            }
+        }
+        else if (desired.Address is { } address && address != applied.Address)
         {
             operations.Add(new MoveLoadBalancer(applied.Id, address));
         }
@@ -89,7 +97,10 @@ public static class LoadBalancerDiff
                     l.Spec,
                     [.. l.Targets.Values.Where(t => t.State != TargetState.Draining).OrderBy(t => t.Key)])),
             ],
-            desired.Address);
+            desired.Address)
+        {
+            Addresses = desired.Addresses,
+        };
 
     private static IEnumerable<DesiredListener> InOrder(DesiredLoadBalancer desired) =>
         desired.Listeners.Values.OrderBy(l => l.Spec.Key.Port).ThenBy(l => l.Spec.Key.Protocol);

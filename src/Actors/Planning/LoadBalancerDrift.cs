@@ -46,9 +46,9 @@ public static class LoadBalancerDrift
             findings.Add(new DriftFinding(DriftKind.LoadBalancerReplaced, $"load balancer {applied.Id} is now {observed.Id}"));
         }
 
-        if (observed.Address != applied.Address)
+        if (!observed.Addresses.SequenceEqual(applied.Addresses, StringComparer.Ordinal))
         {
-            findings.Add(new DriftFinding(DriftKind.AddressChanged, $"address {applied.Address} is now {observed.Address}"));
+            findings.Add(new DriftFinding(DriftKind.AddressChanged, $"addresses {string.Join(", ", applied.Addresses)} are now {string.Join(", ", observed.Addresses)}"));
         }
 
         var actual = observed.Listeners.ToDictionary(l => l.Spec.Key);

@@ -16,6 +16,7 @@ namespace DirectLB.Actors.Planning;
 [JsonDerivedType(typeof(ChangeTargets), "change-targets")]
 [JsonDerivedType(typeof(DeleteLoadBalancer), "delete-lb")]
 [JsonDerivedType(typeof(MoveLoadBalancer), "move-lb")]
+[JsonDerivedType(typeof(ReaddressLoadBalancer), "readdress-lb")]
 [JsonDerivedType(typeof(ObserveLoadBalancer), "observe-lb")]
 public abstract record ProviderOperation
 {
@@ -35,19 +36,30 @@ public sealed record CreateLoadBalancer(LoadBalancerOwner Owner, string Name) : 
 /// outcome instead of two of each per step, which is what bounds how fast thousands of Services come up. The steps
 /// are each idempotent and run in order (create, every listener, every listener's targets); after a failure part-way
 /// the entity reads back what exists before it plans again. <see cref="Address"/> is the Service's requested address
-/// (null: the provider chooses; journals written before requested addresses hold none).
+/// (null: the provider chooses; journals written before requested addresses hold none). <see cref="Addresses"/> is the
+/// IP families asked of a provider that declares them (null: one address as before; journals written before dual stack
+/// hold none).
 /// </summary>
 public sealed record ProvisionLoadBalancer(
     LoadBalancerOwner Owner,
     string Name,
     ImmutableArray<ProvisionedListener> Listeners,
-    string? Address = null) : ProviderOperation;
+    string? Address = null) : ProviderOperation
+{
+    public AddressRequest? Addresses { get; init; }
+}
 
 /// <summary>A listener of a <see cref="ProvisionLoadBalancer"/> and the targets it starts with.</summary>
 public sealed record ProvisionedListener(ListenerSpec Spec, ImmutableArray<TargetSpec> Targets);
 
 /// <summary>The load balancer moves to the Service's newly requested address, keeping its listeners and targets.</summary>
 public sealed record MoveLoadBalancer(string LoadBalancerId, string Address) : ProviderOperation;
+
+/// <summary>
+/// The load balancer gets the addresses the Service now asks for (families, requested address), keeping its listeners
+/// and targets: what a provider that declares address families is asked instead of a <see cref="MoveLoadBalancer"/>.
+/// </summary>
+public sealed record ReaddressLoadBalancer(string LoadBalancerId, AddressRequest Addresses) : ProviderOperation;
 
 public sealed record EnsureListener(string LoadBalancerId, ListenerSpec Listener) : ProviderOperation;
 

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using DirectLB.Actors.Domain;
 using DirectLB.Providers;
+using DirectLB.Providers.Model;
 
 namespace DirectLB.Actors.Planning;
 
@@ -41,13 +42,19 @@ public static class RequestedAddressField
     }
 
     /// <summary>
-    /// The plan with the load balancer left at the address it has while the provider refuses to move it to
-    /// <paramref name="refused"/>: a refused address must not hold back the rest (pods keep coming and going). A load
-    /// balancer not yet created is not held: it has no address to keep.
+    /// The plan with the load balancer left at the addresses it has while the provider refuses to give it
+    /// <paramref name="refused"/> (a <see cref="MoveLoadBalancer"/>'s address or a <see cref="ReaddressLoadBalancer"/>'s
+    /// addresses): a refused address must not hold back the rest (pods keep coming and going). A load balancer not yet
+    /// created is not held: it has no address to keep.
     /// </summary>
-    public static DesiredState Holding(DesiredState desired, AppliedLoadBalancer? applied, string? refused) =>
-        refused is not null && applied is not null && desired.LoadBalancer is { } wanted && wanted.Address == refused
-            ? desired with { LoadBalancer = wanted with { Address = applied.Address } }
+    public static DesiredState Holding(DesiredState desired, AppliedLoadBalancer? applied, ProviderOperation? refused) =>
+        applied is not null && desired.LoadBalancer is { } wanted && refused switch
+        {
+            MoveLoadBalancer move => wanted.Addresses is null && wanted.Address == move.Address,
+            ReaddressLoadBalancer readdress => wanted.Addresses == readdress.Addresses,
+            _ => false,
+        }
+            ? desired with { LoadBalancer = wanted with { Address = applied.Address, Addresses = wanted.Addresses is null ? null : AddressRequest.Of(applied.Addresses) } }
             : desired;
 
     private static string? Read(string field, string? value, List<string> errors, out bool bad)

@@ -62,6 +62,16 @@ public class ReconcileDecisionTests
     }
 
     [Fact]
+    public void A_dual_stack_load_balancer_publishes_each_address_primary_first()
+    {
+        var dual = Applied(AppliedServing("10.244.1.5")) with { SecondaryAddress = "fd00:db8:201::1" };
+
+        var step = Next(Observation(Service(), Slice("a", [Ready("10.244.1.5")])), WithApplied(dual));
+
+        Assert.Equal(["127.0.201.1", "fd00:db8:201::1"], Assert.IsType<WriteService>(step).Addresses.ToArray());
+    }
+
+    [Fact]
     public void Status_is_not_written_again_when_it_already_holds_the_address()
     {
         var step = Next(Observation(Service(ingress: ["127.0.201.1"]), Slice("a", [Ready("10.244.1.5")])), WithApplied(Applied(AppliedServing("10.244.1.5"))));

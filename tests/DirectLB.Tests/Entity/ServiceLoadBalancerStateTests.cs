@@ -48,6 +48,21 @@ public class ServiceLoadBalancerStateTests
     }
 
     [Fact]
+    public void A_confirmed_readdress_records_every_address_the_provider_gave_and_keeps_listeners_and_targets()
+    {
+        var provisioned = ServiceLoadBalancerState.Empty
+            .Apply(new OperationStarted(1, Provision, Now))
+            .Apply(new OperationSucceeded(1, Created, Now));
+
+        var readdressed = provisioned
+            .Apply(new OperationStarted(2, new ReaddressLoadBalancer(Created.Id, new AddressRequest(IpFamily.IPv4, DualStack: true)), Now))
+            .Apply(new OperationSucceeded(2, Created with { SecondaryAddress = "fd00:db8:201::1" }, Now));
+
+        Assert.Equal(provisioned.Applied! with { SecondaryAddress = "fd00:db8:201::1" }, readdressed.Applied);
+        Assert.Equal(["127.0.201.1", "fd00:db8:201::1"], readdressed.Applied!.Addresses.ToArray());
+    }
+
+    [Fact]
     public void A_provision_that_found_a_load_balancer_keeps_what_it_held_so_the_next_plan_removes_it()
     {
         var found = Created with { Listeners = [new ListenerInfo(HttpSpec, [Serving("10.244.9.9")])] };

@@ -114,9 +114,9 @@ public class RequestedAddressPlanningTests
         var applied = Applied(AppliedServing("10.244.1.5"));
         var desired = Desired(Observation(WithAddress("127.0.201.9", null), Slice("a", [Ready("10.244.1.5"), Ready("10.244.1.6")])));
 
-        var held = LoadBalancerDiff.Between(RequestedAddressField.Holding(desired, applied, refused: "127.0.201.9").LoadBalancer, applied, Now);
-        var another = LoadBalancerDiff.Between(RequestedAddressField.Holding(desired, applied, refused: "127.0.201.8").LoadBalancer, applied, Now);
-        var notYetCreated = RequestedAddressField.Holding(desired, applied: null, refused: "127.0.201.9");
+        var held = LoadBalancerDiff.Between(RequestedAddressField.Holding(desired, applied, refused: new MoveLoadBalancer(applied.Id, "127.0.201.9")).LoadBalancer, applied, Now);
+        var another = LoadBalancerDiff.Between(RequestedAddressField.Holding(desired, applied, refused: new MoveLoadBalancer(applied.Id, "127.0.201.8")).LoadBalancer, applied, Now);
+        var notYetCreated = RequestedAddressField.Holding(desired, applied: null, refused: new MoveLoadBalancer(applied.Id, "127.0.201.9"));
 
         Assert.IsType<ChangeTargets>(Assert.Single(held));
         Assert.IsType<MoveLoadBalancer>(another[0]);

@@ -32,6 +32,9 @@ public class DirectLbSerializerTests() : TestKit(DirectLbSerialization.Config)
         new OperationStarted(7, new ProvisionLoadBalancer(Owner, "shop-web", [new ProvisionedListener(HttpSpec, [Serving("10.244.1.5"), Serving("fd00::7", 9090)])]), Fixtures.Now),
         new OperationStarted(7, new ProvisionLoadBalancer(Owner, "shop-web", [new ProvisionedListener(HttpSpec, [Serving("10.244.1.5")])], "192.0.2.10"), Fixtures.Now),
         new OperationStarted(9, new MoveLoadBalancer("lb-1", "2001:db8::10"), Fixtures.Now),
+        new OperationStarted(10, new ReaddressLoadBalancer("lb-1", new AddressRequest(IpFamily.IPv6, DualStack: true, "192.0.2.10")), Fixtures.Now),
+        new OperationStarted(11, new ProvisionLoadBalancer(Owner, "shop-web", []) { Addresses = new AddressRequest(IpFamily.IPv4, DualStack: true) }, Fixtures.Now),
+        new OperationSucceeded(10, Info with { SecondaryAddress = "2001:db8::10" }, Fixtures.Now),
         new OperationSucceeded(1, Info, Fixtures.Now),
         new OperationSucceeded(2, null, Fixtures.Now),
         new OperationFailed(3, "throttled", false, Fixtures.Now),
@@ -123,6 +126,34 @@ public class DirectLbSerializerTests() : TestKit(DirectLbSerialization.Config)
 
         var provision = Assert.IsType<ProvisionLoadBalancer>(started.Operation);
         Assert.Equal(("shop-web", (string?)null), (provision.Name, provision.Address));
+    }
+
+    [Fact]
+    public void A_load_balancer_journaled_before_dual_stack_reads_back_with_its_one_address()
+    {
+        // A frozen sample of a read-back as the version before dual stack wrote it: one address, no families.
+        const string v1 = """{"observed":{"id":"lb-1","name":"shop-web","address":"127.0.201.1","tags":{"directlb.io/cluster":"*","directlb.io/service":"shop/web"},"listeners":[{"spec":{"key":"TCP/80","name":"http"},"targets":[]}]},"owner":{"clusterScope":"*","namespace":"shop","name":"web","serviceUid":"uid-1"},"drift":[],"at":"2026-11-24T12:00:00+00:00"}""";
+        var serializer = new DirectLbSerializer((ExtendedActorSystem)Sys);
+
+        var observed = (LoadBalancerObserved)serializer.FromBinary(System.Text.Encoding.UTF8.GetBytes(v1), "lb-observed.v1");
+        var applied = ServiceLoadBalancerState.Empty.Apply(observed).Applied!;
+
+        Assert.Equal(["127.0.201.1"], observed.Observed!.Addresses);
+        Assert.Equal(["127.0.201.1"], applied.Addresses.ToArray());
+        Assert.True(new AddressRequest(IpFamily.IPv4, DualStack: false).IsMetBy(applied.Addresses));
+    }
+
+    [Fact]
+    public void A_dual_stack_load_balancer_keeps_both_addresses_in_the_journal_and_the_snapshot()
+    {
+        var serializer = new DirectLbSerializer((ExtendedActorSystem)Sys);
+        var state = ServiceLoadBalancerState.Empty with { Applied = Applied(AppliedServing("10.244.1.5")) with { SecondaryAddress = "fd00:db8:201::1" } };
+
+        var back = (ServiceLoadBalancerState)serializer.FromBinary(serializer.ToBinary(state), serializer.Manifest(state));
+
+        Assert.Equal(["127.0.201.1", "fd00:db8:201::1"], back.Applied!.Addresses.ToArray());
+        // Families are journaled as Kubernetes writes them (IPv4, IPv6), whatever the naming policy.
+        Assert.Contains("\"primary\":\"IPv6\"", System.Text.Encoding.UTF8.GetString(serializer.ToBinary(new OperationStarted(1, new ReaddressLoadBalancer("lb-1", new AddressRequest(IpFamily.IPv6, true)), Fixtures.Now))));
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace DirectLB.Tests.Support;
 /// Wraps a provider; while <see cref="HoldTargetChanges"/> is set, target changes hang until cancelled,
 /// so a test can stop an entity with an operation in flight (its outcome then is in doubt).
 /// </summary>
-public sealed class GatedProvider(ILoadBalancerProvider inner) : ILoadBalancerProvider
+public sealed class GatedProvider(ILoadBalancerProvider inner) : ILoadBalancerProvider, IAddressFamiliesProvider
 {
     public volatile bool HoldTargetChanges;
 
@@ -26,6 +26,12 @@ public sealed class GatedProvider(ILoadBalancerProvider inner) : ILoadBalancerPr
         inner.ListLoadBalancersAsync(installation, continueToken, ct);
 
     public Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, CancellationToken ct) => inner.EnsureLoadBalancerAsync(owner, name, ct);
+
+    public Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, AddressRequest addresses, CancellationToken ct) =>
+        ((IAddressFamiliesProvider)inner).EnsureLoadBalancerAsync(owner, name, addresses, ct);
+
+    public Task<LoadBalancerInfo> ReaddressLoadBalancerAsync(LoadBalancerRef loadBalancer, AddressRequest addresses, CancellationToken ct) =>
+        ((IAddressFamiliesProvider)inner).ReaddressLoadBalancerAsync(loadBalancer, addresses, ct);
 
     public Task EnsureListenerAsync(LoadBalancerRef id, ListenerSpec listener, CancellationToken ct) => inner.EnsureListenerAsync(id, listener, ct);
 
