@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using DirectLB.Actors.Domain;
 using DirectLB.EndToEnd.Tests.Support;
 using DirectLB.KubeApiServer.Typed;
@@ -27,7 +25,7 @@ public sealed class RequestedAddressTests : InProcessTrafficTest
         pods.MarkReady(pods.Start(2));
         Assert.Equal(Pinned, await World.AddressOfAsync("pinned"));
         await World.HAProxy.MatchesAsync(port, pods);
-        Assert.Contains(await GetAsync(Pinned, port), pods.Ready.Select(p => p.Name));
+        Assert.Contains(await HttpConnection.GetOnceAsync(Pinned, port), pods.Ready.Select(p => p.Name));
 
         World.CreateService("squatter", spec: s => s.LoadBalancerIP = Pinned);
         await Eventually.Until(
@@ -35,31 +33,12 @@ public sealed class RequestedAddressTests : InProcessTrafficTest
                 .Any(e => e.Type == "Warning" && e.Reason == ServiceEventReason.InvalidConfiguration && e.Message.Contains($"{Pinned} of the VIP pool")),
             "the squatter's InvalidConfiguration Event");
         Assert.Null(World.Api.Store.Get<V1Service>(KubeObjects.Namespace, "squatter")?.Status?.LoadBalancer?.Ingress);
-        Assert.Contains(await GetAsync(Pinned, port), pods.Ready.Select(p => p.Name));
+        Assert.Contains(await HttpConnection.GetOnceAsync(Pinned, port), pods.Ready.Select(p => p.Name));
 
         World.Patch("pinned", $$$"""{"spec":{"loadBalancerIP":"{{{Moved}}}"}}""");
         await Eventually.Until(async () => await World.AddressOfAsync("pinned") == Moved, "the status at the new address");
 
-        Assert.Contains(await GetAsync(Moved, port), pods.Ready.Select(p => p.Name));
-        await Eventually.Until(async () => await RefusedAsync(Pinned, port), "the old address refusing connections");
-    }
-
-    private static async Task<bool> RefusedAsync(string vip, int port)
-    {
-        try
-        {
-            using var connection = await HttpConnection.ConnectAsync(IPAddress.Parse(vip), port, source: null, CancellationToken.None);
-            return false;
-        }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
-        {
-            return true;
-        }
-    }
-
-    private static async Task<string> GetAsync(string vip, int port)
-    {
-        using var connection = await HttpConnection.ConnectAsync(IPAddress.Parse(vip), port, source: null, CancellationToken.None);
-        return await connection.GetAsync(close: true, CancellationToken.None);
+        Assert.Contains(await HttpConnection.GetOnceAsync(Moved, port), pods.Ready.Select(p => p.Name));
+        await Eventually.Until(async () => await HttpConnection.RefusedAsync(Pinned, port), "the old address refusing connections");
     }
 }

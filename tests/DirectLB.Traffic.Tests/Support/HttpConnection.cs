@@ -25,7 +25,7 @@ public sealed class HttpConnection : IDisposable
     /// <summary>Connects to <paramref name="address"/>:<paramref name="port"/>, from <paramref name="source"/> when given.</summary>
     public static async Task<HttpConnection> ConnectAsync(IPAddress address, int port, IPAddress? source, CancellationToken cancellationToken)
     {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
             if (source is not null)
@@ -40,6 +40,27 @@ public sealed class HttpConnection : IDisposable
         {
             socket.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>One GET / on a connection of its own to <paramref name="vip"/>:<paramref name="port"/>: the pod's name.</summary>
+    public static async Task<string> GetOnceAsync(string vip, int port)
+    {
+        using var connection = await ConnectAsync(IPAddress.Parse(vip), port, source: null, CancellationToken.None);
+        return await connection.GetAsync(close: true, CancellationToken.None);
+    }
+
+    /// <summary>Whether <paramref name="vip"/>:<paramref name="port"/> refuses a connection (nothing listens there).</summary>
+    public static async Task<bool> RefusedAsync(string vip, int port)
+    {
+        try
+        {
+            using var connection = await ConnectAsync(IPAddress.Parse(vip), port, source: null, CancellationToken.None);
+            return false;
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
+        {
+            return true;
         }
     }
 
