@@ -10,7 +10,7 @@ namespace DirectLB.Bench;
 /// The simulated cloud, with a note of when it first confirmed each target address as serving: the end point of
 /// the bench's own latency measure. Only successful target changes count, as a real cloud's answer would.
 /// </summary>
-public sealed class ConfirmingProvider(SimulatedProvider cloud) : ILoadBalancerProvider
+public sealed class ConfirmingProvider(SimulatedProvider cloud) : ILoadBalancerProvider, IAddressFamiliesProvider
 {
     private readonly ConcurrentDictionary<string, long> _confirmed = new(StringComparer.Ordinal);
 
@@ -31,6 +31,12 @@ public sealed class ConfirmingProvider(SimulatedProvider cloud) : ILoadBalancerP
 
     public Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, CancellationToken cancellationToken) =>
         cloud.EnsureLoadBalancerAsync(owner, name, cancellationToken);
+
+    public Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, AddressRequest addresses, CancellationToken cancellationToken) =>
+        cloud.EnsureLoadBalancerAsync(owner, name, addresses, cancellationToken);
+
+    public Task<LoadBalancerInfo> ReaddressLoadBalancerAsync(LoadBalancerRef loadBalancer, AddressRequest addresses, CancellationToken cancellationToken) =>
+        cloud.ReaddressLoadBalancerAsync(loadBalancer, addresses, cancellationToken);
 
     public Task EnsureListenerAsync(LoadBalancerRef loadBalancer, ListenerSpec listener, CancellationToken cancellationToken) =>
         cloud.EnsureListenerAsync(loadBalancer, listener, cancellationToken);

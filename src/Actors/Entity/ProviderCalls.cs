@@ -69,6 +69,15 @@ public static class ProviderCalls
     private static IChosenAddressProvider Chooser(ILoadBalancerProvider provider) =>
         provider as IChosenAddressProvider ?? throw new AddressUnavailableException($"the {provider.Name} provider gives addresses itself");
 
+    /// <summary>
+    /// What the planner may ask of the provider: what it declares, less the address families when it cannot be asked for
+    /// them (a wrapper that forwards the capabilities of a provider it does not forward the verbs of).
+    /// </summary>
+    public static ProviderCapabilities Askable(ILoadBalancerProvider provider) =>
+        provider is IAddressFamiliesProvider || provider.Capabilities.AddressFamilies.Count == 0
+            ? provider.Capabilities
+            : provider.Capabilities with { AddressFamilies = new HashSet<IpFamily>() };
+
     /// <summary>The planner asks for address families only of a provider that declares them.</summary>
     private static IAddressFamiliesProvider Families(ILoadBalancerProvider provider) =>
         provider as IAddressFamiliesProvider ?? throw new AddressUnavailableException($"the {provider.Name} provider cannot be asked for IP families");

@@ -240,7 +240,7 @@ public sealed partial class ServiceLoadBalancer
     }
 
     private DesiredState Plan() => RequestedAddressField.Holding(
-        DesiredStateBuilder.Build(_key, [.. _observations.Values], _options.Filter, _options.Planner, _provider.Capabilities),
+        DesiredStateBuilder.Build(_key, [.. _observations.Values], _options.Filter, _options.Planner, ProviderCalls.Askable(_provider)),
         _state.Applied,
         _refusedAddress);
 
