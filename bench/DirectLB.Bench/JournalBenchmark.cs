@@ -27,10 +27,14 @@ public sealed record JournalRun(string Settings, int Writers, long Writes, doubl
 /// </summary>
 public static class JournalBenchmark
 {
-    /// <summary>Akka.Persistence.Sql's defaults first (as the host runs), then the variants tried.</summary>
+    /// <summary>
+    /// The host's defaults first, then the variants tried: DirectLB's <c>sqlite-synchronous</c> (its
+    /// <c>DirectLB:Journal:SqliteSynchronous</c>) or Akka.Persistence.Sql's journal settings.
+    /// </summary>
     public static readonly IReadOnlyList<string> Variants =
     [
         "",
+        $"{Synchronous} = {SqliteJournal.Full}",
         "parallelism = 1",
         "batch-size = 500",
         "parallelism = 1, batch-size = 500",
@@ -38,18 +42,23 @@ public static class JournalBenchmark
 
     private const int Writers = 1_000;
 
+    private const string Synchronous = "sqlite-synchronous";
+
     public static async Task<JournalRun> RunAsync(string settings, TimeSpan duration)
     {
         var directory = Directory.CreateTempSubdirectory("directlb-journal-bench-").FullName;
         var connection = $"Data Source={Path.Combine(directory, "journal.db")}";
-        SqliteWriteAheadLog.Enable(connection);
-        var overrides = settings.Length == 0 ? Config.Empty : ConfigurationFactory.ParseString($"akka.persistence.journal.sql {{ {settings.Replace(", ", "\n")} }}");
+        SqliteJournal.EnableWriteAheadLog(connection);
+        var all = settings.Split(", ", StringSplitOptions.RemoveEmptyEntries);
+        var synchronous = all.Where(s => s.StartsWith(Synchronous, StringComparison.Ordinal)).Select(s => s.Split(" = ")[1]).SingleOrDefault() ?? SqliteJournal.Normal;
+        var akka = all.Where(s => !s.StartsWith(Synchronous, StringComparison.Ordinal)).ToArray();
+        var overrides = akka.Length == 0 ? Config.Empty : ConfigurationFactory.ParseString($"akka.persistence.journal.sql {{ {string.Join("\n", akka)} }}");
         var config = overrides
             .WithFallback(SqlJournalConfig.For(connection, ProviderName.SQLiteMS))
             .WithFallback(DirectLbSerialization.Config)
             .WithFallback(SqlPersistence.DefaultConfiguration)
             .WithFallback("akka.loglevel = WARNING");
-        var system = ActorSystem.Create("journal-bench", config);
+        var system = ActorSystem.Create("journal-bench", BootstrapSetup.Create().WithConfig(config).And(SqliteJournal.ConnectionSetup(connection, synchronous)));
         try
         {
             var latencies = new ConcurrentBag<double>();

@@ -39,6 +39,15 @@ public class ReplicaConfigurationTests
     }
 
     [Fact]
+    public void An_unknown_SQLite_synchronous_mode_is_refused_before_start()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => DirectLbHost.CreateBuilder(
+            ["--kubeconfig", Kubeconfig, "--DirectLB:Journal:SqliteSynchronous=off"]));
+
+        Assert.Contains(error.Errors, e => e.Contains("SqliteSynchronous 'off' is unknown; use normal or full", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Random_cloud_faults_that_are_no_share_of_calls_are_refused_before_start()
     {
         var error = Assert.Throws<ConfigurationException>(() => DirectLbHost.CreateBuilder(

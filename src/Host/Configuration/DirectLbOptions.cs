@@ -155,6 +155,12 @@ public sealed class JournalOptions
     public string Provider { get; set; } = "sqlite";
 
     public string ConnectionString { get; set; } = "Data Source=directlb.db";
+
+    /// <summary>
+    /// SQLite only: "normal" (the default; a commit survives the process dying, not a power loss) or "full" (every
+    /// commit synced to disk, at the disk's fsync rate). See <see cref="Hosting.SqliteJournal"/>.
+    /// </summary>
+    public string SqliteSynchronous { get; set; } = Hosting.SqliteJournal.Normal;
 }
 
 public sealed class AkkaClusterOptions

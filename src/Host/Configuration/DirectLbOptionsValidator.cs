@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using DirectLB.Actors.Orphans;
 using DirectLB.Actors.Planning;
+using DirectLB.Host.Hosting;
 using DirectLB.Providers.Simulated;
 
 namespace DirectLB.Host.Configuration;
@@ -77,6 +78,11 @@ public static partial class DirectLbOptionsValidator
         {
             // Each replica would journal to its own file: a Service moving to another replica would forget its load balancer.
             errors.Add("several replicas (DirectLB:Cluster:SeedNodes) need a shared journal: --journal-provider postgresql");
+        }
+
+        if (options.Journal.SqliteSynchronous is not (SqliteJournal.Normal or SqliteJournal.Full))
+        {
+            errors.Add($"DirectLB:Journal:SqliteSynchronous '{options.Journal.SqliteSynchronous}' is unknown; use {SqliteJournal.Normal} or {SqliteJournal.Full}");
         }
 
         if (string.IsNullOrWhiteSpace(options.Journal.ConnectionString))

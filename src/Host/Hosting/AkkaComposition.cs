@@ -77,7 +77,8 @@ public static class AkkaComposition
         var postgres = journal.Provider == "postgresql";
         if (!postgres)
         {
-            SqliteWriteAheadLog.Enable(journal.ConnectionString);
+            SqliteJournal.EnableWriteAheadLog(journal.ConnectionString);
+            akka.AddSetup(SqliteJournal.ConnectionSetup(journal.ConnectionString, journal.SqliteSynchronous));
         }
 
         return akka.AddHocon(
