@@ -29,6 +29,9 @@ public sealed record BenchOptions
     /// <summary>The split brain resolver's stable-after in the failover run; null is the host's production default.</summary>
     public TimeSpan? StableAfter { get; init; }
 
+    /// <summary>The singletons' and shards' removal margin in the failover run; null is the host's production default.</summary>
+    public TimeSpan? RemovalMargin { get; init; }
+
     /// <summary>How long the chaos soak's faults run before it waits for quiet and checks the books.</summary>
     public TimeSpan SoakDuration { get; init; } = TimeSpan.FromMinutes(30);
 
@@ -72,7 +75,8 @@ public sealed record BenchOptions
                 "--minutes" => options with { SoakDuration = TimeSpan.FromMinutes(Double(Next())) },
                 "--soak-services" => options with { SoakServices = Int(Next()) },
                 "--seed" => options with { Seed = Int(Next()) },
-                "--stable-after" => options with { StableAfter = TimeSpan.FromSeconds(Int(Next())) },
+                "--stable-after" => options with { StableAfter = TimeSpan.FromSeconds(Double(Next())) },
+                "--removal-margin" => options with { RemovalMargin = TimeSpan.FromSeconds(Double(Next())) },
                 "--repeat" => options with { Repeat = Int(Next()) },
                 "--hold" => options with { Hold = TimeSpan.FromSeconds(Int(Next())) },
                 "--docs" => options with { DocsDir = Next() },

@@ -10,9 +10,9 @@ namespace DirectLB.Bench;
 
 /// <summary>
 /// One failover, each moment measured from the SIGKILL: a survivor marks the victim unreachable, the split brain
-/// resolver downs it, the leader removes it, the shard coordinator starts again on the new oldest replica (after the
-/// singletons' removal margin), the first and the last of its Services are reconciled on a survivor. Null where it
-/// was not seen.
+/// resolver downs it, the leader removes it, the shard coordinator and the member-cluster watchers start again on the
+/// new oldest replica (after the singletons' removal margin), the first and the last of its Services are reconciled on
+/// a survivor. Null where it was not seen.
 /// </summary>
 public sealed record FailoverRun(
     int Services,
@@ -23,10 +23,14 @@ public sealed record FailoverRun(
     TimeSpan? Downed,
     TimeSpan? Removed,
     TimeSpan? CoordinatorMoved,
+    TimeSpan? WatchersMoved,
     TimeSpan? FirstReconciled,
     TimeSpan? LastReconciled,
     IReadOnlyList<string> Problems)
 {
+    /// <summary>Services of the replica SIGTERMed after the failover (the new oldest), and how long the last of them took to reconcile from the SIGTERM.</summary>
+    public (int Services, TimeSpan? LastReconciled) Terminated { get; init; }
+
     public TimeSpan? Detection => Unreachable;
 
     public TimeSpan? Decision => Downed - Unreachable;
@@ -73,7 +77,7 @@ public static class FailoverBenchmark
         var victim = replicas[0];
         if (problems.Count > 0)
         {
-            return new FailoverRun(services, options.Endpoints, 0, convergedSeconds, null, null, null, null, null, null, problems);
+            return new FailoverRun(services, options.Endpoints, 0, convergedSeconds, null, null, null, null, null, null, null, problems);
         }
 
         // At smoke size the oldest replica may own no Service: the cluster's phases are measured all the same, and
@@ -89,31 +93,13 @@ public static class FailoverBenchmark
         victim.Kill();
         var newPods = owned.ToDictionary(i => i, fleet.ReplaceOldestPod);
 
-        var reconciled = new Dictionary<int, TimeSpan>();
-        await WithinAsync(
-            () =>
-            {
-                var after = Stopwatch.GetElapsedTime(killed);
-                var byName = environment.Cloud.LoadBalancers.ToDictionary(lb => lb.Name);
-                foreach (var (index, address) in newPods.Where(p => !reconciled.ContainsKey(p.Key)))
-                {
-                    if (byName.TryGetValue($"{fleet.Namespace}-{Fleet.ServiceName(index)}", out var lb) && Serves(lb, address))
-                    {
-                        reconciled[index] = after;
-                    }
-                }
+        var reconciled = await ReconciledAsync(environment, fleet, newPods, killed, $"all {newPods.Count} Services of {victim.Name} reconcile on a survivor",
+            (3 * settings.StableAfter) + TimeSpan.FromSeconds(Math.Max(120, services * 0.03)), replicas.Skip(1), problems);
 
-                return reconciled.Count == newPods.Count;
-            },
-            $"all {newPods.Count} Services of {victim.Name} reconcile on a survivor",
-            (3 * settings.StableAfter) + TimeSpan.FromSeconds(Math.Max(120, services * 0.03)),
-            replicas.Skip(1),
-            problems);
-
-        // The coordinator's start is the last phase the logs show: once it is there, so is every earlier one.
+        // The singletons' start is the last phase the logs show: once it is there, so is every earlier one.
         await WithinAsync(
-            () => ReplicaLog.FirstLine(replicas.Skip(1).Select(r => r.ReadLog()), killedAt, CoordinatorStarted) is not null,
-            "a survivor logs the shard coordinator's start",
+            () => new[] { CoordinatorStarted, WatchersStarted }.All(started => ReplicaLog.FirstLine(replicas.Skip(1).Select(r => r.ReadLog()), killedAt, started) is not null),
+            "a survivor logs the shard coordinator's and the watchers' start",
             (3 * settings.StableAfter) + TimeSpan.FromSeconds(60),
             replicas.Skip(1),
             problems);
@@ -139,17 +125,68 @@ public static class FailoverBenchmark
             Logged("the split brain resolver's decision", "SBR took decision", victimAddress),
             Logged("the victim's removal", "Leader is removing", victimAddress),
             Logged("the shard coordinator's start", CoordinatorStarted),
+            Logged("the watchers' start", WatchersStarted),
             reconciled.Count > 0 ? reconciled.Values.Min() : null,
             reconciled.Count == newPods.Count && newPods.Count > 0 ? reconciled.Values.Max() : null,
-            problems);
+            problems) { Terminated = await TerminateNextAsync(environment, fleet, replicas, problems) };
         Console.WriteLine(
-            $"failover: {services} Services x {options.Endpoints} endpoints on 3 replicas (converged in {convergedSeconds:F1} s), SIGKILL {victim.Name} (oldest, {owned.Count} Services), stable-after {settings.StableAfter.TotalSeconds:F0} s: " +
-            $"detection {S(run.Detection)}, SBR decision {S(run.Decision)}, shard handover {S(run.Handover)} (removed at +{S(run.Removed)}, coordinator moved at +{S(run.CoordinatorMoved)}), recovery {S(run.Recovery)}; " +
-            $"all its Services reconciled {S(run.LastReconciled)} after the kill");
+            $"failover: {services} Services x {options.Endpoints} endpoints on 3 replicas (converged in {convergedSeconds:F1} s), SIGKILL {victim.Name} (oldest, {owned.Count} Services), stable-after {settings.StableAfter.TotalSeconds:F1} s, removal margin {settings.RemovalMargin.TotalSeconds:F1} s: " +
+            $"detection {S(run.Detection)}, SBR decision {S(run.Decision)}, shard handover {S(run.Handover)} (removed at +{S(run.Removed)}, coordinator moved at +{S(run.CoordinatorMoved)}, watchers at +{S(run.WatchersMoved)}), recovery {S(run.Recovery)}; " +
+            $"all its Services reconciled {S(run.LastReconciled)} after the kill; then SIGTERM of {replicas[1].Name} ({run.Terminated.Services} Services): all reconciled {S(run.Terminated.LastReconciled)} after it");
         return run;
     }
 
+    /// <summary>
+    /// A graceful leave: SIGTERMs the next oldest replica (the coordinator and the watchers are there now) and replaces
+    /// one pod of each of its Services at once; returns how long until the last of them holds its new pod.
+    /// </summary>
+    private static async Task<(int, TimeSpan?)> TerminateNextAsync(ReplicaEnvironment environment, Fleet fleet, IReadOnlyList<Replica> replicas, List<string> problems)
+    {
+        var leaving = replicas[1];
+        if (problems.Count > 0 || leaving.HasExited)
+        {
+            return (0, null);
+        }
+
+        var owned = (await leaving.OwnedServicesAsync()).Select(s => IndexOf(s.Key)).ToList();
+        var terminated = Stopwatch.GetTimestamp();
+        leaving.Terminate();
+        var newPods = owned.ToDictionary(i => i, fleet.ReplaceOldestPod);
+        var reconciled = await ReconciledAsync(environment, fleet, newPods, terminated, $"all {newPods.Count} Services of {leaving.Name} reconcile after its SIGTERM",
+            TimeSpan.FromSeconds(120), replicas.Skip(2), problems);
+        return (owned.Count, reconciled.Count == newPods.Count && newPods.Count > 0 ? reconciled.Values.Max() : null);
+    }
+
+    /// <summary>Polls the cloud until each Service serves its new pod; returns when each did, from <paramref name="since"/>.</summary>
+    private static async Task<Dictionary<int, TimeSpan>> ReconciledAsync(
+        ReplicaEnvironment environment, Fleet fleet, Dictionary<int, string> newPods, long since, string what, TimeSpan deadline, IEnumerable<Replica> running, List<string> problems)
+    {
+        var reconciled = new Dictionary<int, TimeSpan>();
+        await WithinAsync(
+            () =>
+            {
+                var after = Stopwatch.GetElapsedTime(since);
+                var byName = environment.Cloud.LoadBalancers.ToDictionary(lb => lb.Name);
+                foreach (var (index, address) in newPods.Where(p => !reconciled.ContainsKey(p.Key)))
+                {
+                    if (byName.TryGetValue($"{fleet.Namespace}-{Fleet.ServiceName(index)}", out var lb) && Serves(lb, address))
+                    {
+                        reconciled[index] = after;
+                    }
+                }
+
+                return reconciled.Count == newPods.Count;
+            },
+            what,
+            deadline,
+            running,
+            problems);
+        return reconciled;
+    }
+
     private static readonly string[] CoordinatorStarted = ["Singleton manager started singleton actor", "servicesCoordinator"];
+
+    private static readonly string[] WatchersStarted = ["Singleton manager started singleton actor", "member-clusters"];
 
     public static string S(TimeSpan? span) => span is { } s ? $"{s.TotalSeconds:F1} s" : "not seen";
 
@@ -159,6 +196,7 @@ public static class FailoverBenchmark
         "--log-format", "json",
         "--Serilog:MinimumLevel:Override:Akka=Information",
         $"--DirectLB:Cluster:StableAfter={settings.StableAfter:c}",
+        $"--DirectLB:Cluster:RemovalMargin={settings.RemovalMargin:c}",
         $"--DirectLB:Reconcile:Debounce={options.Debounce:c}",
     ];
 

@@ -4,8 +4,9 @@ using DirectLB.Host.Configuration;
 namespace DirectLB.Bench;
 
 /// <summary>
-/// The settings that bound a failover: the failure detector's (Akka.NET's defaults, which the host does not change)
-/// and the split brain resolver's stable-after (the host's <c>DirectLB:Cluster:StableAfter</c>).
+/// The settings that bound a failover: the failure detector's (Akka.NET's defaults, which the host does not change),
+/// the split brain resolver's stable-after (the host's <c>DirectLB:Cluster:StableAfter</c>) and the removal margin
+/// (<c>DirectLB:Cluster:RemovalMargin</c>, Akka's <c>down-removal-margin</c>).
 /// </summary>
 public sealed record FailoverSettings(
     TimeSpan StableAfter,
@@ -13,20 +14,22 @@ public sealed record FailoverSettings(
     TimeSpan HeartbeatInterval,
     double Threshold,
     TimeSpan AcceptableHeartbeatPause,
-    string DownRemovalMargin)
+    TimeSpan RemovalMargin,
+    TimeSpan ProductionRemovalMargin)
 {
     public static FailoverSettings For(BenchOptions options)
     {
-        var production = new AkkaClusterOptions().StableAfter;
+        var production = new AkkaClusterOptions();
         // Akka.Cluster's reference configuration, as every replica loads it.
         var cluster = ConfigurationFactory.FromResource<Akka.Cluster.Cluster>("Akka.Cluster.Configuration.Cluster.conf").GetConfig("akka.cluster");
         var detector = cluster.GetConfig("failure-detector");
         return new FailoverSettings(
-            options.StableAfter ?? production,
-            production,
+            options.StableAfter ?? production.StableAfter,
+            production.StableAfter,
             detector.GetTimeSpan("heartbeat-interval"),
             detector.GetDouble("threshold"),
             detector.GetTimeSpan("acceptable-heartbeat-pause"),
-            cluster.GetString("down-removal-margin"));
+            options.RemovalMargin ?? production.RemovalMargin,
+            production.RemovalMargin);
     }
 }

@@ -183,6 +183,14 @@ public sealed class AkkaClusterOptions
     /// that was only paused (a long GC, a busy node).
     /// </summary>
     public TimeSpan StableAfter { get; set; } = TimeSpan.FromSeconds(7);
+
+    /// <summary>
+    /// How long after a downed replica is removed its shards and singletons wait before they start on a survivor
+    /// (Akka's <c>down-removal-margin</c>, which would otherwise be <see cref="StableAfter"/> again). It is a margin
+    /// for a downed replica that still runs (the minority side of a partition stopping itself); the journal's unique
+    /// sequence numbers fence an entity that outlives it (README, "When a replica dies").
+    /// </summary>
+    public TimeSpan RemovalMargin { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 public sealed class ReconcileSettings

@@ -100,6 +100,12 @@ public static partial class DirectLbOptionsValidator
             errors.Add("DirectLB:Cluster:StableAfter must be positive");
         }
 
+        if (options.Cluster.RemovalMargin <= TimeSpan.Zero)
+        {
+            // Akka reads a zero margin as "use stable-after": the option would not mean what it says.
+            errors.Add("DirectLB:Cluster:RemovalMargin must be positive");
+        }
+
         ValidateReconcile(options.Reconcile, errors);
         ValidateSimulated(options.Simulated, errors);
         ValidateLevelTriggering(options, errors);

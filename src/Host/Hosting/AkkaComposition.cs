@@ -61,7 +61,10 @@ public static class AkkaComposition
                 SplitBrainResolver = new KeepMajorityOption(),
             })
             .AddHocon(
-                $"akka.cluster.split-brain-resolver.stable-after = {(long)cluster.StableAfter.TotalMilliseconds}ms",
+                $"""
+                akka.cluster.split-brain-resolver.stable-after = {(long)cluster.StableAfter.TotalMilliseconds}ms
+                akka.cluster.down-removal-margin = {(long)cluster.RemovalMargin.TotalMilliseconds}ms
+                """,
                 HoconAddMode.Prepend);
         if (cluster.SeedNodes.Count == 0)
         {
