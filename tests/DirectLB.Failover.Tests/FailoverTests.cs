@@ -111,8 +111,9 @@ public sealed class FailoverTests(ITestOutputHelper output) : ReplicaTest(output
         Assert.Equal(0, leaving.ExitCode);
         await clock.AllConvergedAsync(TimeSpan.FromSeconds(60));
 
-        // Well under what a failover through failure detection costs (detection, then StableAfter twice: over 15 s):
-        // the shards and the watchers' singleton were handed over, not lost and found again.
+        // A bound, not the hand-over's measure: a Service found again through failure detection would take detection,
+        // StableAfter and the removal margin (9 s at the least here) plus its recovery, and could pass it on a quiet
+        // machine. The failover bench's SIGTERM phase measures the hand-over itself (docs/benchmarks.md, "Failover").
         var longest = clock.Took.Values.Max();
         Assert.True(longest < TimeSpan.FromSeconds(15), $"a Service waited {longest.TotalSeconds:F1} s to reconcile during the hand-over");
         return longest;
