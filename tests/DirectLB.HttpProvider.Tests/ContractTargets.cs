@@ -56,3 +56,10 @@ public sealed class LbAgentAddressFamiliesContractTests : AddressFamiliesContrac
 {
     protected override Task<ProviderUnderTest> StartAsync() => AgentServers.StartWithHttpProviderAsync(pool6: "::1/128");
 }
+
+/// <summary>Address families on two load balancer nodes, each an lb-agent on its own real HAProxy, both with the IPv6 VIP pool ::1/128.</summary>
+[Trait("Category", "HAProxy")]
+public sealed class LoadBalancerNodesAddressFamiliesContractTests : AddressFamiliesContract
+{
+    protected override Task<ProviderUnderTest> StartAsync() => AgentServers.StartTierWithProviderAsync(2, pool6: "::1/128");
+}

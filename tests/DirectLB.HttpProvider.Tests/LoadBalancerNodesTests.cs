@@ -88,6 +88,51 @@ public sealed class LoadBalancerNodesTests
     }
 
     [Fact]
+    public async Task A_dual_stack_load_balancer_has_the_same_two_addresses_on_every_node_whatever_each_node_would_choose()
+    {
+        var (provider, nodes) = await AgentServers.StartTierAsync(2, pool6: "fd00:db8:9::/120");
+        await using var _ = new Teardown(provider, nodes);
+        // The first node hands out its next addresses of both families; the second, left alone, would hand out others.
+        await nodes[0].HAProxy.EnsureLoadBalancerAsync(Gone, "first-node-only", new AddressRequest(IpFamily.IPv6, DualStack: true), CancellationToken.None);
+
+        var lb = await provider.EnsureLoadBalancerAsync(Owner, "shop-web", new AddressRequest(IpFamily.IPv4, DualStack: true), CancellationToken.None);
+
+        Assert.True(provider.Capabilities.SupportsDualStack);
+        Assert.Equal("fd00:db8:9::2", lb.SecondaryAddress);
+        foreach (var node in nodes)
+        {
+            var copy = await node.HAProxy.FindLoadBalancerAsync(Owner, CancellationToken.None);
+            Assert.Equal(lb.Id, copy!.Id);
+            Assert.Equal(lb.Addresses, copy.Addresses);
+        }
+    }
+
+    [Fact]
+    public async Task A_node_away_while_a_load_balancer_turned_dual_stack_is_given_both_addresses_keeping_its_listener_and_targets()
+    {
+        var (provider, nodes) = await AgentServers.StartTierAsync(2, pool6: "::1/128");
+        await using var _ = new Teardown(provider, nodes);
+        var lb = await provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
+        await provider.EnsureListenerAsync(lb.Ref, WebListener, CancellationToken.None);
+        await provider.ChangeTargetsAsync(lb.Ref, WebKey, [Serving("10.244.1.5")], [], CancellationToken.None);
+
+        await nodes[1].StopAnsweringAsync();
+        var dual = await provider.ReaddressLoadBalancerAsync(lb.Ref, new AddressRequest(IpFamily.IPv4, DualStack: true), CancellationToken.None);
+        var stale = await nodes[1].HAProxy.FindLoadBalancerAsync(Owner, CancellationToken.None);
+        await nodes[1].AnswerAgainAsync();
+
+        Assert.Equal([lb.Address, "::1"], dual.Addresses);
+        Assert.Equal([lb.Address], stale!.Addresses);
+        await Eventually.AssertAsync(async () =>
+        {
+            var caughtUp = await nodes[1].HAProxy.FindLoadBalancerAsync(Owner, CancellationToken.None);
+            Assert.Equal(dual.Addresses, caughtUp!.Addresses);
+            Assert.Equal([Serving("10.244.1.5")], caughtUp.Listeners.Single().Targets);
+            Assert.All(provider.NodesOf(lb.Id), node => Assert.Equal(NodeSync.InSync, node.State));
+        });
+    }
+
+    [Fact]
     public async Task With_no_node_answering_a_call_fails_and_may_be_retried()
     {
         var (provider, nodes) = await AgentServers.StartTierAsync(2);

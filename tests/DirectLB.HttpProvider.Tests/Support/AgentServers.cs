@@ -47,7 +47,7 @@ public static class AgentServers
     /// Several nodes on one VIP pool, as a tier of load balancer nodes is: each HAProxy binds every VIP (HAProxy's
     /// listeners share a port with SO_REUSEPORT), and an Http provider fanned out over all of them.
     /// </summary>
-    public static async Task<(LoadBalancerNodes Provider, IReadOnlyList<AgentNode> Nodes)> StartTierAsync(int count)
+    public static async Task<(LoadBalancerNodes Provider, IReadOnlyList<AgentNode> Nodes)> StartTierAsync(int count, string? pool6 = null)
     {
         var pool = NextPool();
         var nodes = new List<AgentNode>();
@@ -55,7 +55,7 @@ public static class AgentServers
         {
             for (var i = 0; i < count; i++)
             {
-                nodes.Add(await StartNodeAsync(pool));
+                nodes.Add(await StartNodeAsync(pool, pool6));
             }
 
             var provider = await LoadBalancerNodes.CreateAsync(
@@ -74,9 +74,9 @@ public static class AgentServers
         }
     }
 
-    public static async Task<ProviderUnderTest> StartTierWithProviderAsync(int count)
+    public static async Task<ProviderUnderTest> StartTierWithProviderAsync(int count, string? pool6 = null)
     {
-        var (provider, nodes) = await StartTierAsync(count);
+        var (provider, nodes) = await StartTierAsync(count, pool6);
         return new ProviderUnderTest(provider, null, async () =>
         {
             await provider.DisposeAsync();

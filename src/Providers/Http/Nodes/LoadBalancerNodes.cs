@@ -11,9 +11,9 @@ namespace DirectLB.Providers.Http.Nodes;
 /// to all nodes at once and is idempotent; a call is retried on its node; a node that cannot be reached is skipped
 /// and marked behind for that load balancer, and catches up from the nodes that stayed in sync when it answers
 /// again (probed every <see cref="ProbeInterval"/>). A verb succeeds when every reachable node has done it. The first
-/// node to answer a create chooses the address, the others are asked for that one.
+/// node to answer a create (or a readdress) chooses the addresses, the others are given the same ones.
 /// </summary>
-public sealed partial class LoadBalancerNodes : ILoadBalancerProvider, IChosenAddressProvider, ILoadBalancerNodes, IAsyncDisposable
+public sealed partial class LoadBalancerNodes : ILoadBalancerProvider, IChosenAddressProvider, IAddressFamiliesProvider, ILoadBalancerNodes, IAsyncDisposable
 {
     private readonly IReadOnlyList<LoadBalancerNode> _nodes;
     private readonly NodeBook _book;
@@ -79,11 +79,26 @@ public sealed partial class LoadBalancerNodes : ILoadBalancerProvider, IChosenAd
     public IReadOnlyList<NodeSync> NodesOf(string loadBalancerId) => _book.Of(loadBalancerId, _nodes);
 
     public Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, CancellationToken cancellationToken) =>
-        EnsureLoadBalancerCoreAsync(owner, name, address: null, cancellationToken);
+        OnFirstThenMirrorAsync(owner, api => api.EnsureLoadBalancerAsync(owner, name, cancellationToken), Created(owner, cancellationToken), cancellationToken);
 
     /// <summary>The first node to answer is asked for <paramref name="address"/>, the others for the same.</summary>
     public Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, string address, CancellationToken cancellationToken) =>
-        EnsureLoadBalancerCoreAsync(owner, name, address, cancellationToken);
+        OnFirstThenMirrorAsync(owner, api => api.EnsureLoadBalancerAsync(owner, name, address, cancellationToken), Created(owner, cancellationToken), cancellationToken);
+
+    /// <summary>The first node to answer gives addresses of the families, the others are given the same addresses.</summary>
+    public Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, AddressRequest addresses, CancellationToken cancellationToken) =>
+        OnFirstThenMirrorAsync(owner, api => api.EnsureLoadBalancerAsync(owner, name, addresses, cancellationToken), Created(owner, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// The first node to answer gives the addresses, every other node is given the same ones, keeping its listeners and
+    /// targets; one that cannot be reached is given them when it catches up.
+    /// </summary>
+    public Task<LoadBalancerInfo> ReaddressLoadBalancerAsync(LoadBalancerRef loadBalancer, AddressRequest addresses, CancellationToken cancellationToken) =>
+        OnFirstThenMirrorAsync(
+            loadBalancer.Owner,
+            api => api.ReaddressLoadBalancerAsync(loadBalancer, addresses, cancellationToken),
+            (node, reference) => NodeMirror.CopyAsync(node, loadBalancer.Owner, reference, cancellationToken),
+            cancellationToken);
 
     /// <summary>Every node moves; one that cannot be reached moves when it catches up (its copy is placed at the new address).</summary>
     public async Task<LoadBalancerInfo> MoveLoadBalancerAsync(LoadBalancerRef loadBalancer, string address, CancellationToken cancellationToken)
@@ -93,17 +108,24 @@ public sealed partial class LoadBalancerNodes : ILoadBalancerProvider, IChosenAd
         return moved ?? throw NoNodeAnswers();
     }
 
-    private Task<LoadBalancerInfo> EnsureLoadBalancerCoreAsync(LoadBalancerOwner owner, string name, string? address, CancellationToken cancellationToken) =>
+    /// <summary>A load balancer just created on the first node is created on another at the same id and addresses.</summary>
+    private static Func<LoadBalancerNode, LoadBalancerInfo, Task> Created(LoadBalancerOwner owner, CancellationToken cancellationToken) =>
+        (node, reference) => NodeMirror.EnsureAtAsync(node, owner, reference, current: null, cancellationToken);
+
+    /// <summary><paramref name="call"/> on the first node that answers; then <paramref name="mirror"/> makes every other node's copy what it answered.</summary>
+    private Task<LoadBalancerInfo> OnFirstThenMirrorAsync(
+        LoadBalancerOwner owner,
+        Func<HttpProvider, Task<LoadBalancerInfo>> call,
+        Func<LoadBalancerNode, LoadBalancerInfo, Task> mirror,
+        CancellationToken cancellationToken) =>
         UnderGateAsync(owner, async () =>
         {
             foreach (var first in _nodes.Where(n => n.IsUp))
             {
-                LoadBalancerInfo created;
+                LoadBalancerInfo reference;
                 try
                 {
-                    created = await first.CallAsync(
-                        api => address is null ? api.EnsureLoadBalancerAsync(owner, name, cancellationToken) : api.EnsureLoadBalancerAsync(owner, name, address, cancellationToken),
-                        cancellationToken);
+                    reference = await first.CallAsync(call, cancellationToken);
                 }
                 catch (NodeDownException e)
                 {
@@ -111,12 +133,9 @@ public sealed partial class LoadBalancerNodes : ILoadBalancerProvider, IChosenAd
                     continue;
                 }
 
-                _book.InSync(created.Ref, first.Name);
-                await OnNodesAsync(
-                    created.Ref,
-                    _nodes.Where(n => n != first),
-                    node => NodeMirror.EnsureAtAsync(node, owner, created, current: null, cancellationToken));
-                return created;
+                _book.InSync(reference.Ref, first.Name);
+                await OnNodesAsync(reference.Ref, _nodes.Where(n => n != first), node => mirror(node, reference));
+                return reference;
             }
 
             throw NoNodeAnswers();
@@ -166,6 +185,7 @@ public sealed partial class LoadBalancerNodes : ILoadBalancerProvider, IChosenAd
         SupportsSourceRanges = all.All(c => c.SupportsSourceRanges),
         SupportsSessionAffinity = all.All(c => c.SupportsSessionAffinity),
         SupportsRequestedAddress = all.All(c => c.SupportsRequestedAddress),
+        AddressFamilies = all.Skip(1).Aggregate(all[0].AddressFamilies.ToHashSet(), (common, c) => [.. common.Intersect(c.AddressFamilies)]),
     };
 
     private Task OnEveryNodeAsync(LoadBalancerRef loadBalancer, Func<HttpProvider, Task> call, CancellationToken cancellationToken) =>

@@ -4,7 +4,7 @@ namespace DirectLB.Providers.Http.Nodes;
 
 /// <summary>
 /// Makes one node's copy of a load balancer what the reference (the copy on the nodes that stayed in sync) is: the
-/// same id and address, listeners and targets, with the fewest calls. Also how a node that was away catches up.
+/// same id and addresses, listeners and targets, with the fewest calls. Also how a node that was away catches up.
 /// </summary>
 internal static class NodeMirror
 {
@@ -12,7 +12,7 @@ internal static class NodeMirror
     public static bool Same(LoadBalancerInfo? a, LoadBalancerInfo? b) =>
         a is null || b is null
             ? a is null && b is null
-            : a.Id == b.Id && a.Address == b.Address && a.Listeners.Count == b.Listeners.Count
+            : a.Id == b.Id && a.Addresses.SequenceEqual(b.Addresses) && a.Listeners.Count == b.Listeners.Count
               && a.Listeners.All(listener => b.Listeners.FirstOrDefault(other => other.Spec == listener.Spec) is { } match
                   && listener.Targets.OrderBy(t => t.Key).SequenceEqual(match.Targets.OrderBy(t => t.Key)));
 
@@ -54,28 +54,52 @@ internal static class NodeMirror
     }
 
     /// <summary>
-    /// The node's load balancer for <paramref name="owner"/> at the reference's address, created when missing and
-    /// created again when the node has it at another address (a VIP must be the same on every node).
+    /// The node's load balancer for <paramref name="owner"/> at the reference's addresses, created when missing. One the
+    /// node has at other addresses is given the reference's by a node that declares address families (listeners and
+    /// targets stay), else created again (a VIP must be the same on every node).
     /// </summary>
     public static async Task<LoadBalancerInfo> EnsureAtAsync(
         LoadBalancerNode node, LoadBalancerOwner owner, LoadBalancerInfo reference, LoadBalancerInfo? current, CancellationToken cancellationToken)
     {
-        current ??= await node.CallAsync(api => api.EnsureLoadBalancerAsync(owner, reference.Name, reference.Address, cancellationToken), cancellationToken);
-        if (current.Address != reference.Address)
+        current ??= await node.CallAsync(
+            api => Families(api)
+                ? api.EnsureLoadBalancerAsync(owner, reference.Name, At(reference, reference.Address), cancellationToken)
+                : api.EnsureLoadBalancerAsync(owner, reference.Name, reference.Address, cancellationToken),
+            cancellationToken);
+        if (!current.Addresses.SequenceEqual(reference.Addresses))
         {
             var misplaced = current;
-            await node.CallAsync(api => api.EnsureLoadBalancerDeletedAsync(misplaced.Ref, cancellationToken), cancellationToken);
-            current = await node.CallAsync(api => api.EnsureLoadBalancerAsync(owner, reference.Name, reference.Address, cancellationToken), cancellationToken);
+            current = await node.CallAsync(api => Families(api) ? PinAsync(api, misplaced, reference, cancellationToken) : RecreateAsync(api, owner, misplaced, reference, cancellationToken), cancellationToken);
         }
 
-        if (current.Address != reference.Address || current.Id != reference.Id)
+        if (!current.Addresses.SequenceEqual(reference.Addresses) || current.Id != reference.Id)
         {
             throw new ProviderException(
-                $"load balancer node {node.Name} has {owner}'s load balancer as {current.Id} at {current.Address}, the other nodes as {reference.Id} at " +
-                $"{reference.Address}: every node must give a Service the same id and address (run the same lb-agent with the same VIP pool everywhere)",
+                $"load balancer node {node.Name} has {owner}'s load balancer as {current.Id} at {string.Join(", ", current.Addresses)}, the other nodes as {reference.Id} at " +
+                $"{string.Join(", ", reference.Addresses)}: every node must give a Service the same id and addresses (run the same lb-agent with the same VIP pools everywhere)",
                 retryable: false);
         }
 
         return current;
+    }
+
+    private static bool Families(HttpProvider api) => api.Capabilities.AddressFamilies.Count > 0;
+
+    /// <summary>The reference's families, with <paramref name="address"/> (one of its addresses) chosen.</summary>
+    private static AddressRequest At(LoadBalancerInfo reference, string address) => AddressRequest.Of(reference.Addresses) with { Address = address };
+
+    /// <summary>The reference's families and primary address, then its secondary address when the node chose another.</summary>
+    private static async Task<LoadBalancerInfo> PinAsync(HttpProvider api, LoadBalancerInfo current, LoadBalancerInfo reference, CancellationToken cancellationToken)
+    {
+        var pinned = await api.ReaddressLoadBalancerAsync(current.Ref, At(reference, reference.Address), cancellationToken);
+        return reference.SecondaryAddress is { } secondary && pinned.SecondaryAddress != secondary
+            ? await api.ReaddressLoadBalancerAsync(current.Ref, At(reference, secondary), cancellationToken)
+            : pinned;
+    }
+
+    private static async Task<LoadBalancerInfo> RecreateAsync(HttpProvider api, LoadBalancerOwner owner, LoadBalancerInfo misplaced, LoadBalancerInfo reference, CancellationToken cancellationToken)
+    {
+        await api.EnsureLoadBalancerDeletedAsync(misplaced.Ref, cancellationToken);
+        return await api.EnsureLoadBalancerAsync(owner, reference.Name, reference.Address, cancellationToken);
     }
 }
