@@ -32,6 +32,12 @@ public sealed record BenchOptions
     /// <summary>The singletons' and shards' removal margin in the failover run; null is the host's production default.</summary>
     public TimeSpan? RemovalMargin { get; init; }
 
+    /// <summary>The failure detector's acceptable heartbeat pause in the failover run; null is the host's production default.</summary>
+    public TimeSpan? HeartbeatPause { get; init; }
+
+    /// <summary>Where the failover run copies each replica's log when it ends (to read its timeline); null keeps none.</summary>
+    public string? KeepLogs { get; init; }
+
     /// <summary>How long the chaos soak's faults run before it waits for quiet and checks the books.</summary>
     public TimeSpan SoakDuration { get; init; } = TimeSpan.FromMinutes(30);
 
@@ -77,6 +83,8 @@ public sealed record BenchOptions
                 "--seed" => options with { Seed = Int(Next()) },
                 "--stable-after" => options with { StableAfter = TimeSpan.FromSeconds(Double(Next())) },
                 "--removal-margin" => options with { RemovalMargin = TimeSpan.FromSeconds(Double(Next())) },
+                "--heartbeat-pause" => options with { HeartbeatPause = TimeSpan.FromSeconds(Double(Next())) },
+                "--keep-logs" => options with { KeepLogs = Next() },
                 "--repeat" => options with { Repeat = Int(Next()) },
                 "--hold" => options with { Hold = TimeSpan.FromSeconds(Int(Next())) },
                 "--docs" => options with { DocsDir = Next() },

@@ -129,8 +129,9 @@ public static class FailoverBenchmark
             reconciled.Count > 0 ? reconciled.Values.Min() : null,
             reconciled.Count == newPods.Count && newPods.Count > 0 ? reconciled.Values.Max() : null,
             problems) { Terminated = await TerminateNextAsync(environment, fleet, replicas, problems) };
+        KeepLogs(options.KeepLogs, replicas, killedAt);
         Console.WriteLine(
-            $"failover: {services} Services x {options.Endpoints} endpoints on 3 replicas (converged in {convergedSeconds:F1} s), SIGKILL {victim.Name} (oldest, {owned.Count} Services), stable-after {settings.StableAfter.TotalSeconds:F1} s, removal margin {settings.RemovalMargin.TotalSeconds:F1} s: " +
+            $"failover: {services} Services x {options.Endpoints} endpoints on 3 replicas (converged in {convergedSeconds:F1} s), SIGKILL {victim.Name} (oldest, {owned.Count} Services), stable-after {settings.StableAfter.TotalSeconds:F1} s, removal margin {settings.RemovalMargin.TotalSeconds:F1} s, heartbeat pause {settings.AcceptableHeartbeatPause.TotalSeconds:F1} s: " +
             $"detection {S(run.Detection)}, SBR decision {S(run.Decision)}, shard handover {S(run.Handover)} (removed at +{S(run.Removed)}, coordinator moved at +{S(run.CoordinatorMoved)}, watchers at +{S(run.WatchersMoved)}), recovery {S(run.Recovery)}; " +
             $"all its Services reconciled {S(run.LastReconciled)} after the kill; then SIGTERM of {replicas[1].Name} ({run.Terminated.Services} Services): all reconciled {S(run.Terminated.LastReconciled)} after it");
         return run;
@@ -184,6 +185,23 @@ public static class FailoverBenchmark
         return reconciled;
     }
 
+    /// <summary>Copies each replica's log to <paramref name="directory"/> (a subfolder per run, named by the kill's time), since the environment deletes them.</summary>
+    private static void KeepLogs(string? directory, IEnumerable<Replica> replicas, DateTimeOffset killedAt)
+    {
+        if (directory is null)
+        {
+            return;
+        }
+
+        var run = Directory.CreateDirectory(Path.Combine(directory, killedAt.ToString("HHmmss", System.Globalization.CultureInfo.InvariantCulture)));
+        foreach (var replica in replicas)
+        {
+            File.WriteAllText(Path.Combine(run.FullName, $"{replica.Name}.log"), replica.ReadLog());
+        }
+
+        Console.WriteLine($"failover: replica logs kept in {run.FullName} (killed at {killedAt:O})");
+    }
+
     private static readonly string[] CoordinatorStarted = ["Singleton manager started singleton actor", "servicesCoordinator"];
 
     private static readonly string[] WatchersStarted = ["Singleton manager started singleton actor", "member-clusters"];
@@ -197,6 +215,7 @@ public static class FailoverBenchmark
         "--Serilog:MinimumLevel:Override:Akka=Information",
         $"--DirectLB:Cluster:StableAfter={settings.StableAfter:c}",
         $"--DirectLB:Cluster:RemovalMargin={settings.RemovalMargin:c}",
+        $"--DirectLB:Cluster:AcceptableHeartbeatPause={settings.AcceptableHeartbeatPause:c}",
         $"--DirectLB:Reconcile:Debounce={options.Debounce:c}",
     ];
 

@@ -4,9 +4,10 @@ using DirectLB.Host.Configuration;
 namespace DirectLB.Bench;
 
 /// <summary>
-/// The settings that bound a failover: the failure detector's (Akka.NET's defaults, which the host does not change),
-/// the split brain resolver's stable-after (the host's <c>DirectLB:Cluster:StableAfter</c>) and the removal margin
-/// (<c>DirectLB:Cluster:RemovalMargin</c>, Akka's <c>down-removal-margin</c>).
+/// The settings that bound a failover: the failure detector's (Akka.NET's defaults but for the acceptable heartbeat
+/// pause, the host's <c>DirectLB:Cluster:AcceptableHeartbeatPause</c>), the split brain resolver's stable-after (the
+/// host's <c>DirectLB:Cluster:StableAfter</c>) and the removal margin (<c>DirectLB:Cluster:RemovalMargin</c>, Akka's
+/// <c>down-removal-margin</c>).
 /// </summary>
 public sealed record FailoverSettings(
     TimeSpan StableAfter,
@@ -14,6 +15,7 @@ public sealed record FailoverSettings(
     TimeSpan HeartbeatInterval,
     double Threshold,
     TimeSpan AcceptableHeartbeatPause,
+    TimeSpan ProductionAcceptableHeartbeatPause,
     TimeSpan RemovalMargin,
     TimeSpan ProductionRemovalMargin)
 {
@@ -28,7 +30,8 @@ public sealed record FailoverSettings(
             production.StableAfter,
             detector.GetTimeSpan("heartbeat-interval"),
             detector.GetDouble("threshold"),
-            detector.GetTimeSpan("acceptable-heartbeat-pause"),
+            options.HeartbeatPause ?? production.AcceptableHeartbeatPause,
+            production.AcceptableHeartbeatPause,
             options.RemovalMargin ?? production.RemovalMargin,
             production.RemovalMargin);
     }

@@ -182,7 +182,7 @@ public sealed class AkkaClusterOptions
     /// (keep-majority). It bounds how fast a dead replica's Services move; too short risks downing a replica
     /// that was only paused (a long GC, a busy node).
     /// </summary>
-    public TimeSpan StableAfter { get; set; } = TimeSpan.FromSeconds(7);
+    public TimeSpan StableAfter { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>
     /// How long after a downed replica is removed its shards and singletons wait before they start on a survivor
@@ -191,6 +191,13 @@ public sealed class AkkaClusterOptions
     /// sequence numbers fence an entity that outlives it (README, "When a replica dies").
     /// </summary>
     public TimeSpan RemovalMargin { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long heartbeats from a replica may pause before the failure detector suspects it (Akka's
+    /// <c>akka.cluster.failure-detector.acceptable-heartbeat-pause</c>). It bounds how fast a dead replica is noticed;
+    /// too short marks a replica that was only paused (a long GC, a busy node) unreachable.
+    /// </summary>
+    public TimeSpan AcceptableHeartbeatPause { get; set; } = TimeSpan.FromSeconds(3);
 }
 
 public sealed class ReconcileSettings

@@ -106,6 +106,11 @@ public static partial class DirectLbOptionsValidator
             errors.Add("DirectLB:Cluster:RemovalMargin must be positive");
         }
 
+        if (options.Cluster.AcceptableHeartbeatPause <= TimeSpan.Zero)
+        {
+            errors.Add("DirectLB:Cluster:AcceptableHeartbeatPause must be positive");
+        }
+
         ValidateReconcile(options.Reconcile, errors);
         ValidateSimulated(options.Simulated, errors);
         ValidateLevelTriggering(options, errors);

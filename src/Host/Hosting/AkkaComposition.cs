@@ -64,6 +64,10 @@ public static class AkkaComposition
                 $"""
                 akka.cluster.split-brain-resolver.stable-after = {(long)cluster.StableAfter.TotalMilliseconds}ms
                 akka.cluster.down-removal-margin = {(long)cluster.RemovalMargin.TotalMilliseconds}ms
+                akka.cluster.failure-detector.acceptable-heartbeat-pause = {(long)cluster.AcceptableHeartbeatPause.TotalMilliseconds}ms
+                # How often the leader moves members on (Akka's default 1 s): a downed or exiting replica is removed,
+                # and its shards and singletons may start on a survivor, at the leader's next tick.
+                akka.cluster.leader-actions-interval = 500ms
                 """,
                 HoconAddMode.Prepend);
         if (cluster.SeedNodes.Count == 0)
@@ -96,7 +100,12 @@ public static class AkkaComposition
         akka.AddHocon(DirectLbSerialization.Config, HoconAddMode.Prepend);
 
     private static AkkaConfigurationBuilder WithServiceSharding(this AkkaConfigurationBuilder akka) =>
-        akka.WithShardRegion<ServiceRegion>(
+        akka
+            // How often a region that has no coordinator registers again (Akka's default 2 s): after a failover the
+            // regions' first tries reach the new oldest replica before its coordinator starts there (it waits the
+            // removal margin), and every buffered message waits for the next try.
+            .AddHocon("akka.cluster.sharding.retry-interval = 500ms", HoconAddMode.Prepend)
+            .WithShardRegion<ServiceRegion>(
             "services",
             (_, _, resolver) => entityId => resolver.Props<ServiceLoadBalancer>(entityId),
             new ServiceMessageExtractor(MaxShards),
