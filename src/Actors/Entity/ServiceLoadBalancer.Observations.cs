@@ -14,7 +14,7 @@ public sealed partial class ServiceLoadBalancer
     private readonly Dictionary<string, ClusterObservation> _observations = new(StringComparer.Ordinal);
     private readonly HashSet<string> _unreachable = [];
     private DateTimeOffset? _roundStartedAt;
-    private DateTimeOffset? _oldestUnappliedChange;
+    private ChangeLatency _changeLatency = ChangeLatency.None;
     private LoadBalancerRef? _orphan;
 
     /// <summary>Records every kind of change, then lets the phase react (<paramref name="then"/>).</summary>
@@ -56,9 +56,9 @@ public sealed partial class ServiceLoadBalancer
 
         _observations[clusterId] = message.Observation;
         _roundStartedAt ??= _clock.GetUtcNow();
-        if (message.ChangedAt is { } changedAt && (_oldestUnappliedChange is null || changedAt < _oldestUnappliedChange))
+        if (message.ChangedAt is { } changedAt)
         {
-            _oldestUnappliedChange = changedAt;
+            _changeLatency = _changeLatency.Changed(changedAt);
         }
 
         if (message.Acknowledge)

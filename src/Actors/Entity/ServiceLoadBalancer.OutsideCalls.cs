@@ -28,6 +28,7 @@ public sealed partial class ServiceLoadBalancer
         }
 
         Enter(EntityPhase.Calling, Calling);
+        _changeLatency = _changeLatency.CallStarted();
         var started = new OperationStarted(_state.LastSequence + 1, operation, _clock.GetUtcNow());
         var persisting = _clock.GetTimestamp();
         Persist(started, e =>
@@ -54,6 +55,12 @@ public sealed partial class ServiceLoadBalancer
             _failures = 0;
             _providerProblem = null;
             _appliedInRound = true;
+            (_changeLatency, var latency) = _changeLatency.CallSucceeded(_clock.GetUtcNow());
+            if (latency is { } waited)
+            {
+                DirectLbMetrics.EventToApplied.Observe(waited.TotalSeconds);
+            }
+
             _idleDraining = NoIdleTargets; // counted before this change: stale now
             PublishTargets();
             if (operation is DeleteLoadBalancer delete)

@@ -17,23 +17,15 @@ public sealed partial class ServiceLoadBalancer
     private void OnInSync(DateTimeOffset? wakeAt, DateTimeOffset now)
     {
         _reportedInvalid = null;
-        if (_appliedInRound)
+        if (_appliedInRound && _roundStartedAt is { } started)
         {
-            if (_roundStartedAt is { } started)
-            {
-                DirectLbMetrics.ReconcileDuration.Observe((now - started).TotalSeconds);
-                _board.RecordReconcile(_key, now, now - started);
-            }
-
-            if (_oldestUnappliedChange is { } changed)
-            {
-                DirectLbMetrics.EventToApplied.Observe(Math.Max(0, (now - changed).TotalSeconds));
-            }
+            DirectLbMetrics.ReconcileDuration.Observe((now - started).TotalSeconds);
+            _board.RecordReconcile(_key, now, now - started);
         }
 
         _appliedInRound = false;
         _roundStartedAt = null;
-        _oldestUnappliedChange = null;
+        _changeLatency = _changeLatency.InSync();
         if (_structuralRound)
         {
             _structuralRound = false;
