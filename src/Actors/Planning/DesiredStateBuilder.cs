@@ -17,8 +17,6 @@ namespace DirectLB.Actors.Planning;
 /// </summary>
 public static class DesiredStateBuilder
 {
-    private const int EqualPodWeight = 1;
-
     public static DesiredState Build(
         ServiceKey key,
         IReadOnlyList<ClusterObservation> clusters,
@@ -161,59 +159,7 @@ public static class DesiredStateBuilder
 
         var key = new ListenerKey(protocol, port.Port);
         var spec = new ListenerSpec(key, port.Name, settings.HealthCheck, settings.ProxyProtocolV2, settings.SourceRanges, settings.Affinity);
-        return new DesiredListener(spec, Weighted(targets.Values, nodes, settings, capabilities, errors));
-    }
-
-    /// <summary>Equal weight per pod by default; per-cluster shares, or equal weight per node, when the Service asks.</summary>
-    private static ImmutableDictionary<TargetKey, TargetSpec> Weighted(
-        IEnumerable<TargetSpec> targets,
-        IReadOnlyDictionary<TargetKey, string> nodes,
-        LoadBalancerSettings settings,
-        ProviderCapabilities capabilities,
-        List<string> errors)
-    {
-        if (settings.ClusterShares.IsEmpty && !settings.PerNode)
-        {
-            return targets.ToImmutableDictionary(t => t.Key);
-        }
-
-        if (!capabilities.SupportsWeights)
-        {
-            errors.Add("weighting other than equal per pod needs target weights, which the load balancer provider does not support");
-            return ImmutableDictionary<TargetKey, TargetSpec>.Empty;
-        }
-
-        if (settings.PerNode)
-        {
-            if (!settings.ClusterShares.IsEmpty)
-            {
-                errors.Add($"annotations {ServiceAnnotations.Weighting}: node and {ServiceAnnotations.ClusterWeights} cannot be combined");
-                return ImmutableDictionary<TargetKey, TargetSpec>.Empty;
-            }
-
-            return PerNode(targets.ToList(), nodes);
-        }
-
-        var list = targets.ToList();
-        var unshared = list.Select(t => t.ClusterId).Distinct().Where(c => !settings.ClusterShares.ContainsKey(c)).Order(StringComparer.Ordinal).ToList();
-        if (unshared.Count > 0)
-        {
-            errors.Add($"annotation {ServiceAnnotations.ClusterWeights} gives no share to member cluster(s) {string.Join(", ", unshared)}, which have pods");
-            return ImmutableDictionary<TargetKey, TargetSpec>.Empty;
-        }
-
-        var pods = list.Where(t => t.State == TargetState.Serving).GroupBy(t => t.ClusterId).ToDictionary(g => g.Key, g => g.Count());
-        var weights = ShareWeights.Compute(settings.ClusterShares, pods);
-        return list.ToImmutableDictionary(t => t.Key, t => t with { Weight = weights.GetValueOrDefault(t.ClusterId, EqualPodWeight) });
-    }
-
-    /// <summary>Every node the same share, split among its pods: what externalTrafficPolicy: Local gives, for those who want it.</summary>
-    private static ImmutableDictionary<TargetKey, TargetSpec> PerNode(List<TargetSpec> targets, IReadOnlyDictionary<TargetKey, string> nodes)
-    {
-        string NodeOf(TargetSpec t) => $"{t.ClusterId}/{nodes.GetValueOrDefault(t.Key, t.Key.Address)}";
-        var pods = targets.Where(t => t.State == TargetState.Serving).GroupBy(NodeOf).ToDictionary(g => g.Key, g => g.Count());
-        var weights = ShareWeights.Compute(pods.Keys.ToDictionary(n => n, _ => 1), pods);
-        return targets.ToImmutableDictionary(t => t.Key, t => t with { Weight = weights.GetValueOrDefault(NodeOf(t), EqualPodWeight) });
+        return new DesiredListener(spec, TargetWeighting.Weighted(targets.Values, nodes, settings, capabilities, errors));
     }
 
     /// <summary>
@@ -261,7 +207,7 @@ public static class DesiredStateBuilder
                     continue;
                 }
 
-                targets[key] = new TargetSpec(key, EqualPodWeight, state, clusterId);
+                targets[key] = new TargetSpec(key, TargetWeighting.EqualPodWeight, state, clusterId);
                 if (endpoint.NodeName is { } node)
                 {
                     nodes[key] = node;
