@@ -37,6 +37,18 @@ public sealed class SqliteJournalTests : IDisposable
     }
 
     [Fact]
+    public void On_SQLite_a_thousand_entities_recover_at_once_and_on_PostgreSQL_Akkas_fifty()
+    {
+        // What Akka reads, with its own defaults behind DirectLB's configuration as in the host.
+        int Recoveries(string provider) => SqlJournalConfig.For(ConnectionString, provider)
+            .WithFallback(Persistence.DefaultConfig())
+            .GetInt("akka.persistence.max-concurrent-recoveries");
+
+        Assert.Equal(1_000, Recoveries(ProviderName.SQLiteMS));
+        Assert.Equal(50, Recoveries(ProviderName.PostgreSQL15));
+    }
+
+    [Fact]
     public async Task The_journal_writes_and_recovers_through_DirectLBs_connections()
     {
         SqliteJournal.EnableWriteAheadLog(ConnectionString);

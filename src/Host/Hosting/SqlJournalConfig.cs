@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using LinqToDB;
 
 namespace DirectLB.Host.Hosting;
 
@@ -7,14 +8,25 @@ namespace DirectLB.Host.Hosting;
 /// the first replica creates the tables before any entity needs them (and before other replicas race to).
 /// The circuit breakers half-open after 5 s rather than Akka's 30 s: once the database is back after an outage,
 /// entities should not wait half a minute more before they may journal (and so act) again.
+/// <para>
+/// On SQLite, up to <see cref="SqliteRecoveries"/> entities recover at once, not Akka's 50. At a cold start every
+/// entity recovers (a snapshot read, a highest-sequence-number read) before it can act; in WAL mode those reads run
+/// beside the writer, but 50 at a time they were latency bound, and 10,000 Services took 53-114 s to converge with the
+/// process using about one of two cores (issue 17; docs/benchmarks.md, "1. Scale"). PostgreSQL keeps Akka's default:
+/// its pool (100 connections) and the failover's recoveries are not measured with more.
+/// </para>
 /// </summary>
 public static class SqlJournalConfig
 {
+    public const int SqliteRecoveries = 1_000;
+
     public static Config For(string connectionString, string providerName)
     {
         var quoted = Quote(connectionString);
+        var recoveries = providerName == ProviderName.SQLiteMS ? $"max-concurrent-recoveries = {SqliteRecoveries}" : "";
         return ConfigurationFactory.ParseString($$"""
             akka.persistence {
+              {{recoveries}}
               journal {
                 plugin = "akka.persistence.journal.sql"
                 auto-start-journals = ["akka.persistence.journal.sql"]
