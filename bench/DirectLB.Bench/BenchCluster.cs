@@ -6,6 +6,7 @@ using DirectLB.KubeApiServer.Store;
 using DirectLB.Providers;
 using DirectLB.Providers.Simulated;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -32,6 +33,8 @@ public sealed class BenchCluster : IAsyncDisposable
 
     public string Kubeconfig { get; }
 
+    private string JournalPath => Path.Combine(_workDir, "journal.db");
+
     public KubeApiServer.KubeApiServer Api { get; }
 
     public BenchOptions Options { get; }
@@ -57,7 +60,7 @@ public sealed class BenchCluster : IAsyncDisposable
     public string[] HostArguments() =>
     [
         "--kubeconfig", Kubeconfig,
-        "--journal", $"Data Source={Path.Combine(_workDir, "journal.db")}",
+        "--journal", $"Data Source={JournalPath}",
         "--listen", "http://127.0.0.1:0",
         $"--DirectLB:Reconcile:Debounce={Options.Debounce:c}",
         "--Serilog:MinimumLevel:Default=Warning",
@@ -84,6 +87,16 @@ public sealed class BenchCluster : IAsyncDisposable
             await host.StopAsync();
             await host.DisposeAsync();
         }
+    }
+
+    /// <summary>Rows in the host's journal and snapshot store: every event and snapshot it has persisted.</summary>
+    public long JournalRows()
+    {
+        using var connection = new SqliteConnection($"Data Source={JournalPath};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT (SELECT COUNT(*) FROM journal) + (SELECT COUNT(*) FROM snapshot)";
+        return (long)command.ExecuteScalar()!;
     }
 
     /// <summary>The host's /readyz: joined, every watcher synced, the journal answers.</summary>

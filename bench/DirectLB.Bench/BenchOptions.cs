@@ -124,7 +124,7 @@ public sealed record BenchOptions
             : options;
     }
 
-    private static readonly string[] Known = ["scale", "latency", "calls", "rolling", "failover", "journal", "soak", "gates", "readback", "all"];
+    private static readonly string[] Known = ["scale", "cold", "latency", "calls", "rolling", "failover", "journal", "soak", "gates", "readback", "all"];
 
     private static BenchOptions Add(List<string> commands, string command, BenchOptions options)
     {

@@ -4,7 +4,7 @@ using System.Text;
 namespace DirectLB.Bench;
 
 /// <summary>Renders docs/benchmarks.md: how it was run, on what, the figures against their targets.</summary>
-public static class Report
+public static partial class Report
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
@@ -52,41 +52,6 @@ public static class Report
         }
 
         return md.ToString();
-    }
-
-    private static void Scale(Markdown md, BenchResults results)
-    {
-        if (results.Scale.Count == 0)
-        {
-            return;
-        }
-
-        md.L($"## 1. Scale");
-        md.L();
-        md.L($"Time from the host's start (or from the first Service written, when created while running) until every Service has a load balancer with all its targets in the cloud and `status.loadBalancer.ingress` set in the API server (polled every 0.5 s). Peak RSS is the whole bench process (API test server, its objects and the bench's own bookkeeping included); \"before host\" is the RSS with the cluster's objects in place and no host yet. **Host heap** per Service is the managed heap after a full GC once converged minus the same once the host has stopped (the API server, its objects and the cloud still in place), divided by N: what the host itself holds. **Heap growth** is the managed heap once converged minus the same before the host started: the host's heap plus what the API test server (watch history, request log, written statuses and Events) and the simulated cloud gained meanwhile.");
-        md.L();
-        md.L($"| variant | Services × endpoints | converged in | peak RSS | RSS before host | host heap / Service | heap growth / Service | heap growth / endpoint |");
-        md.L($"| --- | --- | --- | --- | --- | --- | --- | --- |");
-        foreach (var run in results.Scale)
-        {
-            var growth = run.Variant == "created before start"
-                ? string.Create(Invariant, $"{run.HeapPerService / 1024:F1} KiB | {run.HeapPerEndpoint:F0} B")
-                : "n/a (the objects were created after the baseline) | n/a";
-            md.L($"| {run.Variant} | {run.Services} × {run.Endpoints} | {(run.Converged ? $"{run.Seconds:F1} s" : $"NOT converged after {run.Seconds:F0} s")} | {MiB(run.PeakRss)} | {MiB(run.RssBeforeHost)} | {run.HostHeapPerService / 1024:F1} KiB | {growth} |");
-        }
-
-        // The first run is the cold one, in a fresh process; later ones start with the earlier runs' memory still
-        // mapped (server GC keeps it), so only the first tells the host's memory apart from what was there before.
-        var before = results.Scale.Where(s => s.Variant == "created before start").ToList();
-        var cold = before[0];
-        var seconds = Stats.Median(before.Select(s => s.Seconds));
-        var hostShare = cold.PeakRss - cold.RssBeforeHost;
-        var hostHeap = results.Scale.Max(s => s.HostHeapPerService) / 1024;
-        md.L();
-        md.L($"**Target** ≤ 60 s and ≤ 1 GiB. Created before start: {cold.Seconds:F1} s cold (the first run), median {seconds:F1} s over {before.Count} run(s) ({Verdict(cold.Converged && cold.Seconds <= 60 && seconds <= 60)}). Memory, from the first run: peak RSS {MiB(cold.PeakRss)} for the whole process, of which {MiB(hostShare)} came after the host started ({Verdict(hostShare <= 1L << 30)}); the rest is the API test server with its objects and the bench.");
-        md.L();
-        md.L($"**Target** ≤ 20 KiB of host heap per Service at 10 endpoints: {hostHeap:F1} KiB in the worst of {results.Scale.Count} run(s) ({Verdict(hostHeap <= 20)}).");
-        md.L();
     }
 
     private static void Latency(Markdown md, BenchOptions options, BenchResults results)

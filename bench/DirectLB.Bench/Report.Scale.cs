@@ -1,0 +1,45 @@
+namespace DirectLB.Bench;
+
+/// <summary>The scale section: cold starts against their floor, and memory.</summary>
+public static partial class Report
+{
+    private const double FloorRatioTarget = 3;
+    private const double ColdSecondsTarget = 30;
+    private const long HostRssTarget = 600L << 20;
+
+    private static void Scale(Markdown md, BenchResults results)
+    {
+        if (results.Scale.Count == 0)
+        {
+            return;
+        }
+
+        md.L($"## 1. Scale");
+        md.L();
+        md.L($"Time from the host's start (or from the first Service written, when created while running) until every Service has a load balancer with all its targets in the cloud and `status.loadBalancer.ingress` set in the API server (polled every 0.5 s). Peak RSS is the whole bench process (API test server, its objects and the bench's own bookkeeping included); \"before host\" is the RSS with the cluster's objects in place and no host yet. **Host heap** per Service is the managed heap after a full GC once converged minus the same once the host has stopped (the API server, its objects and the cloud still in place), divided by N: what the host itself holds. **Heap growth** is the managed heap once converged minus the same before the host started: the host's heap plus what the API test server (watch history, request log, written statuses and Events) and the simulated cloud gained meanwhile.");
+        md.L();
+        md.L($"**Floor** (issue 17), measured in the same process right after each run, with the host stopped: the journal writes the run made (rows it left in the journal and snapshot store) at the journal's ceiling (the `journal` bench with the host's settings, 1,000 writers, 5 s after 3 s of warm-up), plus the Kubernetes writes the host made (how far the API server's resourceVersion advanced, the bench's own creations left out) at the API test server's write rate (64 concurrent KubernetesClient callers over HTTP, a Service status merge patch and an Event create in turn, 5 s after 1 s of warm-up). **Host RSS (est.)** is the process's peak RSS minus its RSS before the host started, less what the managed heap still held once the host had stopped (the API server's watch history, objects and Events, the cloud): the host runs in the bench process, so its own RSS cannot be read apart. **CPU** is the whole process's over the run, of it the JIT compiler's.");
+        md.L();
+        md.L($"| variant | Services × endpoints | converged in | floor: journal + Kubernetes | converged / floor | CPU (JIT) | peak RSS | RSS before host | host RSS (est.) | host heap / Service | heap growth / Service | heap growth / endpoint |");
+        md.L($"| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var run in results.Scale)
+        {
+            var growth = run.Variant == "created before start"
+                ? string.Create(Invariant, $"{run.HeapPerService / 1024:F1} KiB | {run.HeapPerEndpoint:F0} B")
+                : "n/a (the objects were created after the baseline) | n/a";
+            var f = run.Floor;
+            md.L($"| {run.Variant} | {run.Services} × {run.Endpoints} | {(run.Converged ? $"{run.Seconds:F1} s" : $"NOT converged after {run.Seconds:F0} s")} | {f.Seconds:F1} s: {f.JournalWrites} at {f.JournalCeiling:F0}/s + {f.KubernetesWrites} at {f.ApiWriteRate:F0}/s | {run.FloorRatio:F2} | {run.Cost.CpuSeconds:F1} s ({run.Cost.JitSeconds:F1} s) | {MiB(run.PeakRss)} | {MiB(run.RssBeforeHost)} | {MiB(run.HostRss)} | {run.HostHeapPerService / 1024:F1} KiB | {growth} |");
+        }
+
+        // The first run is the cold one, in a fresh process; later ones start with the earlier runs' memory still
+        // mapped (server GC keeps it), so only the first tells the host's memory apart from what was there before.
+        var cold = results.Scale[0];
+        var worstRatio = cold.Converged ? cold.FloorRatio : double.PositiveInfinity;
+        var hostHeap = results.Scale.Max(s => s.HostHeapPerService) / 1024;
+        md.L();
+        md.L($"**Target** (issue 17) in the cold run, the first (each cold run in a fresh process: `cold`, once per process): converged within {FloorRatioTarget:F0} × its floor: {cold.Seconds:F1} s against {cold.Floor.Seconds:F1} s, {worstRatio:F2} × ({Verdict(worstRatio <= FloorRatioTarget)}); ≤ {ColdSecondsTarget:F0} s on this machine: {Verdict(cold.Converged && cold.Seconds <= ColdSecondsTarget)}; host RSS ≤ {MiB(HostRssTarget)}: {MiB(cold.HostRss)} estimated ({Verdict(cold.HostRss <= HostRssTarget)}).");
+        md.L();
+        md.L($"**Target** ≤ 20 KiB of host heap per Service at 10 endpoints: {hostHeap:F1} KiB in the worst of {results.Scale.Count} run(s) ({Verdict(hostHeap <= 20)}).");
+        md.L();
+    }
+}
