@@ -6,7 +6,9 @@ using DirectLB.KubeApiServer.Store;
 using DirectLB.Providers;
 using DirectLB.Providers.Simulated;
 using Microsoft.AspNetCore.Builder;
+using DirectLB.Tests.Shared.Replicas;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -21,9 +23,10 @@ public sealed class BenchCluster : IAsyncDisposable
     private readonly string _workDir = Directory.CreateTempSubdirectory("directlb-bench-").FullName;
     private WebApplication? _host;
 
-    private BenchCluster(KubeApiServer.KubeApiServer api, BenchOptions options, TimeSpan healthyAfter)
+    private BenchCluster(KubeApiServer.KubeApiServer api, BenchOptions options, TimeSpan healthyAfter, PostgresServer? postgres)
     {
         Api = api;
+        Postgres = postgres;
         Options = options;
         Fleet = new Fleet(api.Store);
         // A /16 on loopback: the default /24 runs out past 254 load balancers, and nothing listens there anyway.
@@ -32,6 +35,9 @@ public sealed class BenchCluster : IAsyncDisposable
     }
 
     public string Kubeconfig { get; }
+
+    /// <summary>The host's journal when <see cref="BenchOptions.Postgres"/>; null for SQLite in the temp directory.</summary>
+    public PostgresServer? Postgres { get; }
 
     private string JournalPath => Path.Combine(_workDir, "journal.db");
 
@@ -54,13 +60,15 @@ public sealed class BenchCluster : IAsyncDisposable
         {
             // Large enough that a watcher resuming after a slow moment is never sent back to relist.
             Store = new ObjectStore(new ObjectStoreOptions { HistoryCapacity = 1_000_000 }),
-        }), options, healthyAfter);
+        }), options, healthyAfter, options.Postgres ? await PostgresServer.StartAsync() : null);
 
     /// <summary>The arguments the host is started with: also printed in the report.</summary>
     public string[] HostArguments() =>
     [
         "--kubeconfig", Kubeconfig,
-        "--journal", $"Data Source={JournalPath}",
+        .. Postgres is { } postgres
+            ? new[] { "--journal", postgres.ConnectionString, "--journal-provider", "postgresql" }
+            : ["--journal", $"Data Source={JournalPath}"],
         "--listen", "http://127.0.0.1:0",
         $"--DirectLB:Reconcile:Debounce={Options.Debounce:c}",
         "--Serilog:MinimumLevel:Default=Warning",
@@ -92,11 +100,13 @@ public sealed class BenchCluster : IAsyncDisposable
     /// <summary>Rows in the host's journal and snapshot store: every event and snapshot it has persisted.</summary>
     public long JournalRows()
     {
-        using var connection = new SqliteConnection($"Data Source={JournalPath};Mode=ReadOnly;Pooling=False");
+        using System.Data.Common.DbConnection connection = Postgres is { } postgres
+            ? new NpgsqlConnection(postgres.ConnectionString)
+            : new SqliteConnection($"Data Source={JournalPath};Mode=ReadOnly;Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT (SELECT COUNT(*) FROM journal) + (SELECT COUNT(*) FROM snapshot)";
-        return (long)command.ExecuteScalar()!;
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>The host's /readyz: joined, every watcher synced, the journal answers.</summary>
@@ -142,6 +152,11 @@ public sealed class BenchCluster : IAsyncDisposable
     {
         await StopHostAsync();
         await Api.DisposeAsync();
+        if (Postgres is not null)
+        {
+            await Postgres.DisposeAsync();
+        }
+
         try
         {
             Directory.Delete(_workDir, recursive: true);

@@ -9,6 +9,9 @@ public sealed record BenchOptions
 
     public bool Smoke { get; init; }
 
+    /// <summary>Whether the in-process host journals to a private PostgreSQL (as several replicas do) instead of SQLite.</summary>
+    public bool Postgres { get; init; }
+
     public int Services { get; init; } = 10_000;
 
     public int Endpoints { get; init; } = 10;
@@ -71,6 +74,7 @@ public sealed record BenchOptions
             options = args[i] switch
             {
                 "--smoke" => options with { Smoke = true },
+                "--postgres" => options with { Postgres = true },
                 "--services" => options with { Services = Int(Next()) },
                 "--endpoints" => options with { Endpoints = Int(Next()) },
                 "--rates" => options with { Rates = Next().Split(',').Select(Int).ToList() },

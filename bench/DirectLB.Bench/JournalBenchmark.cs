@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Akka.Actor;
+using Akka.Actor.Setup;
 using Akka.Configuration;
 using Akka.Persistence;
 using Akka.Persistence.Sql;
@@ -44,21 +45,27 @@ public static class JournalBenchmark
 
     private const string Synchronous = "sqlite-synchronous";
 
-    public static async Task<JournalRun> RunAsync(string settings, TimeSpan duration)
+    /// <param name="postgres">A PostgreSQL connection string to measure that journal instead of a new SQLite file.</param>
+    public static async Task<JournalRun> RunAsync(string settings, TimeSpan duration, string? postgres = null)
     {
-        var directory = Directory.CreateTempSubdirectory("directlb-journal-bench-").FullName;
-        var connection = $"Data Source={Path.Combine(directory, "journal.db")}";
-        SqliteJournal.EnableWriteAheadLog(connection);
+        var directory = postgres is null ? Directory.CreateTempSubdirectory("directlb-journal-bench-").FullName : null;
+        var connection = postgres ?? $"Data Source={Path.Combine(directory!, "journal.db")}";
+        if (postgres is null)
+        {
+            SqliteJournal.EnableWriteAheadLog(connection);
+        }
+
         var all = settings.Split(", ", StringSplitOptions.RemoveEmptyEntries);
         var synchronous = all.Where(s => s.StartsWith(Synchronous, StringComparison.Ordinal)).Select(s => s.Split(" = ")[1]).SingleOrDefault() ?? SqliteJournal.Normal;
         var akka = all.Where(s => !s.StartsWith(Synchronous, StringComparison.Ordinal)).ToArray();
         var overrides = akka.Length == 0 ? Config.Empty : ConfigurationFactory.ParseString($"akka.persistence.journal.sql {{ {string.Join("\n", akka)} }}");
         var config = overrides
-            .WithFallback(SqlJournalConfig.For(connection, ProviderName.SQLiteMS))
+            .WithFallback(SqlJournalConfig.For(connection, postgres is null ? ProviderName.SQLiteMS : ProviderName.PostgreSQL15))
             .WithFallback(DirectLbSerialization.Config)
             .WithFallback(SqlPersistence.DefaultConfiguration)
             .WithFallback("akka.loglevel = WARNING");
-        var system = ActorSystem.Create("journal-bench", BootstrapSetup.Create().WithConfig(config).And(SqliteJournal.ConnectionSetup(connection, synchronous)));
+        var bootstrap = BootstrapSetup.Create().WithConfig(config);
+        var system = ActorSystem.Create("journal-bench", postgres is null ? bootstrap.And(SqliteJournal.ConnectionSetup(connection, synchronous)) : ActorSystemSetup.Create(bootstrap));
         try
         {
             var latencies = new ConcurrentBag<double>();
@@ -86,8 +93,11 @@ public static class JournalBenchmark
         finally
         {
             await system.Terminate();
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(directory, recursive: true);
+            if (directory is not null)
+            {
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                Directory.Delete(directory, recursive: true);
+            }
         }
     }
 

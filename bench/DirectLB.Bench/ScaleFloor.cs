@@ -6,7 +6,7 @@ namespace DirectLB.Bench;
 /// test server's measured write rate.
 /// </summary>
 /// <param name="JournalWrites">Rows the run left in the host's journal and snapshot store (events and snapshots persisted).</param>
-/// <param name="JournalCeiling">Writes/s of <see cref="JournalBenchmark"/> with the host's journal settings, 1,000 writers.</param>
+/// <param name="JournalCeiling">Writes/s of <see cref="JournalBenchmark"/> with the host's journal settings, 1,000 writers, on the host's journal (SQLite: a new file beside it).</param>
 /// <param name="KubernetesWrites">Objects the host wrote to the API server (how far its resourceVersion advanced, the bench's own creations left out).</param>
 /// <param name="ApiWriteRate">Writes/s the API test server took over HTTP (<see cref="Bench.ApiWriteRate"/>).</param>
 public sealed record ScaleFloor(long JournalWrites, double JournalCeiling, long KubernetesWrites, double ApiWriteRate)
@@ -23,7 +23,7 @@ public sealed record ScaleFloor(long JournalWrites, double JournalCeiling, long 
     public static async Task<ScaleFloor> MeasureAsync(BenchCluster cluster, BenchOptions options, long journalWrites, long kubernetesWrites)
     {
         var window = options.Smoke ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(5);
-        var journal = await JournalBenchmark.RunAsync("", window);
+        var journal = await JournalBenchmark.RunAsync("", window, cluster.Postgres?.ConnectionString);
         var api = await Bench.ApiWriteRate.MeasureAsync(cluster, options.Services, window);
         return new ScaleFloor(journalWrites, journal.WritesPerSecond, kubernetesWrites, api);
     }
