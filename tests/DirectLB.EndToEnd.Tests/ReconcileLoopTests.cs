@@ -16,6 +16,17 @@ public class ReconcileLoopTests : EndToEndTest
 
     private V1Service? WebService() => Api.Store.Get<V1Service>(Namespace, "web");
 
+    /// <summary>
+    /// Edits the Service as <c>kubectl edit</c> does: read, change, write, and read again when the write meets a 409
+    /// because DirectLB wrote the Service's status or finalizer in between.
+    /// </summary>
+    private Task EditWebService(Action<V1Service> edit) => Eventually.Assert(() =>
+    {
+        var service = WebService()!;
+        edit(service);
+        Api.Store.Replace(service);
+    });
+
     private IReadOnlyList<string> WebEvents() => Api.Store.CoreEventsFor(Namespace, "web", "Service").Select(e => e.Reason).ToList();
 
     [Fact]
@@ -90,9 +101,7 @@ public class ReconcileLoopTests : EndToEndTest
         Api.Store.Create(Slice("web", "web-abc", Ready("10.244.1.5")));
         await TargetsAre("10.244.1.5:8080");
 
-        var service = WebService()!;
-        service.Spec.LoadBalancerClass = "someone.else/lb";
-        Api.Store.Replace(service);
+        await EditWebService(s => s.Spec.LoadBalancerClass = "someone.else/lb");
 
         await Eventually.Until(() => Cloud.LoadBalancers.Count == 0, "the load balancer is deleted");
         await Eventually.Assert(() =>
@@ -130,9 +139,7 @@ public class ReconcileLoopTests : EndToEndTest
         Api.Store.Create(Slice("web", "web-abc", Ready("10.244.1.5")));
         await TargetsAre("10.244.1.5:8080");
 
-        var service = WebService()!;
-        service.Spec.Ports[0].Name = "grpc";
-        Api.Store.Replace(service);
+        await EditWebService(s => s.Spec.Ports[0].Name = "grpc");
         await Eventually.Until(() => WebEvents().Contains(ServiceEventReason.InvalidConfiguration), "an InvalidConfiguration warning is recorded");
         var warning = Api.Store.CoreEventsFor(Namespace, "web").Last(e => e.Reason == ServiceEventReason.InvalidConfiguration);
         Assert.Equal("Warning", warning.Type);
