@@ -38,6 +38,9 @@ public sealed record BenchOptions
     /// <summary>The failure detector's acceptable heartbeat pause in the failover run; null is the host's production default.</summary>
     public TimeSpan? HeartbeatPause { get; init; }
 
+    /// <summary>Whether the failover run's replicas down a replica whose port refuses connections at once; null is the host's production default.</summary>
+    public bool? DownRefusedReplicas { get; init; }
+
     /// <summary>Where the failover run copies each replica's log when it ends (to read its timeline); null keeps none.</summary>
     public string? KeepLogs { get; init; }
 
@@ -88,6 +91,7 @@ public sealed record BenchOptions
                 "--stable-after" => options with { StableAfter = TimeSpan.FromSeconds(Double(Next())) },
                 "--removal-margin" => options with { RemovalMargin = TimeSpan.FromSeconds(Double(Next())) },
                 "--heartbeat-pause" => options with { HeartbeatPause = TimeSpan.FromSeconds(Double(Next())) },
+                "--down-refused" => options with { DownRefusedReplicas = bool.Parse(Next()) },
                 "--keep-logs" => options with { KeepLogs = Next() },
                 "--repeat" => options with { Repeat = Int(Next()) },
                 "--hold" => options with { Hold = TimeSpan.FromSeconds(Int(Next())) },

@@ -116,13 +116,21 @@ public static class FailoverBenchmark
             return at - killedAt;
         }
 
+        // A survivor downs the victim at once when its cluster port refuses connections (DeadReplicaProbe); then that is
+        // both the detection and the decision, and the failure detector's mark and the SBR's decision may never come.
+        var refused = ReplicaLog.FirstLine(survivorLogs, killedAt, [.. RefusedDowning, victimAddress]) - killedAt;
+        TimeSpan? Earliest(TimeSpan? refusal, string what, params string[] fragments) =>
+            refusal is { } r && (ReplicaLog.FirstLine(survivorLogs, killedAt, fragments) - killedAt ?? TimeSpan.MaxValue) >= r
+                ? r
+                : Logged(what, fragments);
+
         var run = new FailoverRun(
             services,
             options.Endpoints,
             owned.Count,
             convergedSeconds,
-            Logged("the victim unreachable", "Marking node(s) as UNREACHABLE", victimAddress),
-            Logged("the split brain resolver's decision", "SBR took decision", victimAddress),
+            Earliest(refused, "the victim unreachable", "Marking node(s) as UNREACHABLE", victimAddress),
+            Earliest(refused, "the split brain resolver's decision", "SBR took decision", victimAddress),
             Logged("the victim's removal", "Leader is removing", victimAddress),
             Logged("the shard coordinator's start", CoordinatorStarted),
             Logged("the watchers' start", WatchersStarted),
@@ -131,7 +139,7 @@ public static class FailoverBenchmark
             problems) { Terminated = await TerminateNextAsync(environment, fleet, replicas, problems) };
         KeepLogs(options.KeepLogs, replicas, killedAt);
         Console.WriteLine(
-            $"failover: {services} Services x {options.Endpoints} endpoints on 3 replicas (converged in {convergedSeconds:F1} s), SIGKILL {victim.Name} (oldest, {owned.Count} Services), stable-after {settings.StableAfter.TotalSeconds:F1} s, removal margin {settings.RemovalMargin.TotalSeconds:F1} s, heartbeat pause {settings.AcceptableHeartbeatPause.TotalSeconds:F1} s: " +
+            $"failover: {services} Services x {options.Endpoints} endpoints on 3 replicas (converged in {convergedSeconds:F1} s), SIGKILL {victim.Name} (oldest, {owned.Count} Services), stable-after {settings.StableAfter.TotalSeconds:F1} s, removal margin {settings.RemovalMargin.TotalSeconds:F1} s, heartbeat pause {settings.AcceptableHeartbeatPause.TotalSeconds:F1} s{(refused is { } r ? $", downed on its refused port at +{S(r)}" : "")}: " +
             $"detection {S(run.Detection)}, SBR decision {S(run.Decision)}, shard handover {S(run.Handover)} (removed at +{S(run.Removed)}, coordinator moved at +{S(run.CoordinatorMoved)}, watchers at +{S(run.WatchersMoved)}), recovery {S(run.Recovery)}; " +
             $"all its Services reconciled {S(run.LastReconciled)} after the kill; then SIGTERM of {replicas[1].Name} ({run.Terminated.Services} Services): all reconciled {S(run.Terminated.LastReconciled)} after it");
         return run;
@@ -202,6 +210,8 @@ public static class FailoverBenchmark
         Console.WriteLine($"failover: replica logs kept in {run.FullName} (killed at {killedAt:O})");
     }
 
+    private static readonly string[] RefusedDowning = ["connections to its cluster port", "downing it now"];
+
     private static readonly string[] CoordinatorStarted = ["Singleton manager started singleton actor", "servicesCoordinator"];
 
     private static readonly string[] WatchersStarted = ["Singleton manager started singleton actor", "member-clusters"];
@@ -216,6 +226,7 @@ public static class FailoverBenchmark
         $"--DirectLB:Cluster:StableAfter={settings.StableAfter:c}",
         $"--DirectLB:Cluster:RemovalMargin={settings.RemovalMargin:c}",
         $"--DirectLB:Cluster:AcceptableHeartbeatPause={settings.AcceptableHeartbeatPause:c}",
+        $"--DirectLB:Cluster:DownRefusedReplicas={settings.DownRefusedReplicas}",
         $"--DirectLB:Reconcile:Debounce={options.Debounce:c}",
     ];
 

@@ -7,7 +7,8 @@ namespace DirectLB.Bench;
 /// The settings that bound a failover: the failure detector's (Akka.NET's defaults but for the acceptable heartbeat
 /// pause, the host's <c>DirectLB:Cluster:AcceptableHeartbeatPause</c>), the split brain resolver's stable-after (the
 /// host's <c>DirectLB:Cluster:StableAfter</c>) and the removal margin (<c>DirectLB:Cluster:RemovalMargin</c>, Akka's
-/// <c>down-removal-margin</c>).
+/// <c>down-removal-margin</c>) and whether a replica whose port refuses connections is downed at once
+/// (<c>DirectLB:Cluster:DownRefusedReplicas</c>).
 /// </summary>
 public sealed record FailoverSettings(
     TimeSpan StableAfter,
@@ -17,7 +18,9 @@ public sealed record FailoverSettings(
     TimeSpan AcceptableHeartbeatPause,
     TimeSpan ProductionAcceptableHeartbeatPause,
     TimeSpan RemovalMargin,
-    TimeSpan ProductionRemovalMargin)
+    TimeSpan ProductionRemovalMargin,
+    bool DownRefusedReplicas,
+    bool ProductionDownRefusedReplicas)
 {
     public static FailoverSettings For(BenchOptions options)
     {
@@ -33,6 +36,8 @@ public sealed record FailoverSettings(
             options.HeartbeatPause ?? production.AcceptableHeartbeatPause,
             production.AcceptableHeartbeatPause,
             options.RemovalMargin ?? production.RemovalMargin,
-            production.RemovalMargin);
+            production.RemovalMargin,
+            options.DownRefusedReplicas ?? production.DownRefusedReplicas,
+            production.DownRefusedReplicas);
     }
 }

@@ -86,6 +86,13 @@ public sealed class FailoverTests(ITestOutputHelper output) : ReplicaTest(output
         var survivor = Replicas[1];
         await Eventually.Until(async () => (await survivor.MembersAsync()).Count == 2, $"{victim.Name} is removed from the cluster", TimeSpan.FromSeconds(60));
         var removed = killed.Elapsed;
+
+        // A SIGKILLed process leaves a port that refuses connections: a survivor downs it on that proof, without
+        // waiting for the failure detector and stable-after (DeadReplicaProbe), and the split brain resolver never has to.
+        var victimAddress = Replica.SeedAddress(victim.AkkaPort);
+        var survivorLines = Replicas.Where(r => r != victim).SelectMany(r => r.ReadLog().Split('\n')).Where(l => l.Contains(victimAddress, StringComparison.Ordinal)).ToList();
+        Assert.Contains(survivorLines, l => l.Contains("connections to its cluster port", StringComparison.Ordinal) && l.Contains("downing it now", StringComparison.Ordinal));
+        Assert.DoesNotContain(survivorLines, l => l.Contains("SBR took decision", StringComparison.Ordinal) && l.Contains("downing [" + victimAddress, StringComparison.Ordinal));
         await clock.AllConvergedAsync(TimeSpan.FromSeconds(90));
         return (victim, removed, killed.Elapsed);
     }

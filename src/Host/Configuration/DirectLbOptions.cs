@@ -198,6 +198,14 @@ public sealed class AkkaClusterOptions
     /// too short marks a replica that was only paused (a long GC, a busy node) unreachable.
     /// </summary>
     public TimeSpan AcceptableHeartbeatPause { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Down a replica as soon as its cluster port refuses connections after its connection dropped (its process is
+    /// gone), when the replicas still reachable are a majority, instead of waiting for the failure detector and
+    /// <see cref="StableAfter"/> (<see cref="Actors.Replicas.DeadReplicaProbe"/>). Turn it off where a firewall
+    /// between replicas rejects connections with a reset rather than dropping them.
+    /// </summary>
+    public bool DownRefusedReplicas { get; set; } = true;
 }
 
 public sealed class ReconcileSettings

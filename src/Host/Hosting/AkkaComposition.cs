@@ -76,7 +76,10 @@ public static class AkkaComposition
             akka.AddStartup((system, _) => Akka.Cluster.Cluster.Get(system).Join(Akka.Cluster.Cluster.Get(system).SelfAddress));
         }
 
-        return akka.WithActors((system, _, resolver) => system.ActorOf(ConfigurationGuard.Props(resolver.GetService<ILoggerFactory>()), "configuration-guard"));
+        akka.WithActors((system, _, resolver) => system.ActorOf(ConfigurationGuard.Props(resolver.GetService<ILoggerFactory>()), "configuration-guard"));
+        return cluster.DownRefusedReplicas
+            ? akka.WithActors((system, _, resolver) => system.ActorOf(DeadReplicaProbe.Props(resolver.GetService<ILoggerFactory>()), "dead-replica-probe"))
+            : akka;
     }
 
     private static AkkaConfigurationBuilder WithLbPersistence(this AkkaConfigurationBuilder akka, JournalOptions journal)
