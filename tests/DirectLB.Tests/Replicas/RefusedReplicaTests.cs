@@ -12,25 +12,18 @@ public class RefusedReplicaTests
 
     private static (UniqueAddress, MemberStatus)[] Up(params int[] replicas) => [.. replicas.Select(n => (Replica(n), MemberStatus.Up))];
 
-    [Fact]
-    public void Three_refusals_over_the_span_prove_the_process_gone()
+    [Theory]
+    [InlineData(0, 200, 400, true)]
+    [InlineData(0, 10, 20, false)]
+    [InlineData(0, 10, 399, false)]
+    public void Three_refusals_prove_the_process_gone_only_over_the_whole_span(int first, int second, int third, bool proven)
     {
         var suspect = new RefusedReplica(Replica(1), T0);
 
-        Assert.False(suspect.Observe(ProbeOutcome.Refused, T0));
-        Assert.False(suspect.Observe(ProbeOutcome.Refused, T0.AddMilliseconds(200)));
-        Assert.True(suspect.Observe(ProbeOutcome.Refused, T0.AddMilliseconds(400)));
-    }
-
-    [Fact]
-    public void Refusals_in_a_burst_shorter_than_the_span_prove_nothing_yet()
-    {
-        var suspect = new RefusedReplica(Replica(1), T0);
-
-        Assert.False(suspect.Observe(ProbeOutcome.Refused, T0));
-        Assert.False(suspect.Observe(ProbeOutcome.Refused, T0.AddMilliseconds(10)));
-        Assert.False(suspect.Observe(ProbeOutcome.Refused, T0.AddMilliseconds(20)));
-        Assert.True(suspect.Observe(ProbeOutcome.Refused, T0.AddMilliseconds(400)));
+        Assert.False(suspect.Observe(ProbeOutcome.Refused, T0.AddMilliseconds(first)));
+        Assert.False(suspect.Observe(ProbeOutcome.Refused, T0.AddMilliseconds(second)));
+        Assert.Equal(proven, suspect.Observe(ProbeOutcome.Refused, T0.AddMilliseconds(third)));
+        Assert.True(suspect.Observe(ProbeOutcome.Refused, T0.AddMilliseconds(first + 400)));
     }
 
     [Theory]
