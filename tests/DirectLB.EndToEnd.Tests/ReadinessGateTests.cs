@@ -58,9 +58,11 @@ public sealed class ReadinessGateTests : IAsyncLifetime
 
         await Eventually.Until(() => Gate("east", "10.244.1.5")?.Status == "True", "the gate released");
         Assert.Equal("ReadinessGateReleased", Gate("east", "10.244.1.5")!.Reason);
-        Assert.Contains(
-            _world["east"].Store.CoreEventsFor(Namespace, PodName("10.244.1.5"), "Pod"),
-            e => e.Reason == "ReadinessGateReleased");
+
+        // The Event is written after the condition, without waiting on it (Events are fire-and-forget).
+        await Eventually.Until(
+            () => _world["east"].Store.CoreEventsFor(Namespace, PodName("10.244.1.5"), "Pod").Any(e => e.Reason == "ReadinessGateReleased"),
+            "the pod has a ReadinessGateReleased Event");
     }
 
     [Fact]
