@@ -36,7 +36,6 @@ public sealed class DeadReplicaProbe : ReceiveActor, IWithTimers
         Receive<DisassociatedEvent>(e => Suspect(e.RemoteAddress, "its connection dropped"));
         Receive<ClusterEvent.UnreachableMember>(e => Suspect(e.Member.Address, "it was marked unreachable"));
         Receive<ClusterEvent.MemberRemoved>(e => _probing.Remove(e.Member.Address));
-        Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
         Receive<ClusterEvent.CurrentClusterState>(_ => { });
         Receive<Probe>(p => ProbeOnce(p.Address));
         Receive<Probed>(OnProbed);

@@ -71,7 +71,7 @@ public sealed class RefusedReplica(UniqueAddress replica, DateTimeOffset since)
         UniqueAddress suspect, IEnumerable<(UniqueAddress Replica, MemberStatus Status)> members, IEnumerable<UniqueAddress> unreachable)
     {
         var active = members
-            .Where(m => m.Status is MemberStatus.Joining or MemberStatus.WeaklyUp or MemberStatus.Up or MemberStatus.Leaving)
+            .Where(m => IsRunningStatus(m.Status) || m.Status == MemberStatus.Leaving)
             .Select(m => m.Replica)
             .ToHashSet();
         var reachable = active.Except(unreachable).Count(a => !a.Equals(suspect));
