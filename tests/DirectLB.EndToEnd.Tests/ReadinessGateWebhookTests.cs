@@ -128,9 +128,13 @@ public sealed class ReadinessGateWebhookTests : IAsyncLifetime
         _api.Store.Create(LoadBalancerService("web"));
         await EventuallyPatchedAsync(Pod(WebLabels), gates => gates.Contains(Gate + "web") && gates.Contains(Gate + "front"));
 
-        var web = _api.Store.Get<V1Service>(Namespace, "web")!;
-        web.Spec.LoadBalancerClass = "example.com/other";
-        _api.Store.Replace(web);
+        // Read, change, write, and read again on a 409, as kubectl edit does: DirectLB may write the Service in between.
+        await Eventually.Assert(() =>
+        {
+            var web = _api.Store.Get<V1Service>(Namespace, "web")!;
+            web.Spec.LoadBalancerClass = "example.com/other";
+            _api.Store.Replace(web);
+        });
         await EventuallyPatchedAsync(Pod(WebLabels), gates => !gates.Contains(Gate + "web"));
         _api.Store.Delete<V1Service>(Namespace, "front");
 
