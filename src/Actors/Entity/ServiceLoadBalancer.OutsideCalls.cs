@@ -43,40 +43,51 @@ public sealed partial class ServiceLoadBalancer
 
     private void OnProviderSucceeded(ProviderSucceeded result)
     {
-        var operation = _state.InFlight?.Operation;
-        if (operation is not null)
+        var inFlight = _state.InFlight;
+        if (inFlight is not null)
         {
-            DirectLbMetrics.ProviderCalls.WithLabels(ProviderCalls.MetricName(operation), "success").Inc();
+            DirectLbMetrics.ProviderCalls.WithLabels(ProviderCalls.MetricName(inFlight.Operation), "success").Inc();
         }
 
-        Persist(new OperationSucceeded(result.Sequence, result.Observed, _clock.GetUtcNow()), e =>
+        var outcome = new OperationSucceeded(result.Sequence, result.Observed, _clock.GetUtcNow());
+        if (inFlight is { SucceedsUnjournaled: true })
         {
-            _state = _state.Apply(e);
-            _failures = 0;
-            _providerProblem = null;
-            _appliedInRound = true;
-            (_changeLatency, var latency) = _changeLatency.CallSucceeded(_clock.GetUtcNow());
-            if (latency is { } waited)
-            {
-                DirectLbMetrics.EventToApplied.Observe(waited.TotalSeconds);
-            }
+            // The next intent journals it (PendingOperation.SucceedsUnjournaled): one write per targets change, not two.
+            OnOperationSucceeded(outcome, inFlight.Operation);
+        }
+        else
+        {
+            Persist(outcome, e => OnOperationSucceeded(e, inFlight?.Operation));
+        }
+    }
 
-            _idleDraining = NoIdleTargets; // counted before this change: stale now
-            PublishTargets();
-            if (operation is DeleteLoadBalancer delete)
-            {
-                _structuralRound = false;
-                _orphan = null;
-                _log.LogInformation("{ServiceKey}: deleted load balancer {LoadBalancerId}", _key, delete.LoadBalancerId);
-                RecordEvent(new ServiceEvent(false, ServiceEventReason.DeletedLoadBalancer, $"Deleted load balancer {delete.LoadBalancerId}"));
-            }
+    private void OnOperationSucceeded(OperationSucceeded e, ProviderOperation? operation)
+    {
+        _state = _state.Apply(e);
+        _failures = 0;
+        _providerProblem = null;
+        _appliedInRound = true;
+        (_changeLatency, var latency) = _changeLatency.CallSucceeded(_clock.GetUtcNow());
+        if (latency is { } waited)
+        {
+            DirectLbMetrics.EventToApplied.Observe(waited.TotalSeconds);
+        }
 
-            SnapshotWhenDue();
-            // Steps of one plan follow each other at once; changes that came in meanwhile are gathered for a
-            // debounce window first, so a rollout costs at most one call per window, not two.
-            OpenDebounceWindow();
-            Continue();
-        });
+        _idleDraining = NoIdleTargets; // counted before this change: stale now
+        PublishTargets();
+        if (operation is DeleteLoadBalancer delete)
+        {
+            _structuralRound = false;
+            _orphan = null;
+            _log.LogInformation("{ServiceKey}: deleted load balancer {LoadBalancerId}", _key, delete.LoadBalancerId);
+            RecordEvent(new ServiceEvent(false, ServiceEventReason.DeletedLoadBalancer, $"Deleted load balancer {delete.LoadBalancerId}"));
+        }
+
+        SnapshotWhenDue();
+        // Steps of one plan follow each other at once; changes that came in meanwhile are gathered for a
+        // debounce window first, so a rollout costs at most one call per window, not two.
+        OpenDebounceWindow();
+        Continue();
     }
 
     private void OnProviderFailed(ProviderFailed result)

@@ -4,7 +4,17 @@ using DirectLB.Actors.Serialization;
 namespace DirectLB.Actors.Entity;
 
 /// <summary>An operation whose intent is journaled and whose outcome is not (yet).</summary>
-public sealed record PendingOperation(long Sequence, ProviderOperation Operation);
+public sealed record PendingOperation(long Sequence, ProviderOperation Operation)
+{
+    /// <summary>
+    /// A targets change: what it applies follows from its intent alone, so its success is not journaled on its own.
+    /// The entity journals its next intent only after this call has succeeded (a failure is always journaled, and after
+    /// a crash an intent in doubt is read back, and the read-back journaled, before any new one), so the next intent
+    /// in the journal is what says it succeeded. Half the journal writes of a rollout; an intent with nothing after it
+    /// stays in doubt and is read back after a restart or failover, as every load balancer is anyway.
+    /// </summary>
+    public bool SucceedsUnjournaled => Operation is ChangeTargets;
+}
 
 /// <summary>
 /// The entity's persistent state, rebuilt by applying journaled events; also its snapshot. Pure.
@@ -23,7 +33,7 @@ public sealed record ServiceLoadBalancerState(
 
     public ServiceLoadBalancerState Apply(IServiceLoadBalancerEvent @event) => @event switch
     {
-        OperationStarted started => this with { InFlight = new PendingOperation(started.Sequence, started.Operation), LastSequence = started.Sequence },
+        OperationStarted started => ImpliedSuccess(started) with { InFlight = new PendingOperation(started.Sequence, started.Operation), LastSequence = started.Sequence },
         OperationSucceeded succeeded when InFlight?.Sequence == succeeded.Sequence => this with
         {
             Applied = AppliedAfter(InFlight.Operation, succeeded),
@@ -47,6 +57,13 @@ public sealed record ServiceLoadBalancerState(
         },
         _ => this, // an outcome for another sequence: a stale duplicate, ignore
     };
+
+    /// <summary>
+    /// A new intent after one whose success is not journaled: that one succeeded (<see cref="PendingOperation.SucceedsUnjournaled"/>),
+    /// at the latest when the new one started, which keeps a target it began to drain draining a little longer, never shorter.
+    /// </summary>
+    private ServiceLoadBalancerState ImpliedSuccess(OperationStarted next) =>
+        InFlight is { SucceedsUnjournaled: true } implied ? Apply(new OperationSucceeded(implied.Sequence, null, next.At)) : this;
 
     private AppliedLoadBalancer? AppliedAfter(ProviderOperation operation, OperationSucceeded outcome) => operation switch
     {

@@ -152,4 +152,43 @@ public class ServiceLoadBalancerStateTests
 
         Assert.Equal(started, started.Apply(new OperationSucceeded(3, null, Now)));
     }
+    [Fact]
+    public void A_targets_change_is_confirmed_by_the_next_intent_not_by_an_outcome_of_its_own()
+    {
+        var add = new ChangeTargets("lb-1", Http, [Serving("10.244.1.6")], []);
+        var drain = new ChangeTargets("lb-1", Http, [Draining("10.244.1.5")], []);
+
+        var state = (ServiceLoadBalancerState.Empty with { Applied = Applied(AppliedServing("10.244.1.5")), LastSequence = 4 })
+            .Apply(new OperationStarted(5, add, Now))
+            .Apply(new OperationStarted(6, drain, Now.AddSeconds(2)));
+
+        Assert.Equal([new TargetKey("10.244.1.5", 8080), new TargetKey("10.244.1.6", 8080)], state.Applied!.Listeners[Http].Targets.Keys.Order().ToArray());
+        Assert.Equal(new PendingOperation(6, drain), state.InFlight);
+        Assert.True(state.InDoubt); // the last one has nothing after it: a restart reads it back
+    }
+
+    [Fact]
+    public void A_targets_change_in_doubt_takes_what_the_read_back_found_not_what_it_intended()
+    {
+        var add = new ChangeTargets("lb-1", Http, [Serving("10.244.1.6")], []);
+        var found = Created with { Listeners = [new ListenerInfo(HttpSpec, [Serving("10.244.1.5")])] };
+
+        var state = (ServiceLoadBalancerState.Empty with { Applied = Applied(AppliedServing("10.244.1.5")) })
+            .Apply(new OperationStarted(5, add, Now))
+            .Apply(new LoadBalancerObserved(found, Owner, [], Now))
+            .Apply(new OperationStarted(6, add, Now));
+
+        Assert.Equal([new TargetKey("10.244.1.5", 8080)], state.Applied!.Listeners[Http].Targets.Keys.ToArray());
+    }
+
+    [Fact]
+    public void A_structural_operation_is_never_taken_as_done_from_the_next_intent()
+    {
+        var state = ServiceLoadBalancerState.Empty
+            .Apply(new OperationStarted(1, Provision, Now))
+            .Apply(new OperationStarted(2, new ObserveLoadBalancer(Owner), Now));
+
+        Assert.Null(state.Applied);
+        Assert.True(state.InDoubt);
+    }
 }

@@ -1,0 +1,69 @@
+using Akka.Actor;
+using Akka.Persistence;
+using DirectLB.Actors.Entity;
+using DirectLB.Actors.Planning;
+using DirectLB.Providers.Simulated;
+using DirectLB.Tests.Support;
+using static DirectLB.Tests.Support.Fixtures;
+
+namespace DirectLB.Tests.Entity;
+
+/// <summary>
+/// What the entity writes to its journal: an intent before every provider call, and an outcome only where the intent
+/// does not say it all. A targets change's success is told by the next intent, so a rollout costs one write per call.
+/// </summary>
+public class JournalWritesSpec : EntitySpec
+{
+    [Fact]
+    public void A_targets_change_journals_its_intent_and_no_outcome_of_its_own()
+    {
+        var entity = StartEntity();
+        entity.Tell(Observed(Service(), Ready("10.244.1.5")));
+        AwaitTargets(Serving("10.244.1.5"));
+        var provisioned = Journaled().Count;
+
+        entity.Tell(Observed(Service(), Ready("10.244.1.5"), Ready("10.244.1.6")));
+        AwaitTargets(Serving("10.244.1.5"), Serving("10.244.1.6"));
+        entity.Tell(Observed(Service(), Ready("10.244.1.5"), Ready("10.244.1.6"), Ready("10.244.1.7")));
+        AwaitTargets(Serving("10.244.1.5"), Serving("10.244.1.6"), Serving("10.244.1.7"));
+
+        var changes = Journaled().Skip(provisioned).ToArray();
+        Assert.Equal(2, changes.Length);
+        Assert.All(changes, e => Assert.IsType<ChangeTargets>(Assert.IsType<OperationStarted>(e).Operation));
+    }
+
+    [Fact]
+    public void After_a_restart_the_last_targets_change_is_read_back_settled_and_not_made_again()
+    {
+        var first = StartEntity();
+        first.Tell(Observed(Service(), Ready("10.244.1.5")));
+        AwaitTargets(Serving("10.244.1.5"));
+        first.Tell(Observed(Service(), Ready("10.244.1.5"), Ready("10.244.1.6")));
+        AwaitTargets(Serving("10.244.1.5"), Serving("10.244.1.6"));
+        StopAndWait(first);
+        var changes = Cloud.CallCount(ProviderCallKind.ChangeTargets);
+        Assert.IsType<OperationStarted>(Journaled()[^1]); // its success was never written: in doubt after a restart
+
+        var second = StartEntity();
+        second.Tell(Observed(Service(), Ready("10.244.1.5"), Ready("10.244.1.6")));
+
+        AwaitAssert(() => Assert.IsType<LoadBalancerObserved>(Journaled()[^1]), Deadline);
+        Assert.Equal(1, Cloud.CallCount(ProviderCallKind.FindLoadBalancer));
+        Assert.Equal(changes, Cloud.CallCount(ProviderCallKind.ChangeTargets));
+        AwaitTargets(Serving("10.244.1.5"), Serving("10.244.1.6"));
+    }
+
+    /// <summary>The entity's events in its journal, oldest first.</summary>
+    private IReadOnlyList<IServiceLoadBalancerEvent> Journaled()
+    {
+        var journal = Persistence.Instance.Apply(Sys).JournalFor(null);
+        journal.Tell(new ReplayMessages(0, long.MaxValue, long.MaxValue, ServiceLoadBalancer.PersistenceIdFor(Key), TestActor));
+        var events = new List<IServiceLoadBalancerEvent>();
+        while (ExpectMsg<object>(Deadline) is ReplayedMessage replayed)
+        {
+            events.Add((IServiceLoadBalancerEvent)replayed.Persistent.Payload);
+        }
+
+        return events;
+    }
+}
