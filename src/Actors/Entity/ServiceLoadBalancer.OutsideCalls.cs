@@ -19,6 +19,9 @@ public sealed partial class ServiceLoadBalancer
     /// <summary>A move or readdress the provider refused (an address it cannot give): not asked for again until the next read-back.</summary>
     private ProviderOperation? _refusedAddress;
 
+    /// <summary>The targets change that succeeded since the last journal write: the next intent confirms it.</summary>
+    private long? _unconfirmed;
+
     private void StartOperation(ProviderOperation operation)
     {
         if (operation.ChangesStructure && operation is not DeleteLoadBalancer && !_structuralRound)
@@ -29,7 +32,8 @@ public sealed partial class ServiceLoadBalancer
 
         Enter(EntityPhase.Calling, Calling);
         _changeLatency = _changeLatency.CallStarted();
-        var started = new OperationStarted(_state.LastSequence + 1, operation, _clock.GetUtcNow());
+        var started = new OperationStarted(_state.LastSequence + 1, operation, _clock.GetUtcNow()) { Confirms = _unconfirmed };
+        _unconfirmed = null;
         var persisting = _clock.GetTimestamp();
         Persist(started, e =>
         {
@@ -50,9 +54,10 @@ public sealed partial class ServiceLoadBalancer
         }
 
         var outcome = new OperationSucceeded(result.Sequence, result.Observed, _clock.GetUtcNow());
-        if (inFlight is { SucceedsUnjournaled: true })
+        if (inFlight is { ConfirmedByNextIntent: true })
         {
-            // The next intent journals it (PendingOperation.SucceedsUnjournaled): one write per targets change, not two.
+            // One journal write per targets change, not two: the next intent says it succeeded.
+            _unconfirmed = inFlight.Sequence;
             OnOperationSucceeded(outcome, inFlight.Operation);
         }
         else

@@ -63,6 +63,7 @@ public sealed partial class ServiceLoadBalancer
         }
 
         var observed = new LoadBalancerObserved(result.Observed, result.Owner, [.. drift.Select(d => d.Description)], _clock.GetUtcNow());
+        _unconfirmed = null; // what was found settles it too
         Persist(observed, e =>
         {
             _state = _state.Apply(e);

@@ -9,7 +9,15 @@ namespace DirectLB.Actors.Entity;
 public interface IServiceLoadBalancerEvent : IDirectLbPersisted;
 
 /// <summary>Persisted before the provider is called: if the outcome is never recorded, the call is in doubt.</summary>
-public sealed record OperationStarted(long Sequence, ProviderOperation Operation, DateTimeOffset At) : IServiceLoadBalancerEvent;
+public sealed record OperationStarted(long Sequence, ProviderOperation Operation, DateTimeOffset At) : IServiceLoadBalancerEvent
+{
+    /// <summary>
+    /// The sequence of the operation before this one when that one succeeded without its own outcome event (a targets
+    /// change, <see cref="PendingOperation.ConfirmedByNextIntent"/>): this intent is what journals its success. Null on
+    /// every other intent, and in journals written before 2026-11-29.
+    /// </summary>
+    public long? Confirms { get; init; }
+}
 
 /// <summary>The provider confirmed the operation. <see cref="Observed"/> is what it returned, for create and observe.</summary>
 public sealed record OperationSucceeded(long Sequence, LoadBalancerInfo? Observed, DateTimeOffset At) : IServiceLoadBalancerEvent;

@@ -7,13 +7,12 @@ namespace DirectLB.Actors.Entity;
 public sealed record PendingOperation(long Sequence, ProviderOperation Operation)
 {
     /// <summary>
-    /// A targets change: what it applies follows from its intent alone, so its success is not journaled on its own.
-    /// The entity journals its next intent only after this call has succeeded (a failure is always journaled, and after
-    /// a crash an intent in doubt is read back, and the read-back journaled, before any new one), so the next intent
-    /// in the journal is what says it succeeded. Half the journal writes of a rollout; an intent with nothing after it
-    /// stays in doubt and is read back after a restart or failover, as every load balancer is anyway.
+    /// A targets change: what it applies follows from its intent alone, so its success gets no event of its own; the
+    /// entity's next intent confirms it (<see cref="OperationStarted.Confirms"/>). One journal write per targets change,
+    /// not two. A change with no intent after it stays in doubt in the journal, and a restart or failover reads the load
+    /// balancer back before anything else, as it does for every load balancer.
     /// </summary>
-    public bool SucceedsUnjournaled => Operation is ChangeTargets;
+    public bool ConfirmedByNextIntent => Operation is ChangeTargets;
 }
 
 /// <summary>
@@ -33,7 +32,7 @@ public sealed record ServiceLoadBalancerState(
 
     public ServiceLoadBalancerState Apply(IServiceLoadBalancerEvent @event) => @event switch
     {
-        OperationStarted started => ImpliedSuccess(started) with { InFlight = new PendingOperation(started.Sequence, started.Operation), LastSequence = started.Sequence },
+        OperationStarted started => ConfirmedBy(started) with { InFlight = new PendingOperation(started.Sequence, started.Operation), LastSequence = started.Sequence },
         OperationSucceeded succeeded when InFlight?.Sequence == succeeded.Sequence => this with
         {
             Applied = AppliedAfter(InFlight.Operation, succeeded),
@@ -59,11 +58,13 @@ public sealed record ServiceLoadBalancerState(
     };
 
     /// <summary>
-    /// A new intent after one whose success is not journaled: that one succeeded (<see cref="PendingOperation.SucceedsUnjournaled"/>),
-    /// at the latest when the new one started, which keeps a target it began to drain draining a little longer, never shorter.
+    /// A new intent that confirms the targets change before it: that change succeeded, at the latest when the new intent
+    /// started, which keeps a target it began to drain draining a little longer after a recovery, never shorter.
     /// </summary>
-    private ServiceLoadBalancerState ImpliedSuccess(OperationStarted next) =>
-        InFlight is { SucceedsUnjournaled: true } implied ? Apply(new OperationSucceeded(implied.Sequence, null, next.At)) : this;
+    private ServiceLoadBalancerState ConfirmedBy(OperationStarted next) =>
+        InFlight is { ConfirmedByNextIntent: true } pending && next.Confirms == pending.Sequence
+            ? Apply(new OperationSucceeded(pending.Sequence, null, next.At))
+            : this;
 
     private AppliedLoadBalancer? AppliedAfter(ProviderOperation operation, OperationSucceeded outcome) => operation switch
     {

@@ -27,9 +27,10 @@ public class JournalWritesSpec : EntitySpec
         entity.Tell(Observed(Service(), Ready("10.244.1.5"), Ready("10.244.1.6"), Ready("10.244.1.7")));
         AwaitTargets(Serving("10.244.1.5"), Serving("10.244.1.6"), Serving("10.244.1.7"));
 
-        var changes = Journaled().Skip(provisioned).ToArray();
+        var changes = Journaled().Skip(provisioned).Cast<OperationStarted>().ToArray();
         Assert.Equal(2, changes.Length);
-        Assert.All(changes, e => Assert.IsType<ChangeTargets>(Assert.IsType<OperationStarted>(e).Operation));
+        Assert.All(changes, e => Assert.IsType<ChangeTargets>(e.Operation));
+        Assert.Equal(changes[0].Sequence, changes[1].Confirms);
     }
 
     [Fact]
@@ -51,6 +52,28 @@ public class JournalWritesSpec : EntitySpec
         Assert.Equal(1, Cloud.CallCount(ProviderCallKind.FindLoadBalancer));
         Assert.Equal(changes, Cloud.CallCount(ProviderCallKind.ChangeTargets));
         AwaitTargets(Serving("10.244.1.5"), Serving("10.244.1.6"));
+    }
+
+    [Fact]
+    public void A_targets_change_cut_off_by_a_restart_is_read_back_and_never_confirmed()
+    {
+        var gated = new GatedProvider(Cloud);
+        var first = StartEntity(gated);
+        first.Tell(Observed(Service(), Ready("10.244.1.5")));
+        AwaitTargets(Serving("10.244.1.5"));
+        gated.HoldTargetChanges = true;
+        first.Tell(Observed(Service(), Ready("10.244.1.5"), Ready("10.244.1.6")));
+        AwaitCondition(() => gated.HeldCalls == 1, Deadline);
+        StopAndWait(first);
+        var cutOff = Assert.IsType<OperationStarted>(Journaled()[^1]);
+
+        var second = StartEntity(Cloud);
+        second.Tell(Observed(Service(), Ready("10.244.1.5"), Ready("10.244.1.6")));
+
+        AwaitTargets(Serving("10.244.1.5"), Serving("10.244.1.6"));
+        var after = Journaled().SkipWhile(e => !cutOff.Equals(e)).Skip(1).ToArray();
+        Assert.IsType<LoadBalancerObserved>(after[0]);
+        Assert.DoesNotContain(after, e => e is OperationStarted { Confirms: var confirmed } && confirmed == cutOff.Sequence);
     }
 
     /// <summary>The entity's events in its journal, oldest first.</summary>

@@ -160,11 +160,23 @@ public class ServiceLoadBalancerStateTests
 
         var state = (ServiceLoadBalancerState.Empty with { Applied = Applied(AppliedServing("10.244.1.5")), LastSequence = 4 })
             .Apply(new OperationStarted(5, add, Now))
-            .Apply(new OperationStarted(6, drain, Now.AddSeconds(2)));
+            .Apply(new OperationStarted(6, drain, Now.AddSeconds(2)) { Confirms = 5 });
 
         Assert.Equal([new TargetKey("10.244.1.5", 8080), new TargetKey("10.244.1.6", 8080)], state.Applied!.Listeners[Http].Targets.Keys.Order().ToArray());
         Assert.Equal(new PendingOperation(6, drain), state.InFlight);
         Assert.True(state.InDoubt); // the last one has nothing after it: a restart reads it back
+    }
+
+    [Fact]
+    public void An_intent_that_does_not_confirm_the_change_before_it_leaves_that_change_unapplied()
+    {
+        var add = new ChangeTargets("lb-1", Http, [Serving("10.244.1.6")], []);
+
+        var state = (ServiceLoadBalancerState.Empty with { Applied = Applied(AppliedServing("10.244.1.5")) })
+            .Apply(new OperationStarted(5, add, Now))
+            .Apply(new OperationStarted(6, add, Now));
+
+        Assert.Equal([new TargetKey("10.244.1.5", 8080)], state.Applied!.Listeners[Http].Targets.Keys.ToArray());
     }
 
     [Fact]
@@ -176,17 +188,17 @@ public class ServiceLoadBalancerStateTests
         var state = (ServiceLoadBalancerState.Empty with { Applied = Applied(AppliedServing("10.244.1.5")) })
             .Apply(new OperationStarted(5, add, Now))
             .Apply(new LoadBalancerObserved(found, Owner, [], Now))
-            .Apply(new OperationStarted(6, add, Now));
+            .Apply(new OperationStarted(6, add, Now) { Confirms = 5 });
 
         Assert.Equal([new TargetKey("10.244.1.5", 8080)], state.Applied!.Listeners[Http].Targets.Keys.ToArray());
     }
 
     [Fact]
-    public void A_structural_operation_is_never_taken_as_done_from_the_next_intent()
+    public void Only_a_targets_change_is_confirmed_by_the_next_intent()
     {
         var state = ServiceLoadBalancerState.Empty
             .Apply(new OperationStarted(1, Provision, Now))
-            .Apply(new OperationStarted(2, new ObserveLoadBalancer(Owner), Now));
+            .Apply(new OperationStarted(2, new ObserveLoadBalancer(Owner), Now) { Confirms = 1 });
 
         Assert.Null(state.Applied);
         Assert.True(state.InDoubt);

@@ -5,13 +5,17 @@ namespace DirectLB.Tests.Shared.Replicas;
 
 /// <summary>
 /// Reads the entities' journal in PostgreSQL and checks that every intent (<c>operation-started.v1</c>) was either
-/// completed (its outcome is the next event) or safely redone: an intent left without outcome by a crash must be
-/// followed by a read-back of the load balancer (<c>observe-lb</c>), which the new owner does before anything else,
-/// and which itself completes. The last event of an entity is never an open intent.
+/// completed (its outcome is the next event), confirmed by the next intent (a targets change, whose success the next
+/// intent carries as <c>confirms</c>), or safely redone: an intent left without outcome by a crash must be followed by
+/// a read-back of the load balancer (<c>lb-observed.v1</c>, or <c>observe-lb</c> before 2026-11-25), which the new
+/// owner does before anything else. The last event of an entity is never an open intent, but for a targets change,
+/// which stays open until the next intent confirms it (a restart reads it back).
 /// </summary>
 public static class JournalAudit
 {
     private const string Started = "operation-started.v1";
+    private const string Observed = "lb-observed.v1";
+    private const string ChangeTargets = "change-targets";
 
     public static async Task<JournalAuditResult> RunAsync(string connectionString)
     {
@@ -25,48 +29,53 @@ public static class JournalAudit
         var events = 0;
         var redone = 0;
         string? id = null;
-        (long Sequence, string Manifest)? previous = null;
+        OpenIntent? previous = null;
         while (await reader.ReadAsync())
         {
             events++;
             var (pid, sequence, manifest) = (reader.GetString(0), reader.GetInt64(1), reader.GetString(2));
+            var intent = manifest == Started ? IntentOf(sequence, (byte[])reader[3]) : null;
             if (pid != id)
             {
                 CheckLast(id, previous, problems);
-                (id, previous) = (pid, null);
+                id = pid;
             }
-            else if (previous is { Manifest: Started } open && manifest == Started)
+            else if (previous is { } open && (intent is not null || manifest == Observed))
             {
-                if (OperationOf((byte[])reader[3]) == "observe-lb")
+                if (manifest == Observed || intent!.Operation == "observe-lb")
                 {
                     redone++;
                 }
-                else
+                else if (!(open.Operation == ChangeTargets && intent.Confirms == open.Sequence))
                 {
                     problems.Add($"{pid}: intent #{open.Sequence} has no outcome, and #{sequence} acted without reading the load balancer back");
                 }
             }
 
-            previous = (sequence, manifest);
+            previous = intent;
         }
 
         CheckLast(id, previous, problems);
         return new JournalAuditResult(events, redone, problems);
     }
 
-    private static string? OperationOf(byte[] payload)
+    private static OpenIntent IntentOf(long sequence, byte[] payload)
     {
         using var json = JsonDocument.Parse(payload);
-        return json.RootElement.GetProperty("operation").GetProperty("op").GetString();
+        var root = json.RootElement;
+        var confirms = root.TryGetProperty("confirms", out var c) ? c.GetInt64() : (long?)null;
+        return new OpenIntent(sequence, root.GetProperty("operation").GetProperty("op").GetString(), confirms);
     }
 
-    private static void CheckLast(string? id, (long Sequence, string Manifest)? last, List<string> problems)
+    private static void CheckLast(string? id, OpenIntent? last, List<string> problems)
     {
-        if (id is not null && last is { Manifest: Started } open)
+        if (id is not null && last is { } open && open.Operation != ChangeTargets)
         {
             problems.Add($"{id}: intent #{open.Sequence} has no outcome");
         }
     }
+
+    private sealed record OpenIntent(long Sequence, string? Operation, long? Confirms);
 }
 
 /// <summary>How many events were read, how many in-doubt intents were redone by a read-back, and what is wrong.</summary>
