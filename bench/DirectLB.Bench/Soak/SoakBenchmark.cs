@@ -132,11 +132,11 @@ public static class SoakBenchmark
         while (true)
         {
             books = await SoakBooks.ReadAsync(environment, replicas, workload.Namespace, withJournal: false);
-            if ((books with { IntentsWithoutOutcome = 0 }).Balanced)
+            if ((books with { UnsettledIntents = 0 }).Balanced)
             {
                 if (!withJournal)
                 {
-                    return (books with { IntentsWithoutOutcome = 0 }, waiting.Elapsed);
+                    return (books with { UnsettledIntents = 0 }, waiting.Elapsed);
                 }
 
                 books = await SoakBooks.ReadAsync(environment, replicas, workload.Namespace, withJournal: true);

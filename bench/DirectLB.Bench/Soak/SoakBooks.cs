@@ -17,18 +17,18 @@ public sealed record SoakBooks(
     int ServicesWithTwoLoadBalancers,
     int MissingTargets,
     int ExtraTargets,
-    int IntentsWithoutOutcome,
+    int UnsettledIntents,
     int ReplicasDown,
     IReadOnlyList<string> Examples)
 {
     public bool Balanced =>
         Converged == Services && StuckDeleting == 0 && LoadBalancersWithoutService == 0 && ServicesWithTwoLoadBalancers == 0
-        && MissingTargets == 0 && ExtraTargets == 0 && IntentsWithoutOutcome == 0 && ReplicasDown == 0;
+        && MissingTargets == 0 && ExtraTargets == 0 && UnsettledIntents == 0 && ReplicasDown == 0;
 
     public override string ToString() =>
         $"converged {Converged}/{Services}, stuck deleting {StuckDeleting}, load balancers without a Service {LoadBalancersWithoutService}, " +
         $"Services with two load balancers {ServicesWithTwoLoadBalancers}, missing targets {MissingTargets}, extra targets {ExtraTargets}, " +
-        $"journal intents without an outcome {IntentsWithoutOutcome}, replicas down {ReplicasDown}";
+        $"journal intents unsettled (no outcome, confirmation or read-back) {UnsettledIntents}, replicas down {ReplicasDown}";
 
     /// <summary>Reads everything once. The journal is read only when <paramref name="withJournal"/> (it is the slow part).</summary>
     public static async Task<SoakBooks> ReadAsync(ReplicaEnvironment environment, SoakReplicas replicas, string ns, bool withJournal)

@@ -28,6 +28,7 @@ public class DirectLbSerializerTests() : TestKit(DirectLbSerialization.Config)
         new OperationStarted(3, new DeleteListener("lb-1", Http), Fixtures.Now),
         new OperationStarted(4, new ChangeTargets("lb-1", Http, [Serving("10.244.1.5"), Draining("fd00::7")], [new TargetKey("10.244.1.9", 8080)]), Fixtures.Now),
         new OperationStarted(5, new DeleteLoadBalancer("lb-1"), Fixtures.Now),
+        new OperationStarted(5, new ChangeTargets("lb-1", Http, [Serving("10.244.1.6")], []), Fixtures.Now) { Confirms = 4 },
         new OperationStarted(6, new ObserveLoadBalancer(Owner), Fixtures.Now),
         new OperationStarted(7, new ProvisionLoadBalancer(Owner, "shop-web", [new ProvisionedListener(HttpSpec, [Serving("10.244.1.5"), Serving("fd00::7", 9090)])]), Fixtures.Now),
         new OperationStarted(7, new ProvisionLoadBalancer(Owner, "shop-web", [new ProvisionedListener(HttpSpec, [Serving("10.244.1.5")])], "192.0.2.10"), Fixtures.Now),
@@ -99,6 +100,18 @@ public class DirectLbSerializerTests() : TestKit(DirectLbSerialization.Config)
         var change = Assert.IsType<ChangeTargets>(started.Operation);
         Assert.Equal(Draining("10.244.1.5"), change.Upserts.Single());
         Assert.Equal(new TargetKey("fd00::7", 9090), change.Removals.Single());
+        Assert.Null(started.Confirms); // written before intents confirmed the targets change before them
+    }
+
+    [Fact]
+    public void An_intent_names_the_targets_change_it_confirms_as_confirms()
+    {
+        var serializer = new DirectLbSerializer((ExtendedActorSystem)Sys);
+        var started = new OperationStarted(5, new DeleteLoadBalancer("lb-1"), Fixtures.Now) { Confirms = 4 };
+
+        using var json = System.Text.Json.JsonDocument.Parse(serializer.ToBinary(started));
+
+        Assert.Equal(4, json.RootElement.GetProperty("confirms").GetInt64()); // the failover tests' journal audit reads it by this name
     }
 
     [Fact]
