@@ -28,8 +28,8 @@ public sealed record FailoverRun(
     TimeSpan? LastReconciled,
     IReadOnlyList<string> Problems)
 {
-    /// <summary>Services of the replica SIGTERMed after the failover (the new oldest), and how long the last of them took to reconcile from the SIGTERM.</summary>
-    public (int Services, TimeSpan? LastReconciled) Terminated { get; init; }
+    /// <summary>The replica SIGTERMed after the failover (the one holding the singletons then), its Services, and how long the last of them took to reconcile from the SIGTERM.</summary>
+    public (string? Replica, int Services, TimeSpan? LastReconciled) Terminated { get; init; }
 
     public TimeSpan? Detection => Unreachable;
 
@@ -136,25 +136,27 @@ public static class FailoverBenchmark
             Logged("the watchers' start", WatchersStarted),
             reconciled.Count > 0 ? reconciled.Values.Min() : null,
             reconciled.Count == newPods.Count && newPods.Count > 0 ? reconciled.Values.Max() : null,
-            problems) { Terminated = await TerminateNextAsync(environment, fleet, replicas, problems) };
+            problems) { Terminated = await TerminateSingletonHolderAsync(environment, fleet, replicas.Skip(1).ToList(), killedAt, problems) };
         KeepLogs(options.KeepLogs, replicas, killedAt);
         Console.WriteLine(
             $"failover: {services} Services x {options.Endpoints} endpoints on 3 replicas (converged in {convergedSeconds:F1} s), SIGKILL {victim.Name} (oldest, {owned.Count} Services), stable-after {settings.StableAfter.TotalSeconds:F1} s, removal margin {settings.RemovalMargin.TotalSeconds:F1} s, heartbeat pause {settings.AcceptableHeartbeatPause.TotalSeconds:F1} s{(refused is { } r ? $", downed on its refused port at +{S(r)}" : "")}: " +
             $"detection {S(run.Detection)}, SBR decision {S(run.Decision)}, shard handover {S(run.Handover)} (removed at +{S(run.Removed)}, coordinator moved at +{S(run.CoordinatorMoved)}, watchers at +{S(run.WatchersMoved)}), recovery {S(run.Recovery)}; " +
-            $"all its Services reconciled {S(run.LastReconciled)} after the kill; then SIGTERM of {replicas[1].Name} ({run.Terminated.Services} Services): all reconciled {S(run.Terminated.LastReconciled)} after it");
+            $"all its Services reconciled {S(run.LastReconciled)} after the kill; then SIGTERM of {run.Terminated.Replica} (it holds the singletons; {run.Terminated.Services} Services): all reconciled {S(run.Terminated.LastReconciled)} after it");
         return run;
     }
 
     /// <summary>
-    /// A graceful leave: SIGTERMs the next oldest replica (the coordinator and the watchers are there now) and replaces
-    /// one pod of each of its Services at once; returns how long until the last of them holds its new pod.
+    /// A graceful leave: SIGTERMs the survivor that holds the singletons (the shard coordinator and the watchers started
+    /// there after the kill: the older survivor, which is not always the one started first) and replaces one pod of each
+    /// of its Services at once; returns how long until the last of them holds its new pod.
     /// </summary>
-    private static async Task<(int, TimeSpan?)> TerminateNextAsync(ReplicaEnvironment environment, Fleet fleet, IReadOnlyList<Replica> replicas, List<string> problems)
+    private static async Task<(string?, int, TimeSpan?)> TerminateSingletonHolderAsync(
+        ReplicaEnvironment environment, Fleet fleet, IReadOnlyList<Replica> survivors, DateTimeOffset killedAt, List<string> problems)
     {
-        var leaving = replicas[1];
-        if (problems.Count > 0 || leaving.HasExited)
+        var leaving = survivors.FirstOrDefault(r => ReplicaLog.FirstLine(r.ReadLog(), killedAt, WatchersStarted) is not null);
+        if (problems.Count > 0 || leaving is null || leaving.HasExited)
         {
-            return (0, null);
+            return (leaving?.Name, 0, null);
         }
 
         var owned = (await leaving.OwnedServicesAsync()).Select(s => IndexOf(s.Key)).ToList();
@@ -162,8 +164,8 @@ public static class FailoverBenchmark
         leaving.Terminate();
         var newPods = owned.ToDictionary(i => i, fleet.ReplaceOldestPod);
         var reconciled = await ReconciledAsync(environment, fleet, newPods, terminated, $"all {newPods.Count} Services of {leaving.Name} reconcile after its SIGTERM",
-            TimeSpan.FromSeconds(120), replicas.Skip(2), problems);
-        return (owned.Count, reconciled.Count == newPods.Count && newPods.Count > 0 ? reconciled.Values.Max() : null);
+            TimeSpan.FromSeconds(120), survivors.Where(r => r != leaving), problems);
+        return (leaving.Name, owned.Count, reconciled.Count == newPods.Count && newPods.Count > 0 ? reconciled.Values.Max() : null);
     }
 
     /// <summary>Polls the cloud until each Service serves its new pod; returns when each did, from <paramref name="since"/>.</summary>

@@ -158,7 +158,7 @@ public static partial class Report
         md.L();
         md.L($"Replica arguments besides the connections: `{string.Join(' ', FailoverBenchmark.ReplicaArguments(options, settings))}`.");
         md.L();
-        md.L($"| run | Services (victim's) | converged first in | failure detection | SBR decision | shard handover (removed / coordinator / watchers moved, from the kill) | recovery | kill → last Service reconciled | SIGTERM of the next oldest → its last Service reconciled (its Services) |");
+        md.L($"| run | Services (victim's) | converged first in | failure detection | SBR decision | shard handover (removed / coordinator / watchers moved, from the kill) | recovery | kill → last Service reconciled | SIGTERM of the replica holding the singletons → its last Service reconciled (its Services) |");
         md.L($"| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         var n = 0;
         foreach (var r in results.Failovers)
