@@ -28,6 +28,7 @@ public sealed partial class ServiceLoadBalancer : ReceivePersistentActor, IWithT
 
     private ServiceLoadBalancerState _state = ServiceLoadBalancerState.Empty;
     private long _lastSnapshotAt;
+    private bool _resendRequested;
 
     public ServiceLoadBalancer(
         string entityId,
@@ -81,6 +82,7 @@ public sealed partial class ServiceLoadBalancer : ReceivePersistentActor, IWithT
         DirectLbMetrics.Targets.RemoveLabelled(_key.ToString(), "draining");
         ForgetHealthMetrics();
         ForgetGateMetrics();
+        AskForServiceOnNewOwner();
         _stopping.Cancel();
         _stopping.Dispose();
         base.PostStop();
@@ -114,8 +116,28 @@ public sealed partial class ServiceLoadBalancer : ReceivePersistentActor, IWithT
     }
 
     /// <summary>This incarnation is stopping on a journal problem: the watchers wake the next one after a pause.</summary>
-    private void RequestResendAfterPause() =>
+    private void RequestResendAfterPause()
+    {
+        _resendRequested = true;
         _stateSource.RequestResend(_key, RetryBackoff.Delay(3, _options.MinBackoff, _options.MaxBackoff, null, Random.Shared));
+    }
+
+    /// <summary>
+    /// Sharding stops an entity when it hands its shard to another replica (this one leaves, or a rebalance): the entity
+    /// asks the watchers to send its Service again at once, and that message, routed through sharding, starts it on its
+    /// new owner now (it recovers and reads its load balancer back) instead of at the Service's next change or the
+    /// watchers' next relist; an observation that sharding dropped in the hand-off (what a region buffered for a shard
+    /// being handed off) comes again the same way. Sharding stops it with a PoisonPill, which stops it at once, even in
+    /// the middle of a journal write, so it never starts a provider call after its hand-off. An entity stops otherwise
+    /// only when its Service is finished, or after a journal failure, which asks for its own resend after a pause.
+    /// </summary>
+    private void AskForServiceOnNewOwner()
+    {
+        if (_phase != EntityPhase.Finishing && !_resendRequested)
+        {
+            _stateSource.RequestResendOnNewOwner(_key);
+        }
+    }
 
     private void OnRecovered()
     {

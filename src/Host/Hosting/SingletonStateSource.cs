@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Cluster;
 using Akka.Hosting;
 using DirectLB.Actors.Domain;
 using DirectLB.Actors.Kubernetes;
@@ -13,4 +14,13 @@ public sealed class SingletonStateSource(ActorSystem system, ActorRegistry regis
 {
     public void RequestResend(ServiceKey key, TimeSpan after) =>
         system.Scheduler.ScheduleTellOnce(after, registry.Get<MemberClusterManager>(), new ResendServiceState(key), ActorRefs.NoSender);
+
+    public void RequestResendOnNewOwner(ServiceKey key)
+    {
+        var cluster = Cluster.Get(system);
+        if (cluster.State.Members.Any(m => m.Status == MemberStatus.Up && m.HasRole(AkkaComposition.Role) && !m.Address.Equals(cluster.SelfAddress)))
+        {
+            registry.Get<MemberClusterManager>().Tell(new ResendServiceState(key));
+        }
+    }
 }

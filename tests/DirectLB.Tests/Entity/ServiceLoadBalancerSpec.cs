@@ -239,6 +239,7 @@ public class ServiceLoadBalancerSpec : EntitySpec
         ExpectTerminated(entity, Deadline);
         Assert.Equal(0, Cloud.TotalCalls);
         Assert.Equal([Key], StateSource.Requests.ToArray());
+        Assert.Empty(StateSource.OnNewOwner); // its resend waits for the backoff
 
         await journal.OnWrite.Pass();
         var again = StartEntity();

@@ -82,5 +82,12 @@ public sealed class RecordingStateSource : IServiceStateSource
 
     public IReadOnlyList<ServiceKey> Requests => [.. _requests];
 
+    private readonly ConcurrentQueue<ServiceKey> _onNewOwner = new();
+
+    /// <summary>Requests to send the Service at once to the entity's new owner (made when its shard is handed off).</summary>
+    public IReadOnlyList<ServiceKey> OnNewOwner => [.. _onNewOwner];
+
     public void RequestResend(ServiceKey key, TimeSpan after) => _requests.Enqueue(key);
+
+    public void RequestResendOnNewOwner(ServiceKey key) => _onNewOwner.Enqueue(key);
 }
