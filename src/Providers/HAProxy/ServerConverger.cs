@@ -57,12 +57,12 @@ internal sealed class ServerConverger(RuntimeApiClient admin, HAProxyProviderOpt
             var wantDrain = target.State == TargetState.Draining;
             if (current.InMaintenance || current.Draining != wantDrain)
             {
-                await SetStateAsync(server, target.State, cancellationToken);
-            }
-
-            if (wantDrain && !current.Draining)
-            {
-                await ForgetStuckClientsAsync(backend, current, listener.Spec, cancellationToken);
+                // A server that starts draining forgets its stuck clients on the same command line: as two requests,
+                // a client's new connection between them still reached it, and anyone reading the state in between
+                // saw it draining with its clients still stuck to it.
+                var forget = wantDrain && !current.Draining ? ForgetStuckClients(backend, current, listener.Spec) : null;
+                var state = StateCommand(server, target.State);
+                await admin.ExecuteSilentAsync(forget is null ? state : $"{state}; {forget}", cancellationToken);
             }
         }
     }
@@ -99,11 +99,9 @@ internal sealed class ServerConverger(RuntimeApiClient admin, HAProxyProviderOpt
         logger.LogInformation("Added server {Server} ({State}, weight {Weight})", server, target.State, target.Weight);
     }
 
-    /// <summary>Clears the backend's stick-table entries that send clients to <paramref name="running"/>, when the listener has affinity.</summary>
-    private Task ForgetStuckClientsAsync(string backend, RuntimeServer running, ListenerSpec listener, CancellationToken cancellationToken) =>
-        listener.Affinity is null
-            ? Task.CompletedTask
-            : admin.ExecuteSilentAsync($"clear table {backend} data.server_id eq {running.Id.ToString(CultureInfo.InvariantCulture)}", cancellationToken);
+    /// <summary>The command that clears the backend's stick-table entries sending clients to <paramref name="running"/>; null without affinity.</summary>
+    private static string? ForgetStuckClients(string backend, RuntimeServer running, ListenerSpec listener) =>
+        listener.Affinity is null ? null : $"clear table {backend} data.server_id eq {running.Id.ToString(CultureInfo.InvariantCulture)}";
 
     private Task SetStateAsync(string server, TargetState state, CancellationToken cancellationToken) =>
         admin.ExecuteSilentAsync(StateCommand(server, state), cancellationToken);
@@ -122,7 +120,11 @@ internal sealed class ServerConverger(RuntimeApiClient admin, HAProxyProviderOpt
         await admin.ExecuteAsync($"set server {server} state maint", DoneOrGone, cancellationToken);
 
         // Its id may be given to a server added later, which must not inherit these clients.
-        await ForgetStuckClientsAsync(backend, running, listener, cancellationToken);
+        if (ForgetStuckClients(backend, running, listener) is { } forget)
+        {
+            await admin.ExecuteSilentAsync(forget, cancellationToken);
+        }
+
         await admin.ExecuteAsync($"shutdown sessions server {server}", DoneOrGone, cancellationToken);
 
         var deadline = Stopwatch.StartNew();
