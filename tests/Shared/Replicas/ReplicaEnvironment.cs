@@ -108,13 +108,22 @@ public sealed class ReplicaEnvironment : IAsyncDisposable
     {
         var ports = Enumerable.Range(0, count).Select(_ => FreePort.Next()).ToList();
         var first = StartReplica("replica-1", ports[0], ports);
-        await Eventually.Until(first.IsReadyAsync, "replica-1 is ready", deadline);
         var replicas = new List<Replica> { first };
-        replicas.AddRange(ports.Skip(1).Select((port, i) => StartReplica($"replica-{i + 2}", port, ports)));
-        await Eventually.Until(
-            async () => await first.UpMembersAsync() == count && (await Task.WhenAll(replicas.Select(r => r.IsReadyAsync()))).All(ready => ready),
-            $"{count} replicas are Up and ready",
-            deadline);
+        try
+        {
+            await Eventually.Until(first.IsReadyAsync, "replica-1 is ready", deadline);
+            replicas.AddRange(ports.Skip(1).Select((port, i) => StartReplica($"replica-{i + 2}", port, ports)));
+            await Eventually.Until(
+                async () => await first.UpMembersAsync() == count && (await Task.WhenAll(replicas.Select(r => r.IsReadyAsync()))).All(ready => ready),
+                $"{count} replicas are Up and ready",
+                deadline);
+        }
+        catch (TimeoutException timeout)
+        {
+            // The replicas' own words are what tells a slow start from a stuck one; their work directory goes with them.
+            throw new TimeoutException($"{timeout.Message}\n{string.Join('\n', replicas.Select(r => r.Tail()))}", timeout);
+        }
+
         return replicas;
     }
 
