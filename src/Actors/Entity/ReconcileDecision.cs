@@ -48,7 +48,7 @@ public static class ReconcileDecision
 
         if (!desired.IsValid)
         {
-            return new KeepLastGood(desired.Errors);
+            return new KeepLastGood(desired.Errors, desired.SlicesBehind);
         }
 
         var wanting = observations.Where(o => Wants(o, filter)).ToList();

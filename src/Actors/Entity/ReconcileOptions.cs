@@ -34,6 +34,13 @@ public sealed record ReconcileOptions
     /// </summary>
     public TimeSpan GatePollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// How long a Service port that no EndpointSlice carries is taken for the EndpointSlice controller catching up (it
+    /// writes a renamed or added port into the slices after the Service changes) before it is reported as invalid
+    /// configuration. Either way the last good load balancer stays; this only holds back the Warning Event.
+    /// </summary>
+    public TimeSpan EndpointSliceGrace { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>A snapshot is saved every this many journal events, and older events are deleted.</summary>
     public int SnapshotEvery { get; init; } = 100;
 

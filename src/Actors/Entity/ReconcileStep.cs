@@ -16,8 +16,11 @@ public sealed record WriteService(string ClusterId, KubernetesWriteKind Kind, st
     public string Detail => string.Join(',', Addresses);
 }
 
-/// <summary>The Service's configuration is invalid: keep what is applied and say why.</summary>
-public sealed record KeepLastGood(ImmutableArray<string> Errors) : ReconcileStep;
+/// <summary>
+/// The Service's configuration is invalid: keep what is applied and say why (<paramref name="SlicesBehind"/>: only
+/// because its EndpointSlices may not have caught up with it yet, see <see cref="ReconcileOptions.EndpointSliceGrace"/>).
+/// </summary>
+public sealed record KeepLastGood(ImmutableArray<string> Errors, bool SlicesBehind = false) : ReconcileStep;
 
 /// <summary>Nothing to do until something changes or the deadline passes (a drain delay ends).</summary>
 public sealed record InSync(DateTimeOffset? WakeAt) : ReconcileStep;

@@ -14,6 +14,7 @@ namespace DirectLB.Actors.Entity;
 ///   Reconcile ──▶ ReadingBack | Calling | Writing (one outside call) ──done──▶ Reconcile (the plan's next step),
 ///             or, when changes came meanwhile, as Idle's change: Reconcile or Debouncing
 ///             ──▶ Idle (in sync, or invalid configuration kept)      ──▶ Finishing (nothing left to own)
+///   Idle, a port in no EndpointSlice yet ──grace over──▶ Reconcile (reported invalid only if the slices still lack it)
 ///   any outside call ──failed──▶ BackingOff ──retry──▶ Reconcile
 ///   Idle ──draining targets to probe──▶ Probing ──counted──▶ Reconcile
 /// </code>
@@ -191,6 +192,7 @@ public sealed partial class ServiceLoadBalancer
     {
         Timers.Cancel(DebounceTimer);
         Timers.Cancel(DrainTimer);
+        Timers.Cancel(SliceGraceTimer);
         var now = _clock.GetUtcNow();
         DesiredState desired;
         ReconcileStep step;
@@ -208,6 +210,11 @@ public sealed partial class ServiceLoadBalancer
 
         ReportConflicts(desired);
         ReportNotices(desired);
+        if (!desired.SlicesBehind)
+        {
+            _slicesBehindSince = null;
+        }
+
         switch (step)
         {
             case ReadBack readBack:
@@ -220,7 +227,7 @@ public sealed partial class ServiceLoadBalancer
                 StartWrite(write);
                 break;
             case KeepLastGood invalid:
-                ReportInvalid(invalid.Errors);
+                ReportInvalid(invalid, now);
                 Enter(EntityPhase.Idle, Idle);
                 break;
             case InSync inSync:

@@ -12,7 +12,12 @@ public sealed partial class ServiceLoadBalancer
 {
     private readonly HashSet<string> _reportedConflicts = [];
     private readonly HashSet<string> _reportedNotices = [];
+    private const string SliceGraceTimer = "slice-grace";
+
     private string? _reportedInvalid;
+
+    /// <summary>Since when the plan has lacked only ports no EndpointSlice carries yet; null when it does not.</summary>
+    private DateTimeOffset? _slicesBehindSince;
 
     private void OnInSync(DateTimeOffset? wakeAt, DateTimeOffset now)
     {
@@ -41,6 +46,34 @@ public sealed partial class ServiceLoadBalancer
         }
 
         _board.Publish(Report(inSync: true));
+    }
+
+    /// <summary>
+    /// Keeps the last good load balancer; says why at once, unless the only reason is a port no EndpointSlice carries
+    /// yet: that is what a port rename looks like until the EndpointSlice controller catches up, so it is reported only
+    /// if it outlasts <see cref="ReconcileOptions.EndpointSliceGrace"/> (the plan is made again when the grace ends).
+    /// </summary>
+    private void ReportInvalid(KeepLastGood invalid, DateTimeOffset now)
+    {
+        if (invalid.SlicesBehind)
+        {
+            var since = _slicesBehindSince ??= now;
+            var left = since + _options.EndpointSliceGrace - now;
+            if (left > TimeSpan.Zero)
+            {
+                if (since == now)
+                {
+                    _log.LogInformation(
+                        "{ServiceKey}: keeping the last good load balancer while the EndpointSlices catch up with the Service ({Errors}); reported as invalid after {Grace}",
+                        _key, string.Join("; ", invalid.Errors), _options.EndpointSliceGrace);
+                }
+
+                Timers.StartSingleTimer(SliceGraceTimer, ReconcileTick.Instance, left);
+                return;
+            }
+        }
+
+        ReportInvalid(invalid.Errors);
     }
 
     private void ReportInvalid(ImmutableArray<string> errors)

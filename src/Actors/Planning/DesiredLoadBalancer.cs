@@ -29,6 +29,8 @@ public sealed record DesiredListener(ListenerSpec Spec, ImmutableDictionary<Targ
 /// <see cref="SpecConflicts"/> names the member clusters whose Service spec differs from the one used, and why.
 /// <see cref="Notices"/> say where the load balancer is less than the Service asked for and why, without it being an
 /// error (PreferDualStack given one family): a Normal Event, once each.
+/// <see cref="SlicesBehind"/>: every error is a Service port that no EndpointSlice carries, which the EndpointSlice
+/// controller may not have caught up with yet (a port renamed or added moments ago).
 /// </summary>
 public sealed record DesiredState(DesiredLoadBalancer? LoadBalancer, ImmutableArray<string> Errors)
 {
@@ -37,6 +39,8 @@ public sealed record DesiredState(DesiredLoadBalancer? LoadBalancer, ImmutableAr
     public ImmutableSortedDictionary<string, string> SpecConflicts { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
 
     public ImmutableArray<string> Notices { get; init; } = [];
+
+    public bool SlicesBehind { get; init; }
 
     public bool IsValid => Errors.IsEmpty;
 

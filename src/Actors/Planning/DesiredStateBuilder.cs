@@ -47,6 +47,7 @@ public static class DesiredStateBuilder
         var addresses = IpFamiliesField.Resolve(source.Service, address, capabilities, errors, notices);
 
         var serving = wanting.Where(c => !c.Stale).ToList();
+        var slicesBehind = new List<string>();
         var listeners = ImmutableDictionary.CreateBuilder<ListenerKey, DesiredListener>();
         foreach (var name in source.Service.Ports.GroupBy(p => p.Name).Where(g => g.Count() > 1).Select(g => g.Key))
         {
@@ -55,7 +56,7 @@ public static class DesiredStateBuilder
 
         foreach (var port in source.Service.Ports)
         {
-            var listener = BuildListener(port, serving, settings, capabilities, errors);
+            var listener = BuildListener(port, serving, settings, capabilities, errors, slicesBehind);
             if (listener is null)
             {
                 continue;
@@ -73,9 +74,9 @@ public static class DesiredStateBuilder
             errors.Add($"{targetCount} targets exceed the provider's limit of {capabilities.MaxTargetsPerLoadBalancer} per load balancer");
         }
 
-        if (errors.Count > 0)
+        if (errors.Count > 0 || slicesBehind.Count > 0)
         {
-            return DesiredState.Invalid(errors.Distinct());
+            return DesiredState.Invalid(errors.Concat(slicesBehind).Distinct()) with { SlicesBehind = errors.Count == 0 };
         }
 
         var owner = new LoadBalancerOwner(key.Cluster ?? LoadBalancerOwner.AllClusters, key.Namespace, key.Name, source.Service.Uid, options.Installation);
@@ -104,7 +105,8 @@ public static class DesiredStateBuilder
         IReadOnlyList<ClusterObservation> clusters,
         LoadBalancerSettings settings,
         ProviderCapabilities capabilities,
-        List<string> errors)
+        List<string> errors,
+        List<string> slicesBehind)
     {
         if (!EndpointAddresses.IsPort(port.Port))
         {
@@ -151,9 +153,11 @@ public static class DesiredStateBuilder
             }
         }
 
+        // The EndpointSlice controller writes a Service's port names into its slices after the Service changes: until it
+        // has, a renamed or added port is in no slice. It may also never be (no pod has the named container port).
         if (slicesWithEndpoints > 0 && slicesWithPort == 0)
         {
-            errors.Add($"port {Describe(port)}: no EndpointSlice has a port named '{Quote.Short(port.Name)}' for {port.Protocol}, so its target port cannot be resolved");
+            slicesBehind.Add($"port {Describe(port)}: no EndpointSlice has a port named '{Quote.Short(port.Name)}' for {port.Protocol}, so its target port cannot be resolved");
             return null;
         }
 

@@ -221,6 +221,9 @@ public sealed class ReconcileSettings
     /// <summary>While targets drain, how often the provider is asked for their open connections (if it can count them).</summary>
     public TimeSpan DrainProbeInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long a Service port in no EndpointSlice waits for the slices to catch up before it is reported (ReconcileOptions.EndpointSliceGrace).</summary>
+    public TimeSpan EndpointSliceGrace { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How often every watched Service is sent to its entity again; 0 turns it off.</summary>
     public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromMinutes(5);
 

@@ -230,6 +230,11 @@ public static partial class DirectLbOptionsValidator
             errors.Add("DirectLB:Reconcile:DrainProbeInterval must be at least 100 ms");
         }
 
+        if (reconcile.EndpointSliceGrace < TimeSpan.Zero)
+        {
+            errors.Add("DirectLB:Reconcile:EndpointSliceGrace must not be negative");
+        }
+
         if (reconcile.ResyncInterval < TimeSpan.Zero)
         {
             errors.Add("DirectLB:Reconcile:ResyncInterval must not be negative");

@@ -25,6 +25,7 @@ public static class ServiceComposition
             MaxBackoff = options.Reconcile.MaxBackoff,
             SnapshotEvery = options.Reconcile.SnapshotEvery,
             DrainProbeInterval = options.Reconcile.DrainProbeInterval,
+            EndpointSliceGrace = options.Reconcile.EndpointSliceGrace,
             ReadBackInterval = options.ReadBack.Interval,
             Filter = new ServiceClassFilter(options.LoadBalancerClass, options.ClaimServicesWithoutClass),
             Planner = new PlannerOptions { DefaultDrainDelay = options.Reconcile.DefaultDrainDelay, Installation = InstallationOf(options) },

@@ -82,6 +82,19 @@ public class DesiredStateBuilderTests
 
         Assert.False(desired.IsValid);
         Assert.Contains(desired.Errors, e => e.Contains("no EndpointSlice has a port named 'grpc'"));
+        Assert.True(desired.SlicesBehind);
+    }
+
+    [Fact]
+    public void A_port_in_no_slice_beside_another_error_is_not_taken_for_slices_catching_up()
+    {
+        var service = Service(ports: [Port("grpc", 9000), Port("udp", 70000)]);
+
+        var desired = Desired(Observation(service, Slice("a", [Ready("10.244.1.5")])));
+
+        Assert.Contains(desired.Errors, e => e.Contains("no EndpointSlice has a port named 'grpc'"));
+        Assert.Contains(desired.Errors, e => e.Contains("70000 is not a port number"));
+        Assert.False(desired.SlicesBehind);
     }
 
     [Fact]
