@@ -41,6 +41,13 @@ public sealed record ReconcileOptions
     /// </summary>
     public TimeSpan EndpointSliceGrace { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// A targets change's success is journaled by the entity's next intent (one write per change in a rollout); when no
+    /// intent follows for this long, the entity journals it on its own, so that after a restart or failover only the
+    /// load balancers changed this recently are in doubt and read back first.
+    /// </summary>
+    public TimeSpan ConfirmWhenQuietFor { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>A snapshot is saved every this many journal events, and older events are deleted.</summary>
     public int SnapshotEvery { get; init; } = 100;
 

@@ -19,8 +19,13 @@ public sealed partial class ServiceLoadBalancer
     /// <summary>A move or readdress the provider refused (an address it cannot give): not asked for again until the next read-back.</summary>
     private ProviderOperation? _refusedAddress;
 
-    /// <summary>The targets change that succeeded since the last journal write: the next intent confirms it.</summary>
-    private long? _unconfirmed;
+    private const string ConfirmTimer = "confirm";
+
+    /// <summary>
+    /// The targets change that succeeded since the last journal write: the next intent confirms it, or, when none comes
+    /// for <see cref="ReconcileOptions.ConfirmWhenQuietFor"/>, this outcome is journaled on its own (<see cref="ConfirmQuietChange"/>).
+    /// </summary>
+    private OperationSucceeded? _unconfirmed;
 
     private void StartOperation(ProviderOperation operation)
     {
@@ -32,7 +37,7 @@ public sealed partial class ServiceLoadBalancer
 
         Enter(EntityPhase.Calling, Calling);
         _changeLatency = _changeLatency.CallStarted();
-        var started = new OperationStarted(_state.LastSequence + 1, operation, _clock.GetUtcNow()) { Confirms = _unconfirmed };
+        var started = new OperationStarted(_state.LastSequence + 1, operation, _clock.GetUtcNow()) { Confirms = _unconfirmed?.Sequence };
         _unconfirmed = null;
         var persisting = _clock.GetTimestamp();
         Persist(started, e =>
@@ -56,14 +61,31 @@ public sealed partial class ServiceLoadBalancer
         var outcome = new OperationSucceeded(result.Sequence, result.Observed, _clock.GetUtcNow());
         if (inFlight is { ConfirmedByNextIntent: true })
         {
-            // One journal write per targets change, not two: the next intent says it succeeded.
-            _unconfirmed = inFlight.Sequence;
+            // One journal write per targets change, not two: the next intent says it succeeded, or the entity once quiet.
+            _unconfirmed = outcome;
+            Timers.StartSingleTimer(ConfirmTimer, ConfirmTick.Instance, _options.ConfirmWhenQuietFor);
             OnOperationSucceeded(outcome, inFlight.Operation);
         }
         else
         {
             Persist(outcome, e => OnOperationSucceeded(e, inFlight?.Operation));
         }
+    }
+
+    /// <summary>
+    /// No intent has come to confirm the last targets change for a while: the entity journals its success itself, so a
+    /// restart or failover does not have to read a quiet load balancer back. Safe in any phase: an intent after the change
+    /// would have confirmed it and cleared <see cref="_unconfirmed"/>.
+    /// </summary>
+    private void ConfirmQuietChange()
+    {
+        if (_unconfirmed is not { } outcome)
+        {
+            return;
+        }
+
+        _unconfirmed = null;
+        Persist(outcome, _ => { });
     }
 
     private void OnOperationSucceeded(OperationSucceeded e, ProviderOperation? operation)

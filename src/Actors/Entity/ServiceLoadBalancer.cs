@@ -181,10 +181,16 @@ public sealed partial class ServiceLoadBalancer : ReceivePersistentActor, IWithT
         Command<DeleteMessagesFailure>(f => _log.LogWarning(f.Cause, "{ServiceKey}: deleting old journal events failed", _key));
         Command<StopEntity>(_ => Context.Stop(Self));
         Command<GateWritten>(OnGateWritten);
+        Command<ConfirmTick>(_ => ConfirmQuietChange());
     }
 
     private sealed record StopEntity
     {
         public static StopEntity Instance { get; } = new();
+    }
+
+    private sealed record ConfirmTick
+    {
+        public static ConfirmTick Instance { get; } = new();
     }
 }

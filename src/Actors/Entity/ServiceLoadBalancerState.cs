@@ -9,8 +9,9 @@ public sealed record PendingOperation(long Sequence, ProviderOperation Operation
     /// <summary>
     /// A targets change: what it applies follows from its intent alone, so its success gets no event of its own; the
     /// entity's next intent confirms it (<see cref="OperationStarted.Confirms"/>). One journal write per targets change,
-    /// not two. A change with no intent after it stays in doubt in the journal, and a restart or failover reads the load
-    /// balancer back before anything else, as it does for every load balancer.
+    /// not two. When no intent follows for a while, the entity journals the success itself
+    /// (<see cref="ReconcileOptions.ConfirmWhenQuietFor"/>); a change confirmed by neither stays in doubt in the journal,
+    /// and a restart or failover reads the load balancer back before anything else.
     /// </summary>
     public bool ConfirmedByNextIntent => Operation is ChangeTargets;
 }
