@@ -148,10 +148,7 @@ public class ReconcileLoopTests : EndToEndTest
         // The pods change while the Service is invalid (after it, not with it: a lone change is acted on at once, so
         // a slice that came first would be a good change applied before the Service turned bad).
         Api.Store.Replace(Slice("web", "web-abc", Ready("10.244.1.9")));
-        // A Service created after that slice change converges only once the watcher handed the change on.
-        Api.Store.Create(LoadBalancerService("fence"));
-        Api.Store.Create(Slice("fence", "fence-abc", Ready("10.244.2.5")));
-        await Eventually.Until(() => TargetsOf("fence").Length == 1, "the fence Service converged");
+        await FenceAsync();
         Assert.Equal(["10.244.1.5:8080"], TargetsOf("web"));
     }
 
@@ -163,11 +160,9 @@ public class ReconcileLoopTests : EndToEndTest
         await TargetsAre("10.244.1.5:8080");
 
         await EditWebService(s => s.Spec.Ports[0].Name = "web");
-        // A Service created after the rename converges only once the watcher handed the rename on: DirectLB has seen the
-        // port in no slice before the EndpointSlice controller's update below (without the grace, that is the warning).
-        Api.Store.Create(LoadBalancerService("fence"));
-        Api.Store.Create(Slice("fence", "fence-abc", Ready("10.244.2.5")));
-        await Eventually.Until(() => TargetsOf("fence").Length == 1, "the fence Service converged");
+        // DirectLB has seen the port in no slice before the EndpointSlice controller's update below (without the grace,
+        // that is the warning).
+        await FenceAsync();
         var renamed = Slice("web", "web-abc", Ready("10.244.1.5"));
         renamed.Ports[0].Name = "web";
         Api.Store.Replace(renamed);
@@ -177,6 +172,14 @@ public class ReconcileLoopTests : EndToEndTest
             "the listener carries the new port name");
         Assert.DoesNotContain(ServiceEventReason.InvalidConfiguration, WebEvents());
         Assert.Equal(["10.244.1.5:8080"], TargetsOf("web"));
+    }
+
+    /// <summary>Returns once the watcher has handed on every change made before: a Service created after them has converged.</summary>
+    private async Task FenceAsync()
+    {
+        Api.Store.Create(LoadBalancerService("fence"));
+        Api.Store.Create(Slice("fence", "fence-abc", Ready("10.244.2.5")));
+        await Eventually.Until(() => TargetsOf("fence").Length == 1, "the fence Service converged");
     }
 
     private string[] TargetsOf(string name) =>

@@ -1,6 +1,4 @@
 using Akka.Actor;
-using Akka.TestKit;
-using Akka.TestKit.Configs;
 using DirectLB.Actors.Domain;
 using DirectLB.Actors.Entity;
 using DirectLB.Actors.Kubernetes;
@@ -14,26 +12,18 @@ namespace DirectLB.Tests.Entity;
 /// A Service port renamed (or added) is in no EndpointSlice until the EndpointSlice controller has caught up with the
 /// Service. The last good load balancer stays meanwhile, as for any invalid configuration; the Warning Event waits for
 /// the grace, so a rename whose slices follow gives none, and a port that no slice ever carries is still reported. The
-/// test owns time (a manual clock and Akka's test scheduler, moved together), so the grace ends only when it says.
+/// test owns time, so the grace ends only when it says.
 /// </summary>
-public class EndpointSliceGraceSpec() : EntitySpec(config: TestConfigs.TestSchedulerConfig)
+public class EndpointSliceGraceSpec : ManualTimeEntitySpec
 {
     private static readonly TimeSpan Grace = TimeSpan.FromMinutes(1);
 
     private static readonly ReconcileOptions Options = FastOptions with { EndpointSliceGrace = Grace, ReadBackInterval = TimeSpan.Zero };
 
-    private readonly ManualClock _clock = new(Fixtures.Now);
-
     [Fact]
     public void A_renamed_port_whose_slices_catch_up_within_the_grace_gives_no_warning()
     {
-        var entity = Converged();
-
-        entity.Tell(Renamed(slicesCaughtUp: false));
-        Handled(entity);
-        Advance(Grace - TimeSpan.FromSeconds(1));
-        Handled(entity);
-        Assert.Empty(Warnings());
+        var entity = RenamedAndAlmostThroughTheGrace();
         Assert.Equal("http", CloudListener().Spec.Name);
 
         entity.Tell(Renamed(slicesCaughtUp: true));
@@ -48,13 +38,7 @@ public class EndpointSliceGraceSpec() : EntitySpec(config: TestConfigs.TestSched
     [Fact]
     public void A_port_no_slice_carries_after_the_grace_is_reported_and_the_last_good_state_stays()
     {
-        var entity = Converged();
-
-        entity.Tell(Renamed(slicesCaughtUp: false));
-        Handled(entity);
-        Advance(Grace - TimeSpan.FromSeconds(1));
-        Handled(entity);
-        Assert.Empty(Warnings());
+        RenamedAndAlmostThroughTheGrace();
 
         Advance(TimeSpan.FromSeconds(1));
 
@@ -78,11 +62,23 @@ public class EndpointSliceGraceSpec() : EntitySpec(config: TestConfigs.TestSched
     /// <summary>One pod behind the Service's port "http", in sync, the debounce window its calls opened closed: the next change is acted on at once.</summary>
     private IActorRef Converged()
     {
-        var entity = StartEntity(options: Options, clock: _clock);
+        var entity = StartEntity(options: Options, clock: Clock);
         entity.Tell(new ServiceObserved(Key, Observation(Service(), Slice("web-abc", [Ready("10.244.1.1")]))));
         AwaitTargets(Serving("10.244.1.1"));
-        AwaitAssert(() => Assert.True(Status(entity).InSync), Deadline);
+        AwaitInSync(entity);
         Advance(Options.Debounce);
+        return entity;
+    }
+
+    /// <summary>The port renamed while its slices still say "http", and the grace all but over: no warning yet.</summary>
+    private IActorRef RenamedAndAlmostThroughTheGrace()
+    {
+        var entity = Converged();
+        entity.Tell(Renamed(slicesCaughtUp: false));
+        Handled(entity);
+        Advance(Grace - TimeSpan.FromSeconds(1));
+        Handled(entity);
+        Assert.Empty(Warnings());
         return entity;
     }
 
@@ -99,16 +95,4 @@ public class EndpointSliceGraceSpec() : EntitySpec(config: TestConfigs.TestSched
 
     /// <summary>Returns once the entity has handled every message sent to it before (its report comes after them).</summary>
     private void Handled(IActorRef entity) => Status(entity);
-
-    private LoadBalancerStatusReport Status(IActorRef entity)
-    {
-        entity.Tell(new GetLoadBalancerStatus(Key));
-        return ExpectMsg<LoadBalancerStatusReport>(Deadline);
-    }
-
-    private void Advance(TimeSpan by)
-    {
-        _clock.Advance(by);
-        ((TestScheduler)Sys.Scheduler).Advance(by);
-    }
 }

@@ -1,6 +1,4 @@
 using Akka.Actor;
-using Akka.TestKit;
-using Akka.TestKit.Configs;
 using DirectLB.Actors.Domain;
 using DirectLB.Actors.Entity;
 using DirectLB.Providers.Model;
@@ -13,16 +11,13 @@ namespace DirectLB.Tests.Entity;
 /// <summary>
 /// The debounce is leading-edge: a lone change is applied at once, the changes that follow it within the window are
 /// gathered into one call when the window closes, and a change after a quiet window is applied at once again. The test
-/// owns time: a manual clock for the entity and Akka's test scheduler for its timers, moved together, so a change that
-/// waits for a window can only be applied when the test moves time, however fast or slow the machine is.
+/// owns time, so a change that waits for a window can only be applied when the test moves time.
 /// </summary>
-public class LeadingEdgeDebounceSpec() : EntitySpec(config: TestConfigs.TestSchedulerConfig)
+public class LeadingEdgeDebounceSpec : ManualTimeEntitySpec
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
     private static readonly ReconcileOptions Options = FastOptions with { Debounce = Window, ReadBackInterval = TimeSpan.Zero };
-
-    private readonly ManualClock _clock = new(Fixtures.Now);
 
     private long TargetChanges => Cloud.CallCount(ProviderCallKind.ChangeTargets);
 
@@ -87,7 +82,7 @@ public class LeadingEdgeDebounceSpec() : EntitySpec(config: TestConfigs.TestSche
     /// <summary>The entity with one pod's target, in sync: the calls that got it there opened a window.</summary>
     private IActorRef Converged()
     {
-        var entity = StartEntity(options: Options, clock: _clock);
+        var entity = StartEntity(options: Options, clock: Clock);
         entity.Tell(Pods(1));
         AwaitTargets(Targets(1));
         AwaitInSync(entity);
@@ -114,24 +109,6 @@ public class LeadingEdgeDebounceSpec() : EntitySpec(config: TestConfigs.TestSche
         AwaitTargets(Targets(to));
         AwaitInSync(entity);
         Assert.Equal(before + 1, TargetChanges);
-    }
-
-    /// <summary>
-    /// The entity's report, once it has handled every message sent before: a call it decided on by then has been made,
-    /// since the report waits for the call's intent to be journaled and the call started.
-    /// </summary>
-    private LoadBalancerStatusReport Status(IActorRef entity)
-    {
-        entity.Tell(new GetLoadBalancerStatus(Key));
-        return ExpectMsg<LoadBalancerStatusReport>(Deadline);
-    }
-
-    private void AwaitInSync(IActorRef entity) => AwaitAssert(() => Assert.True(Status(entity).InSync), Deadline);
-
-    private void Advance(TimeSpan by)
-    {
-        _clock.Advance(by);
-        ((TestScheduler)Sys.Scheduler).Advance(by);
     }
 
     private static ServiceObserved Pods(int count) =>
