@@ -27,6 +27,7 @@ public sealed partial class ServiceLoadBalancer
     private const string DebounceTimer = "debounce";
     private const string RetryTimer = "retry";
     private const string DrainTimer = "drain";
+    private const string SliceGraceTimer = "slice-grace";
 
     private EntityPhase _phase = EntityPhase.AwaitingObservation;
     private DebounceWindow _window = DebounceWindow.Closed;

@@ -12,8 +12,6 @@ public sealed partial class ServiceLoadBalancer
 {
     private readonly HashSet<string> _reportedConflicts = [];
     private readonly HashSet<string> _reportedNotices = [];
-    private const string SliceGraceTimer = "slice-grace";
-
     private string? _reportedInvalid;
 
     /// <summary>Since when the plan has lacked only ports no EndpointSlice carries yet; null when it does not.</summary>
