@@ -61,6 +61,15 @@ public sealed record BenchOptions
     /// <summary>How long the first cold scale run keeps the converged host alive after measuring, for a heap dump.</summary>
     public TimeSpan Hold { get; init; }
 
+    /// <summary>Cold starts per journal, each in a fresh process, that <c>scale</c> (and so <c>all</c>) and <c>coldstarts</c> run.</summary>
+    public int ColdRuns { get; init; } = 5;
+
+    /// <summary>
+    /// Where a <c>cold</c> run writes its result as JSON instead of a report: set by <see cref="ColdStarts"/> for the
+    /// child processes it starts.
+    /// </summary>
+    public string? ResultsFile { get; init; }
+
     /// <summary>Where docs/benchmarks.md and docs/latency.png go; null writes no report.</summary>
     public string? DocsDir { get; init; } = "docs";
 
@@ -94,6 +103,8 @@ public sealed record BenchOptions
                 "--down-refused" => options with { DownRefusedReplicas = bool.Parse(Next()) },
                 "--keep-logs" => options with { KeepLogs = Next() },
                 "--repeat" => options with { Repeat = Int(Next()) },
+                "--cold-runs" => options with { ColdRuns = Int(Next()) },
+                "--results" => options with { ResultsFile = Next() },
                 "--hold" => options with { Hold = TimeSpan.FromSeconds(Int(Next())) },
                 "--docs" => options with { DocsDir = Next() },
                 "--no-report" => options with { DocsDir = null },
@@ -126,13 +137,14 @@ public sealed record BenchOptions
                 SoakDuration = TimeSpan.FromMinutes(3),
                 SoakServices = 60,
                 Repeat = 1,
+                ColdRuns = 1,
                 // CI must not overwrite the published figures, but the report and plot writers still run.
                 DocsDir = Path.Combine(Path.GetTempPath(), "directlb-bench-smoke"),
             }
             : options;
     }
 
-    private static readonly string[] Known = ["scale", "cold", "latency", "calls", "rolling", "failover", "journal", "soak", "gates", "readback", "all"];
+    private static readonly string[] Known = ["scale", "cold", "coldstarts", "latency", "calls", "rolling", "failover", "journal", "soak", "gates", "readback", "all"];
 
     private static BenchOptions Add(List<string> commands, string command, BenchOptions options)
     {

@@ -14,16 +14,16 @@ catch (Exception ex) when (ex is ArgumentException or FormatException)
     return 2;
 }
 
-if (options.Runs("failover") || options.Runs("soak"))
+if (options.Runs("failover") || options.Runs("soak") || options.Runs("scale") || options.Commands.Contains("coldstarts"))
 {
-    // Before any run, not after the others have taken their time: the failover run needs PostgreSQL's binaries.
+    // Before any run, not after the others have taken their time: these runs need PostgreSQL's binaries.
     try
     {
         PostgresServer.BinDirectory();
     }
     catch (InvalidOperationException ex)
     {
-        Console.Error.WriteLine($"directlb-bench: failover and soak: {ex.Message}");
+        Console.Error.WriteLine($"directlb-bench: failover, soak and the cold starts on PostgreSQL: {ex.Message}");
         return 2;
     }
 }
@@ -41,6 +41,13 @@ for (var i = 0; i < options.Repeat; i++)
     if (options.Commands.Contains("cold") && i == 0)
     {
         results.Scale.Add(await ScaleBenchmark.RunAsync(options, createWhileRunning: false, hold: true));
+    }
+
+    // Each cold start in its own fresh process, on both journals: once, as the five runs are themselves the repeats.
+    if ((options.Runs("scale") || options.Commands.Contains("coldstarts")) && i == 0)
+    {
+        results.ColdStarts.AddRange(await ColdStarts.RunAsync(options, postgres: false));
+        results.ColdStarts.AddRange(await ColdStarts.RunAsync(options, postgres: true));
     }
 
     if (options.Runs("scale"))
@@ -102,7 +109,12 @@ for (var i = 0; i < options.Repeat; i++)
 }
 
 Console.WriteLine($"done in {(DateTime.UtcNow - started).TotalSeconds:F0} s");
-if (options.DocsDir is { } docs)
+if (options.ResultsFile is { } resultsFile)
+{
+    // A child of ColdStarts: its parent reads the run and writes the report.
+    await ColdStarts.WriteAsync(resultsFile, results.Scale.Single());
+}
+else if (options.DocsDir is { } docs)
 {
     Directory.CreateDirectory(docs);
     var markdown = Report.Render(options, args, results, MachineInfo.Collect());
