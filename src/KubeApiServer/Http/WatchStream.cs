@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json.Nodes;
 using DirectLB.KubeApiServer.Resources;
@@ -27,6 +28,7 @@ internal sealed record WatchRequest(
 internal sealed class WatchStream(ObjectStore store, TimeSpan bookmarkInterval)
 {
     private static readonly byte[] Newline = "\n"u8.ToArray();
+    private const int FlushEvery = 64 * 1024;
 
     /// <param name="context">The HTTP exchange.</param>
     /// <param name="request">What to watch.</param>
@@ -44,7 +46,8 @@ internal sealed class WatchStream(ObjectStore store, TimeSpan bookmarkInterval)
         catch (KubeApiException e) when (e.Code == 410)
         {
             var error = new JsonObject { ["type"] = WatchEventTypes.Error, ["object"] = e.ToStatus() };
-            await WriteLineAsync(context, error.ToJsonString(), context.RequestAborted);
+            Write(context, error.ToJsonString());
+            await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
             return;
         }
 
@@ -61,10 +64,20 @@ internal sealed class WatchStream(ObjectStore store, TimeSpan bookmarkInterval)
         {
             while (await subscription.Lines.WaitToReadAsync(stop.Token))
             {
+                // Flushed once caught up (or every 64 KiB), not after every event, as the real server
+                // does: a burst goes out in a few writes, and a lone event at once.
+                var unflushed = 0;
                 while (subscription.Lines.TryRead(out var line))
                 {
-                    await WriteLineAsync(context, request.Transform?.Invoke(line) ?? line, stop.Token);
+                    unflushed += Write(context, request.Transform?.Invoke(line) ?? line);
+                    if (unflushed >= FlushEvery)
+                    {
+                        await context.Response.BodyWriter.FlushAsync(stop.Token);
+                        unflushed = 0;
+                    }
                 }
+
+                await context.Response.BodyWriter.FlushAsync(stop.Token);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -97,10 +110,12 @@ internal sealed class WatchStream(ObjectStore store, TimeSpan bookmarkInterval)
         }
     }
 
-    private static async Task WriteLineAsync(HttpContext context, string line, CancellationToken token)
+    /// <returns>The bytes written.</returns>
+    private static int Write(HttpContext context, string line)
     {
-        await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(line), token);
-        await context.Response.Body.WriteAsync(Newline, token);
-        await context.Response.Body.FlushAsync(token);
+        var body = context.Response.BodyWriter;
+        var bytes = (int)Encoding.UTF8.GetBytes(line, body);
+        body.Write(Newline);
+        return bytes + Newline.Length;
     }
 }

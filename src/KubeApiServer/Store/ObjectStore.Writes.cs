@@ -212,9 +212,10 @@ public sealed partial class ObjectStore
         var change = new WatchEvent(_revision, kind, type, obj, previous);
         _history.Append(change);
         List<WatchSubscription>? lagging = null;
+        string? json = null;
         foreach (var subscription in _subscriptions)
         {
-            if (!subscription.Deliver(change))
+            if (!subscription.Deliver(change, ref json))
             {
                 (lagging ??= []).Add(subscription);
             }

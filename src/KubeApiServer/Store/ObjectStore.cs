@@ -97,7 +97,7 @@ public sealed partial class ObjectStore
             {
                 foreach (var obj in Objects(kind).Values.Where(filter.Matches))
                 {
-                    subscription.Enqueue(WatchEventTypes.Added, obj);
+                    subscription.Enqueue(WatchEventTypes.Added, obj.ToJsonString());
                 }
             }
             else
@@ -109,7 +109,8 @@ public sealed partial class ObjectStore
                 }
                 foreach (var change in _history.After(from))
                 {
-                    subscription.Deliver(change);
+                    string? json = null;
+                    subscription.Deliver(change, ref json);
                 }
             }
             subscription.GoLive(_watchBufferCapacity);
@@ -129,7 +130,7 @@ public sealed partial class ObjectStore
                 ["apiVersion"] = subscription.Kind.ApiVersion,
                 ["metadata"] = new JsonObject { ["resourceVersion"] = Revision(_revision) },
             };
-            if (!subscription.Enqueue(WatchEventTypes.Bookmark, bookmark))
+            if (!subscription.Enqueue(WatchEventTypes.Bookmark, bookmark.ToJsonString()))
             {
                 DropLagging(subscription);
             }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using DirectLB.KubeApiServer.Resources;
 using DirectLB.KubeApiServer.Selectors;
@@ -51,8 +50,13 @@ public sealed class WatchSubscription : IDisposable
     /// Delivers a committed change as the real server does for a filtered watch: an object entering the selection
     /// is ADDED, one leaving it is DELETED, one outside it both before and after is invisible.
     /// </summary>
+    /// <param name="change">The committed change.</param>
+    /// <param name="objectJson">
+    /// The changed object serialized, shared by every watch a commit reaches: set by the first that sends it, as the
+    /// real server's watch cache serializes an object once for all its watchers.
+    /// </param>
     /// <returns>False when the watch was closed because its client is too far behind.</returns>
-    internal bool Deliver(WatchEvent change)
+    internal bool Deliver(WatchEvent change, ref string? objectJson)
     {
         if (change.Kind != Kind)
         {
@@ -69,11 +73,13 @@ public sealed class WatchSubscription : IDisposable
             WatchEventTypes.Deleted when matchesNow => WatchEventTypes.Deleted,
             _ => null,
         };
-        return type is null || Enqueue(type, change.Object);
+        return type is null || Enqueue(type, objectJson ??= change.Object.ToJsonString());
     }
 
+    /// <param name="type">The event's type.</param>
+    /// <param name="objectJson">The object, serialized.</param>
     /// <returns>False when the watch was closed because its client is too far behind.</returns>
-    internal bool Enqueue(string type, JsonObject obj)
+    internal bool Enqueue(string type, string objectJson)
     {
         if (ClosedForLag)
         {
@@ -85,7 +91,7 @@ public sealed class WatchSubscription : IDisposable
             Complete();
             return false;
         }
-        _lines.Writer.TryWrite($"{{\"type\":\"{type}\",\"object\":{obj.ToJsonString()}}}");
+        _lines.Writer.TryWrite($"{{\"type\":\"{type}\",\"object\":{objectJson}}}");
         return true;
     }
 }
