@@ -51,7 +51,7 @@ public static class ColdStarts
         return runs;
     }
 
-    /// <summary>Where a child writes its runs: the scale runs as JSON, read back by <see cref="RunAsync"/>.</summary>
+    /// <summary>What a child does with its run: writes it as JSON to <paramref name="path"/>, read back by <see cref="RunAsync"/>.</summary>
     public static Task WriteAsync(string path, ScaleRun run) => File.WriteAllTextAsync(path, JsonSerializer.Serialize(run));
 
     private static List<string> ChildArguments(BenchOptions options, bool postgres, string results)

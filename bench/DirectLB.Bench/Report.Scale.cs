@@ -22,7 +22,7 @@ public static partial class Report
         md.L();
         foreach (var journal in results.ColdStarts.GroupBy(c => c.Journal))
         {
-            ColdStarts(md, journal.Key, [.. journal]);
+            ColdStartTable(md, journal.Key, [.. journal]);
         }
 
         if (results.Scale.Count == 0)
@@ -56,10 +56,10 @@ public static partial class Report
     }
 
     /// <summary>Issue 17, part 2: every cold run, each in a fresh process, against its own floor; the worst decides.</summary>
-    private static void ColdStarts(Markdown md, string journal, List<ColdStart> runs)
+    private static void ColdStartTable(Markdown md, string journal, List<ColdStart> runs)
     {
         var first = runs[0].Run;
-        md.L($"**Cold starts on {journal}, each in a fresh process** ({runs.Count} run(s) of `cold`, {first.Services:N0} Services × {first.Endpoints} endpoints created before the host starts{(journal == "PostgreSQL" ? "; the journal a private PostgreSQL started by the run, `fsync=off`" : "")}). **CPU stalled** is the share of the run's wall time in which some task on the machine waited for a CPU (`/proc/pressure/cpu`): other work on the same cores.");
+        md.L($"**Cold starts on {journal}, each in a fresh process** ({runs.Count} run(s) of `cold`, {first.Services:N0} Services × {first.Endpoints} endpoints created before the host starts{(journal == "PostgreSQL" ? "; the journal a private PostgreSQL started by the run, `fsync=off`" : "")}). **CPU stalled** is the share of the run's wall time in which some task on the machine waited for a CPU (`/proc/pressure/cpu`): the run's own threads and any other work on the same cores.");
         md.L();
         md.L($"| run (UTC) | converged in | floor: journal + Kubernetes | converged / floor | ≤ {FloorRatioTarget:F0} × floor | process CPU (JIT) | intent write mean | host RSS (est.) | peak RSS | CPU stalled |");
         md.L($"| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
