@@ -13,6 +13,9 @@ internal static class TargetWeighting
 {
     public const int EqualPodWeight = 1;
 
+    // Member clusters an error names before "and N more".
+    private const int MaxNamed = 5;
+
     /// <summary>Equal weight per pod by default; per-cluster shares, or equal weight per node, when the Service asks.</summary>
     public static ImmutableDictionary<TargetKey, TargetSpec> Weighted(
         IEnumerable<TargetSpec> targets,
@@ -47,7 +50,9 @@ internal static class TargetWeighting
         var unshared = list.Select(t => t.ClusterId).Distinct().Where(c => !settings.ClusterShares.ContainsKey(c)).Order(StringComparer.Ordinal).ToList();
         if (unshared.Count > 0)
         {
-            errors.Add($"annotation {ServiceAnnotations.ClusterWeights} gives no share to member cluster(s) {string.Join(", ", unshared)}, which have pods");
+            // Member cluster ids are quoted as any other text an error echoes, and a few of them named: the message is an Event's.
+            var named = string.Join(", ", unshared.Take(MaxNamed).Select(Quote.Short)) + (unshared.Count > MaxNamed ? $" and {unshared.Count - MaxNamed} more" : "");
+            errors.Add($"annotation {ServiceAnnotations.ClusterWeights} gives no share to member cluster(s) {named}, which have pods");
             return ImmutableDictionary<TargetKey, TargetSpec>.Empty;
         }
 

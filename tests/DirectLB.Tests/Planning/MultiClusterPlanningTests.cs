@@ -100,6 +100,21 @@ public class MultiClusterPlanningTests
     }
 
     [Fact]
+    public void A_long_member_cluster_id_left_out_of_the_shares_is_quoted_short_in_the_error()
+    {
+        var shares = new Dictionary<string, string> { [ServiceAnnotations.ClusterWeights] = "east=100" };
+        var east = ObservationIn("east", Service(createdAt: Now.AddDays(-2), annotations: shares), Slice("e", [Ready("10.244.1.5")]));
+        var longId = new string('w', 3000);
+        var other = ObservationIn(longId, Service(createdAt: Now.AddDays(-1), uid: "uid-west"), Slice("w", [Ready("10.245.1.5")]));
+
+        var desired = Build(east, other);
+
+        var error = Assert.Single(desired.Errors, e => e.Contains("no share to member cluster(s)"));
+        Assert.InRange(error.Length, 1, 1024);
+        Assert.Contains("(3000 characters)", error);
+    }
+
+    [Fact]
     public void Scope_routes_a_service_to_a_per_cluster_entity_only_when_asked()
     {
         var perCluster = Service(annotations: new Dictionary<string, string> { [ServiceScope.Annotation] = ServiceScope.PerCluster });
