@@ -29,16 +29,17 @@ public class ReplicaConfigurationTests
     }
 
     [Fact]
-    public void An_unknown_journal_provider_a_zero_stable_after_removal_margin_and_heartbeat_pause_are_all_named()
+    public void An_unknown_journal_provider_a_zero_stable_after_down_all_limit_removal_margin_and_heartbeat_pause_are_all_named()
     {
         var error = Assert.Throws<ConfigurationException>(() => DirectLbHost.CreateBuilder(
             ["--kubeconfig", Kubeconfig, "--journal-provider", "oracle", "--DirectLB:Cluster:StableAfter=00:00:00", "--DirectLB:Cluster:RemovalMargin=00:00:00",
-             "--DirectLB:Cluster:AcceptableHeartbeatPause=00:00:00"]));
+             "--DirectLB:Cluster:AcceptableHeartbeatPause=00:00:00", "--DirectLB:Cluster:DownAllWhenUnstable=00:00:00"]));
 
         Assert.Contains(error.Errors, e => e.Contains("'oracle' is unknown", StringComparison.Ordinal));
         Assert.Contains(error.Errors, e => e.Contains("StableAfter", StringComparison.Ordinal));
         Assert.Contains(error.Errors, e => e.Contains("RemovalMargin must be positive", StringComparison.Ordinal));
         Assert.Contains(error.Errors, e => e.Contains("AcceptableHeartbeatPause must be positive", StringComparison.Ordinal));
+        Assert.Contains(error.Errors, e => e.Contains("DownAllWhenUnstable must be positive", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -185,6 +185,15 @@ public sealed class AkkaClusterOptions
     public TimeSpan StableAfter { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>
+    /// How long reachability may keep changing, with some replica unreachable all along, beyond <see cref="StableAfter"/>
+    /// before every replica downs itself (Akka's <c>down-all-when-unstable</c>: no side can be trusted to decide). Akka
+    /// derives it from <c>stable-after</c> (¾ of it, at least 4 s), which with DirectLB's short <see cref="StableAfter"/>
+    /// would stop the whole cluster after 7 s of flapping reachability, as replicas starved of CPU produce; this rides out
+    /// such a spell, and keep-majority decides once the membership is stable again.
+    /// </summary>
+    public TimeSpan DownAllWhenUnstable { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
     /// How long after a downed replica is removed its shards and singletons wait before they start on a survivor
     /// (Akka's <c>down-removal-margin</c>, which would otherwise be <see cref="StableAfter"/> again). It is a margin
     /// for a downed replica that still runs (the minority side of a partition stopping itself); the journal's unique

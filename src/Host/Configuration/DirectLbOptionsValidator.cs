@@ -100,6 +100,12 @@ public static partial class DirectLbOptionsValidator
             errors.Add("DirectLB:Cluster:StableAfter must be positive");
         }
 
+        if (options.Cluster.DownAllWhenUnstable <= TimeSpan.Zero)
+        {
+            // Akka reads zero as "off": an unstable cluster would then never decide, and never fail over.
+            errors.Add("DirectLB:Cluster:DownAllWhenUnstable must be positive");
+        }
+
         if (options.Cluster.RemovalMargin <= TimeSpan.Zero)
         {
             // Akka reads a zero margin as "use stable-after": the option would not mean what it says.

@@ -1,7 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Hosting;
-using Akka.Cluster.Hosting.SBR;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Akka.Persistence.Sql;
@@ -56,20 +55,8 @@ public static class AkkaComposition
             {
                 Roles = [Role, .. ConfigurationRoles.For(shared)],
                 SeedNodes = [.. cluster.SeedNodes],
-                // Never auto-down: the side of a partition that keeps the majority downs the other, which stops
-                // (coordinated shutdown), so two replicas never own the same Service.
-                SplitBrainResolver = new KeepMajorityOption(),
             })
-            .AddHocon(
-                $"""
-                akka.cluster.split-brain-resolver.stable-after = {(long)cluster.StableAfter.TotalMilliseconds}ms
-                akka.cluster.down-removal-margin = {(long)cluster.RemovalMargin.TotalMilliseconds}ms
-                akka.cluster.failure-detector.acceptable-heartbeat-pause = {(long)cluster.AcceptableHeartbeatPause.TotalMilliseconds}ms
-                # How often the leader moves members on (Akka's default 1 s): a downed or exiting replica is removed,
-                # and its shards and singletons may start on a survivor, at the leader's next tick.
-                akka.cluster.leader-actions-interval = 500ms
-                """,
-                HoconAddMode.Prepend);
+            .AddHocon(ClusterDowning.Hocon(cluster), HoconAddMode.Prepend);
         if (cluster.SeedNodes.Count == 0)
         {
             // A single replica: form a cluster of one.
