@@ -118,6 +118,11 @@ else if (options.DocsDir is { } docs)
 {
     Directory.CreateDirectory(docs);
     var markdown = Report.Render(options, args, results, MachineInfo.Collect());
+    if (ReportArchive.Keep(Path.Combine(docs, "benchmarks.md")) is { } kept)
+    {
+        Console.WriteLine($"kept the report it replaces as {kept}");
+    }
+
     await File.WriteAllTextAsync(Path.Combine(docs, "benchmarks.md"), markdown);
     var latency = results.LatencyMedians();
     if (latency.Count > 0)
