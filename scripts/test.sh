@@ -9,6 +9,8 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || need_apt+=(postgresql)
 # The real kubectl, which the API test server and sandbox tests drive (Debian's package for it is kubernetes-client).
 command -v kubectl >/dev/null 2>&1 || need_apt+=(kubernetes-client)
+# The transparent-mode test's network namespaces mark HAProxy's traffic with iptables (not on a minimal Debian).
+command -v iptables >/dev/null 2>&1 || [ -x /usr/sbin/iptables ] || need_apt+=(iptables)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "test.sh: installing ${need_apt[*]}"
   if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq "${need_apt[@]}" >/dev/null
