@@ -32,6 +32,9 @@ public sealed record BenchOptions
     /// <summary>The split brain resolver's stable-after in the failover run; null is the host's production default.</summary>
     public TimeSpan? StableAfter { get; init; }
 
+    /// <summary>How long reachability may keep changing before every replica downs itself, in the failover run; null is the host's production default.</summary>
+    public TimeSpan? DownAllWhenUnstable { get; init; }
+
     /// <summary>The singletons' and shards' removal margin in the failover run; null is the host's production default.</summary>
     public TimeSpan? RemovalMargin { get; init; }
 
@@ -98,6 +101,7 @@ public sealed record BenchOptions
                 "--soak-services" => options with { SoakServices = Int(Next()) },
                 "--seed" => options with { Seed = Int(Next()) },
                 "--stable-after" => options with { StableAfter = TimeSpan.FromSeconds(Double(Next())) },
+                "--down-all-when-unstable" => options with { DownAllWhenUnstable = TimeSpan.FromSeconds(Double(Next())) },
                 "--removal-margin" => options with { RemovalMargin = TimeSpan.FromSeconds(Double(Next())) },
                 "--heartbeat-pause" => options with { HeartbeatPause = TimeSpan.FromSeconds(Double(Next())) },
                 "--down-refused" => options with { DownRefusedReplicas = bool.Parse(Next()) },

@@ -226,6 +226,7 @@ public static class FailoverBenchmark
         "--log-format", "json",
         "--Serilog:MinimumLevel:Override:Akka=Information",
         $"--DirectLB:Cluster:StableAfter={settings.StableAfter:c}",
+        $"--DirectLB:Cluster:DownAllWhenUnstable={settings.DownAllWhenUnstable:c}",
         $"--DirectLB:Cluster:RemovalMargin={settings.RemovalMargin:c}",
         $"--DirectLB:Cluster:AcceptableHeartbeatPause={settings.AcceptableHeartbeatPause:c}",
         $"--DirectLB:Cluster:DownRefusedReplicas={settings.DownRefusedReplicas}",

@@ -6,13 +6,15 @@ namespace DirectLB.Bench;
 /// <summary>
 /// The settings that bound a failover: the failure detector's (Akka.NET's defaults but for the acceptable heartbeat
 /// pause, the host's <c>DirectLB:Cluster:AcceptableHeartbeatPause</c>), the split brain resolver's stable-after (the
-/// host's <c>DirectLB:Cluster:StableAfter</c>) and the removal margin (<c>DirectLB:Cluster:RemovalMargin</c>, Akka's
+/// host's <c>DirectLB:Cluster:StableAfter</c>) and its down-all limit (<c>DirectLB:Cluster:DownAllWhenUnstable</c>), the removal margin (<c>DirectLB:Cluster:RemovalMargin</c>, Akka's
 /// <c>down-removal-margin</c>) and whether a replica whose port refuses connections is downed at once
 /// (<c>DirectLB:Cluster:DownRefusedReplicas</c>).
 /// </summary>
 public sealed record FailoverSettings(
     TimeSpan StableAfter,
     TimeSpan ProductionStableAfter,
+    TimeSpan DownAllWhenUnstable,
+    TimeSpan ProductionDownAllWhenUnstable,
     TimeSpan HeartbeatInterval,
     double Threshold,
     TimeSpan AcceptableHeartbeatPause,
@@ -31,6 +33,8 @@ public sealed record FailoverSettings(
         return new FailoverSettings(
             options.StableAfter ?? production.StableAfter,
             production.StableAfter,
+            options.DownAllWhenUnstable ?? production.DownAllWhenUnstable,
+            production.DownAllWhenUnstable,
             detector.GetTimeSpan("heartbeat-interval"),
             detector.GetDouble("threshold"),
             options.HeartbeatPause ?? production.AcceptableHeartbeatPause,

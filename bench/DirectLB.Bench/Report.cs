@@ -152,7 +152,7 @@ public static partial class Report
         md.L($"| setting | value in this run | production |");
         md.L($"| --- | --- | --- |");
         md.L($"| failure detector `heartbeat-interval` / `threshold` / `acceptable-heartbeat-pause` | {settings.HeartbeatInterval.TotalSeconds:F0} s / {settings.Threshold:F1} / {settings.AcceptableHeartbeatPause.TotalSeconds:F1} s | Akka.NET's defaults for the first two; `DirectLB:Cluster:AcceptableHeartbeatPause` = {settings.ProductionAcceptableHeartbeatPause.TotalSeconds:F1} s |");
-        md.L($"| split brain resolver | keep-majority, `stable-after` {settings.StableAfter.TotalSeconds:F1} s | keep-majority, `DirectLB:Cluster:StableAfter` = {settings.ProductionStableAfter.TotalSeconds:F1} s (`src/Host/Configuration/DirectLbOptions.cs`) |");
+        md.L($"| split brain resolver | keep-majority, `stable-after` {settings.StableAfter.TotalSeconds:F1} s, `down-all-when-unstable` {settings.DownAllWhenUnstable.TotalSeconds:F1} s | keep-majority, `DirectLB:Cluster:StableAfter` = {settings.ProductionStableAfter.TotalSeconds:F1} s, `DirectLB:Cluster:DownAllWhenUnstable` = {settings.ProductionDownAllWhenUnstable.TotalSeconds:F1} s (`src/Host/Configuration/DirectLbOptions.cs`) |");
         md.L($"| down a replica whose port refuses connections | {(settings.DownRefusedReplicas ? "on" : "off")} | `DirectLB:Cluster:DownRefusedReplicas` = {(settings.ProductionDownRefusedReplicas ? "on" : "off")} |");
         md.L($"| removal margin (`akka.cluster.down-removal-margin`) | {settings.RemovalMargin.TotalSeconds:F1} s | `DirectLB:Cluster:RemovalMargin` = {settings.ProductionRemovalMargin.TotalSeconds:F1} s |");
         md.L();

@@ -1,5 +1,7 @@
+using Akka.Cluster.SBR;
 using DirectLB.Host;
 using DirectLB.Host.Configuration;
+using DirectLB.Host.Hosting;
 
 namespace DirectLB.EndToEnd.Tests;
 
@@ -40,6 +42,24 @@ public class ReplicaConfigurationTests
         Assert.Contains(error.Errors, e => e.Contains("RemovalMargin must be positive", StringComparison.Ordinal));
         Assert.Contains(error.Errors, e => e.Contains("AcceptableHeartbeatPause must be positive", StringComparison.Ordinal));
         Assert.Contains(error.Errors, e => e.Contains("DownAllWhenUnstable must be positive", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_split_brain_resolver_reads_keep_majority_stable_after_and_the_down_all_limit_as_configured()
+    {
+        // What Akka reads, with Akka.Cluster's reference configuration behind DirectLB's, as in the host.
+        var reference = Akka.Configuration.ConfigurationFactory.FromResource<Akka.Cluster.Cluster>("Akka.Cluster.Configuration.Cluster.conf");
+        SplitBrainResolverSettings Read(string hocon) => new(Akka.Configuration.ConfigurationFactory.ParseString(hocon).WithFallback(reference));
+
+        var defaults = Read(ClusterDowning.Hocon(new AkkaClusterOptions()));
+        var derived = Read("akka.cluster.split-brain-resolver.stable-after = 3s");
+
+        Assert.Equal("keep-majority", defaults.DowningStrategy);
+        Assert.Equal(TimeSpan.FromSeconds(3), defaults.DowningStableAfter);
+        Assert.Equal(TimeSpan.FromSeconds(20), defaults.DownAllWhenUnstable);
+        // Without the setting Akka would derive 4 s from the same stable-after: 7 s of flapping would down every replica.
+        Assert.Equal(TimeSpan.FromSeconds(4), derived.DownAllWhenUnstable);
+        Assert.Equal(TimeSpan.FromSeconds(45), Read(ClusterDowning.Hocon(new AkkaClusterOptions { DownAllWhenUnstable = TimeSpan.FromSeconds(45) })).DownAllWhenUnstable);
     }
 
     [Fact]
