@@ -5,9 +5,12 @@ using Akka.Configuration;
 using Akka.Event;
 using Akka.Remote;
 using Akka.Remote.Transport;
+using Akka.Hosting;
+using DirectLB.Actors.Kubernetes;
 using DirectLB.EndToEnd.Tests.Support;
 using DirectLB.Host.Configuration;
 using DirectLB.Host.Hosting;
+using DirectLB.Host.Web;
 using Xunit;
 using AkkaCluster = Akka.Cluster.Cluster;
 
@@ -63,6 +66,12 @@ public sealed class UnstableReachabilityTests : IAsyncLifetime
         var (a, b, c) = await StartAsync(new AkkaClusterOptions().DownAllWhenUnstable);
 
         await FlapAsync(a, b, c);
+
+        // What /api/replicas and the status page show until the resolver decides: b Up but unreachable.
+        var replicas = await new ClusterView(a, new ActorRegistry(), new WatcherDirectory()).ReplicasAsync();
+        Assert.Equal(
+            Lines($"{Address(a)} Up reachable", $"{Address(b)} Up unreachable", $"{Address(c)} Up reachable"),
+            Lines([.. replicas.Select(r => $"{r.Address} {r.Status} {(r.Reachable ? "reachable" : "unreachable")}")]));
 
         await Eventually.Until(
             () => Members(a) == Up(a, c) && Members(c) == Up(a, c),
@@ -153,11 +162,11 @@ public sealed class UnstableReachabilityTests : IAsyncLifetime
     private static bool Sees(ActorSystem observer, ActorSystem subject) =>
         AkkaCluster.Get(observer).State.Unreachable.Any(m => m.Address.Equals(AkkaCluster.Get(subject).SelfAddress));
 
-    private static string Members(ActorSystem system) =>
-        string.Join(", ", AkkaCluster.Get(system).State.Members.Select(m => $"{m.Address} {m.Status}").Order(StringComparer.Ordinal));
+    private static string Members(ActorSystem system) => Lines([.. AkkaCluster.Get(system).State.Members.Select(m => $"{m.Address} {m.Status}")]);
 
-    private static string Up(params ActorSystem[] systems) =>
-        string.Join(", ", systems.Select(s => $"{Address(s)} Up").Order(StringComparer.Ordinal));
+    private static string Lines(params string[] lines) => string.Join(", ", lines.Order(StringComparer.Ordinal));
+
+    private static string Up(params ActorSystem[] systems) => Lines([.. systems.Select(s => $"{Address(s)} Up")]);
 
     private static string Address(ActorSystem system) => AkkaCluster.Get(system).SelfAddress.ToString();
 

@@ -69,7 +69,10 @@ public sealed class ClusterView(ActorSystem system, ActorRegistry registry, Watc
         return [.. (await Task.WhenAll(asks)).OrderBy(w => w.ClusterId, StringComparer.Ordinal)];
     }
 
-    /// <summary>The replicas of the Akka cluster with their status and how many shards each hosts.</summary>
+    /// <summary>
+    /// The replicas of the Akka cluster with their status, whether they are reachable (as the failure detectors of the
+    /// replicas this one hears from see them) and how many shards each hosts.
+    /// </summary>
     public async Task<IReadOnlyList<ReplicaStatus>> ReplicasAsync()
     {
         var cluster = Cluster.Get(system);
@@ -93,6 +96,7 @@ public sealed class ClusterView(ActorSystem system, ActorRegistry registry, Watc
             .Select(m => new ReplicaStatus(
                 m.Address.ToString(),
                 m.Status.ToString(),
+                !cluster.State.Unreachable.Contains(m),
                 m.Address == cluster.SelfAddress,
                 shards.TryGetValue(m.Address, out var s) ? s.Stats.Count : null,
                 shards.TryGetValue(m.Address, out var e) ? e.Stats.Values.Sum() : null))];
@@ -100,4 +104,4 @@ public sealed class ClusterView(ActorSystem system, ActorRegistry registry, Watc
 }
 
 /// <summary>One replica as the status page shows it.</summary>
-public sealed record ReplicaStatus(string Address, string Status, bool IsSelf, int? Shards, int? Entities);
+public sealed record ReplicaStatus(string Address, string Status, bool Reachable, bool IsSelf, int? Shards, int? Entities);

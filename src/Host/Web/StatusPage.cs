@@ -54,7 +54,7 @@ public static class StatusPage
         foreach (var r in replicas)
         {
             page.Append($"<tr><td><code>{E(r.Address)}</code>{(r.IsSelf ? " <span class=\"muted\">(this replica)</span>" : "")}</td>"
-                + $"<td>{Flag(r.Status == "Up", r.Status, r.Status)}</td><td>{r.Shards?.ToString() ?? "?"}</td><td>{r.Entities?.ToString() ?? "?"}</td></tr>");
+                + $"<td>{Flag(r.Status == "Up" && r.Reachable, r.Status, r.Reachable ? r.Status : $"{r.Status}, unreachable")}</td><td>{r.Shards?.ToString() ?? "?"}</td><td>{r.Entities?.ToString() ?? "?"}</td></tr>");
         }
 
         page.Append("</table>");
