@@ -148,7 +148,7 @@ public sealed record BenchOptions
             : options;
     }
 
-    private static readonly string[] Known = ["scale", "cold", "coldstarts", "latency", "calls", "rolling", "failover", "journal", "soak", "gates", "readback", "all"];
+    private static readonly string[] Known = ["scale", "cold", "coldstarts", "latency", "calls", "rolling", "failover", "overlap", "journal", "soak", "gates", "readback", "all"];
 
     private static BenchOptions Add(List<string> commands, string command, BenchOptions options)
     {

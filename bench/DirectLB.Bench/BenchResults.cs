@@ -1,3 +1,5 @@
+using DirectLB.Tests.Shared.Overlap;
+
 namespace DirectLB.Bench;
 
 /// <summary>Everything one invocation measured, for the report and the exit code.</summary>
@@ -16,6 +18,9 @@ public sealed class BenchResults
     public List<RateLimitRun> RateLimits { get; } = [];
 
     public List<FailoverRun> Failovers { get; } = [];
+
+    /// <summary>Two incarnations of each Service at once: with the journal's fence, then without.</summary>
+    public List<OverlapOutcome> Overlaps { get; } = [];
 
     public List<GateRolloutRun> GateRollouts { get; } = [];
 
@@ -54,6 +59,7 @@ public sealed class BenchResults
         .. ReadBacks.Where(r => !r.Converged).Select(r => $"the read-back run at {r.Interval.TotalSeconds:F0} s did not converge"),
         .. GateRollouts.Where(r => !r.Converged).Select(r => $"the {(r.Gated ? "gated" : "ungated")} rollout did not converge"),
         .. Failovers.SelectMany(f => f.Problems).Select(problem => $"failover: {problem}"),
+        .. Overlaps.SelectMany(OverlapBenchmark.Failures),
         .. Latency.SelectMany(r => r).Where(p => p.Confirmed + p.Superseded < p.Events)
             .Select(p => $"latency at {p.Rate}/s: {p.Events - p.Confirmed - p.Superseded} current pods never reached the cloud"),
     ];

@@ -14,7 +14,7 @@ catch (Exception ex) when (ex is ArgumentException or FormatException)
     return 2;
 }
 
-if (options.Runs("failover") || options.Runs("soak") || options.Runs("scale") || options.Commands.Contains("coldstarts"))
+if (options.Runs("failover") || options.Commands.Contains("overlap") || options.Runs("soak") || options.Runs("scale") || options.Commands.Contains("coldstarts"))
 {
     // Before any run, not after the others have taken their time: these runs need PostgreSQL's binaries.
     try
@@ -105,6 +105,12 @@ for (var i = 0; i < options.Repeat; i++)
     if (options.Runs("failover"))
     {
         results.Failovers.Add(await FailoverBenchmark.RunAsync(options));
+    }
+
+    // The overlap a short removal margin allows, with and without the journal's fence: once, as it is a yes or no.
+    if ((options.Runs("failover") || options.Commands.Contains("overlap")) && i == 0)
+    {
+        results.Overlaps.AddRange(await OverlapBenchmark.RunAsync(options));
     }
 }
 
