@@ -28,6 +28,9 @@ public sealed class BenchResults
 
     public List<JournalRun> Journal { get; } = [];
 
+    /// <summary>Runs that threw, each with what it was and why; the rest of the invocation still ran.</summary>
+    public List<string> Errors { get; } = [];
+
     /// <summary>The latency per rate, each figure the median over the repetitions.</summary>
     public IReadOnlyList<LatencyPoint> LatencyMedians() =>
         Latency.Count == 0
@@ -52,6 +55,7 @@ public sealed class BenchResults
     /// <summary>What a CI run must see: everything converged, and every endpoint change not superseded reached the cloud.</summary>
     public IReadOnlyList<string> Failures() =>
     [
+        .. Errors,
         .. Scale.Where(s => !s.Converged).Select(s => $"scale ({s.Variant}) did not converge"),
         .. ColdStarts.Where(c => !c.Run.Converged).Select(c => $"a cold start on {c.Journal} did not converge"),
         .. RollingUpdates.Where(r => !r.Converged).Select(_ => "the rolling update did not converge"),

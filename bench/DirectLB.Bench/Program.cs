@@ -46,34 +46,34 @@ for (var i = 0; i < options.Repeat; i++)
     // Each cold start in its own fresh process, on both journals: once, as the five runs are themselves the repeats.
     if ((options.Runs("scale") || options.Commands.Contains("coldstarts")) && i == 0)
     {
-        results.ColdStarts.AddRange(await ColdStarts.RunAsync(options, postgres: false));
-        results.ColdStarts.AddRange(await ColdStarts.RunAsync(options, postgres: true));
+        await Step("the cold starts on SQLite", async () => results.ColdStarts.AddRange(await ColdStarts.RunAsync(options, postgres: false)));
+        await Step("the cold starts on PostgreSQL", async () => results.ColdStarts.AddRange(await ColdStarts.RunAsync(options, postgres: true)));
     }
 
     if (options.Runs("scale"))
     {
-        results.Scale.Add(await ScaleBenchmark.RunAsync(options, createWhileRunning: false, hold: i == 0));
+        await Step("scale", async () => results.Scale.Add(await ScaleBenchmark.RunAsync(options, createWhileRunning: false, hold: i == 0)));
         // The live variant once: it shows the same pipeline under a write burst, not a second headline figure.
         if (i == 0)
         {
-            results.Scale.Add(await ScaleBenchmark.RunAsync(options, createWhileRunning: true));
+            await Step("scale (created while running)", async () => results.Scale.Add(await ScaleBenchmark.RunAsync(options, createWhileRunning: true)));
         }
     }
 
     if (options.Runs("latency"))
     {
-        results.Latency.Add(await LatencyBenchmark.RunAsync(options));
+        await Step("latency", async () => results.Latency.Add(await LatencyBenchmark.RunAsync(options)));
     }
 
     // `rolling` is the rolling update alone (calls per debounce window), without calls' minutes of rate-limited runs.
     if (options.Runs("calls") || options.Commands.Contains("rolling"))
     {
-        results.RollingUpdates.Add(await RollingUpdateBenchmark.RunAsync(options));
+        await Step("the rolling update", async () => results.RollingUpdates.Add(await RollingUpdateBenchmark.RunAsync(options)));
         // The rate-limited runs are bounded below by ~100 s at full size: once each is what the time allows.
         if (i == 0 && options.Runs("calls"))
         {
-            results.RateLimits.Add(await RateLimitBenchmark.RunAsync(options, clientSideLimit: true));
-            results.RateLimits.Add(await RateLimitBenchmark.RunAsync(options, clientSideLimit: false));
+            await Step("the rate limit with the client-side limit", async () => results.RateLimits.Add(await RateLimitBenchmark.RunAsync(options, clientSideLimit: true)));
+            await Step("the rate limit without it", async () => results.RateLimits.Add(await RateLimitBenchmark.RunAsync(options, clientSideLimit: false)));
         }
     }
 
@@ -82,7 +82,7 @@ for (var i = 0; i < options.Repeat; i++)
     {
         foreach (var settings in options.Smoke ? JournalBenchmark.Variants.Take(1) : JournalBenchmark.Variants)
         {
-            results.Journal.Add(await JournalBenchmark.RunAsync(settings, options.Smoke ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(15)));
+            await Step($"the journal ({settings})", async () => results.Journal.Add(await JournalBenchmark.RunAsync(settings, options.Smoke ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(15))));
         }
     }
 
@@ -92,29 +92,44 @@ for (var i = 0; i < options.Repeat; i++)
         // (a fifth of an interval in the window), and an hour (no read-back in the window: the latency without them).
         foreach (var interval in new[] { TimeSpan.FromMinutes(1), new ReconcileOptions().ReadBackInterval, TimeSpan.FromHours(1) })
         {
-            results.ReadBacks.Add(await ReadBackBenchmark.RunAsync(options, interval));
+            await Step($"the read-back at {interval:c}", async () => results.ReadBacks.Add(await ReadBackBenchmark.RunAsync(options, interval)));
         }
     }
 
     if (options.Runs("gates"))
     {
-        results.GateRollouts.Add(await GateRolloutBenchmark.RunAsync(options, gated: true));
-        results.GateRollouts.Add(await GateRolloutBenchmark.RunAsync(options, gated: false));
+        await Step("the gated rollout", async () => results.GateRollouts.Add(await GateRolloutBenchmark.RunAsync(options, gated: true)));
+        await Step("the ungated rollout", async () => results.GateRollouts.Add(await GateRolloutBenchmark.RunAsync(options, gated: false)));
     }
 
     if (options.Runs("failover"))
     {
-        results.Failovers.Add(await FailoverBenchmark.RunAsync(options));
+        await Step("the failover", async () => results.Failovers.Add(await FailoverBenchmark.RunAsync(options)));
     }
 
     // The overlap a short removal margin allows, with and without the journal's fence: once, as it is a yes or no.
     if ((options.Runs("failover") || options.Commands.Contains("overlap")) && i == 0)
     {
-        results.Overlaps.AddRange(await OverlapBenchmark.RunAsync(options));
+        await Step("the overlap", async () => results.Overlaps.AddRange(await OverlapBenchmark.RunAsync(options)));
     }
 }
 
 Console.WriteLine($"done in {(DateTime.UtcNow - started).TotalSeconds:F0} s");
+
+// A run that throws is a failure of the bench, and the report says so; the runs after it still run (an hour of `all`
+// is not lost to one of its parts).
+async Task Step(string what, Func<Task> run)
+{
+    try
+    {
+        await run();
+    }
+    catch (Exception ex)
+    {
+        Console.Error.WriteLine($"directlb-bench: {what} failed: {ex}");
+        results.Errors.Add($"{what} failed: {ex.GetType().Name}: {ex.Message}");
+    }
+}
 if (options.ResultsFile is { } resultsFile)
 {
     // A child of ColdStarts: its parent reads the run and writes the report.

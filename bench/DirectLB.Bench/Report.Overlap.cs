@@ -12,7 +12,9 @@ public static partial class Report
             return;
         }
 
-        md.L($"### Two incarnations of one Service at once");
+        // A part of the failover section, or a section of its own when the overlap ran alone (`overlap`).
+        var heading = results.Failovers.Count > 0 ? "### Two incarnations of one Service at once" : "## 4. Failover: two incarnations of one Service at once";
+        md.L($"{heading}");
         md.L();
         md.L($"The removal margin (`DirectLB:Cluster:RemovalMargin`, {FailoverSettings.For(options).ProductionRemovalMargin.TotalSeconds:F1} s) lets a downed replica that still runs keep a Service's entity alive after a survivor has taken the Service over. What then keeps two replicas from acting for it: each entity journals its intent at its next sequence number before every provider call, and the journal keeps (persistence id, sequence number) unique. The run (`tests/Shared/Overlap/IncarnationOverlap.cs`, which `tests/DirectLB.Failover.Tests/EntityOverlapTests.cs` asserts) makes the overlap happen for each of N Services: two actor systems on one PostgreSQL journal and one cloud; the old incarnation converges on one pod, the new one recovers the journal and converges on two, then the old one, still alive, hears of a third pod the new owner never saw (a downed replica's last watch event). Then once more with the uniqueness dropped from the journal table:");
         md.L();

@@ -38,10 +38,23 @@ public static partial class Report
         md.L();
         md.L($"Other engineers' builds and tests may have run on the same machine at the same time; figures are the median of {options.Repeat} run(s) where marked.");
         md.L();
+        if (results.Failures() is { Count: > 0 } failures)
+        {
+            md.L($"**Failures of this invocation** (a section is missing or short where its run failed):");
+            md.L();
+            foreach (var failure in failures)
+            {
+                md.L($"- {failure}");
+            }
+
+            md.L();
+        }
+
         Scale(md, results);
         Latency(md, options, results);
         Calls(md, options, results);
         Failover(md, options, results);
+        Overlap(md, options, results);
         ReadBacks(md, results);
         Gates(md, results);
         Journal(md, results);
@@ -117,7 +130,7 @@ public static partial class Report
 
         if (results.RateLimits.Count > 0)
         {
-            md.L($"Rate limit: {options.RateLimitServices} Services × {options.Endpoints} endpoints converged at full speed; then the cloud's limit is set to {results.RateLimits[0].RatePerSecond:F0} calls/s (burst {results.RateLimits[0].Burst}) and one pod of every Service is replaced at once. The bound is what any client needs at that rate: one target change per Service, the burst free, (N − burst) / rate. With the client-side limit, the host was restarted on its journal behind the `RateLimitedProvider` that `--provider-rate-limit {results.RateLimits[0].RatePerSecond:F0}` installs (same burst), before the cloud's limit was set; without it, every entity meets the cloud's 429s and retries on its own backoff.");
+            md.L($"Rate limit: {options.RateLimitServices} Services × {options.Endpoints} endpoints converged at full speed; then the cloud's limit is set to {results.RateLimits[0].RatePerSecond:F0} calls/s (burst {results.RateLimits[0].Burst}) and one pod of every Service is replaced at once. The bound is what any client needs at that rate: one target change per Service, the burst free, (N − burst) / rate. With the client-side limit, the host was restarted on its journal behind the `RateLimitedProvider` that `--provider-rate-limit {results.RateLimits[0].RatePerSecond:F0}` installs (same burst), before the cloud's limit was set (each entity read its load balancer back once after the restart, through the limiter, before the measured changes); without it, every entity meets the cloud's 429s and retries on its own backoff. Periodic read-backs are an hour apart in these runs, so the quota goes to the changes the bound counts (what read-backs cost: the read-back section).");
             md.L();
             md.L($"| client-side limit | Services | converged in | bound | ratio | calls made | of which throttled | verdict (≤ 1.2 × bound) |");
             md.L($"| --- | --- | --- | --- | --- | --- | --- | --- |");
@@ -179,7 +192,6 @@ public static partial class Report
         var stableAfter = settings.StableAfter.TotalSeconds;
         md.L($"**What bounds it**: with `DownRefusedReplicas` on, a SIGKILLed replica is downed about a second after the kill (its connections drop when the kernel closes them, then three refused connections 0.2 s apart) and removed at the leader's next tick, since its quarantine marks it terminated; neither the failure detector nor `stable-after` is waited. What remains is the removal margin, the coordinator's and the watchers' start, and the recovery. A replica that does not refuse (a dead host, a partition, or `DownRefusedReplicas` off) takes the path without it: failure detection (`acceptable-heartbeat-pause` {settings.AcceptableHeartbeatPause.TotalSeconds:F1} s plus the phi threshold's margin, longer when heartbeats are late on a busy machine), then `stable-after` ({stableAfter:F1} s) waited once by the split brain resolver from the last change of reachability. The removal margin ({settings.RemovalMargin.TotalSeconds:F1} s; it was `stable-after` again until 2026-11-29) is no longer the bulk: the journal's unique sequence numbers fence an entity that outlives it (`tests/DirectLB.Failover.Tests/EntityOverlapTests.cs`). What remains is the shard handover's tail (the leader's removal of the victim at its next 0.5 s tick, the coordinator's and the watchers' start, the watchers' relist, the regions' registration with the moved coordinator every 0.5 s, shards allocated on demand, journal recovery) and one read-back and provider call per Service, all slower when the machine is busy.");
         md.L();
-        Overlap(md, options, results);
     }
 
     private static void ReadBacks(Markdown md, BenchResults results)
