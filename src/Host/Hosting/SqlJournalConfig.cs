@@ -12,7 +12,7 @@ namespace DirectLB.Host.Hosting;
 /// On SQLite, up to <see cref="SqliteRecoveries"/> entities recover at once, not Akka's 50. At a cold start every
 /// entity recovers (a snapshot read, a highest-sequence-number read) before it can act; in WAL mode those reads run
 /// beside the writer, but 50 at a time they were latency bound, and 10,000 Services took 53-114 s to converge with the
-/// process using about one of two cores (issue 17; docs/benchmarks.md, "1. Scale"). PostgreSQL keeps Akka's default:
+/// process using about one of two cores (issue 17; docs/benchmarks.md, "The cold start"). PostgreSQL keeps Akka's default:
 /// its pool (100 connections) and the failover's recoveries are not measured with more.
 /// </para>
 /// </summary>
