@@ -130,6 +130,7 @@ async Task Step(string what, Func<Task> run)
         results.Errors.Add($"{what} failed: {ex.GetType().Name}: {ex.Message}");
     }
 }
+
 if (options.ResultsFile is { } resultsFile)
 {
     // A child of ColdStarts: its parent reads the run and writes the report.

@@ -23,7 +23,8 @@ public sealed record RateLimitRun(
 /// <summary>
 /// N Services converged at full speed; then the cloud's rate limit drops to 10 calls/s and one pod of every Service
 /// is replaced at once. Converged means the cloud confirmed every new pod. With the client-side limit, the host is
-/// restarted (on the same journal, so it recovers in sync without a call) behind the <see cref="RateLimitedProvider"/>
+/// restarted (on the same journal, so it recovers in sync and only reads each load balancer back once, through the
+/// limit, before the cloud's limit is set) behind the <see cref="RateLimitedProvider"/>
 /// that <c>--provider-rate-limit 10</c> puts in front of the cloud; without it, the entities meet the cloud's 429s.
 /// Read-backs are an hour apart here, so the quota goes to the changes the bound counts; what periodic read-backs cost
 /// is the read-back run's subject.
