@@ -70,6 +70,7 @@ public static class IncarnationOverlap
             var old = Start(systems, connectionString, $"{run}-old", cloud, keys);
             Tell(old, keys, "10.244.1.5");
             await Eventually.Until(async () => Converged(cloud, keys, "10.244.1.5") && await AllInSyncAsync(old, keys, deadline), "the old incarnations are in sync", deadline);
+
             // A new owner recovers the same journal and acts on a newer state of each Service.
             var current = Start(systems, connectionString, $"{run}-new", cloud, keys);
             Tell(current, keys, "10.244.1.5", "10.244.1.6");
@@ -86,7 +87,7 @@ public static class IncarnationOverlap
             var staleSent = Stopwatch.GetTimestamp();
             Tell(old, keys, "10.244.1.5", "10.244.1.7");
             bool Acted(ServiceKey key) => Targets(cloud, key).Contains("10.244.1.7", StringComparison.Ordinal);
-            await Eventually.Until(() => keys.Select((key, i) => stopped[i].IsCompleted || Acted(key)).All(settled => settled), "every old incarnation stops or acts", deadline);
+            await Eventually.Until(() => keys.Select((key, i) => stopped[i].IsCompleted || Acted(key)).All(done => done), "every old incarnation stops or acts", deadline);
             var settled = Stopwatch.GetElapsedTime(staleSent);
 
             var prefix = ServiceLoadBalancer.PersistenceIdFor(new ServiceKey(run, ""));
