@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using System.Text.Json;
 
 namespace DirectLB.Bench;
@@ -56,9 +55,7 @@ public static class ColdStarts
 
     private static List<string> ChildArguments(BenchOptions options, bool postgres, string results)
     {
-        // Run as `dotnet DirectLB.Bench.dll` or as its apphost (`dotnet run`): the child the same way.
-        List<string> arguments = IsDotnetHost() ? [Assembly.GetEntryAssembly()!.Location] : [];
-        arguments.AddRange(["cold", "--repeat", "1", "--results", results]);
+        List<string> arguments = ["cold", "--repeat", "1", "--results", results];
         // Smoke sizes, poll and floor windows come with --smoke itself; otherwise the parent's sizes.
         arguments.AddRange(options.Smoke
             ? ["--smoke"]
@@ -71,15 +68,11 @@ public static class ColdStarts
         return arguments;
     }
 
-    private static bool IsDotnetHost() => Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet";
-
     private static async Task RunChildAsync(IReadOnlyList<string> arguments, string name)
     {
-        var info = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
+        var info = SelfProcess.StartInfo(arguments);
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
 
         using var child = Process.Start(info) ?? throw new InvalidOperationException($"{name}: the child process did not start");
         var output = new List<string>();

@@ -3,6 +3,11 @@ using DirectLB.Bench;
 using DirectLB.Bench.Soak;
 using DirectLB.Tests.Shared.Replicas;
 
+if (!HostRuntime.AppliesToThisProcess)
+{
+    return await SelfProcess.RunAgainWithHostRuntimeAsync(args);
+}
+
 BenchOptions options;
 try
 {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using DirectLB.Tests.Shared.Replicas;
 
 namespace DirectLB.Bench;
 
@@ -34,7 +35,7 @@ public static partial class Report
         md.L($"| memory | {machine.Memory} |");
         md.L($"| CPU | {machine.Cpu} |");
         md.L($"| OS | {machine.Os} |");
-        md.L($"| .NET | {machine.Runtime}, SDK {machine.Sdk}, {machine.Gc} GC (as the host) |");
+        md.L($"| .NET | {machine.Runtime}, SDK {machine.Sdk}, {machine.Gc} GC (as the host), {string.Join(", ", HostRuntime.Environment.Select(s => $"`{s.Key}={s.Value}`"))} (as the image) |");
         md.L();
         md.L($"Other engineers' builds and tests may have run on the same machine at the same time; figures are the median of {options.Repeat} run(s) where marked.");
         md.L();

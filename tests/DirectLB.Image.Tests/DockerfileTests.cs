@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using DirectLB.Image.Tests.Support;
+using DirectLB.Tests.Shared.Replicas;
 
 namespace DirectLB.Image.Tests;
 
@@ -59,6 +60,16 @@ public partial class DockerfileTests(PublishedHost published)
         Assert.Contains("\"/var/lib/directlb/haproxy\"", File.ReadAllText(RepositoryRoot.File("src", "Providers", "HAProxy", "HAProxyProviderOptions.cs")));
         // The base image's HTTP_PORTS would make --listen override it with a warning at every start.
         Assert.Equal("", image.Environment["ASPNETCORE_HTTP_PORTS"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(RuntimeStages))]
+    public void The_image_sets_the_runtime_settings_the_tests_and_the_bench_run_the_host_with(string stage)
+    {
+        var image = File_[stage];
+
+        Assert.NotEmpty(HostRuntime.Environment);
+        Assert.All(HostRuntime.Environment, setting => Assert.Equal(setting.Value, image.Environment.GetValueOrDefault(setting.Key)));
     }
 
     [Fact]

@@ -58,6 +58,7 @@ public sealed class Replica : IAsyncDisposable
             info.ArgumentList.Add(arg);
         }
 
+        HostRuntime.ApplyTo(info);
         customize?.Invoke(info);
         var logPath = Path.Combine(logDirectory, $"{name}.log");
         var log = new StreamWriter(logPath) { AutoFlush = true };
