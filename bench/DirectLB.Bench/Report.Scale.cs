@@ -45,13 +45,21 @@ public static partial class Report
 
         // The first run is the cold one, in a fresh process; later ones start with the earlier runs' memory still
         // mapped (server GC keeps it), so only the first tells the host's memory apart from what was there before.
+        // The same holds for the heap: a later host's baseline holds what the earlier hosts of the process left (its
+        // heap growth has read negative), so the heap is judged on the first host of each process, this one's and
+        // the fresh processes' above; the later runs are listed, not judged.
         var cold = results.Scale[0];
         var worstRatio = cold.Converged ? cold.FloorRatio : double.PositiveInfinity;
-        var hostHeap = results.Scale.Max(s => s.HostHeapPerService) / 1024;
+        var firstHosts = results.ColdStarts.Select(c => c.Run).Prepend(cold).ToList();
+        var hostHeap = firstHosts.Max(s => s.HostHeapPerService) / 1024;
+        var later = results.Scale.Skip(1).ToList();
         md.L();
         md.L($"**Target** (issue 17) in this process's cold run, the first (the verdict on the cold start is the fresh processes' above, where they ran): converged within {FloorRatioTarget:F0} × its floor: {cold.Seconds:F1} s against {cold.Floor.Seconds:F1} s, {worstRatio:F2} × ({Verdict(worstRatio <= FloorRatioTarget)}); ≤ {ColdSecondsTarget:F0} s on this machine: {Verdict(cold.Converged && cold.Seconds <= ColdSecondsTarget)}; host RSS ≤ {MiB(HostRssTarget)}: {MiB(cold.HostRss)} estimated ({Verdict(cold.HostRss <= HostRssTarget)}).");
         md.L();
-        md.L($"**Target** ≤ 20 KiB of host heap per Service at 10 endpoints: {hostHeap:F1} KiB in the worst of {results.Scale.Count} run(s) ({Verdict(hostHeap <= 20)}).");
+        var laterHeaps = later.Count > 0
+            ? $"; the {later.Count} later run(s) in this process, not judged: {string.Join(", ", later.Select(s => (s.HostHeapPerService / 1024).ToString("F1", Invariant)))} KiB"
+            : "";
+        md.L($"**Target** ≤ 20 KiB of host heap per Service at 10 endpoints, judged on the first host of each process (this one's cold run and {results.ColdStarts.Count} fresh process(es)): {hostHeap:F1} KiB in the worst of {firstHosts.Count} ({Verdict(hostHeap <= 20)}){laterHeaps}.");
         md.L();
     }
 
@@ -61,12 +69,12 @@ public static partial class Report
         var first = runs[0].Run;
         md.L($"**Cold starts on {journal}, each in a fresh process** ({runs.Count} run(s) of `cold`, {first.Services:N0} Services × {first.Endpoints} endpoints created before the host starts{(journal == "PostgreSQL" ? "; the journal a private PostgreSQL started by the run, `fsync=off`" : "")}). **CPU stalled** is the share of the run's wall time in which some task on the machine waited for a CPU (`/proc/pressure/cpu`): the run's own threads and any other work on the same cores.");
         md.L();
-        md.L($"| run (UTC) | converged in | floor: journal + Kubernetes | converged / floor | ≤ {FloorRatioTarget:F0} × floor | process CPU (JIT) | intent write mean | host RSS (est.) | peak RSS | CPU stalled |");
-        md.L($"| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        md.L($"| run (UTC) | converged in | floor: journal + Kubernetes | converged / floor | ≤ {FloorRatioTarget:F0} × floor | process CPU (JIT) | intent write mean | host RSS (est.) | peak RSS | host heap / Service | CPU stalled |");
+        md.L($"| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         for (var i = 0; i < runs.Count; i++)
         {
             var (run, f) = (runs[i].Run, runs[i].Run.Floor);
-            md.L($"| {i + 1} {runs[i].Started:HH:mm} | {(run.Converged ? $"{run.Seconds:F1} s" : $"NOT converged after {run.Seconds:F0} s")} | {f.Seconds:F1} s: {f.JournalWrites:N0} at {f.JournalCeiling:N0}/s ({f.JournalSeconds:F1} s) + {f.KubernetesWrites:N0} at {f.ApiWriteRate:N0}/s ({f.KubernetesSeconds:F1} s) | {Ratio(run):F2} | {Verdict(Ratio(run) <= FloorRatioTarget)} | {run.Cost.CpuSeconds:F1} s ({run.Cost.JitSeconds:F1} s) | {run.JournalWriteMs:F0} ms | {MiB(run.HostRss)} | {MiB(run.PeakRss)} | {(runs[i].CpuStalled is { } stalled ? $"{stalled:P0}" : "not reported")} |");
+            md.L($"| {i + 1} {runs[i].Started:HH:mm} | {(run.Converged ? $"{run.Seconds:F1} s" : $"NOT converged after {run.Seconds:F0} s")} | {f.Seconds:F1} s: {f.JournalWrites:N0} at {f.JournalCeiling:N0}/s ({f.JournalSeconds:F1} s) + {f.KubernetesWrites:N0} at {f.ApiWriteRate:N0}/s ({f.KubernetesSeconds:F1} s) | {Ratio(run):F2} | {Verdict(Ratio(run) <= FloorRatioTarget)} | {run.Cost.CpuSeconds:F1} s ({run.Cost.JitSeconds:F1} s) | {run.JournalWriteMs:F0} ms | {MiB(run.HostRss)} | {MiB(run.PeakRss)} | {run.HostHeapPerService / 1024:F1} KiB | {(runs[i].CpuStalled is { } stalled ? $"{stalled:P0}" : "not reported")} |");
         }
 
         var worst = runs.MaxBy(c => Ratio(c.Run))!;
