@@ -3,9 +3,9 @@ using System.Diagnostics;
 namespace DirectLB.Tests.Shared.Replicas;
 
 /// <summary>
-/// The .NET runtime settings DirectLB's image runs the host with (the Dockerfile's <c>ENV</c>). Every replica the tests
-/// and the bench start runs with them, and so does the bench's own process, which hosts DirectLB in its in-process
-/// runs: what is measured is what is deployed. tests/DirectLB.Image.Tests checks the Dockerfile against this list.
+/// The .NET runtime settings DirectLB's image runs the host with (the Dockerfile's <c>ENV</c>). Every replica process
+/// started through <see cref="Replica"/> runs with them, and so does the bench's own process, which hosts DirectLB in
+/// its in-process runs: what is measured is what is deployed. tests/DirectLB.Image.Tests checks the Dockerfile against this list.
 /// </summary>
 public static class HostRuntime
 {
