@@ -23,7 +23,29 @@ public static class SelfProcess
         }
 
         HostRuntime.ApplyTo(info);
+        ArmDump(info);
         return info;
+    }
+
+    /// <summary>
+    /// A bench process the runtime ends on a fatal error (issue 13: "Out of memory." late in long runs, rare, never
+    /// caught with a dump) leaves a heap dump in the temporary directory, named by its process id; the runtime prints
+    /// its path. Unless the caller set these itself.
+    /// </summary>
+    private static void ArmDump(ProcessStartInfo info)
+    {
+        foreach (var (name, value) in new Dictionary<string, string>
+        {
+            ["DOTNET_DbgEnableMiniDump"] = "1",
+            ["DOTNET_DbgMiniDumpType"] = "2",
+            ["DOTNET_DbgMiniDumpName"] = Path.Combine(Path.GetTempPath(), "directlb-bench-%p.dmp"),
+        })
+        {
+            if (Environment.GetEnvironmentVariable(name) is null)
+            {
+                info.Environment[name] = value;
+            }
+        }
     }
 
     /// <summary>
