@@ -44,6 +44,9 @@ public sealed record BenchOptions
     /// <summary>Whether the failover run's replicas down a replica whose port refuses connections at once; null is the host's production default.</summary>
     public bool? DownRefusedReplicas { get; init; }
 
+    /// <summary>The failover replicas' <c>DirectLB:Cluster:Shards</c>; null for the host's default.</summary>
+    public int? Shards { get; init; }
+
     /// <summary>Where the failover run copies each replica's log when it ends (to read its timeline); null keeps none.</summary>
     public string? KeepLogs { get; init; }
 
@@ -105,6 +108,7 @@ public sealed record BenchOptions
                 "--removal-margin" => options with { RemovalMargin = TimeSpan.FromSeconds(Double(Next())) },
                 "--heartbeat-pause" => options with { HeartbeatPause = TimeSpan.FromSeconds(Double(Next())) },
                 "--down-refused" => options with { DownRefusedReplicas = bool.Parse(Next()) },
+                "--shards" => options with { Shards = Int(Next()) },
                 "--keep-logs" => options with { KeepLogs = Next() },
                 "--repeat" => options with { Repeat = Int(Next()) },
                 "--cold-runs" => options with { ColdRuns = Int(Next()) },

@@ -139,7 +139,7 @@ public static class FailoverBenchmark
             problems) { Terminated = await TerminateSingletonHolderAsync(environment, fleet, replicas.Skip(1).ToList(), killedAt, problems) };
         KeepLogs(options.KeepLogs, replicas, killedAt);
         Console.WriteLine(
-            $"failover: {services} Services x {options.Endpoints} endpoints on 3 replicas (converged in {convergedSeconds:F1} s), SIGKILL {victim.Name} (oldest, {owned.Count} Services), stable-after {settings.StableAfter.TotalSeconds:F1} s, removal margin {settings.RemovalMargin.TotalSeconds:F1} s, heartbeat pause {settings.AcceptableHeartbeatPause.TotalSeconds:F1} s{(refused is { } r ? $", downed on its refused port at +{S(r)}" : "")}: " +
+            $"failover: {services} Services x {options.Endpoints} endpoints on 3 replicas (converged in {convergedSeconds:F1} s), SIGKILL {victim.Name} (oldest, {owned.Count} Services), stable-after {settings.StableAfter.TotalSeconds:F1} s, removal margin {settings.RemovalMargin.TotalSeconds:F1} s, heartbeat pause {settings.AcceptableHeartbeatPause.TotalSeconds:F1} s, {settings.Shards} shards{(refused is { } r ? $", downed on its refused port at +{S(r)}" : "")}: " +
             $"detection {S(run.Detection)}, SBR decision {S(run.Decision)}, shard handover {S(run.Handover)} (removed at +{S(run.Removed)}, coordinator moved at +{S(run.CoordinatorMoved)}, watchers at +{S(run.WatchersMoved)}), recovery {S(run.Recovery)}; " +
             $"all its Services reconciled {S(run.LastReconciled)} after the kill; then SIGTERM of {run.Terminated.Replica} (it holds the singletons; {run.Terminated.Services} Services): all reconciled {S(run.Terminated.LastReconciled)} after it");
         return run;
@@ -230,6 +230,7 @@ public static class FailoverBenchmark
         $"--DirectLB:Cluster:RemovalMargin={settings.RemovalMargin:c}",
         $"--DirectLB:Cluster:AcceptableHeartbeatPause={settings.AcceptableHeartbeatPause:c}",
         $"--DirectLB:Cluster:DownRefusedReplicas={settings.DownRefusedReplicas}",
+        $"--DirectLB:Cluster:Shards={settings.Shards}",
         $"--DirectLB:Reconcile:Debounce={options.Debounce:c}",
     ];
 

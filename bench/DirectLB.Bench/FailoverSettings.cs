@@ -8,7 +8,8 @@ namespace DirectLB.Bench;
 /// pause, the host's <c>DirectLB:Cluster:AcceptableHeartbeatPause</c>), the split brain resolver's stable-after (the
 /// host's <c>DirectLB:Cluster:StableAfter</c>) and its down-all limit (<c>DirectLB:Cluster:DownAllWhenUnstable</c>), the removal margin (<c>DirectLB:Cluster:RemovalMargin</c>, Akka's
 /// <c>down-removal-margin</c>) and whether a replica whose port refuses connections is downed at once
-/// (<c>DirectLB:Cluster:DownRefusedReplicas</c>).
+/// (<c>DirectLB:Cluster:DownRefusedReplicas</c>), and the number of shards the Services are spread over
+/// (<c>DirectLB:Cluster:Shards</c>: a stopping replica's shards are allocated on a survivor one at a time).
 /// </summary>
 public sealed record FailoverSettings(
     TimeSpan StableAfter,
@@ -22,7 +23,9 @@ public sealed record FailoverSettings(
     TimeSpan RemovalMargin,
     TimeSpan ProductionRemovalMargin,
     bool DownRefusedReplicas,
-    bool ProductionDownRefusedReplicas)
+    bool ProductionDownRefusedReplicas,
+    int Shards,
+    int ProductionShards)
 {
     public static FailoverSettings For(BenchOptions options)
     {
@@ -42,6 +45,8 @@ public sealed record FailoverSettings(
             options.RemovalMargin ?? production.RemovalMargin,
             production.RemovalMargin,
             options.DownRefusedReplicas ?? production.DownRefusedReplicas,
-            production.DownRefusedReplicas);
+            production.DownRefusedReplicas,
+            options.Shards ?? production.Shards,
+            production.Shards);
     }
 }

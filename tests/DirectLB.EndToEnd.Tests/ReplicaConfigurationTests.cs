@@ -1,4 +1,5 @@
 using Akka.Cluster.SBR;
+using DirectLB.Actors.Replicas;
 using DirectLB.Host;
 using DirectLB.Host.Configuration;
 using DirectLB.Host.Hosting;
@@ -42,6 +43,18 @@ public class ReplicaConfigurationTests
         Assert.Contains(error.Errors, e => e.Contains("RemovalMargin must be positive", StringComparison.Ordinal));
         Assert.Contains(error.Errors, e => e.Contains("AcceptableHeartbeatPause must be positive", StringComparison.Ordinal));
         Assert.Contains(error.Errors, e => e.Contains("DownAllWhenUnstable must be positive", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_shard_count_out_of_range_is_refused_and_replicas_that_shard_differently_tell_each_other_apart()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => DirectLbHost.CreateBuilder(["--kubeconfig", Kubeconfig, "--DirectLB:Cluster:Shards=0"]));
+        Assert.Contains(error.Errors, e => e.Contains("DirectLB:Cluster:Shards must be between 1 and 10000", StringComparison.Ordinal));
+
+        // The same Service would sit in another shard on each side: the configuration guard refuses the replica that differs.
+        var defaults = SharedSettings.Of(new DirectLbOptions());
+        var other = SharedSettings.Of(new DirectLbOptions { Cluster = new AkkaClusterOptions { Shards = defaults["shards"] == "7" ? 8 : 7 } });
+        Assert.Equal(["shards"], ConfigurationRoles.Differences(ConfigurationRoles.For(defaults), ConfigurationRoles.For(other)));
     }
 
     [Fact]

@@ -215,6 +215,16 @@ public sealed class AkkaClusterOptions
     /// between replicas rejects connections with a reset rather than dropping them.
     /// </summary>
     public bool DownRefusedReplicas { get; set; } = true;
+
+    /// <summary>
+    /// How many shards the Services are spread over (Akka's number of shards; a Service's shard is its key's hash modulo
+    /// this). Every replica must use the same number (a replica that differs is refused); changing it needs every
+    /// replica stopped first, since the same Service would belong to another shard on each side. Akka's rule of thumb
+    /// is ten per replica: a leaving or dead replica's shards are allocated on the others one at a time, each after a
+    /// write of the coordinator's state, so fewer shards hand over sooner (100 until 2026-11-30; 30 measured faster on
+    /// three replicas, docs/benchmarks.md, "Fewer shards").
+    /// </summary>
+    public int Shards { get; set; } = 30;
 }
 
 public sealed class ReconcileSettings

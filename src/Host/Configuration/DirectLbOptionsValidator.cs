@@ -117,6 +117,11 @@ public static partial class DirectLbOptionsValidator
             errors.Add("DirectLB:Cluster:AcceptableHeartbeatPause must be positive");
         }
 
+        if (options.Cluster.Shards is < 1 or > 10_000)
+        {
+            errors.Add($"DirectLB:Cluster:Shards must be between 1 and 10000 (it is {options.Cluster.Shards})");
+        }
+
         ValidateReconcile(options.Reconcile, errors);
         ValidateSimulated(options.Simulated, errors);
         ValidateLevelTriggering(options, errors);

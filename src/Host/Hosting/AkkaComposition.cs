@@ -26,7 +26,6 @@ public static class AkkaComposition
 {
     public const string SystemName = "directlb";
     public const string Role = "directlb";
-    private const int MaxShards = 100;
 
     public static IServiceCollection AddDirectLbActors(this IServiceCollection services, DirectLbOptions options) =>
         services.AddAkka(SystemName, (akka, provider) => akka
@@ -38,7 +37,7 @@ public static class AkkaComposition
             .WithLbCluster(options.Cluster, SharedSettings.Of(options))
             .WithLbPersistence(options.Journal)
             .WithLbSerialization()
-            .WithServiceSharding()
+            .WithServiceSharding(options.Cluster.Shards)
             .WithMemberClusters(provider, options)
             .WithOrphanCollector(provider)
             .WithStatusResponder(provider));
@@ -89,7 +88,7 @@ public static class AkkaComposition
     private static AkkaConfigurationBuilder WithLbSerialization(this AkkaConfigurationBuilder akka) =>
         akka.AddHocon(DirectLbSerialization.Config, HoconAddMode.Prepend);
 
-    private static AkkaConfigurationBuilder WithServiceSharding(this AkkaConfigurationBuilder akka) =>
+    private static AkkaConfigurationBuilder WithServiceSharding(this AkkaConfigurationBuilder akka, int shards) =>
         akka
             // How often a region that has no coordinator registers again (Akka's default 2 s): after a failover the
             // regions' first tries reach the new oldest replica before its coordinator starts there (it waits the
@@ -98,7 +97,7 @@ public static class AkkaComposition
             .WithShardRegion<ServiceRegion>(
             "services",
             (_, _, resolver) => entityId => resolver.Props<ServiceLoadBalancer>(entityId),
-            new ServiceMessageExtractor(MaxShards),
+            new ServiceMessageExtractor(shards),
             new ShardOptions
             {
                 Role = Role,

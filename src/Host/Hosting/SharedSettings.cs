@@ -6,7 +6,7 @@ namespace DirectLB.Host.Hosting;
 
 /// <summary>
 /// The settings every replica of one Akka cluster must share, by name: the Services they serve, where they
-/// journal, and which load balancer platform they drive. A replica that differs is refused (ConfigurationGuard).
+/// journal, which load balancer platform they drive, and how the Services are sharded. A replica that differs is refused (ConfigurationGuard).
 /// </summary>
 public static class SharedSettings
 {
@@ -16,6 +16,8 @@ public static class SharedSettings
         ["installation"] = options.InstallationId,
         ["journal"] = $"{options.Journal.Provider} {JournalLocation(options.Journal)}",
         ["provider"] = options.Provider == "http" ? $"http {options.Http.BaseUrl}" : options.Provider,
+        // A Service's shard is its key's hash modulo this: replicas that differ would each start it in another shard.
+        ["shards"] = options.Cluster.Shards.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
     /// <summary>Where the journal lives, without credentials: the same database reached with another user is the same journal.</summary>
