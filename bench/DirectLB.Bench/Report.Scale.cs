@@ -16,9 +16,9 @@ public static partial class Report
 
         md.L($"## 1. Scale");
         md.L();
-        md.L($"Time from the host's start (or from the first Service written, when created while running) until every Service has a load balancer with all its targets in the cloud and `status.loadBalancer.ingress` set in the API server (polled every 0.5 s). Peak RSS is the whole bench process (API test server, its objects and the bench's own bookkeeping included); \"before host\" is the RSS with the cluster's objects in place and no host yet. **Host heap** per Service is the managed heap after a full GC once converged minus the same once the host has stopped (the API server, its objects and the cloud still in place), divided by N: what the host itself holds. **Heap growth** is the managed heap once converged minus the same before the host started: the host's heap plus what the API test server (watch history, request log, written statuses and Events) and the simulated cloud gained meanwhile.");
+        md.L($"Time from the host's start (or from the first Service written, when created while running) until every Service has a load balancer with all its targets in the cloud and `status.loadBalancer.ingress` set in the API server (polled every 0.5 s). Peak RSS is the whole bench process (API test server, its objects and the bench's own bookkeeping included); \"before host\" is the RSS with the cluster's objects in place and no host yet. **Host heap** per Service is the managed heap after a full GC once converged and at rest (no Kubernetes or journal write for a second: the last Events and journal outcomes are on their way at the moment of convergence) minus the same once the host has stopped (the API server, its objects and the cloud still in place), divided by N: what the host itself holds. **Heap growth** is the managed heap once converged minus the same before the host started: the host's heap plus what the API test server (watch history, request log, written statuses and Events) and the simulated cloud gained meanwhile.");
         md.L();
-        md.L($"**Floor** (issue 17), measured in the same process right after each run, with the host stopped: the journal writes the run made (rows it left in the journal and snapshot store) at the journal's ceiling (the `journal` bench with the host's settings, 1,000 writers, 5 s after 3 s of warm-up), plus the Kubernetes writes the host made (how far the API server's resourceVersion advanced, the bench's own creations left out) at the API test server's write rate (64 concurrent KubernetesClient callers over HTTP, a Service status merge patch and an Event create in turn, 5 s after 1 s of warm-up). **Host RSS (est.)** is the process's peak RSS minus its RSS before the host started, less what the managed heap still held once the host had stopped (the API server's watch history, objects and Events, the cloud): the host runs in the bench process, so its own RSS cannot be read apart. **CPU** is the whole process's over the run, of it the JIT compiler's.");
+        md.L($"**Floor** (issue 17), measured in the same process right after each run, with the host stopped: the journal writes the run made (rows it left in the journal and snapshot store) at the journal's ceiling (the `journal` bench with the host's settings, 1,000 writers, 5 s after 3 s of warm-up), plus the Kubernetes writes the host made (how far the API server's resourceVersion advanced, the bench's own creations left out) at the API test server's write rate (64 concurrent KubernetesClient callers over HTTP, a Service status merge patch and an Event create in turn, 5 s after 1 s of warm-up). **Host RSS (est.)** is the process's peak RSS minus its RSS before the host started, less what the managed heap still held once the host had stopped (the API server's watch history, objects and Events, the cloud): the host runs in the bench process, so its own RSS cannot be read apart. **CPU** is the whole process's over the run, of it the JIT compiler's; **GC paused** is how long the garbage collector stopped the process over the run (and how many collections reached gen 0, 1 and 2).");
         md.L();
         foreach (var journal in results.ColdStarts.GroupBy(c => c.Journal))
         {
@@ -32,15 +32,15 @@ public static partial class Report
 
         md.L($"**In one process**: the first run cold, then the same again in the same process (its code compiled, its pools filled), and once with the Services created while the host runs. The memory targets are judged here.");
         md.L();
-        md.L($"| variant | Services × endpoints | converged in | floor: journal + Kubernetes | converged / floor | CPU (JIT) | peak RSS | RSS before host | host RSS (est.) | host heap / Service | heap growth / Service | heap growth / endpoint |");
-        md.L($"| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        md.L($"| variant | Services × endpoints | converged in | floor: journal + Kubernetes | converged / floor | CPU (JIT) | GC paused (gen 0/1/2) | peak RSS | RSS before host | host RSS (est.) | host heap / Service | heap growth / Service | heap growth / endpoint |");
+        md.L($"| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var run in results.Scale)
         {
             var growth = run.Variant == "created before start"
                 ? string.Create(Invariant, $"{run.HeapPerService / 1024:F1} KiB | {run.HeapPerEndpoint:F0} B")
                 : "n/a (the objects were created after the baseline) | n/a";
             var f = run.Floor;
-            md.L($"| {run.Variant} | {run.Services} × {run.Endpoints} | {(run.Converged ? $"{run.Seconds:F1} s" : $"NOT converged after {run.Seconds:F0} s")} | {f.Seconds:F1} s: {f.JournalWrites} at {f.JournalCeiling:F0}/s + {f.KubernetesWrites} at {f.ApiWriteRate:F0}/s | {run.FloorRatio:F2} | {run.Cost.CpuSeconds:F1} s ({run.Cost.JitSeconds:F1} s) | {MiB(run.PeakRss)} | {MiB(run.RssBeforeHost)} | {MiB(run.HostRss)} | {run.HostHeapPerService / 1024:F1} KiB | {growth} |");
+            md.L($"| {run.Variant} | {run.Services} × {run.Endpoints} | {(run.Converged ? $"{run.Seconds:F1} s" : $"NOT converged after {run.Seconds:F0} s")} | {f.Seconds:F1} s: {f.JournalWrites} at {f.JournalCeiling:F0}/s + {f.KubernetesWrites} at {f.ApiWriteRate:F0}/s | {run.FloorRatio:F2} | {run.Cost.CpuSeconds:F1} s ({run.Cost.JitSeconds:F1} s) | {GcPaused(run.Cost)} | {MiB(run.PeakRss)} | {MiB(run.RssBeforeHost)} | {MiB(run.HostRss)} | {run.HostHeapPerService / 1024:F1} KiB | {growth} |");
         }
 
         // The first run is the cold one, in a fresh process; later ones start with the earlier runs' memory still
@@ -69,12 +69,12 @@ public static partial class Report
         var first = runs[0].Run;
         md.L($"**Cold starts on {journal}, each in a fresh process** ({runs.Count} run(s) of `cold`, {first.Services:N0} Services × {first.Endpoints} endpoints created before the host starts{(journal == "PostgreSQL" ? "; the journal a private PostgreSQL started by the run, `fsync=off`" : "")}). **CPU stalled** is the share of the run's wall time in which some task on the machine waited for a CPU (`/proc/pressure/cpu`): the run's own threads and any other work on the same cores.");
         md.L();
-        md.L($"| run (UTC) | converged in | floor: journal + Kubernetes | converged / floor | ≤ {FloorRatioTarget:F0} × floor | process CPU (JIT) | intent write mean | host RSS (est.) | peak RSS | host heap / Service | CPU stalled |");
-        md.L($"| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        md.L($"| run (UTC) | converged in | floor: journal + Kubernetes | converged / floor | ≤ {FloorRatioTarget:F0} × floor | process CPU (JIT) | GC paused (gen 0/1/2) | intent write mean | host RSS (est.) | peak RSS | host heap / Service | CPU stalled |");
+        md.L($"| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         for (var i = 0; i < runs.Count; i++)
         {
             var (run, f) = (runs[i].Run, runs[i].Run.Floor);
-            md.L($"| {i + 1} {runs[i].Started:HH:mm} | {(run.Converged ? $"{run.Seconds:F1} s" : $"NOT converged after {run.Seconds:F0} s")} | {f.Seconds:F1} s: {f.JournalWrites:N0} at {f.JournalCeiling:N0}/s ({f.JournalSeconds:F1} s) + {f.KubernetesWrites:N0} at {f.ApiWriteRate:N0}/s ({f.KubernetesSeconds:F1} s) | {Ratio(run):F2} | {Verdict(Ratio(run) <= FloorRatioTarget)} | {run.Cost.CpuSeconds:F1} s ({run.Cost.JitSeconds:F1} s) | {run.JournalWriteMs:F0} ms | {MiB(run.HostRss)} | {MiB(run.PeakRss)} | {run.HostHeapPerService / 1024:F1} KiB | {(runs[i].CpuStalled is { } stalled ? $"{stalled:P0}" : "not reported")} |");
+            md.L($"| {i + 1} {runs[i].Started:HH:mm} | {(run.Converged ? $"{run.Seconds:F1} s" : $"NOT converged after {run.Seconds:F0} s")} | {f.Seconds:F1} s: {f.JournalWrites:N0} at {f.JournalCeiling:N0}/s ({f.JournalSeconds:F1} s) + {f.KubernetesWrites:N0} at {f.ApiWriteRate:N0}/s ({f.KubernetesSeconds:F1} s) | {Ratio(run):F2} | {Verdict(Ratio(run) <= FloorRatioTarget)} | {run.Cost.CpuSeconds:F1} s ({run.Cost.JitSeconds:F1} s) | {GcPaused(run.Cost)} | {run.JournalWriteMs:F0} ms | {MiB(run.HostRss)} | {MiB(run.PeakRss)} | {run.HostHeapPerService / 1024:F1} KiB | {(runs[i].CpuStalled is { } stalled ? $"{stalled:P0}" : "not reported")} |");
         }
 
         var worst = runs.MaxBy(c => Ratio(c.Run))!;
@@ -86,4 +86,6 @@ public static partial class Report
 
         static double Ratio(ScaleRun run) => run.Converged ? run.FloorRatio : double.PositiveInfinity;
     }
+
+    private static string GcPaused(RunCost cost) => string.Create(Invariant, $"{cost.GcPauseSeconds:F1} s ({cost.Gen0}/{cost.Gen1}/{cost.Gen2})");
 }

@@ -15,6 +15,7 @@ public sealed record ScaleRun(
     long PeakRss,
     long HeapBeforeHost,
     long HeapAfterConverged,
+    long HeapAtRest,
     long HeapHostStopped,
     long JournalWrites,
     double JournalWriteMs,
@@ -41,10 +42,13 @@ public sealed record ScaleRun(
     public double HeapPerEndpoint => (HeapAfterConverged - HeapBeforeHost) / (double)(Services * Endpoints);
 
     /// <summary>
-    /// The heap the host itself holds per Service: converged, minus the same once the host stopped with the API
-    /// server, its objects and the cloud still in place.
+    /// The heap the host itself holds per Service: at rest once converged (<see cref="ScaleBenchmark"/>'s quiet wait),
+    /// minus the same once the host stopped with the API server, its objects and the cloud still in place.
     /// </summary>
-    public double HostHeapPerService => (HeapAfterConverged - HeapHostStopped) / (double)Services;
+    public double HostHeapPerService => (HeapAtRest - HeapHostStopped) / (double)Services;
+
+    /// <summary>The same at the moment of convergence, with the last writes' Events and outcomes still in flight.</summary>
+    public double HostHeapAtConvergencePerService => (HeapAfterConverged - HeapHostStopped) / (double)Services;
 }
 
 /// <summary>
@@ -91,6 +95,8 @@ public static class ScaleBenchmark
         var journalWrites = DirectLbMetrics.JournalWrite.Count - journalBefore.Count;
         var journalMs = (DirectLbMetrics.JournalWrite.Sum - journalBefore.Sum) / Math.Max(1, journalWrites) * 1000;
         var heapAfter = ProcessMemory.HeapAfterFullGc();
+        await WaitQuietAsync(cluster);
+        var heapAtRest = ProcessMemory.HeapAfterFullGc();
         if (hold && options.Hold > TimeSpan.Zero)
         {
             Console.WriteLine($"holding the converged host for {options.Hold.TotalSeconds:F0} s: dotnet-gcdump collect -p {Environment.ProcessId}");
@@ -102,15 +108,38 @@ public static class ScaleBenchmark
         var heapHostStopped = ProcessMemory.HeapAfterFullGc();
         var floor = await ScaleFloor.MeasureAsync(cluster, options, cluster.JournalRows(), kubernetesWrites);
         var variant = createWhileRunning ? "created while running" : "created before start";
-        var run = new ScaleRun(variant, options.Services, options.Endpoints, converged, seconds, rssBefore, peak, heapBefore, heapAfter, heapHostStopped, journalWrites, journalMs, floor, cost);
+        var run = new ScaleRun(variant, options.Services, options.Endpoints, converged, seconds, rssBefore, peak, heapBefore, heapAfter, heapAtRest, heapHostStopped, journalWrites, journalMs, floor, cost);
         Console.WriteLine(
             $"scale ({variant}): {options.Services} Services x {options.Endpoints} endpoints {(converged ? "converged" : "NOT converged")} in {seconds:F1} s; " +
-            $"peak RSS {Report.MiB(peak)} (before host {Report.MiB(rssBefore)}); host heap {run.HostHeapPerService / 1024:F1} KiB/Service; " +
+            $"peak RSS {Report.MiB(peak)} (before host {Report.MiB(rssBefore)}); host heap {run.HostHeapPerService / 1024:F1} KiB/Service at rest ({run.HostHeapAtConvergencePerService / 1024:F1} at convergence); " +
             $"heap growth {run.HeapPerService / 1024:F1} KiB/Service, {run.HeapPerEndpoint:F0} B/endpoint; " +
             $"provider calls {cluster.Cloud.TotalCalls}; {run.JournalWrites} intents journaled, mean {run.JournalWriteMs:F1} ms; " +
             $"{cost}; host RSS (est.) {Report.MiB(run.HostRss)}; {floor}; converged / floor {run.FloorRatio:F2}");
 
         return run;
+    }
+
+    /// <summary>
+    /// Waits until the host has stopped writing: no Kubernetes write (statuses, Events) and no journal write for a
+    /// second, 30 s at most. Convergence is when the last status lands; the Events and journal outcomes of the last
+    /// steps are still on their way then, and a heap measured among them counts what is in flight, not what the host
+    /// keeps. Provider calls are not waited for: the periodic read-backs never stop.
+    /// </summary>
+    private static async Task WaitQuietAsync(BenchCluster cluster)
+    {
+        var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 30;
+        var last = Writes();
+        var quietSince = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(quietSince) < TimeSpan.FromSeconds(1) && Stopwatch.GetTimestamp() < deadline)
+        {
+            await Task.Delay(100);
+            if (Writes() is var now && now != last)
+            {
+                (last, quietSince) = (now, Stopwatch.GetTimestamp());
+            }
+        }
+
+        (long, double) Writes() => (cluster.Api.Store.ResourceVersion, DirectLbMetrics.JournalWrite.Count);
     }
 
     private static void CreateAll(Fleet fleet, BenchOptions options)
@@ -122,16 +151,30 @@ public static class ScaleBenchmark
     }
 }
 
-/// <summary>What a run cost the whole process: CPU time (all threads) and the JIT compiler's share of it.</summary>
-public sealed record RunCost(double CpuSeconds, double JitSeconds, long JitMethods)
+/// <summary>
+/// What a run cost the whole process: CPU time (all threads), the JIT compiler's share of it, and the garbage
+/// collector's pauses (the time it stopped the process; background collections' own CPU is in the CPU time only).
+/// </summary>
+public sealed record RunCost(double CpuSeconds, double JitSeconds, long JitMethods, double GcPauseSeconds, int Gen0, int Gen1, int Gen2)
 {
     public static RunCost Now() => new(
         Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds,
         JitInfo.GetCompilationTime().TotalSeconds,
-        JitInfo.GetCompiledMethodCount());
+        JitInfo.GetCompiledMethodCount(),
+        GC.GetTotalPauseDuration().TotalSeconds,
+        GC.CollectionCount(0),
+        GC.CollectionCount(1),
+        GC.CollectionCount(2));
 
-    public static RunCost operator -(RunCost after, RunCost before) =>
-        new(after.CpuSeconds - before.CpuSeconds, after.JitSeconds - before.JitSeconds, after.JitMethods - before.JitMethods);
+    public static RunCost operator -(RunCost after, RunCost before) => new(
+        after.CpuSeconds - before.CpuSeconds,
+        after.JitSeconds - before.JitSeconds,
+        after.JitMethods - before.JitMethods,
+        after.GcPauseSeconds - before.GcPauseSeconds,
+        after.Gen0 - before.Gen0,
+        after.Gen1 - before.Gen1,
+        after.Gen2 - before.Gen2);
 
-    public override string ToString() => $"process CPU {CpuSeconds:F1} s, of it JIT {JitSeconds:F1} s ({JitMethods} methods compiled)";
+    public override string ToString() =>
+        $"process CPU {CpuSeconds:F1} s, of it JIT {JitSeconds:F1} s ({JitMethods} methods compiled); GC paused {GcPauseSeconds:F1} s ({Gen0}/{Gen1}/{Gen2} collections of gen 0/1/2)";
 }
