@@ -65,7 +65,7 @@ public static class JournalBenchmark
             .WithFallback(SqlPersistence.DefaultConfiguration)
             .WithFallback("akka.loglevel = WARNING");
         var bootstrap = BootstrapSetup.Create().WithConfig(config);
-        var system = ActorSystem.Create("journal-bench", postgres is null ? bootstrap.And(SqliteJournal.ConnectionSetup(connection, synchronous)) : ActorSystemSetup.Create(bootstrap));
+        var system = ActorSystem.Create("journal-bench", ActorSystemSetup.Create([bootstrap, .. postgres is null ? SqliteJournal.ConnectionSetups(connection, synchronous) : []]));
         try
         {
             var latencies = new ConcurrentBag<double>();

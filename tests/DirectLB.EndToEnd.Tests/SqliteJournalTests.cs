@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Actor.Setup;
 using Akka.Configuration;
 using Akka.Persistence;
 using Akka.Persistence.Sql;
@@ -58,7 +59,7 @@ public sealed class SqliteJournalTests : IDisposable
         var config = SqlJournalConfig.For(unreachable, ProviderName.SQLiteMS)
             .WithFallback(SqlPersistence.DefaultConfiguration)
             .WithFallback("akka.loglevel = WARNING");
-        var setup = BootstrapSetup.Create().WithConfig(config).And(SqliteJournal.ConnectionSetup(ConnectionString, SqliteJournal.Normal));
+        var setup = ActorSystemSetup.Create([BootstrapSetup.Create().WithConfig(config), .. SqliteJournal.ConnectionSetups(ConnectionString, SqliteJournal.Normal)]);
 
         foreach (var (incarnation, expected) in new[] { (1, "a"), (2, "a,b") })
         {

@@ -74,7 +74,10 @@ public static class AkkaComposition
         if (!postgres)
         {
             SqliteJournal.EnableWriteAheadLog(journal.ConnectionString);
-            akka.AddSetup(SqliteJournal.ConnectionSetup(journal.ConnectionString, journal.SqliteSynchronous));
+            foreach (var setup in SqliteJournal.ConnectionSetups(journal.ConnectionString, journal.SqliteSynchronous))
+            {
+                akka.AddSetup(setup);
+            }
         }
 
         return akka.AddHocon(

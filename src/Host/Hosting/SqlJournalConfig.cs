@@ -5,7 +5,8 @@ namespace DirectLB.Host.Hosting;
 
 /// <summary>
 /// Journal and snapshot store on Akka.Persistence.Sql, written as HOCON. Both start with the actor system, so
-/// the first replica creates the tables before any entity needs them (and before other replicas race to).
+/// the first replica creates the tables before any entity needs them (and before other replicas race to). The
+/// journal is Akka.Persistence.Sql's with a replay that runs no Akka stream (<see cref="ReplayingSqlJournal"/>).
 /// The circuit breakers half-open after 5 s rather than Akka's 30 s: once the database is back after an outage,
 /// entities should not wait half a minute more before they may journal (and so act) again.
 /// <para>
@@ -31,6 +32,7 @@ public static class SqlJournalConfig
                 plugin = "akka.persistence.journal.sql"
                 auto-start-journals = ["akka.persistence.journal.sql"]
                 sql {
+                  class = "{{typeof(ReplayingSqlJournal).AssemblyQualifiedName}}"
                   connection-string = {{quoted}}
                   provider-name = "{{providerName}}"
                   auto-initialize = on

@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using Akka.Actor.Setup;
 using Akka.Persistence.Sql.Config;
 using LinqToDB;
 using LinqToDB.DataProvider.SQLite;
@@ -38,8 +39,11 @@ public static class SqliteJournal
         Execute(connection, "PRAGMA journal_mode=WAL;");
     }
 
-    /// <summary>The journal's, snapshot store's and query side's connections, each opened with <paramref name="synchronous"/>.</summary>
-    public static DataOptionsSetup ConnectionSetup(string connectionString, string synchronous)
+    /// <summary>
+    /// The journal's, snapshot store's and query side's connections, and the journal's replay's
+    /// (<see cref="ReplayingSqlJournal"/>), each opened with <paramref name="synchronous"/>.
+    /// </summary>
+    public static Setup[] ConnectionSetups(string connectionString, string synchronous)
     {
         var pragma = synchronous switch
         {
@@ -49,9 +53,13 @@ public static class SqliteJournal
         };
         var provider = SQLiteTools.GetDataProvider(SQLiteProvider.Microsoft, connectionString, null, null);
         // The provider name too: Akka.Persistence.Sql maps its tables by it (SQLite has its own column types).
-        return new DataOptionsSetup(new DataOptions()
-            .UseConnectionFactory(provider, _ => Connection(connectionString, pragma))
-            .UseProvider(ProviderName.SQLiteMS));
+        return
+        [
+            new DataOptionsSetup(new DataOptions()
+                .UseConnectionFactory(provider, _ => Connection(connectionString, pragma))
+                .UseProvider(ProviderName.SQLiteMS)),
+            new JournalReplaySetup(() => Connection(connectionString, pragma)),
+        ];
     }
 
     /// <summary>A connection that applies <paramref name="pragma"/> each time it opens (a pooled handle may be reused).</summary>

@@ -1,0 +1,130 @@
+using System.Data.Common;
+using Akka.Actor;
+using Akka.Actor.Setup;
+using Akka.Configuration;
+using Akka.Persistence;
+using Akka.Persistence.Sql.Journal;
+using LinqToDB;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace DirectLB.Host.Hosting;
+
+/// <summary>
+/// Akka.Persistence.Sql's journal with one change: an entity's events are replayed by a plain query instead of an
+/// Akka stream. The stock replay materializes a stream graph (an actor and its interpreter) for every entity that
+/// recovers, even one with nothing to replay, which cost a sixth of a surviving replica's CPU while it recovered a
+/// leaving replica's ~500 entities (issue 17; docs/benchmarks.md, "Replay without a stream"). The rows are the
+/// ones the stock replay reads (its default table mapping: <c>journal</c>, not deleted, in sequence order, in
+/// batches of <see cref="BatchSize"/>) and become the same <see cref="Persistent"/>; writes, deletes and the
+/// highest sequence number stay the stock journal's. Connections come from <see cref="JournalReplaySetup"/> when
+/// the actor system has one (SQLite: each carries the journal's pragma), else from the configured connection string.
+/// </summary>
+public sealed class ReplayingSqlJournal : SqlWriteJournal
+{
+    /// <summary>Rows per query, as Akka.Persistence.Sql's <c>replay-batch-size</c>.</summary>
+    public const int BatchSize = 1_000;
+
+    private const string Query = """
+        SELECT sequence_number, message, identifier, manifest, writer_uuid, created
+        FROM journal
+        WHERE persistence_id = @id AND sequence_number >= @from AND sequence_number <= @to AND deleted = @deleted
+        ORDER BY sequence_number
+        LIMIT @limit
+        """;
+
+    private readonly Func<DbConnection> _connect;
+    private readonly Akka.Serialization.Serialization _serialization;
+
+    public ReplayingSqlJournal(Config config)
+        : base(config)
+    {
+        var setup = Context.System.Settings.Setup.Get<JournalReplaySetup>();
+        var connectionString = config.GetString("connection-string");
+        _connect = setup.HasValue
+            ? setup.Value.Open
+            : config.GetString("provider-name") == ProviderName.SQLiteMS
+                ? () => new SqliteConnection(connectionString)
+                : () => new NpgsqlConnection(connectionString);
+        _serialization = Context.System.Serialization;
+    }
+
+    public override async Task ReplayMessagesAsync(
+        IActorContext context, string persistenceId, long fromSequenceNr, long toSequenceNr, long max, Action<IPersistentRepresentation> recoveryCallback)
+    {
+        await using var connection = _connect();
+        await connection.OpenAsync();
+        var next = fromSequenceNr;
+        var left = max;
+        while (left > 0 && next <= toSequenceNr)
+        {
+            var batch = (int)Math.Min(left, BatchSize);
+            var read = 0;
+            await using var command = Command(connection, persistenceId, next, toSequenceNr, batch);
+            await using var rows = await command.ExecuteReaderAsync();
+            while (await rows.ReadAsync())
+            {
+                var persistent = Read(rows, persistenceId);
+                recoveryCallback(persistent);
+                next = persistent.SequenceNr + 1;
+                read++;
+            }
+
+            if (read < batch)
+            {
+                return;
+            }
+
+            left -= read;
+        }
+    }
+
+    private static DbCommand Command(DbConnection connection, string persistenceId, long from, long to, int limit)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = Query;
+        Add(command, "@id", persistenceId);
+        Add(command, "@from", from);
+        Add(command, "@to", to);
+        Add(command, "@deleted", false);
+        Add(command, "@limit", limit);
+        return command;
+    }
+
+    private static void Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+
+    /// <summary>One row as Akka.Persistence.Sql's serializer reads it (a row it wrote always names its serializer).</summary>
+    private Persistent Read(DbDataReader row, string persistenceId)
+    {
+        var sequenceNr = row.GetInt64(0);
+        var message = (byte[])row.GetValue(1);
+        if (row.IsDBNull(2))
+        {
+            throw new InvalidOperationException($"{persistenceId}: journal row {sequenceNr} names no serializer; it was not written by Akka.Persistence.Sql");
+        }
+
+        var manifest = row.IsDBNull(3) ? string.Empty : row.GetString(3);
+        var payload = _serialization.Deserialize(message, row.GetInt32(2), manifest);
+        return new Persistent(
+            payload,
+            sequenceNr,
+            persistenceId,
+            manifest,
+            isDeleted: false,
+            ActorRefs.NoSender,
+            row.IsDBNull(4) ? null : row.GetString(4),
+            row.GetInt64(5));
+    }
+}
+
+/// <summary>How <see cref="ReplayingSqlJournal"/> opens a connection, where the connection string alone would not do.</summary>
+public sealed class JournalReplaySetup(Func<DbConnection> open) : Setup
+{
+    public Func<DbConnection> Open { get; } = open;
+}

@@ -1,0 +1,169 @@
+using Akka.Actor;
+using Akka.Actor.Setup;
+using Akka.Configuration;
+using Akka.Persistence;
+using Akka.Persistence.Sql;
+using DirectLB.Actors.Entity;
+using DirectLB.Actors.Serialization;
+using DirectLB.Host.Hosting;
+using DirectLB.Tests.Shared.Replicas;
+using LinqToDB;
+using Microsoft.Data.Sqlite;
+
+namespace DirectLB.EndToEnd.Tests;
+
+/// <summary>
+/// DirectLB's replay (<see cref="ReplayingSqlJournal"/>) against Akka.Persistence.Sql's own, on one real journal
+/// (a SQLite file, a private PostgreSQL): every range an entity may ask for comes back the same, event for event.
+/// </summary>
+[Trait("Category", "EndToEnd")]
+public sealed class ReplayingSqlJournalTests : IAsyncLifetime
+{
+    private const string PersistenceId = "ServiceLoadBalancer-replayed/web";
+    private const string Ours = "akka.persistence.journal.sql";
+    private const string Stock = "akka.persistence.journal.stock";
+    private const int Events = 2_500;
+    private const int Deleted = 700;
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("directlb-replay-").FullName;
+    private PostgresServer? _postgres;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgresql")]
+    public async Task Every_replay_reads_what_Akka_Persistence_Sqls_own_replay_reads(string journal)
+    {
+        var system = await StartAsync(journal);
+        try
+        {
+            // More than two batches of events through three serializers, the first ones deleted as after a snapshot.
+            var writer = system.ActorOf(Props.Create(() => new Writer()));
+            Assert.Equal("written", await writer.Ask<string>(Events, TimeSpan.FromSeconds(120)));
+
+            (long From, long To, long Max)[] ranges =
+            [
+                (1, long.MaxValue, long.MaxValue),
+                (Deleted + 1, long.MaxValue, long.MaxValue),
+                (900, 2_100, long.MaxValue),
+                (1, long.MaxValue, 1_500),
+                (1_000, 1_000, long.MaxValue),
+                (Events + 1, long.MaxValue, long.MaxValue),
+                (1, long.MaxValue, 0),
+            ];
+            foreach (var (from, to, max) in ranges)
+            {
+                var stock = await ReplayAsync(system, Stock, from, to, max);
+                var ours = await ReplayAsync(system, Ours, from, to, max);
+                Assert.Equal(stock.Select(Fields), ours.Select(Fields));
+            }
+
+            // The comparison saw events: all but the deleted ones, and a limit where one was asked for.
+            Assert.Equal(Events - Deleted, (await ReplayAsync(system, Ours, 1, long.MaxValue, long.MaxValue)).Count);
+            Assert.Equal(1_500, (await ReplayAsync(system, Ours, 1, long.MaxValue, 1_500)).Count);
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private static object Fields(IPersistentRepresentation p) =>
+        (p.PersistenceId, p.SequenceNr, p.Payload, p.Manifest, p.IsDeleted, p.WriterGuid, p.Timestamp);
+
+    private async Task<ActorSystem> StartAsync(string journal)
+    {
+        string connectionString;
+        string provider;
+        Setup[] setups;
+        if (journal == "sqlite")
+        {
+            connectionString = $"Data Source={Path.Combine(_directory, "journal.db")}";
+            provider = ProviderName.SQLiteMS;
+            SqliteJournal.EnableWriteAheadLog(connectionString);
+            setups = SqliteJournal.ConnectionSetups(connectionString, SqliteJournal.Normal);
+        }
+        else
+        {
+            _postgres = await PostgresServer.StartAsync();
+            connectionString = _postgres.ConnectionString;
+            provider = ProviderName.PostgreSQL15;
+            setups = [];
+        }
+
+        // Akka.Persistence.Sql's own journal beside DirectLB's, on the same tables (which DirectLB's creates).
+        var stock = ConfigurationFactory.ParseString($$"""
+            akka.persistence.journal.stock {
+              class = "Akka.Persistence.Sql.Journal.SqlWriteJournal, Akka.Persistence.Sql"
+              connection-string = "{{connectionString}}"
+              provider-name = "{{provider}}"
+              auto-initialize = off
+            }
+            """);
+        var config = stock
+            .WithFallback(SqlJournalConfig.For(connectionString, provider))
+            .WithFallback(DirectLbSerialization.Config)
+            .WithFallback(SqlPersistence.DefaultConfiguration)
+            .WithFallback("akka.loglevel = WARNING");
+        return ActorSystem.Create($"replay-{journal}", ActorSystemSetup.Create([BootstrapSetup.Create().WithConfig(config), .. setups]));
+    }
+
+    private static async Task<List<IPersistentRepresentation>> ReplayAsync(ActorSystem system, string plugin, long from, long to, long max)
+    {
+        var inbox = Inbox.Create(system);
+        Persistence.Instance.Apply(system).JournalFor(plugin).Tell(new ReplayMessages(from, to, max, PersistenceId, inbox.Receiver));
+        var replayed = new List<IPersistentRepresentation>();
+        while (true)
+        {
+            switch (await inbox.ReceiveAsync(TimeSpan.FromSeconds(60)))
+            {
+                case ReplayedMessage message:
+                    replayed.Add(message.Persistent);
+                    break;
+                case RecoverySuccess:
+                    return replayed;
+                case ReplayMessagesFailure failure:
+                    throw new InvalidOperationException($"{plugin} failed to replay {from}..{to} (max {max})", failure.Cause);
+            }
+        }
+    }
+
+    /// <summary>Persists the given number of events (strings, numbers and DirectLB's own), then deletes the first ones.</summary>
+    private sealed class Writer : ReceivePersistentActor
+    {
+        private IActorRef? _asker;
+
+        public Writer()
+        {
+            Command<int>(count =>
+            {
+                _asker = Sender;
+                PersistAll(Enumerable.Range(1, count).Select(Event), _ => { });
+                DeferAsync("all persisted", _ => DeleteMessages(Deleted));
+            });
+            Command<DeleteMessagesSuccess>(_ => _asker!.Tell("written"));
+            Command<DeleteMessagesFailure>(f => _asker!.Tell(new Status.Failure(f.Cause)));
+        }
+
+        public override string PersistenceId => ReplayingSqlJournalTests.PersistenceId;
+
+        private static object Event(int i) => (i % 3) switch
+        {
+            0 => $"event {i}",
+            1 => (long)i,
+            _ => new OperationFailed(i, $"error {i}", i % 2 == 0, DateTimeOffset.UnixEpoch.AddSeconds(i)),
+        };
+    }
+}
