@@ -98,21 +98,10 @@ public static class RateLimitBenchmark
     /// </summary>
     private static async Task WaitReadBacksAsync(BenchCluster cluster, int services, TimeSpan within)
     {
-        var deadline = Stopwatch.GetTimestamp() + (long)(Stopwatch.Frequency * within.TotalSeconds);
         var before = cluster.Cloud.TotalCalls;
-        var calls = before;
-        while (Stopwatch.GetTimestamp() < deadline)
+        if (!await Settle.UntilQuietAsync(() => cluster.Cloud.TotalCalls, TimeSpan.FromSeconds(1), within, async calls => calls - before >= services && await cluster.IsReadyAsync()))
         {
-            await Task.Delay(1_000);
-            var now = cluster.Cloud.TotalCalls;
-            if (now - before >= services && now == calls && await cluster.IsReadyAsync())
-            {
-                return;
-            }
-
-            calls = now;
+            throw new InvalidOperationException($"the restarted host did not settle within {within.TotalSeconds:F0} s");
         }
-
-        throw new InvalidOperationException($"the restarted host did not settle within {within.TotalSeconds:F0} s");
     }
 }

@@ -125,22 +125,8 @@ public static class ScaleBenchmark
     /// steps are still on their way then, and a heap measured among them counts what is in flight, not what the host
     /// keeps. Provider calls are not waited for: the periodic read-backs never stop.
     /// </summary>
-    private static async Task WaitQuietAsync(BenchCluster cluster)
-    {
-        var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 30;
-        var last = Writes();
-        var quietSince = Stopwatch.GetTimestamp();
-        while (Stopwatch.GetElapsedTime(quietSince) < TimeSpan.FromSeconds(1) && Stopwatch.GetTimestamp() < deadline)
-        {
-            await Task.Delay(100);
-            if (Writes() is var now && now != last)
-            {
-                (last, quietSince) = (now, Stopwatch.GetTimestamp());
-            }
-        }
-
-        (long, double) Writes() => (cluster.Api.Store.ResourceVersion, DirectLbMetrics.JournalWrite.Count);
-    }
+    private static Task WaitQuietAsync(BenchCluster cluster) => Settle.UntilQuietAsync(
+        () => (cluster.Api.Store.ResourceVersion, DirectLbMetrics.JournalWrite.Count), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
 
     private static void CreateAll(Fleet fleet, BenchOptions options)
     {

@@ -52,9 +52,8 @@ public class ReplicaConfigurationTests
         Assert.Contains(error.Errors, e => e.Contains("DirectLB:Cluster:Shards must be between 1 and 10000", StringComparison.Ordinal));
 
         // The same Service would sit in another shard on each side: the configuration guard refuses the replica that differs.
-        var defaults = SharedSettings.Of(new DirectLbOptions());
-        var other = SharedSettings.Of(new DirectLbOptions { Cluster = new AkkaClusterOptions { Shards = defaults["shards"] == "7" ? 8 : 7 } });
-        Assert.Equal(["shards"], ConfigurationRoles.Differences(ConfigurationRoles.For(defaults), ConfigurationRoles.For(other)));
+        IReadOnlyDictionary<string, string> Sharded(int shards) => SharedSettings.Of(new DirectLbOptions { Cluster = new AkkaClusterOptions { Shards = shards } });
+        Assert.Equal(["shards"], ConfigurationRoles.Differences(ConfigurationRoles.For(Sharded(7)), ConfigurationRoles.For(Sharded(8))));
     }
 
     [Fact]
