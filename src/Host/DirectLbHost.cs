@@ -59,6 +59,7 @@ public static class DirectLbHost
         builder.Services.AddSingleton<JournalProbe>();
         builder.Services.AddHostedService<ClusterMetricsPoller>();
         builder.Services.AddHostedService<SingletonProbe>();
+        builder.Services.AddHostedService<JsonWarmup>();
         return builder;
     }
 
