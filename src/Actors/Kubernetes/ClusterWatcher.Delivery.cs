@@ -59,6 +59,18 @@ public sealed partial class ClusterWatcher
         }
     }
 
+    /// <summary>
+    /// The watcher is stopping (it moves with its replica leaving, or restarts with new credentials): the changes it
+    /// held for an acknowledgement go out now, since that acknowledgement will find it gone.
+    /// </summary>
+    private void SendHeldChanges()
+    {
+        foreach (var (key, heldChange) in _window.TakeHeld())
+        {
+            Send(key, heldChange);
+        }
+    }
+
     private void ExpireAcknowledgements()
     {
         foreach (var (key, heldChange) in _window.Expire(DateTimeOffset.UtcNow))

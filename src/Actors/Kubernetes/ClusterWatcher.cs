@@ -142,6 +142,7 @@ public sealed partial class ClusterWatcher : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
+        SendHeldChanges();
         DirectLbMetrics.WatcherConnected.RemoveLabelled(_clusterId);
         _stopping.Cancel();
         _stopping.Dispose();
@@ -220,8 +221,9 @@ public sealed partial class ClusterWatcher : ReceiveActor, IWithTimers
     private void Decommission()
     {
         _log.LogInformation("{ClusterId}: member cluster removed; its {Services} Services leave their load balancers", _clusterId, _sent.Count);
-        foreach (var routed in _sent.Values)
+        foreach (var (key, routed) in _sent)
         {
+            _window.Forget(key);
             _services.Tell(new ServiceGone(routed, _clusterId));
         }
 

@@ -75,6 +75,22 @@ public sealed class ObservationWindow(TimeSpan ackTimeout)
     }
 
     /// <summary>
+    /// Every held change, with its time, forgetting them and their observations on the way: the watcher is stopping
+    /// and sends them now, since the acknowledgements that would have released them will find it gone.
+    /// </summary>
+    public IReadOnlyList<(ServiceKey Key, DateTimeOffset? HeldChange)> TakeHeld()
+    {
+        var held = _held.Select(h => (h.Key, h.Value)).ToList();
+        foreach (var (key, _) in held)
+        {
+            _unacknowledged.Remove(key);
+        }
+
+        _held.Clear();
+        return held;
+    }
+
+    /// <summary>
     /// The observation on its way no longer counts (its entity asked for the state again, or a replica left and
     /// entities moved): the next <see cref="TrySend"/> goes out at once, with any held change time.
     /// </summary>

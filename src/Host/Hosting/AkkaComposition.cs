@@ -27,6 +27,9 @@ public static class AkkaComposition
     public const string SystemName = "directlb";
     public const string Role = "directlb";
 
+    /// <summary>The shard region of the Service entities.</summary>
+    private const string Services = "services";
+
     public static IServiceCollection AddDirectLbActors(this IServiceCollection services, DirectLbOptions options) =>
         services.AddAkka(SystemName, (akka, provider) => akka
             .ConfigureLoggers(loggers =>
@@ -98,7 +101,7 @@ public static class AkkaComposition
             // removal margin), and every buffered message waits for the next try.
             .AddHocon("akka.cluster.sharding.retry-interval = 500ms", HoconAddMode.Prepend)
             .WithShardRegion<ServiceRegion>(
-            "services",
+            Services,
             (_, _, resolver) => entityId => resolver.Props<ServiceLoadBalancer>(entityId),
             new ServiceMessageExtractor(shards),
             new ShardOptions
@@ -132,13 +135,15 @@ public static class AkkaComposition
             loggers);
 
         return akka
+            .WithActors((system, registry) => registry.Register<ServiceRoute>(system.ActorOf(
+                ServiceRoute.Props(registry.Get<ServiceRegion>(), ServiceRoute.OtherReplicasRegion(system, Services, Role)), "service-route")))
             // The Write duty starts no watchers, so it is given no watcher to make.
             .WithActors((system, _) => system.ActorOf(Manager(MemberClusterDuty.Write, (_, _) => Props.Empty), "member-clients"))
             .WithSingleton<MemberClusterManager>(
                 "member-clusters",
                 (_, registry, _) =>
                 {
-                    var region = registry.Get<ServiceRegion>();
+                    var region = registry.Get<ServiceRoute>();
                     var filter = provider.GetRequiredService<ReconcileOptions>().Filter;
                     return Manager(MemberClusterDuty.Watch, (clusterId, client) => ClusterWatcher.Props(
                         clusterId, client, region, filter, informerOptions, options.Reconcile.ResyncInterval, options.ClusterStaleAfter,

@@ -32,6 +32,21 @@ public class ObservationWindowTests
     }
 
     [Fact]
+    public void Taking_the_held_changes_hands_each_over_once_with_its_earliest_time_and_frees_the_window()
+    {
+        _window.TrySend(Key, Now, Now, out _);
+        _window.TrySend(Other, Now, Now, out _);
+        _window.TrySend(Key, Now.AddSeconds(1), Now.AddSeconds(1), out _);
+        _window.TrySend(Key, Now.AddSeconds(2), Now.AddSeconds(2), out _);
+
+        Assert.Equal([(Key, Now.AddSeconds(1))], _window.TakeHeld());
+        Assert.Empty(_window.TakeHeld());
+        // The taken Service may be sent again at once; the other one still waits for its entity.
+        Assert.Equal((1, 0), (_window.Unacknowledged, _window.Held));
+        Assert.True(_window.TrySend(Key, Now.AddSeconds(3), null, out _));
+    }
+
+    [Fact]
     public void An_acknowledgement_with_nothing_held_sends_nothing()
     {
         _window.TrySend(Key, Now, Now, out _);
