@@ -135,6 +135,7 @@ public static class AkkaComposition
             loggers);
 
         return akka
+            // The watchers reach the entities through a route that outlives this replica's shard region when it leaves.
             .WithActors((system, registry) => registry.Register<ServiceRoute>(system.ActorOf(
                 ServiceRoute.Props(registry.Get<ServiceRegion>(), ServiceRoute.OtherReplicasRegion(system, Services, Role)), "service-route")))
             // The Write duty starts no watchers, so it is given no watcher to make.
@@ -143,10 +144,10 @@ public static class AkkaComposition
                 "member-clusters",
                 (_, registry, _) =>
                 {
-                    var region = registry.Get<ServiceRoute>();
+                    var route = registry.Get<ServiceRoute>();
                     var filter = provider.GetRequiredService<ReconcileOptions>().Filter;
                     return Manager(MemberClusterDuty.Watch, (clusterId, client) => ClusterWatcher.Props(
-                        clusterId, client, region, filter, informerOptions, options.Reconcile.ResyncInterval, options.ClusterStaleAfter,
+                        clusterId, client, route, filter, informerOptions, options.Reconcile.ResyncInterval, options.ClusterStaleAfter,
                         provider.GetRequiredService<IServiceWriter>(), loggers));
                 },
                 // The proxy's own check for a singleton it cannot find warns at once, before it could have found
