@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Actor.Setup;
 using Akka.Configuration;
@@ -56,12 +57,47 @@ public sealed class ReplayingSqlJournalTests : IAsyncLifetime
             {
                 var stock = await ReplayAsync(system, Stock, from, to, max);
                 var ours = await ReplayAsync(system, Ours, from, to, max);
-                Assert.Equal(stock.Select(Fields), ours.Select(Fields));
+                Assert.Equal(stock.Events.Select(Fields), ours.Events.Select(Fields));
+                Assert.Equal(stock.Highest, ours.Highest);
             }
 
-            // The comparison saw events: all but the deleted ones, and a limit where one was asked for.
-            Assert.Equal(Events - Deleted, (await ReplayAsync(system, Ours, 1, long.MaxValue, long.MaxValue)).Count);
-            Assert.Equal(1_500, (await ReplayAsync(system, Ours, 1, long.MaxValue, 1_500)).Count);
+            // The comparison saw events (all but the deleted ones, and a limit where one was asked for) and highest
+            // sequence numbers (the last event's, and none where nothing was written).
+            Assert.Equal(Events - Deleted, (await ReplayAsync(system, Ours, 1, long.MaxValue, long.MaxValue)).Events.Count);
+            Assert.Equal(1_500, (await ReplayAsync(system, Ours, 1, long.MaxValue, 1_500)).Events.Count);
+            Assert.Equal(Events, (await ReplayAsync(system, Ours, 900, 2_100, long.MaxValue)).Highest);
+            Assert.Equal(0, (await ReplayAsync(system, Ours, 1, long.MaxValue, long.MaxValue, "ServiceLoadBalancer-never/written")).Highest);
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+    }
+
+    /// <summary>
+    /// An entity that restarts while its last write is still in the journal's queue must not recover below it (it would
+    /// write its next event with a sequence number already taken): its highest sequence number is read after that write.
+    /// </summary>
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgresql")]
+    public async Task A_recovery_right_after_a_write_reads_the_highest_sequence_number_after_it(string journal)
+    {
+        var system = await StartAsync(journal);
+        try
+        {
+            var journalRef = Persistence.Instance.Apply(system).JournalFor(Ours);
+            var writer = Inbox.Create(system);
+            for (var i = 0; i < 50; i++)
+            {
+                var persistenceId = $"ServiceLoadBalancer-written/web-{i}";
+                var events = Enumerable.Range(1, 20)
+                    .Select(n => (IPersistentRepresentation)new Persistent($"event {n}", n, persistenceId, string.Empty, false, ActorRefs.NoSender, "writer"))
+                    .ToImmutableList();
+                journalRef.Tell(new WriteMessages([new AtomicWrite(events)], writer.Receiver, 1));
+                var (_, highest) = await ReplayAsync(system, Ours, 1, long.MaxValue, 0, persistenceId);
+                Assert.Equal(20, highest);
+            }
         }
         finally
         {
@@ -120,10 +156,11 @@ public sealed class ReplayingSqlJournalTests : IAsyncLifetime
         return ActorSystem.Create($"replay-{journal}", ActorSystemSetup.Create([BootstrapSetup.Create().WithConfig(config), .. setups]));
     }
 
-    private static async Task<List<IPersistentRepresentation>> ReplayAsync(ActorSystem system, string plugin, long from, long to, long max)
+    private static async Task<(List<IPersistentRepresentation> Events, long Highest)> ReplayAsync(
+        ActorSystem system, string plugin, long from, long to, long max, string persistenceId = PersistenceId)
     {
         var inbox = Inbox.Create(system);
-        Persistence.Instance.Apply(system).JournalFor(plugin).Tell(new ReplayMessages(from, to, max, PersistenceId, inbox.Receiver));
+        Persistence.Instance.Apply(system).JournalFor(plugin).Tell(new ReplayMessages(from, to, max, persistenceId, inbox.Receiver));
         var replayed = new List<IPersistentRepresentation>();
         while (true)
         {
@@ -132,8 +169,8 @@ public sealed class ReplayingSqlJournalTests : IAsyncLifetime
                 case ReplayedMessage message:
                     replayed.Add(message.Persistent);
                     break;
-                case RecoverySuccess:
-                    return replayed;
+                case RecoverySuccess success:
+                    return (replayed, success.HighestSequenceNr);
                 case ReplayMessagesFailure failure:
                     throw new InvalidOperationException($"{plugin} failed to replay {from}..{to} (max {max})", failure.Cause);
             }

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using System.Data.Common;
 using Akka.Actor;
 using Akka.Actor.Setup;
@@ -11,14 +13,17 @@ using Npgsql;
 namespace DirectLB.Host.Hosting;
 
 /// <summary>
-/// Akka.Persistence.Sql's journal with one change: an entity's events are replayed by a plain query instead of an
-/// Akka stream. The stock replay materializes a stream graph (an actor and its interpreter) for every entity that
-/// recovers, even one with nothing to replay, which cost a sixth of a surviving replica's CPU while it recovered a
-/// leaving replica's ~500 entities (issue 17; docs/benchmarks.md, "Replay without a stream"). The rows are the
-/// ones the stock replay reads (its default table mapping: <c>journal</c>, not deleted, in sequence order, in
-/// batches of <see cref="BatchSize"/>) and become the same <see cref="Persistent"/>; writes, deletes and the
-/// highest sequence number stay the stock journal's. Connections come from <see cref="JournalReplaySetup"/> when
-/// the actor system has one (SQLite: each carries the journal's pragma), else from the configured connection string.
+/// Akka.Persistence.Sql's journal with its recovery reads changed: an entity's events are replayed, and its highest
+/// sequence number read, by a plain query each. The stock replay materializes a stream graph (an actor and its
+/// interpreter) for every entity that recovers, even one with nothing to replay, which cost a sixth of a surviving
+/// replica's CPU while it recovered a leaving replica's ~500 entities; the stock highest-sequence-number read builds
+/// its SQL through linq2db on every call, a tenth of it once the replay was plain (issue 17; docs/benchmarks.md,
+/// "Replay without a stream", "Recovery reads"). The rows are the ones the stock journal reads (its default table
+/// mapping: <c>journal</c>; replayed: not deleted, in sequence order, in batches of <see cref="BatchSize"/>, as the
+/// same <see cref="Persistent"/>; the highest: of every row, deleted or not, after the write in progress for that
+/// entity, if any, has ended); writes and deletes stay the stock journal's. Connections come from
+/// <see cref="JournalReplaySetup"/> when the actor system has one (SQLite: each carries the journal's pragma), else
+/// from the configured connection string.
 /// </summary>
 public sealed class ReplayingSqlJournal : SqlWriteJournal
 {
@@ -33,8 +38,13 @@ public sealed class ReplayingSqlJournal : SqlWriteJournal
         LIMIT @limit
         """;
 
+    private const string HighestQuery = "SELECT MAX(sequence_number) FROM journal WHERE persistence_id = @id AND sequence_number > @from";
+
     private readonly Func<DbConnection> _connect;
     private readonly Akka.Serialization.Serialization _serialization;
+
+    /// <summary>Each entity's last write while it runs, so that its highest sequence number is read after it (as the stock journal does).</summary>
+    private readonly ConcurrentDictionary<string, Task> _writes = new();
 
     public ReplayingSqlJournal(Config config)
         : base(config)
@@ -77,6 +87,32 @@ public sealed class ReplayingSqlJournal : SqlWriteJournal
 
             left -= read;
         }
+    }
+
+    public override async Task<long> ReadHighestSequenceNrAsync(string persistenceId, long fromSequenceNr, CancellationToken cancellationToken)
+    {
+        if (_writes.TryGetValue(persistenceId, out var write))
+        {
+            await write.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        await using var connection = _connect();
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = HighestQuery;
+        Add(command, "@id", persistenceId);
+        Add(command, "@from", fromSequenceNr);
+        return await command.ExecuteScalarAsync(cancellationToken) is long highest ? highest : 0;
+    }
+
+    protected override Task<IImmutableList<Exception>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken)
+    {
+        var writes = messages.ToList();
+        var persistenceId = writes[0].PersistenceId;
+        var written = base.WriteMessagesAsync(writes, cancellationToken);
+        _writes[persistenceId] = written;
+        written.ContinueWith(_ => _writes.TryRemove(new KeyValuePair<string, Task>(persistenceId, written)), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return written;
     }
 
     private static DbCommand Command(DbConnection connection, string persistenceId, long from, long to, int limit)

@@ -6,7 +6,7 @@ namespace DirectLB.Host.Hosting;
 /// <summary>
 /// Journal and snapshot store on Akka.Persistence.Sql, written as HOCON. Both start with the actor system, so
 /// the first replica creates the tables before any entity needs them (and before other replicas race to). The
-/// journal is Akka.Persistence.Sql's with a replay that runs no Akka stream (<see cref="ReplayingSqlJournal"/>).
+/// journal is Akka.Persistence.Sql's with its recovery reads as plain queries (<see cref="ReplayingSqlJournal"/>).
 /// The circuit breakers half-open after 5 s rather than Akka's 30 s: once the database is back after an outage,
 /// entities should not wait half a minute more before they may journal (and so act) again.
 /// <para>
@@ -14,7 +14,7 @@ namespace DirectLB.Host.Hosting;
 /// entity recovers (a snapshot read, a highest-sequence-number read) before it can act; in WAL mode those reads run
 /// beside the writer, but 50 at a time they were latency bound, and 10,000 Services took 53-114 s to converge with the
 /// process using about one of two cores (issue 17; docs/benchmarks.md, "The cold start"). PostgreSQL keeps Akka's default:
-/// its pool (100 connections) and the failover's recoveries are not measured with more.
+/// with 1,000 a cold start took half as long again and 200 did not speed up a failover ("Recovery reads").
 /// </para>
 /// </summary>
 public static class SqlJournalConfig
