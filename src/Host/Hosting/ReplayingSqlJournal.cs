@@ -2,13 +2,9 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Data.Common;
 using Akka.Actor;
-using Akka.Actor.Setup;
 using Akka.Configuration;
 using Akka.Persistence;
 using Akka.Persistence.Sql.Journal;
-using LinqToDB;
-using Microsoft.Data.Sqlite;
-using Npgsql;
 
 namespace DirectLB.Host.Hosting;
 
@@ -22,8 +18,7 @@ namespace DirectLB.Host.Hosting;
 /// mapping: <c>journal</c>; replayed: not deleted, in sequence order, in batches of <see cref="BatchSize"/>, as the
 /// same <see cref="Persistent"/>; the highest: of every row, deleted or not, after the write in progress for that
 /// entity, if any, has ended); writes and deletes stay the stock journal's. Connections come from
-/// <see cref="JournalReplaySetup"/> when the actor system has one (SQLite: each carries the journal's pragma), else
-/// from the configured connection string.
+/// <see cref="PlainSqlSetup"/> when the actor system has one, else from the configured connection string.
 /// </summary>
 public sealed class ReplayingSqlJournal : SqlWriteJournal
 {
@@ -49,13 +44,7 @@ public sealed class ReplayingSqlJournal : SqlWriteJournal
     public ReplayingSqlJournal(Config config)
         : base(config)
     {
-        var setup = Context.System.Settings.Setup.Get<JournalReplaySetup>();
-        var connectionString = config.GetString("connection-string");
-        _connect = setup.HasValue
-            ? setup.Value.Open
-            : config.GetString("provider-name") == ProviderName.SQLiteMS
-                ? () => new SqliteConnection(connectionString)
-                : () => new NpgsqlConnection(connectionString);
+        _connect = PlainSql.Connector(Context.System, config);
         _serialization = Context.System.Serialization;
     }
 
@@ -70,7 +59,8 @@ public sealed class ReplayingSqlJournal : SqlWriteJournal
         {
             var batch = (int)Math.Min(left, BatchSize);
             var read = 0;
-            await using var command = Command(connection, persistenceId, next, toSequenceNr, batch);
+            await using var command = PlainSql.Command(
+                connection, Query, ("@id", persistenceId), ("@from", next), ("@to", toSequenceNr), ("@deleted", false), ("@limit", batch));
             await using var rows = await command.ExecuteReaderAsync();
             while (await rows.ReadAsync())
             {
@@ -98,10 +88,7 @@ public sealed class ReplayingSqlJournal : SqlWriteJournal
 
         await using var connection = _connect();
         await connection.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = HighestQuery;
-        Add(command, "@id", persistenceId);
-        Add(command, "@from", fromSequenceNr);
+        await using var command = PlainSql.Command(connection, HighestQuery, ("@id", persistenceId), ("@from", fromSequenceNr));
         return await command.ExecuteScalarAsync(cancellationToken) is long highest ? highest : 0;
     }
 
@@ -113,26 +100,6 @@ public sealed class ReplayingSqlJournal : SqlWriteJournal
         _writes[persistenceId] = written;
         written.ContinueWith(_ => _writes.TryRemove(new KeyValuePair<string, Task>(persistenceId, written)), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return written;
-    }
-
-    private static DbCommand Command(DbConnection connection, string persistenceId, long from, long to, int limit)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = Query;
-        Add(command, "@id", persistenceId);
-        Add(command, "@from", from);
-        Add(command, "@to", to);
-        Add(command, "@deleted", false);
-        Add(command, "@limit", limit);
-        return command;
-    }
-
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 
     /// <summary>One row as Akka.Persistence.Sql's serializer reads it (a row it wrote always names its serializer).</summary>
@@ -157,10 +124,4 @@ public sealed class ReplayingSqlJournal : SqlWriteJournal
             row.IsDBNull(4) ? null : row.GetString(4),
             row.GetInt64(5));
     }
-}
-
-/// <summary>How <see cref="ReplayingSqlJournal"/> opens a connection, where the connection string alone would not do.</summary>
-public sealed class JournalReplaySetup(Func<DbConnection> open) : Setup
-{
-    public Func<DbConnection> Open { get; } = open;
 }

@@ -6,7 +6,8 @@ namespace DirectLB.Host.Hosting;
 /// <summary>
 /// Journal and snapshot store on Akka.Persistence.Sql, written as HOCON. Both start with the actor system, so
 /// the first replica creates the tables before any entity needs them (and before other replicas race to). The
-/// journal is Akka.Persistence.Sql's with its recovery reads as plain queries (<see cref="ReplayingSqlJournal"/>).
+/// journal and snapshot store are Akka.Persistence.Sql's with their recovery reads as plain queries
+/// (<see cref="ReplayingSqlJournal"/>, <see cref="LoadingSqlSnapshotStore"/>).
 /// The circuit breakers half-open after 5 s rather than Akka's 30 s: once the database is back after an outage,
 /// entities should not wait half a minute more before they may journal (and so act) again.
 /// <para>
@@ -43,6 +44,7 @@ public static class SqlJournalConfig
                 plugin = "akka.persistence.snapshot-store.sql"
                 auto-start-snapshot-stores = ["akka.persistence.snapshot-store.sql"]
                 sql {
+                  class = "{{typeof(LoadingSqlSnapshotStore).AssemblyQualifiedName}}"
                   connection-string = {{quoted}}
                   provider-name = "{{providerName}}"
                   auto-initialize = on

@@ -40,8 +40,8 @@ public static class SqliteJournal
     }
 
     /// <summary>
-    /// The journal's, snapshot store's and query side's connections, and the journal's replay's
-    /// (<see cref="ReplayingSqlJournal"/>), each opened with <paramref name="synchronous"/>.
+    /// The journal's, snapshot store's and query side's connections, and the recovery's plain reads'
+    /// (<see cref="PlainSqlSetup"/>), each opened with <paramref name="synchronous"/>.
     /// </summary>
     public static Setup[] ConnectionSetups(string connectionString, string synchronous)
     {
@@ -58,7 +58,7 @@ public static class SqliteJournal
             new DataOptionsSetup(new DataOptions()
                 .UseConnectionFactory(provider, _ => Connection(connectionString, pragma))
                 .UseProvider(ProviderName.SQLiteMS)),
-            new JournalReplaySetup(() => Connection(connectionString, pragma)),
+            new PlainSqlSetup(() => Connection(connectionString, pragma)),
         ];
     }
 

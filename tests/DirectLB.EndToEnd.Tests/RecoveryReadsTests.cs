@@ -14,15 +14,18 @@ using Microsoft.Data.Sqlite;
 namespace DirectLB.EndToEnd.Tests;
 
 /// <summary>
-/// DirectLB's replay (<see cref="ReplayingSqlJournal"/>) against Akka.Persistence.Sql's own, on one real journal
-/// (a SQLite file, a private PostgreSQL): every range an entity may ask for comes back the same, event for event.
+/// DirectLB's recovery reads (<see cref="ReplayingSqlJournal"/>, <see cref="LoadingSqlSnapshotStore"/>) against
+/// Akka.Persistence.Sql's own, on one real database (a SQLite file, a private PostgreSQL): every range an entity may
+/// ask for comes back the same, event for event, with the same highest sequence number, and so does its snapshot.
 /// </summary>
 [Trait("Category", "EndToEnd")]
-public sealed class ReplayingSqlJournalTests : IAsyncLifetime
+public sealed class RecoveryReadsTests : IAsyncLifetime
 {
     private const string PersistenceId = "ServiceLoadBalancer-replayed/web";
     private const string Ours = "akka.persistence.journal.sql";
     private const string Stock = "akka.persistence.journal.stock";
+    private const string OurSnapshots = "akka.persistence.snapshot-store.sql";
+    private const string StockSnapshots = "akka.persistence.snapshot-store.stock";
     private const int Events = 2_500;
     private const int Deleted = 700;
 
@@ -105,6 +108,57 @@ public sealed class ReplayingSqlJournalTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgresql")]
+    public async Task Every_snapshot_load_reads_what_Akka_Persistence_Sqls_own_snapshot_store_reads(string journal)
+    {
+        var system = await StartAsync(journal);
+        try
+        {
+            var store = Persistence.Instance.Apply(system).SnapshotStoreFor(OurSnapshots);
+            var at = new DateTime(2026, 11, 30, 12, 0, 0, DateTimeKind.Utc);
+            (string Id, long SequenceNr, object Snapshot)[] saved =
+            [
+                ("ServiceLoadBalancer-snap/a", 5, "five"),
+                ("ServiceLoadBalancer-snap/a", 12, "twelve"),
+                ("ServiceLoadBalancer-snap/a", 9, "nine"),
+                ("ServiceLoadBalancer-snap/b", 3, 3L),
+                ("ServiceLoadBalancer-snap/c", 7, new OperationFailed(7, "error 7", true, DateTimeOffset.UnixEpoch.AddSeconds(7))),
+                ("ServiceLoadBalancer-snap/c", 8, new OperationFailed(8, "error 8", false, DateTimeOffset.UnixEpoch.AddSeconds(8))),
+            ];
+            foreach (var (id, sequenceNr, snapshot) in saved)
+            {
+                await store.Ask<SaveSnapshotSuccess>(new SaveSnapshot(new SnapshotMetadata(id, sequenceNr, at.AddSeconds(sequenceNr)), snapshot), TimeSpan.FromSeconds(30));
+            }
+
+            // The latest of c deleted: the one before it is the latest.
+            await store.Ask<DeleteSnapshotSuccess>(new DeleteSnapshot(new SnapshotMetadata("ServiceLoadBalancer-snap/c", 8, at.AddSeconds(8))), TimeSpan.FromSeconds(30));
+
+            (string Id, SnapshotSelectionCriteria Criteria)[] loads =
+            [
+                ("ServiceLoadBalancer-snap/a", SnapshotSelectionCriteria.Latest),
+                ("ServiceLoadBalancer-snap/b", SnapshotSelectionCriteria.Latest),
+                ("ServiceLoadBalancer-snap/c", SnapshotSelectionCriteria.Latest),
+                ("ServiceLoadBalancer-snap/none", SnapshotSelectionCriteria.Latest),
+                ("ServiceLoadBalancer-snap/a", new SnapshotSelectionCriteria(10)),
+            ];
+            foreach (var (id, criteria) in loads)
+            {
+                Assert.Equal(await LoadAsync(system, StockSnapshots, id, criteria), await LoadAsync(system, OurSnapshots, id, criteria));
+            }
+
+            // The comparison saw snapshots: the latest by sequence number, not the last saved, and none where none is.
+            Assert.Equal(("ServiceLoadBalancer-snap/a", 12L, at.AddSeconds(12).Ticks, (object)"twelve"), await LoadAsync(system, OurSnapshots, "ServiceLoadBalancer-snap/a", SnapshotSelectionCriteria.Latest));
+            Assert.Equal(7L, (await LoadAsync(system, OurSnapshots, "ServiceLoadBalancer-snap/c", SnapshotSelectionCriteria.Latest))?.SequenceNr);
+            Assert.Null(await LoadAsync(system, OurSnapshots, "ServiceLoadBalancer-snap/none", SnapshotSelectionCriteria.Latest));
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+    }
+
     public async Task DisposeAsync()
     {
         if (_postgres is not null)
@@ -139,10 +193,16 @@ public sealed class ReplayingSqlJournalTests : IAsyncLifetime
             setups = [];
         }
 
-        // Akka.Persistence.Sql's own journal beside DirectLB's, on the same tables (which DirectLB's creates).
+        // Akka.Persistence.Sql's own journal and snapshot store beside DirectLB's, on the same tables (which DirectLB's create).
         var stock = ConfigurationFactory.ParseString($$"""
             akka.persistence.journal.stock {
               class = "Akka.Persistence.Sql.Journal.SqlWriteJournal, Akka.Persistence.Sql"
+              connection-string = "{{connectionString}}"
+              provider-name = "{{provider}}"
+              auto-initialize = off
+            }
+            akka.persistence.snapshot-store.stock {
+              class = "Akka.Persistence.Sql.Snapshot.SqlSnapshotStore, Akka.Persistence.Sql"
               connection-string = "{{connectionString}}"
               provider-name = "{{provider}}"
               auto-initialize = off
@@ -177,6 +237,16 @@ public sealed class ReplayingSqlJournalTests : IAsyncLifetime
         }
     }
 
+    private static async Task<(string PersistenceId, long SequenceNr, long Ticks, object Snapshot)?> LoadAsync(
+        ActorSystem system, string plugin, string persistenceId, SnapshotSelectionCriteria criteria)
+    {
+        var result = await Persistence.Instance.Apply(system).SnapshotStoreFor(plugin)
+            .Ask<LoadSnapshotResult>(new LoadSnapshot(persistenceId, criteria, long.MaxValue), TimeSpan.FromSeconds(30));
+        return result.Snapshot is { } loaded
+            ? (loaded.Metadata.PersistenceId, loaded.Metadata.SequenceNr, loaded.Metadata.Timestamp.Ticks, loaded.Snapshot)
+            : null;
+    }
+
     /// <summary>Persists the given number of events (strings, numbers and DirectLB's own), then deletes the first ones.</summary>
     private sealed class Writer : ReceivePersistentActor
     {
@@ -194,7 +264,7 @@ public sealed class ReplayingSqlJournalTests : IAsyncLifetime
             Command<DeleteMessagesFailure>(f => _asker!.Tell(new Status.Failure(f.Cause)));
         }
 
-        public override string PersistenceId => ReplayingSqlJournalTests.PersistenceId;
+        public override string PersistenceId => RecoveryReadsTests.PersistenceId;
 
         private static object Event(int i) => (i % 3) switch
         {
