@@ -138,7 +138,7 @@ public sealed partial class MemberClusterManager : ReceiveActor, IWithTimers
         IKubernetes client;
         try
         {
-            client = new k8s.Kubernetes(add.Config);
+            client = KubernetesClients.Create(add.Config);
         }
         catch (Exception ex)
         {

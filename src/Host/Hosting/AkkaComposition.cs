@@ -129,7 +129,7 @@ public static class AkkaComposition
             provider.GetRequiredService<MemberClusters>(),
             provider.GetRequiredService<WatcherDirectory>(),
             watcherProps,
-            sources.SecretsCluster is { } home ? new k8s.Kubernetes(home) : null,
+            sources.SecretsCluster is { } home ? KubernetesClients.Create(home) : null,
             sources.Secrets,
             informerOptions,
             loggers);
