@@ -212,7 +212,10 @@ public sealed class RecoveryReadsTests : IAsyncLifetime
             .WithFallback(SqlJournalConfig.For(connectionString, provider))
             .WithFallback(DirectLbSerialization.Config)
             .WithFallback(SqlPersistence.DefaultConfiguration)
-            .WithFallback("akka.loglevel = WARNING");
+            .WithFallback("akka.loglevel = WARNING")
+            // An inbox keeps 1,000 messages and drops the rest: a replay of 1,800 events outran the test's reading
+            // and lost its RecoverySuccess (CI, 2026-11-30 15:45).
+            .WithFallback("akka.actor.inbox.inbox-size = 10000");
         return ActorSystem.Create($"replay-{journal}", ActorSystemSetup.Create([BootstrapSetup.Create().WithConfig(config), .. setups]));
     }
 
