@@ -12,25 +12,26 @@ public sealed partial class KubernetesServiceWriter
     /// A strategic merge patch of one condition: the API server merges <c>status.conditions</c> by <c>type</c>, so the
     /// kubelet's conditions (and other controllers' gates) are left as they are, with no read first and no conflict.
     /// </summary>
-    public async Task SetPodConditionAsync(string clusterId, string @namespace, string pod, string conditionType, GateCondition condition, CancellationToken cancellationToken)
-    {
-        var patch = new JsonObject
+    public Task SetPodConditionAsync(string clusterId, string @namespace, string pod, string conditionType, GateCondition condition, CancellationToken cancellationToken) =>
+        IgnoreNotFound(() => WriteAsync(clusterId, client =>
         {
-            ["status"] = new JsonObject
+            var patch = new JsonObject
             {
-                ["conditions"] = new JsonArray(new JsonObject
+                ["status"] = new JsonObject
                 {
-                    ["type"] = conditionType,
-                    ["status"] = condition.Open ? "True" : "False",
-                    ["reason"] = condition.Reason,
-                    ["message"] = condition.Message,
-                    ["lastTransitionTime"] = clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
-                }),
-            },
-        };
-        await IgnoreNotFound(() => clusters.Get(clusterId).CoreV1.PatchNamespacedPodStatusAsync(
-            new V1Patch(patch.ToJsonString(), V1Patch.PatchType.StrategicMergePatch), pod, @namespace, fieldManager: Component, cancellationToken: cancellationToken));
-    }
+                    ["conditions"] = new JsonArray(new JsonObject
+                    {
+                        ["type"] = conditionType,
+                        ["status"] = condition.Open ? "True" : "False",
+                        ["reason"] = condition.Reason,
+                        ["message"] = condition.Message,
+                        ["lastTransitionTime"] = clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+                    }),
+                },
+            };
+            return client.CoreV1.PatchNamespacedPodStatusAsync(
+                new V1Patch(patch.ToJsonString(), V1Patch.PatchType.StrategicMergePatch), pod, @namespace, fieldManager: Component, cancellationToken: cancellationToken);
+        }, cancellationToken));
 
     public Task RecordPodEventAsync(string clusterId, string @namespace, string pod, string podUid, ServiceEvent podEvent, CancellationToken cancellationToken) =>
         CreateEventAsync(clusterId, new V1ObjectReference { ApiVersion = "v1", Kind = "Pod", Name = pod, NamespaceProperty = @namespace, Uid = podUid }, podEvent, cancellationToken);

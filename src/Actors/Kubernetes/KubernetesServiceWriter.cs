@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -12,11 +13,19 @@ namespace DirectLB.Actors.Kubernetes;
 /// Writes finalizers, status and Events to member clusters' Services. Finalizer edits are merge patches
 /// that carry the resourceVersion they were computed from, so a concurrent change to the list gets a 409
 /// and is recomputed instead of being overwritten. A Service that is already gone needs nothing.
+/// At most <see cref="WritesInFlight"/> requests are in flight to one member cluster; the others wait before their
+/// request is built (its body, headers and timeout timer), so a burst (a cold start writes a status and Events for every
+/// Service) holds a few bytes per write instead of a request each, and the watchers' lists and reads keep connections.
 /// </summary>
 public sealed partial class KubernetesServiceWriter(MemberClusters clusters, TimeProvider clock) : IServiceWriter
 {
+    /// <summary>Half of the client's connections (<see cref="KubernetesClients.ConnectionsPerServer"/>): the rest stay for watches, lists and reads.</summary>
+    public const int WritesInFlight = KubernetesClients.ConnectionsPerServer / 2;
+
     private const int ConflictRetries = 5;
     private const string Component = "directlb";
+
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _writeSlots = new(StringComparer.Ordinal);
 
     public Task AddFinalizerAsync(string clusterId, ServiceKey key, CancellationToken cancellationToken) =>
         EditFinalizersAsync(clusterId, key, add: true, cancellationToken);
@@ -24,17 +33,18 @@ public sealed partial class KubernetesServiceWriter(MemberClusters clusters, Tim
     public Task RemoveFinalizerAsync(string clusterId, ServiceKey key, CancellationToken cancellationToken) =>
         EditFinalizersAsync(clusterId, key, add: false, cancellationToken);
 
-    public async Task SetIngressAsync(string clusterId, ServiceKey key, IReadOnlyList<string> addresses, CancellationToken cancellationToken)
-    {
-        var ingress = addresses.Count == 0
-            ? null
-            : new JsonArray([.. addresses.Zip(IngressIpMode.For(addresses), (a, mode) => (JsonNode)(mode.Length > 0
-                ? new JsonObject { ["ip"] = a, ["ipMode"] = mode }
-                : new JsonObject { ["hostname"] = a }))]);
-        var patch = new JsonObject { ["status"] = new JsonObject { ["loadBalancer"] = new JsonObject { ["ingress"] = ingress } } };
-        await IgnoreNotFound(() => clusters.Get(clusterId).CoreV1.PatchNamespacedServiceStatusAsync(
-            new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), key.Name, key.Namespace, fieldManager: Component, cancellationToken: cancellationToken));
-    }
+    public Task SetIngressAsync(string clusterId, ServiceKey key, IReadOnlyList<string> addresses, CancellationToken cancellationToken) =>
+        IgnoreNotFound(() => WriteAsync(clusterId, client =>
+        {
+            var ingress = addresses.Count == 0
+                ? null
+                : new JsonArray([.. addresses.Zip(IngressIpMode.For(addresses), (a, mode) => (JsonNode)(mode.Length > 0
+                    ? new JsonObject { ["ip"] = a, ["ipMode"] = mode }
+                    : new JsonObject { ["hostname"] = a }))]);
+            var patch = new JsonObject { ["status"] = new JsonObject { ["loadBalancer"] = new JsonObject { ["ingress"] = ingress } } };
+            return client.CoreV1.PatchNamespacedServiceStatusAsync(
+                new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), key.Name, key.Namespace, fieldManager: Component, cancellationToken: cancellationToken);
+        }, cancellationToken));
 
     public Task RecordEventAsync(string clusterId, ServiceKey key, string serviceUid, ServiceEvent serviceEvent, CancellationToken cancellationToken) =>
         CreateEventAsync(clusterId, new V1ObjectReference { ApiVersion = "v1", Kind = "Service", Name = key.Name, NamespaceProperty = key.Namespace, Uid = serviceUid }, serviceEvent, cancellationToken);
@@ -57,12 +67,11 @@ public sealed partial class KubernetesServiceWriter(MemberClusters clusters, Tim
         };
         // As client-go's recorder does, an Event that meets a passing failure (5xx, 429, a lost connection) is sent again
         // until the caller's deadline, so a short API outage does not swallow the one Event that explains a problem.
-        var client = clusters.Get(clusterId);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await client.CoreV1.CreateNamespacedEventAsync(body, involved.NamespaceProperty, cancellationToken: cancellationToken);
+                await WriteAsync(clusterId, client => client.CoreV1.CreateNamespacedEventAsync(body, involved.NamespaceProperty, cancellationToken: cancellationToken), cancellationToken);
                 return;
             }
             catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.Conflict && attempt > 1)
@@ -88,10 +97,9 @@ public sealed partial class KubernetesServiceWriter(MemberClusters clusters, Tim
 
     private async Task EditFinalizersAsync(string clusterId, ServiceKey key, bool add, CancellationToken cancellationToken)
     {
-        var client = clusters.Get(clusterId);
         for (var attempt = 1; ; attempt++)
         {
-            var service = await GetOrNull(client, key, cancellationToken);
+            var service = await WriteAsync(clusterId, client => GetOrNull(client, key, cancellationToken), cancellationToken);
             var finalizers = service?.Metadata.Finalizers?.ToList() ?? [];
             // Nothing to do when the Service is gone, already as wanted, or being deleted (no new finalizers allowed then).
             if (service is null || finalizers.Contains(ServiceClassFilter.Finalizer) == add || (add && service.Metadata.DeletionTimestamp is not null))
@@ -118,8 +126,8 @@ public sealed partial class KubernetesServiceWriter(MemberClusters clusters, Tim
             };
             try
             {
-                await client.CoreV1.PatchNamespacedServiceAsync(
-                    new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), key.Name, key.Namespace, fieldManager: Component, cancellationToken: cancellationToken);
+                await WriteAsync(clusterId, client => client.CoreV1.PatchNamespacedServiceAsync(
+                    new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), key.Name, key.Namespace, fieldManager: Component, cancellationToken: cancellationToken), cancellationToken);
                 return;
             }
             catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.Conflict && attempt < ConflictRetries)
@@ -130,6 +138,22 @@ public sealed partial class KubernetesServiceWriter(MemberClusters clusters, Tim
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>Sends one request to the member cluster once one of its <see cref="WritesInFlight"/> slots is free.</summary>
+    private async Task<T> WriteAsync<T>(string clusterId, Func<IKubernetes, Task<T>> request, CancellationToken cancellationToken)
+    {
+        var client = clusters.Get(clusterId);
+        var slots = _writeSlots.GetOrAdd(clusterId, _ => new SemaphoreSlim(WritesInFlight));
+        await slots.WaitAsync(cancellationToken);
+        try
+        {
+            return await request(client);
+        }
+        finally
+        {
+            slots.Release();
         }
     }
 

@@ -1,0 +1,64 @@
+using DirectLB.Actors.Domain;
+using DirectLB.Actors.Kubernetes;
+using DirectLB.Tests.Support;
+using k8s;
+
+namespace DirectLB.Tests.Kubernetes;
+
+/// <summary>
+/// The writer sends at most <see cref="KubernetesServiceWriter.WritesInFlight"/> requests to a member cluster at once:
+/// a burst of writes waits before its requests are built (a cold start of 10,000 Services held ~23,000 built requests
+/// waiting for a connection, the largest share of its peak heap), and leaves connections free for reads.
+/// </summary>
+public sealed class KubernetesServiceWriterBoundTests : IDisposable
+{
+    private const int Writes = 300;
+    private static readonly IReadOnlyList<string> Address = ["203.0.113.10"];
+
+    private readonly MemberClusters _clusters = new();
+
+    public void Dispose() => _clusters.Dispose();
+
+    [Fact]
+    public async Task A_burst_of_writes_reaches_the_API_server_a_bounded_number_at_a_time()
+    {
+        await using var server = new SlowApiServer();
+        var (writer, _) = WriterFor(server);
+
+        await Task.WhenAll(Enumerable.Range(0, Writes).Select(i =>
+            writer.SetIngressAsync(Fixtures.Cluster, new ServiceKey("default", $"web-{i}"), Address, CancellationToken.None)));
+
+        Assert.Equal(Writes, server.Served);
+        Assert.InRange(server.MostRequestsAtOnce, 2, KubernetesServiceWriter.WritesInFlight);
+    }
+
+    [Fact]
+    public async Task A_read_is_answered_while_a_burst_of_writes_waits()
+    {
+        await using var server = new SlowApiServer();
+        var (writer, client) = WriterFor(server);
+        var writes = Task.WhenAll(Enumerable.Range(0, Writes).Select(i =>
+            writer.SetIngressAsync(Fixtures.Cluster, new ServiceKey("default", $"web-{i}"), Address, CancellationToken.None)));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (server.MostRequestsAtOnce == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(server.MostRequestsAtOnce > 0, "no write reached the API server");
+
+        await client.CoreV1.ReadNamespacedServiceAsync("web", "default");
+        var servedBeforeTheRead = server.Served;
+        await writes;
+
+        // Without the bound the read queues for a connection behind every write sent before it (at least 236 of 300).
+        Assert.InRange(servedBeforeTheRead, 0, Writes / 2);
+    }
+
+    private (KubernetesServiceWriter Writer, IKubernetes Client) WriterFor(SlowApiServer server)
+    {
+        var client = KubernetesClients.Create(new KubernetesClientConfiguration { Host = server.Address });
+        _clusters.Set(Fixtures.Cluster, client);
+        return (new KubernetesServiceWriter(_clusters, TimeProvider.System), client);
+    }
+}
