@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DirectLB.Actors.Domain;
+using DirectLB.Actors.Observability;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -141,12 +142,28 @@ public sealed partial class KubernetesServiceWriter(MemberClusters clusters, Tim
         }
     }
 
-    /// <summary>Sends one request to the member cluster once one of its <see cref="WritesInFlight"/> slots is free.</summary>
+    /// <summary>
+    /// Sends one request to the member cluster once one of its <see cref="WritesInFlight"/> slots is free; the writes
+    /// waiting for one are <c>directlb_kubernetes_writes_waiting</c>.
+    /// </summary>
     private async Task<T> WriteAsync<T>(string clusterId, Func<IKubernetes, Task<T>> request, CancellationToken cancellationToken)
     {
         var client = clusters.Get(clusterId);
         var slots = _writeSlots.GetOrAdd(clusterId, _ => new SemaphoreSlim(WritesInFlight));
-        await slots.WaitAsync(cancellationToken);
+        if (!slots.Wait(0))
+        {
+            var waiting = DirectLbMetrics.KubernetesWritesWaiting.WithLabels(clusterId);
+            waiting.Inc();
+            try
+            {
+                await slots.WaitAsync(cancellationToken);
+            }
+            finally
+            {
+                waiting.Dec();
+            }
+        }
+
         try
         {
             return await request(client);

@@ -53,6 +53,11 @@ public static class DirectLbMetrics
         "Full lists of a resource in a member cluster (at start, after 410 Gone, after an outage).",
         new CounterConfiguration { LabelNames = ["cluster", "resource"] });
 
+    public static readonly Gauge KubernetesWritesWaiting = Metrics.CreateGauge(
+        "directlb_kubernetes_writes_waiting",
+        "Writes to a member cluster (status, finalizers, Events, readiness gates) waiting for one of the writer's slots.",
+        new GaugeConfiguration { LabelNames = ["cluster"] });
+
     public static readonly Histogram JournalWrite = Metrics.CreateHistogram(
         "directlb_journal_write_seconds",
         "Time to persist one journal event.",

@@ -1,5 +1,6 @@
 using DirectLB.Actors.Domain;
 using DirectLB.Actors.Kubernetes;
+using DirectLB.Actors.Observability;
 using DirectLB.Tests.Support;
 using k8s;
 
@@ -33,6 +34,28 @@ public sealed class KubernetesServiceWriterBoundTests : IDisposable
     }
 
     [Fact]
+    public async Task The_writes_waiting_for_a_slot_are_counted_while_they_wait()
+    {
+        await using var server = new SlowApiServer();
+        var cluster = $"bound-{Guid.NewGuid():N}";
+        var (writer, _) = WriterFor(server, cluster);
+        var waiting = DirectLbMetrics.KubernetesWritesWaiting.WithLabels(cluster);
+
+        var writes = Task.WhenAll(Enumerable.Range(0, Writes).Select(i =>
+            writer.SetIngressAsync(cluster, new ServiceKey("default", $"web-{i}"), Address, CancellationToken.None)));
+        var mostWaiting = 0.0;
+        while (!writes.IsCompleted)
+        {
+            mostWaiting = Math.Max(mostWaiting, waiting.Value);
+            await Task.Delay(10);
+        }
+
+        await writes;
+        Assert.InRange(mostWaiting, 1, Writes - KubernetesServiceWriter.WritesInFlight);
+        Assert.Equal(0, waiting.Value);
+    }
+
+    [Fact]
     public async Task A_read_is_answered_while_a_burst_of_writes_waits()
     {
         await using var server = new SlowApiServer();
@@ -55,10 +78,10 @@ public sealed class KubernetesServiceWriterBoundTests : IDisposable
         Assert.InRange(servedBeforeTheRead, 0, Writes / 2);
     }
 
-    private (KubernetesServiceWriter Writer, IKubernetes Client) WriterFor(SlowApiServer server)
+    private (KubernetesServiceWriter Writer, IKubernetes Client) WriterFor(SlowApiServer server, string cluster = Fixtures.Cluster)
     {
         var client = KubernetesClients.Create(new KubernetesClientConfiguration { Host = server.Address });
-        _clusters.Set(Fixtures.Cluster, client);
+        _clusters.Set(cluster, client);
         return (new KubernetesServiceWriter(_clusters, TimeProvider.System), client);
     }
 }
