@@ -39,6 +39,7 @@ public class AlertRulesTests
     [InlineData("directlb_sync_failures_total", "10m")]
     [InlineData("directlb_provider_throttled_total", "15m")]
     [InlineData("directlb_watcher_connected", "5m")]
+    [InlineData("directlb_kubernetes_writes_waiting", "10m")]
     [InlineData("up{job=~\".*directlb.*\"} == 0", "2m")]
     [InlineData("directlb_cluster_members{status=\"up\"}", "5m")]
     public void Each_failure_is_alerted_after_its_grace_period(string expressionPart, string duration) =>

@@ -19,6 +19,7 @@ public static partial class DirectLbMetrics
         "directlb_shards",
         "directlb_watcher_connected",
         "directlb_watcher_relists_total",
+        "directlb_kubernetes_writes_waiting",
         "directlb_journal_write_seconds",
         "directlb_sync_failures_total",
         "directlb_cluster_members",
