@@ -144,11 +144,11 @@ public sealed partial class KubernetesServiceWriter(MemberClusters clusters, Tim
 
     /// <summary>
     /// Sends one request to the member cluster once one of its <see cref="WritesInFlight"/> slots is free; the writes
-    /// waiting for one are <c>directlb_kubernetes_writes_waiting</c>.
+    /// waiting for one are <c>directlb_kubernetes_writes_waiting</c>. The cluster's client is taken once the slot is, so
+    /// a write that waited through a credential rotation goes out on the new client, not the disposed one.
     /// </summary>
     private async Task<T> WriteAsync<T>(string clusterId, Func<IKubernetes, Task<T>> request, CancellationToken cancellationToken)
     {
-        var client = clusters.Get(clusterId);
         var slots = _writeSlots.GetOrAdd(clusterId, _ => new SemaphoreSlim(WritesInFlight));
         if (!slots.Wait(0))
         {
@@ -166,7 +166,7 @@ public sealed partial class KubernetesServiceWriter(MemberClusters clusters, Tim
 
         try
         {
-            return await request(client);
+            return await request(clusters.Get(clusterId));
         }
         finally
         {

@@ -56,6 +56,24 @@ public sealed class KubernetesServiceWriterBoundTests : IDisposable
     }
 
     [Fact]
+    public async Task Writes_that_waited_through_a_credential_rotation_go_out_on_the_new_client()
+    {
+        await using var before = new SlowApiServer();
+        await using var after = new SlowApiServer();
+        var (writer, _) = WriterFor(before);
+
+        var writes = Enumerable.Range(0, Writes).Select(i =>
+            writer.SetIngressAsync(Fixtures.Cluster, new ServiceKey("default", $"web-{i}"), Address, CancellationToken.None)).ToList();
+        _clusters.Set(Fixtures.Cluster, KubernetesClients.Create(new KubernetesClientConfiguration { Host = after.Address }));
+        await Task.WhenAll(writes).ContinueWith(_ => { }, TaskScheduler.Default);
+
+        // The requests in the first slots were on the old client, which the rotation disposed (they fail, as any
+        // request in flight on a replaced client does); every write that waited for a slot went out on the new one.
+        Assert.InRange(writes.Count(w => w.IsCompletedSuccessfully), Writes - KubernetesServiceWriter.WritesInFlight, Writes);
+        Assert.InRange(after.Served, Writes - KubernetesServiceWriter.WritesInFlight, Writes);
+    }
+
+    [Fact]
     public async Task A_read_is_answered_while_a_burst_of_writes_waits()
     {
         await using var server = new SlowApiServer();
