@@ -8,6 +8,7 @@ namespace DirectLB.EndToEnd.Tests;
 
 /// <summary>Health, readiness, metrics and the status API, over real HTTP from the real host.</summary>
 [Trait("Category", "EndToEnd")]
+[Collection(ProcessMetricsCollection.Name)]
 public class HttpEndpointsTests : EndToEndTest
 {
     private readonly HttpClient _http = new();
