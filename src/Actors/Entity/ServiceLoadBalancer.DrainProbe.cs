@@ -41,7 +41,7 @@ public sealed partial class ServiceLoadBalancer
             return;
         }
 
-        Enter(EntityPhase.Probing, Probing);
+        Enter(EntityPhase.Probing);
         CountIdleAsync(applied.Ref, draining).PipeTo(
             Self,
             success: idle => new ConnectionsCounted(idle, null),

@@ -17,33 +17,36 @@ public sealed partial class ServiceLoadBalancer
     private ChangeLatency _changeLatency = ChangeLatency.None;
     private LoadBalancerRef? _orphan;
 
-    /// <summary>Records every kind of change, then lets the phase react (<paramref name="then"/>).</summary>
-    private void HandleChanges(Action then)
+    /// <summary>Records every kind of change, in every phase; one that changed anything the phase reacts to (<see cref="ReactToChange"/>).</summary>
+    private bool HandleChange(object message)
     {
-        Command<ServiceObserved>(m =>
+        bool changed;
+        switch (message)
         {
-            Observe(m);
-            then();
-        });
-        Command<ServiceGone>(m =>
+            case ServiceObserved observed:
+                Observe(observed);
+                changed = true;
+                break;
+            case ServiceGone gone:
+                _observations.Remove(gone.ClusterId);
+                changed = true;
+                break;
+            case ClusterStale stale:
+                changed = MarkStale(stale);
+                break;
+            case CollectOrphan orphan:
+                changed = AcceptOrphan(orphan);
+                break;
+            default:
+                return false;
+        }
+
+        if (changed)
         {
-            _observations.Remove(m.ClusterId);
-            then();
-        });
-        Command<ClusterStale>(m =>
-        {
-            if (MarkStale(m))
-            {
-                then();
-            }
-        });
-        Command<CollectOrphan>(m =>
-        {
-            if (AcceptOrphan(m))
-            {
-                then();
-            }
-        });
+            ReactToChange();
+        }
+
+        return true;
     }
 
     private void Observe(ServiceObserved message)

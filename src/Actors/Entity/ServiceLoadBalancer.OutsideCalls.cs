@@ -35,7 +35,7 @@ public sealed partial class ServiceLoadBalancer
             RecordEvent(new ServiceEvent(false, ServiceEventReason.EnsuringLoadBalancer, "Ensuring load balancer"));
         }
 
-        Enter(EntityPhase.Calling, Calling);
+        Enter(EntityPhase.Calling);
         _changeLatency = _changeLatency.CallStarted();
         var started = new OperationStarted(_state.LastSequence + 1, operation, _clock.GetUtcNow()) { Confirms = _unconfirmed?.Sequence };
         _unconfirmed = null;
@@ -157,7 +157,7 @@ public sealed partial class ServiceLoadBalancer
 
     private void StartWrite(WriteService write)
     {
-        Enter(EntityPhase.Writing, Writing);
+        Enter(EntityPhase.Writing);
         var task = write.Kind switch
         {
             KubernetesWriteKind.AddFinalizer => _writer.AddFinalizerAsync(write.ClusterId, _key, _stopping.Token),
@@ -195,7 +195,7 @@ public sealed partial class ServiceLoadBalancer
             ? new ServiceEvent(true, ServiceEventReason.InvalidConfiguration, $"Keeping the last good load balancer: requested address refused: {cause.Message}")
             : new ServiceEvent(true, ServiceEventReason.SyncLoadBalancerFailed, $"Error syncing load balancer: {what}"));
         Timers.StartSingleTimer(RetryTimer, RetryTick.Instance, delay);
-        Enter(EntityPhase.BackingOff, BackingOff);
+        Enter(EntityPhase.BackingOff);
         UpdateGates();
         _board.Publish(Report() with { LastError = what });
     }

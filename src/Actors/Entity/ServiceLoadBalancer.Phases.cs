@@ -1,12 +1,8 @@
-using Akka.Actor;
-using Akka.Cluster.Sharding;
-using DirectLB.Actors.Planning;
-using Microsoft.Extensions.Logging;
-
 namespace DirectLB.Actors.Entity;
 
 /// <summary>
-/// The entity's phases, one behaviour each, and the one place that moves between them (<see cref="Reconcile"/>):
+/// The entity's phases, one message handler each (a switch; <see cref="HandleInPhase"/> picks it by <c>_phase</c>), and
+/// the one place that moves between them (<see cref="Reconcile"/>, ServiceLoadBalancer.Reconcile.cs):
 /// <code>
 ///   AwaitingObservation ──first observation──▶ Reconcile
 ///   Idle ──change, no debounce window open──▶ Reconcile (leading edge: a lone change is acted on at once)
@@ -33,250 +29,216 @@ public sealed partial class ServiceLoadBalancer
     private DebounceWindow _window = DebounceWindow.Closed;
     private bool _changedMeanwhile;
 
-    /// <summary>Woken (by a message or a failover), but no member cluster has spoken yet: acting now could delete a live load balancer.</summary>
-    private void AwaitingObservation()
+    /// <summary>What a message that is neither housekeeping nor a change does: the entity's phase decides.</summary>
+    private bool HandleInPhase(object message) => _phase switch
     {
-        HandleHousekeeping();
-        HandleChanges(Reconcile);
-        Command<ReadBackTick>(_ => OnReadBackTick());
-        IgnoreTicks();
+        EntityPhase.AwaitingObservation => AwaitingObservation(message),
+        EntityPhase.Idle => Idle(message),
+        EntityPhase.Debouncing => Debouncing(message),
+        EntityPhase.Calling => Calling(message),
+        EntityPhase.Writing => Writing(message),
+        EntityPhase.ReadingBack => ReadingBack(message),
+        EntityPhase.Probing => Probing(message),
+        EntityPhase.BackingOff => BackingOff(message),
+        EntityPhase.Finishing => Finishing(message),
+        _ => false,
+    };
+
+    /// <summary>A change was recorded (in any phase); what it sets off depends on the phase.</summary>
+    private void ReactToChange()
+    {
+        switch (_phase)
+        {
+            case EntityPhase.AwaitingObservation:
+                Reconcile();
+                break;
+            case EntityPhase.Idle:
+                ActOnChange();
+                break;
+            case EntityPhase.Debouncing or EntityPhase.BackingOff:
+                // the window's close or the retry plans with it
+                break;
+            case EntityPhase.Calling or EntityPhase.Writing or EntityPhase.ReadingBack or EntityPhase.Probing:
+                // an outside call is in flight: the change waits for it, then for a debounce window
+                _changedMeanwhile = true;
+                break;
+            case EntityPhase.Finishing:
+                _stateSource.RequestResend(_key, _options.Debounce);
+                break;
+        }
+    }
+
+    /// <summary>Woken (by a message or a failover), but no member cluster has spoken yet: acting now could delete a live load balancer.</summary>
+    private bool AwaitingObservation(object message)
+    {
+        switch (message)
+        {
+            case ReadBackTick:
+                OnReadBackTick();
+                return true;
+            default:
+                return IgnoreTick(message);
+        }
     }
 
     /// <summary>In sync, or keeping the last good load balancer: waiting for a change, a drain deadline, a probe or a read-back.</summary>
-    private void Idle()
+    private bool Idle(object message)
     {
-        HandleHousekeeping();
-        HandleChanges(ActOnChange);
-        Command<ReconcileTick>(_ => Reconcile());
-        Command<ReadBackTick>(_ =>
+        switch (message)
         {
-            OnReadBackTick();
-            Reconcile();
-        });
-        Command<DrainProbeTick>(_ => ProbeConnections());
-        Command<GatePollTick>(_ =>
-        {
-            _readBackDue = true;
-            Reconcile();
-        });
-        Command<RetryTick>(_ => { });
+            case ReconcileTick:
+                Reconcile();
+                return true;
+            case ReadBackTick:
+                OnReadBackTick();
+                Reconcile();
+                return true;
+            case DrainProbeTick:
+                ProbeConnections();
+                return true;
+            case GatePollTick:
+                _readBackDue = true;
+                Reconcile();
+                return true;
+            case RetryTick:
+                return true;
+            default:
+                return false;
+        }
     }
 
     /// <summary>A change came while a debounce window was open: gathering more until it closes.</summary>
-    private void Debouncing()
+    private bool Debouncing(object message)
     {
-        HandleHousekeeping();
-        HandleChanges(() => { });
-        Command<ReconcileTick>(_ => Reconcile());
-        Command<ReadBackTick>(_ => OnReadBackTick());
-        Command<DrainProbeTick>(_ => { });
-        Command<GatePollTick>(_ => _readBackDue = true);
-        Command<RetryTick>(_ => { });
+        switch (message)
+        {
+            case ReconcileTick:
+                Reconcile();
+                return true;
+            case ReadBackTick:
+                OnReadBackTick();
+                return true;
+            default:
+                return IgnoreTick(message);
+        }
     }
 
     /// <summary>A journaled provider operation is in flight.</summary>
-    private void Calling()
+    private bool Calling(object message)
     {
-        HandleBusy();
-        Command<ProviderSucceeded>(OnProviderSucceeded);
-        Command<ProviderFailed>(OnProviderFailed);
+        switch (message)
+        {
+            case ProviderSucceeded succeeded:
+                OnProviderSucceeded(succeeded);
+                return true;
+            case ProviderFailed failed:
+                OnProviderFailed(failed);
+                return true;
+            default:
+                return WhileBusy(message);
+        }
     }
 
     /// <summary>A write to a member cluster's Service (finalizer or status) is in flight.</summary>
-    private void Writing()
+    private bool Writing(object message)
     {
-        HandleBusy();
-        Command<WriteSucceeded>(OnWriteSucceeded);
-        Command<WriteFailed>(OnWriteFailed);
+        switch (message)
+        {
+            case WriteSucceeded succeeded:
+                OnWriteSucceeded(succeeded);
+                return true;
+            case WriteFailed failed:
+                OnWriteFailed(failed);
+                return true;
+            default:
+                return WhileBusy(message);
+        }
     }
 
     /// <summary>The load balancer is being read back from the provider.</summary>
-    private void ReadingBack()
+    private bool ReadingBack(object message)
     {
-        HandleBusy();
-        Command<ReadBackCompleted>(OnReadBackCompleted);
-        Command<ReadBackFailed>(OnReadBackFailed);
+        switch (message)
+        {
+            case ReadBackCompleted completed:
+                OnReadBackCompleted(completed);
+                return true;
+            case ReadBackFailed failed:
+                OnReadBackFailed(failed);
+                return true;
+            default:
+                return WhileBusy(message);
+        }
     }
 
     /// <summary>The provider is counting the connections of draining targets.</summary>
-    private void Probing()
+    private bool Probing(object message)
     {
-        HandleBusy();
-        Command<ConnectionsCounted>(OnConnectionsCounted);
+        if (message is ConnectionsCounted counted)
+        {
+            OnConnectionsCounted(counted);
+            return true;
+        }
+
+        return WhileBusy(message);
     }
 
     /// <summary>An outside call failed: waiting out the backoff before trying again. Changes wait for the retry.</summary>
-    private void BackingOff()
+    private bool BackingOff(object message)
     {
-        HandleHousekeeping();
-        HandleChanges(() => { });
-        Command<RetryTick>(_ => Reconcile());
-        Command<ReadBackTick>(_ => OnReadBackTick());
-        Command<ReconcileTick>(_ => { });
-        Command<DrainProbeTick>(_ => { });
-        Command<GatePollTick>(_ => _readBackDue = true);
+        switch (message)
+        {
+            case RetryTick:
+                Reconcile();
+                return true;
+            case ReadBackTick:
+                OnReadBackTick();
+                return true;
+            default:
+                return IgnoreTick(message);
+        }
     }
 
     /// <summary>
     /// Nothing left to own: the shard was asked to stop this entity. A change that still arrives is handed back to the
     /// watchers, which send it again; the shard buffers it and wakes a new incarnation once this one has stopped.
     /// </summary>
-    private void Finishing()
-    {
-        HandleHousekeeping();
-        HandleChanges(() => _stateSource.RequestResend(_key, _options.Debounce));
-        Command<ReadBackTick>(_ => { });
-        IgnoreTicks();
-    }
+    private bool Finishing(object message) => message is ReadBackTick || IgnoreTick(message);
 
-    /// <summary>An outside call is in flight: changes wait for it, then for a debounce window.</summary>
-    private void HandleBusy()
+    /// <summary>An outside call is in flight: a read-back comes due for the next plan; other ticks wait.</summary>
+    private bool WhileBusy(object message)
     {
-        HandleHousekeeping();
-        HandleChanges(() => _changedMeanwhile = true);
-        Command<ReadBackTick>(_ => OnReadBackTick());
-        IgnoreTicks();
+        if (message is ReadBackTick)
+        {
+            OnReadBackTick();
+            return true;
+        }
+
+        return IgnoreTick(message);
     }
 
     /// <summary>
     /// Timers that belong to another phase (a debounce, drain or probe timer that fired as the phase changed). A gate
     /// poll outside Idle only makes the next plan read back first.
     /// </summary>
-    private void IgnoreTicks()
+    private bool IgnoreTick(object message)
     {
-        Command<ReconcileTick>(_ => { });
-        Command<RetryTick>(_ => { });
-        Command<DrainProbeTick>(_ => { });
-        Command<GatePollTick>(_ => _readBackDue = true);
-    }
-
-    private void Enter(EntityPhase phase, Action behaviour)
-    {
-        _phase = phase;
-        Become(behaviour);
-    }
-
-    /// <summary>A change to act on: at once when no debounce window is open (leading edge), else when it closes (trailing).</summary>
-    private void ActOnChange()
-    {
-        var wait = _window.WaitAt(_clock.GetUtcNow());
-        if (wait <= TimeSpan.Zero)
+        switch (message)
         {
-            Reconcile();
-        }
-        else
-        {
-            Timers.StartSingleTimer(DebounceTimer, ReconcileTick.Instance, wait);
-            Enter(EntityPhase.Debouncing, Debouncing);
+            case ReconcileTick or RetryTick or DrainProbeTick:
+                return true;
+            case GatePollTick:
+                _readBackDue = true;
+                return true;
+            default:
+                return false;
         }
     }
 
-    /// <summary>A call that changed the load balancer or the Service has ended: the next change waits for a window.</summary>
-    private void OpenDebounceWindow() => _window = DebounceWindow.After(_clock.GetUtcNow(), _options.Debounce);
-
-    /// <summary>An outside call is done: plan the next step at once, or act on the changes that came meanwhile.</summary>
-    private void Continue()
-    {
-        if (_changedMeanwhile)
-        {
-            _changedMeanwhile = false;
-            ActOnChange();
-        }
-        else
-        {
-            Reconcile();
-        }
-    }
-
-    /// <summary>Plans and takes the single next step; every phase change but a failure goes through here.</summary>
-    private void Reconcile()
-    {
-        Timers.Cancel(DebounceTimer);
-        Timers.Cancel(DrainTimer);
-        Timers.Cancel(SliceGraceTimer);
-        var now = _clock.GetUtcNow();
-        DesiredState desired;
-        ReconcileStep step;
-        try
-        {
-            desired = Plan();
-            step = ReconcileDecision.Next(_observations.Values, _state, desired, _writes, _options.Filter, now, _idleDraining, _readBackDue, _orphan);
-        }
-        catch (Exception failure)
-        {
-            ReportPlanningFailure(failure);
-            Enter(EntityPhase.Idle, Idle);
-            return;
-        }
-
-        ReportConflicts(desired);
-        ReportNotices(desired);
-        if (!desired.SlicesBehind)
-        {
-            _slicesBehindSince = null;
-        }
-
-        switch (step)
-        {
-            case ReadBack readBack:
-                StartReadBack(readBack.Owner);
-                break;
-            case CallProvider call:
-                StartOperation(call.Operation);
-                break;
-            case WriteService write:
-                StartWrite(write);
-                break;
-            case KeepLastGood invalid:
-                ReportInvalid(invalid, now);
-                Enter(EntityPhase.Idle, Idle);
-                break;
-            case InSync inSync:
-                OnInSync(inSync.WakeAt, now);
-                Enter(EntityPhase.Idle, Idle);
-                break;
-            case Finished:
-                OnFinished();
-                break;
-        }
-
-        // A read-back brings fresh health; the plan that follows it updates the gates.
-        if (step is not ReadBack)
-        {
-            UpdateGates();
-        }
-    }
-
-    private DesiredState Plan() => RequestedAddressField.Holding(
-        DesiredStateBuilder.Build(_key, [.. _observations.Values], _options.Filter, _options.Planner, ProviderCalls.Askable(_provider)),
-        _state.Applied,
-        _refusedAddress);
-
-    private void OnFinished()
-    {
-        // Nothing left to own: drop the journal (the highest sequence number is kept) and stop.
-        if (LastSequenceNr > 0)
-        {
-            DeleteMessages(LastSequenceNr);
-        }
-
-        _board.Remove(_key);
-        Enter(EntityPhase.Finishing, Finishing);
-        Context.Parent.Tell(new Passivate(StopEntity.Instance));
-    }
-
-    private sealed record ReconcileTick
-    {
-        public static ReconcileTick Instance { get; } = new();
-    }
-
-    private sealed record RetryTick
-    {
-        public static RetryTick Instance { get; } = new();
-    }
+    private void Enter(EntityPhase phase) => _phase = phase;
 }
 
-/// <summary>What a Service entity is doing now; its behaviour (ServiceLoadBalancer.Phases.cs) follows it.</summary>
+/// <summary>What a Service entity is doing now; its handler for a message (ServiceLoadBalancer.Phases.cs) follows it.</summary>
 public enum EntityPhase
 {
     AwaitingObservation,

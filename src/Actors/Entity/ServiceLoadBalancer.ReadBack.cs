@@ -42,7 +42,7 @@ public sealed partial class ServiceLoadBalancer
 
     private void StartReadBack(LoadBalancerOwner owner)
     {
-        Enter(EntityPhase.ReadingBack, ReadingBack);
+        Enter(EntityPhase.ReadingBack);
         _provider.FindLoadBalancerAsync(owner, _stopping.Token)
             .PipeTo(Self, success: info => new ReadBackCompleted(owner, info), failure: ex => new ReadBackFailed(ex));
     }
