@@ -52,11 +52,18 @@ public sealed record OverlapOutcome(
 /// </summary>
 public static class IncarnationOverlap
 {
+    /// <summary>
+    /// Without the periodic read-back: its first one comes at a random moment of the first interval (5 minutes by
+    /// default), and one that fell inside a run would put a new incarnation between the steps of a read-back when the run
+    /// asks whether it is in sync, or undo a stale target before the run counts it. The read-back after recovery, which
+    /// the new incarnations need, does not depend on it.
+    /// </summary>
     private static readonly ReconcileOptions Options = new()
     {
         Debounce = TimeSpan.FromMilliseconds(20),
         MinBackoff = TimeSpan.FromMilliseconds(50),
         MaxBackoff = TimeSpan.FromMilliseconds(400),
+        ReadBackInterval = TimeSpan.Zero,
     };
 
     /// <summary>Runs the overlap for <paramref name="services"/> Services in namespace <paramref name="run"/> (a fresh one per run on a shared journal).</summary>
@@ -91,11 +98,7 @@ public static class IncarnationOverlap
             var settled = Stopwatch.GetElapsedTime(staleSent);
 
             var prefix = ServiceLoadBalancer.PersistenceIdFor(new ServiceKey(run, ""));
-            var inSync = 0;
-            foreach (var key in keys)
-            {
-                inSync += (await current.Entities[key].Ask<LoadBalancerStatusReport>(new GetLoadBalancerStatus(key), deadline)).InSync ? 1 : 0;
-            }
+            var inSync = await InSyncAsync(current, keys, deadline);
 
             return new OverlapOutcome(
                 fenced,
@@ -154,17 +157,38 @@ public static class IncarnationOverlap
     private static bool Converged(SimulatedProvider cloud, IEnumerable<ServiceKey> keys, string targets) =>
         keys.All(key => Targets(cloud, key) == targets);
 
-    private static async Task<bool> AllInSyncAsync(Incarnations incarnations, IEnumerable<ServiceKey> keys, TimeSpan deadline)
+    private static async Task<bool> AllInSyncAsync(Incarnations incarnations, IReadOnlyList<ServiceKey> keys, TimeSpan deadline) =>
+        await CountInSyncAsync(incarnations, keys, deadline) == keys.Count;
+
+    private static async Task<int> CountInSyncAsync(Incarnations incarnations, IEnumerable<ServiceKey> keys, TimeSpan deadline)
     {
+        var inSync = 0;
         foreach (var key in keys)
         {
-            if (!(await incarnations.Entities[key].Ask<LoadBalancerStatusReport>(new GetLoadBalancerStatus(key), deadline)).InSync)
-            {
-                return false;
-            }
+            inSync += (await incarnations.Entities[key].Ask<LoadBalancerStatusReport>(new GetLoadBalancerStatus(key), deadline)).InSync ? 1 : 0;
         }
 
-        return true;
+        return inSync;
+    }
+
+    /// <summary>
+    /// How many incarnations are in sync once they all are, or at the deadline: an entity in the middle of an outside
+    /// call is not in sync until the call is done (CI on 5a81353 counted a new incarnation out of sync once,
+    /// right after the stale ones stopped; not reproduced in 40 runs since), so one count is a sample, not the outcome.
+    /// </summary>
+    private static async Task<int> InSyncAsync(Incarnations incarnations, IReadOnlyList<ServiceKey> keys, TimeSpan deadline)
+    {
+        var until = Stopwatch.GetTimestamp() + (long)(deadline.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            var inSync = await CountInSyncAsync(incarnations, keys, deadline);
+            if (inSync == keys.Count || Stopwatch.GetTimestamp() > until)
+            {
+                return inSync;
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>Drops whatever keeps (persistence id, sequence number) unique in the journal table: a constraint or an index.</summary>
