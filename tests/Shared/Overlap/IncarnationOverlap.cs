@@ -178,11 +178,11 @@ public static class IncarnationOverlap
     /// </summary>
     private static async Task<int> InSyncAsync(Incarnations incarnations, IReadOnlyList<ServiceKey> keys, TimeSpan deadline)
     {
-        var until = Stopwatch.GetTimestamp() + (long)(deadline.TotalSeconds * Stopwatch.Frequency);
+        var started = Stopwatch.GetTimestamp();
         while (true)
         {
             var inSync = await CountInSyncAsync(incarnations, keys, deadline);
-            if (inSync == keys.Count || Stopwatch.GetTimestamp() > until)
+            if (inSync == keys.Count || Stopwatch.GetElapsedTime(started) > deadline)
             {
                 return inSync;
             }
