@@ -1,20 +1,14 @@
 using System.Collections.Immutable;
 using Akka.Actor;
-using Akka.Actor.Setup;
-using Akka.Configuration;
 using Akka.Persistence;
-using Akka.Persistence.Sql;
 using DirectLB.Actors.Entity;
-using DirectLB.Actors.Serialization;
 using DirectLB.Host.Hosting;
-using DirectLB.Tests.Shared.Replicas;
-using LinqToDB;
-using Microsoft.Data.Sqlite;
+using DirectLB.EndToEnd.Tests.Support;
 
 namespace DirectLB.EndToEnd.Tests;
 
 /// <summary>
-/// DirectLB's recovery reads (<see cref="ReplayingSqlJournal"/>, <see cref="LoadingSqlSnapshotStore"/>) against
+/// DirectLB's recovery reads (<see cref="PlainSqlJournal"/>, <see cref="LoadingSqlSnapshotStore"/>) against
 /// Akka.Persistence.Sql's own, on one real database (a SQLite file, a private PostgreSQL): every range an entity may
 /// ask for comes back the same, event for event, with the same highest sequence number, and so does its snapshot.
 /// </summary>
@@ -22,15 +16,14 @@ namespace DirectLB.EndToEnd.Tests;
 public sealed class RecoveryReadsTests : IAsyncLifetime
 {
     private const string PersistenceId = "ServiceLoadBalancer-replayed/web";
-    private const string Ours = "akka.persistence.journal.sql";
-    private const string Stock = "akka.persistence.journal.stock";
-    private const string OurSnapshots = "akka.persistence.snapshot-store.sql";
-    private const string StockSnapshots = "akka.persistence.snapshot-store.stock";
+    private const string Ours = JournalDatabases.Ours;
+    private const string Stock = JournalDatabases.Stock;
+    private const string OurSnapshots = JournalDatabases.OurSnapshots;
+    private const string StockSnapshots = JournalDatabases.StockSnapshots;
     private const int Events = 2_500;
     private const int Deleted = 700;
 
-    private readonly string _directory = Directory.CreateTempSubdirectory("directlb-replay-").FullName;
-    private PostgresServer? _postgres;
+    private readonly JournalDatabases _databases = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -159,86 +152,16 @@ public sealed class RecoveryReadsTests : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
-    {
-        if (_postgres is not null)
-        {
-            await _postgres.DisposeAsync();
-        }
-
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public async Task DisposeAsync() => await _databases.DisposeAsync();
 
     private static object Fields(IPersistentRepresentation p) =>
         (p.PersistenceId, p.SequenceNr, p.Payload, p.Manifest, p.IsDeleted, p.WriterGuid, p.Timestamp);
 
-    private async Task<ActorSystem> StartAsync(string journal)
-    {
-        string connectionString;
-        string provider;
-        Setup[] setups;
-        if (journal == "sqlite")
-        {
-            connectionString = $"Data Source={Path.Combine(_directory, "journal.db")}";
-            provider = ProviderName.SQLiteMS;
-            SqliteJournal.EnableWriteAheadLog(connectionString);
-            setups = SqliteJournal.ConnectionSetups(connectionString, SqliteJournal.Normal);
-        }
-        else
-        {
-            _postgres = await PostgresServer.StartAsync();
-            connectionString = _postgres.ConnectionString;
-            provider = ProviderName.PostgreSQL15;
-            setups = [];
-        }
+    private Task<ActorSystem> StartAsync(string journal) => _databases.StartAsync(journal);
 
-        // Akka.Persistence.Sql's own journal and snapshot store beside DirectLB's, on the same tables (which DirectLB's create).
-        var stock = ConfigurationFactory.ParseString($$"""
-            akka.persistence.journal.stock {
-              class = "Akka.Persistence.Sql.Journal.SqlWriteJournal, Akka.Persistence.Sql"
-              connection-string = "{{connectionString}}"
-              provider-name = "{{provider}}"
-              auto-initialize = off
-            }
-            akka.persistence.snapshot-store.stock {
-              class = "Akka.Persistence.Sql.Snapshot.SqlSnapshotStore, Akka.Persistence.Sql"
-              connection-string = "{{connectionString}}"
-              provider-name = "{{provider}}"
-              auto-initialize = off
-            }
-            """);
-        var config = stock
-            .WithFallback(SqlJournalConfig.For(connectionString, provider))
-            .WithFallback(DirectLbSerialization.Config)
-            .WithFallback(SqlPersistence.DefaultConfiguration)
-            .WithFallback("akka.loglevel = WARNING")
-            // An inbox keeps 1,000 messages and drops the rest: a replay of 1,800 events outran the test's reading
-            // and lost its RecoverySuccess (CI, 2026-11-30 15:45).
-            .WithFallback("akka.actor.inbox.inbox-size = 10000");
-        return ActorSystem.Create($"replay-{journal}", ActorSystemSetup.Create([BootstrapSetup.Create().WithConfig(config), .. setups]));
-    }
-
-    private static async Task<(List<IPersistentRepresentation> Events, long Highest)> ReplayAsync(
-        ActorSystem system, string plugin, long from, long to, long max, string persistenceId = PersistenceId)
-    {
-        var inbox = Inbox.Create(system);
-        Persistence.Instance.Apply(system).JournalFor(plugin).Tell(new ReplayMessages(from, to, max, persistenceId, inbox.Receiver));
-        var replayed = new List<IPersistentRepresentation>();
-        while (true)
-        {
-            switch (await inbox.ReceiveAsync(TimeSpan.FromSeconds(60)))
-            {
-                case ReplayedMessage message:
-                    replayed.Add(message.Persistent);
-                    break;
-                case RecoverySuccess success:
-                    return (replayed, success.HighestSequenceNr);
-                case ReplayMessagesFailure failure:
-                    throw new InvalidOperationException($"{plugin} failed to replay {from}..{to} (max {max})", failure.Cause);
-            }
-        }
-    }
+    private static Task<(List<IPersistentRepresentation> Events, long Highest)> ReplayAsync(
+        ActorSystem system, string plugin, long from, long to, long max, string persistenceId = PersistenceId) =>
+        JournalDatabases.ReplayAsync(system, plugin, from, to, max, persistenceId);
 
     private static async Task<(string PersistenceId, long SequenceNr, long Ticks, object Snapshot)?> LoadAsync(
         ActorSystem system, string plugin, string persistenceId, SnapshotSelectionCriteria criteria)

@@ -9,7 +9,7 @@ using Npgsql;
 namespace DirectLB.Host.Hosting;
 
 /// <summary>
-/// How the recovery's plain reads (<see cref="ReplayingSqlJournal"/>, <see cref="LoadingSqlSnapshotStore"/>) open a
+/// How the journal's plain reads and writes (<see cref="PlainSqlJournal"/>, <see cref="LoadingSqlSnapshotStore"/>) open a
 /// connection, where the connection string alone would not do (SQLite: each connection carries the journal's pragma).
 /// </summary>
 public sealed class PlainSqlSetup(Func<DbConnection> open) : Setup
@@ -17,7 +17,7 @@ public sealed class PlainSqlSetup(Func<DbConnection> open) : Setup
     public Func<DbConnection> Open { get; } = open;
 }
 
-/// <summary>The plumbing of the recovery's plain reads: their connections and commands.</summary>
+/// <summary>The plumbing of the journal's plain reads and writes: their connections and commands.</summary>
 internal static class PlainSql
 {
     /// <summary>Opens connections from the actor system's <see cref="PlainSqlSetup"/>, else from the plugin's connection string.</summary>
@@ -41,12 +41,17 @@ internal static class PlainSql
         command.CommandText = text;
         foreach (var (name, value) in parameters)
         {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
+            Add(command, name, value);
         }
 
         return command;
+    }
+
+    public static void Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
     }
 }

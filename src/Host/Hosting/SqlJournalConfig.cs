@@ -6,8 +6,8 @@ namespace DirectLB.Host.Hosting;
 /// <summary>
 /// Journal and snapshot store on Akka.Persistence.Sql, written as HOCON. Both start with the actor system, so
 /// the first replica creates the tables before any entity needs them (and before other replicas race to). The
-/// journal and snapshot store are Akka.Persistence.Sql's with their recovery reads as plain queries
-/// (<see cref="ReplayingSqlJournal"/>, <see cref="LoadingSqlSnapshotStore"/>).
+/// journal and snapshot store are Akka.Persistence.Sql's with their recovery reads and the journal's writes as plain SQL
+/// (<see cref="PlainSqlJournal"/>, <see cref="LoadingSqlSnapshotStore"/>).
 /// The circuit breakers half-open after 5 s rather than Akka's 30 s: once the database is back after an outage,
 /// entities should not wait half a minute more before they may journal (and so act) again.
 /// <para>
@@ -33,7 +33,7 @@ public static class SqlJournalConfig
                 plugin = "akka.persistence.journal.sql"
                 auto-start-journals = ["akka.persistence.journal.sql"]
                 sql {
-                  class = "{{typeof(ReplayingSqlJournal).AssemblyQualifiedName}}"
+                  class = "{{typeof(PlainSqlJournal).AssemblyQualifiedName}}"
                   connection-string = {{quoted}}
                   provider-name = "{{providerName}}"
                   auto-initialize = on

@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Text;
+using System.Threading.Channels;
+
+namespace DirectLB.Host.Hosting;
+
+/// <summary>One journal row as Akka.Persistence.Sql's default table mapping stores it (tags in the tag table: none here).</summary>
+internal sealed record JournalRow(string PersistenceId, long SequenceNr, long Created, byte[] Message, int Serializer, string Manifest, string WriterUuid);
+
+/// <summary>
+/// Writes the journal's rows by plain SQL, the writes of many entities in one transaction, as Akka.Persistence.Sql's
+/// write queue does (up to <c>batch-size</c> rows, <c>parallelism</c> transactions at once; one at a time on SQLite,
+/// which has one writer anyway), without its stream and without linq2db, which builds the SQL text of every batch with
+/// each value inlined. A batch is one transaction: when any of its rows cannot be written (a sequence number another
+/// incarnation of the entity took, the fence of docs/benchmarks.md "Two incarnations of one Service at once"), none is,
+/// and every write in it fails, as in the stock journal.
+/// </summary>
+internal sealed class JournalRowWriter
+{
+    /// <summary>Rows per statement: within both databases' limits on parameters (7 per row).</summary>
+    private const int RowsPerStatement = 200;
+
+    private const string Columns = "INSERT INTO journal (deleted, persistence_id, sequence_number, created, message, identifier, manifest, writer_uuid) VALUES ";
+
+    private static readonly ConcurrentDictionary<int, string> Statements = new();
+
+    private readonly Func<DbConnection> _connect;
+    private readonly int _batchSize;
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleWriter = false });
+
+    public JournalRowWriter(Func<DbConnection> connect, int batchSize, int parallelism)
+    {
+        _connect = connect;
+        _batchSize = batchSize;
+        for (var i = 0; i < parallelism; i++)
+        {
+            _ = Task.Run(WriteLoopAsync);
+        }
+    }
+
+    /// <summary>Completes once <paramref name="rows"/> are committed; fails with the batch's error if they are not.</summary>
+    public Task WriteAsync(IReadOnlyList<JournalRow> rows)
+    {
+        var pending = new Pending(rows, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            pending.Done.SetException(new InvalidOperationException("the journal is stopping; the write was not queued"));
+        }
+
+        return pending.Done.Task;
+    }
+
+    /// <summary>Takes no more writes; what is queued is still written.</summary>
+    public void Stop() => _queue.Writer.TryComplete();
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<Pending>();
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            var rows = 0;
+            while (rows < _batchSize && _queue.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+                rows += pending.Rows.Count;
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                await InsertAsync(batch.SelectMany(p => p.Rows).ToList());
+                batch.ForEach(p => p.Done.TrySetResult());
+            }
+            catch (Exception e)
+            {
+                batch.ForEach(p => p.Done.TrySetException(e));
+            }
+        }
+    }
+
+    private async Task InsertAsync(List<JournalRow> rows)
+    {
+        await using var connection = _connect();
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        foreach (var chunk in rows.Chunk(RowsPerStatement))
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = Statements.GetOrAdd(chunk.Length, Statement);
+            PlainSql.Add(command, "@deleted", false);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var row = chunk[i];
+                PlainSql.Add(command, $"@p{i}", row.PersistenceId);
+                PlainSql.Add(command, $"@s{i}", row.SequenceNr);
+                PlainSql.Add(command, $"@c{i}", row.Created);
+                PlainSql.Add(command, $"@m{i}", row.Message);
+                PlainSql.Add(command, $"@i{i}", row.Serializer);
+                PlainSql.Add(command, $"@f{i}", row.Manifest);
+                PlainSql.Add(command, $"@w{i}", row.WriterUuid);
+            }
+
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await transaction.CommitAsync();
+    }
+
+    private static string Statement(int rows)
+    {
+        var text = new StringBuilder(Columns);
+        for (var i = 0; i < rows; i++)
+        {
+            text.Append(i == 0 ? "" : ", ").Append($"(@deleted, @p{i}, @s{i}, @c{i}, @m{i}, @i{i}, @f{i}, @w{i})");
+        }
+
+        return text.ToString();
+    }
+
+    private sealed record Pending(IReadOnlyList<JournalRow> Rows, TaskCompletionSource Done);
+}
