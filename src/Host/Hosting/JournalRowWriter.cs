@@ -29,14 +29,14 @@ internal sealed class JournalRowWriter
     private readonly int _batchSize;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleWriter = false });
 
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task[] _loops;
+
     public JournalRowWriter(Func<DbConnection> connect, int batchSize, int parallelism)
     {
         _connect = connect;
         _batchSize = batchSize;
-        for (var i = 0; i < parallelism; i++)
-        {
-            _ = Task.Run(WriteLoopAsync);
-        }
+        _loops = Enumerable.Range(0, parallelism).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
     }
 
     /// <summary>Completes once <paramref name="rows"/> are committed; fails with the batch's error if they are not.</summary>
@@ -51,13 +51,25 @@ internal sealed class JournalRowWriter
         return pending.Done.Task;
     }
 
-    /// <summary>Takes no more writes; what is queued is still written.</summary>
-    public void Stop() => _queue.Writer.TryComplete();
+    /// <summary>
+    /// Stops writing, as the stock journal does when it stops: a batch in flight is cancelled (its transaction not
+    /// committed) and every write still queued fails, so that nothing touches the database once the journal has stopped.
+    /// </summary>
+    public void Stop()
+    {
+        _queue.Writer.TryComplete();
+        _stopping.Cancel();
+        Task.WaitAll(_loops, TimeSpan.FromSeconds(5));
+        while (_queue.Reader.TryRead(out var pending))
+        {
+            pending.Done.TrySetCanceled(_stopping.Token);
+        }
+    }
 
     private async Task WriteLoopAsync()
     {
         var batch = new List<Pending>();
-        while (await _queue.Reader.WaitToReadAsync())
+        while (await WaitToReadAsync())
         {
             batch.Clear();
             var rows = 0;
@@ -84,11 +96,24 @@ internal sealed class JournalRowWriter
         }
     }
 
+    private async Task<bool> WaitToReadAsync()
+    {
+        try
+        {
+            return await _queue.Reader.WaitToReadAsync(_stopping.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     private async Task InsertAsync(List<JournalRow> rows)
     {
+        var stopping = _stopping.Token;
         await using var connection = _connect();
-        await connection.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
+        await connection.OpenAsync(stopping);
+        await using var transaction = await connection.BeginTransactionAsync(stopping);
         foreach (var chunk in rows.Chunk(RowsPerStatement))
         {
             await using var command = connection.CreateCommand();
@@ -107,10 +132,10 @@ internal sealed class JournalRowWriter
                 PlainSql.Add(command, $"@w{i}", row.WriterUuid);
             }
 
-            await command.ExecuteNonQueryAsync();
+            await command.ExecuteNonQueryAsync(stopping);
         }
 
-        await transaction.CommitAsync();
+        await transaction.CommitAsync(stopping);
     }
 
     private static string Statement(int rows)
