@@ -26,6 +26,9 @@ public sealed class JournalDatabases : IAsyncDisposable
     private readonly string _directory = Directory.CreateTempSubdirectory("directlb-journal-").FullName;
     private PostgresServer? _postgres;
 
+    /// <summary>The SQLite journal's connection string (the file <see cref="StartAsync"/> opens for <c>sqlite</c>).</summary>
+    public string SqliteConnectionString => $"Data Source={Path.Combine(_directory, "journal.db")}";
+
     /// <param name="journal"><c>sqlite</c> or <c>postgresql</c>.</param>
     public async Task<ActorSystem> StartAsync(string journal)
     {
@@ -34,7 +37,7 @@ public sealed class JournalDatabases : IAsyncDisposable
         Setup[] setups;
         if (journal == "sqlite")
         {
-            connectionString = $"Data Source={Path.Combine(_directory, "journal.db")}";
+            connectionString = SqliteConnectionString;
             provider = ProviderName.SQLiteMS;
             SqliteJournal.EnableWriteAheadLog(connectionString);
             setups = SqliteJournal.ConnectionSetups(connectionString, SqliteJournal.Normal);
