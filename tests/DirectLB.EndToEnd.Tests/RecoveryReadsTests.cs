@@ -152,6 +152,74 @@ public sealed class RecoveryReadsTests : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Entities that recover at the same time have their highest sequence numbers and latest snapshots read together,
+    /// one query for many of them: each must still get its own, as the stock journal and store read them one by one.
+    /// </summary>
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgresql")]
+    public async Task Entities_recovering_at_the_same_time_each_read_their_own_highest_sequence_number_and_snapshot(string journal)
+    {
+        var system = await StartAsync(journal);
+        try
+        {
+            const int entities = 300;
+            var ids = Enumerable.Range(0, entities).Select(i => $"ServiceLoadBalancer-together/web-{i}").ToList();
+            var journalRef = Persistence.Instance.Apply(system).JournalFor(Ours);
+            var snapshots = Persistence.Instance.Apply(system).SnapshotStoreFor(OurSnapshots);
+            var writer = Inbox.Create(system);
+            var writes = 0;
+            for (var i = 0; i < entities; i++)
+            {
+                // 0 to 6 events each (some none), a snapshot for every third at a sequence number of its own.
+                var id = ids[i];
+                var events = Enumerable.Range(1, i % 7)
+                    .Select(n => (IPersistentRepresentation)new Persistent($"event {n}", n, id, string.Empty, false, ActorRefs.NoSender, "writer"))
+                    .ToImmutableList();
+                if (!events.IsEmpty)
+                {
+                    journalRef.Tell(new WriteMessages([new AtomicWrite(events)], writer.Receiver, 1));
+                    writes++;
+                }
+
+                if (i % 3 == 0)
+                {
+                    await snapshots.Ask<SaveSnapshotSuccess>(new SaveSnapshot(new SnapshotMetadata(id, i % 7, DateTime.UnixEpoch.AddSeconds(i)), $"state of {i}"), TimeSpan.FromSeconds(30));
+                }
+            }
+
+            while (writes > 0)
+            {
+                if (await writer.ReceiveAsync(TimeSpan.FromSeconds(30)) is WriteMessagesSuccessful)
+                {
+                    writes--;
+                }
+            }
+
+            var stock = new List<(long, object?)>();
+            foreach (var id in ids)
+            {
+                stock.Add(((await ReplayAsync(system, Stock, 1, long.MaxValue, 0, id)).Highest, await LoadAsync(system, StockSnapshots, id, SnapshotSelectionCriteria.Latest)));
+            }
+
+            var ours = await Task.WhenAll(ids.Select(async id =>
+                ((await ReplayAsync(system, Ours, 1, long.MaxValue, 0, id)).Highest, (object?)await LoadAsync(system, OurSnapshots, id, SnapshotSelectionCriteria.Latest))));
+
+            Assert.Equal(stock, ours);
+
+            // The comparison saw every kind: no events, six, a snapshot and none.
+            Assert.Equal(0, ours[0].Item1);
+            Assert.Equal(6, ours[6].Item1);
+            Assert.Equal((ids[3], 3L, DateTime.UnixEpoch.AddSeconds(3).Ticks, (object)"state of 3"), ours[3].Item2);
+            Assert.Null(ours[4].Item2);
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+    }
+
     public async Task DisposeAsync() => await _databases.DisposeAsync();
 
     private static object Fields(IPersistentRepresentation p) =>

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Text;
-using System.Threading.Channels;
 
 namespace DirectLB.Host.Hosting;
 
@@ -10,9 +9,9 @@ internal sealed record JournalRow(string PersistenceId, long SequenceNr, long Cr
 
 /// <summary>
 /// Writes the journal's rows by plain SQL, the writes of many entities in one transaction, as Akka.Persistence.Sql's
-/// write queue does (up to <c>batch-size</c> rows, <c>parallelism</c> transactions at once; one at a time on SQLite,
-/// which has one writer anyway), without its stream and without linq2db, which builds the SQL text of every batch with
-/// each value inlined. A batch is one transaction: when any of its rows cannot be written (a sequence number another
+/// write queue does (<see cref="BatchQueue{TRequest,TResult}"/>: up to <c>batch-size</c> rows, <c>parallelism</c>
+/// transactions at once; one at a time on SQLite, which has one writer anyway), without its stream and without linq2db,
+/// which builds the SQL text of every batch with each value inlined. A batch is one transaction: when any of its rows cannot be written (a sequence number another
 /// incarnation of the entity took, the fence of docs/benchmarks.md "Two incarnations of one Service at once"), none is,
 /// and every write in it fails, as in the stock journal.
 /// </summary>
@@ -26,95 +25,30 @@ internal sealed class JournalRowWriter
     private static readonly ConcurrentDictionary<int, string> Statements = new();
 
     private readonly Func<DbConnection> _connect;
-    private readonly int _batchSize;
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleWriter = false });
-
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly Task[] _loops;
+    private readonly BatchQueue<IReadOnlyList<JournalRow>, bool> _batches;
 
     public JournalRowWriter(Func<DbConnection> connect, int batchSize, int parallelism)
     {
         _connect = connect;
-        _batchSize = batchSize;
-        _loops = Enumerable.Range(0, parallelism).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
+        _batches = new BatchQueue<IReadOnlyList<JournalRow>, bool>(InsertAsync, rows => rows.Count, batchSize, parallelism);
     }
 
     /// <summary>Completes once <paramref name="rows"/> are committed; fails with the batch's error if they are not.</summary>
-    public Task WriteAsync(IReadOnlyList<JournalRow> rows)
-    {
-        var pending = new Pending(rows, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!_queue.Writer.TryWrite(pending))
-        {
-            pending.Done.SetException(new InvalidOperationException("the journal is stopping; the write was not queued"));
-        }
-
-        return pending.Done.Task;
-    }
+    public Task WriteAsync(IReadOnlyList<JournalRow> rows) => _batches.EnqueueAsync(rows);
 
     /// <summary>
     /// Stops writing, as the stock journal does when it stops: a batch in flight is cancelled (its transaction not
     /// committed) and every write still queued fails, so that nothing touches the database once the journal has stopped.
     /// </summary>
-    public void Stop()
+    public void Stop() => _batches.Stop();
+
+    /// <summary>The batch's writes in one transaction; every write in it succeeds with it.</summary>
+    private async Task<Func<IReadOnlyList<JournalRow>, bool>> InsertAsync(IReadOnlyList<IReadOnlyList<JournalRow>> writes, CancellationToken stopping)
     {
-        _queue.Writer.TryComplete();
-        _stopping.Cancel();
-        Task.WaitAll(_loops, TimeSpan.FromSeconds(5));
-        while (_queue.Reader.TryRead(out var pending))
-        {
-            pending.Done.TrySetCanceled(_stopping.Token);
-        }
-    }
-
-    private async Task WriteLoopAsync()
-    {
-        var batch = new List<Pending>();
-        while (await WaitToReadAsync())
-        {
-            batch.Clear();
-            var rows = 0;
-            while (rows < _batchSize && _queue.Reader.TryRead(out var pending))
-            {
-                batch.Add(pending);
-                rows += pending.Rows.Count;
-            }
-
-            if (batch.Count == 0)
-            {
-                continue;
-            }
-
-            try
-            {
-                await InsertAsync(batch.SelectMany(p => p.Rows).ToList());
-                batch.ForEach(p => p.Done.TrySetResult());
-            }
-            catch (Exception e)
-            {
-                batch.ForEach(p => p.Done.TrySetException(e));
-            }
-        }
-    }
-
-    private async Task<bool> WaitToReadAsync()
-    {
-        try
-        {
-            return await _queue.Reader.WaitToReadAsync(_stopping.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    private async Task InsertAsync(List<JournalRow> rows)
-    {
-        var stopping = _stopping.Token;
         await using var connection = _connect();
         await connection.OpenAsync(stopping);
         await using var transaction = await connection.BeginTransactionAsync(stopping);
-        foreach (var chunk in rows.Chunk(RowsPerStatement))
+        foreach (var chunk in writes.SelectMany(rows => rows).Chunk(RowsPerStatement))
         {
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
@@ -136,6 +70,7 @@ internal sealed class JournalRowWriter
         }
 
         await transaction.CommitAsync(stopping);
+        return _ => true;
     }
 
     private static string Statement(int rows)
@@ -148,6 +83,4 @@ internal sealed class JournalRowWriter
 
         return text.ToString();
     }
-
-    private sealed record Pending(IReadOnlyList<JournalRow> Rows, TaskCompletionSource Done);
 }

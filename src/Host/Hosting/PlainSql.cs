@@ -35,6 +35,38 @@ internal static class PlainSql
             : () => new NpgsqlConnection(connectionString);
     }
 
+    /// <summary>Ids per query of <see cref="ReadsById{T}"/>: well within both databases' limits on parameters.</summary>
+    public const int IdsPerRead = 500;
+
+    /// <summary>
+    /// Reads by persistence id, the ids that reach it while a query is in flight taken together into one query (up to
+    /// <see cref="IdsPerRead"/>, two queries at once): <paramref name="query"/> names them as <c>{ids}</c> and returns one
+    /// row per id found, the id first; <paramref name="read"/> reads the rest of the row. An id without a row gets
+    /// <c>default</c>.
+    /// </summary>
+    public static BatchQueue<string, T?> ReadsById<T>(Func<DbConnection> connect, string query, Func<DbDataReader, T> read) =>
+        new(async (ids, stopping) =>
+        {
+            var distinct = ids.Distinct().ToList();
+            var found = new Dictionary<string, T>(distinct.Count);
+            await using var connection = connect();
+            await connection.OpenAsync(stopping);
+            await using var command = connection.CreateCommand();
+            command.CommandText = query.Replace("{ids}", string.Join(", ", distinct.Select((_, i) => $"@id{i}")));
+            for (var i = 0; i < distinct.Count; i++)
+            {
+                Add(command, $"@id{i}", distinct[i]);
+            }
+
+            await using var rows = await command.ExecuteReaderAsync(stopping);
+            while (await rows.ReadAsync(stopping))
+            {
+                found[rows.GetString(0)] = read(rows);
+            }
+
+            return id => found.GetValueOrDefault(id);
+        }, _ => 1, IdsPerRead, loops: 2);
+
     public static DbCommand Command(DbConnection connection, string text, params (string Name, object Value)[] parameters)
     {
         var command = connection.CreateCommand();
