@@ -7,9 +7,15 @@ namespace DirectLB.Actors.Domain;
 /// </summary>
 public interface IServiceWriter
 {
-    Task AddFinalizerAsync(string clusterId, ServiceKey key, CancellationToken cancellationToken);
+    /// <summary>
+    /// Adds DirectLB's finalizer. <paramref name="observed"/> is the Service as the entity last saw it: when it carries
+    /// its finalizers, the first try edits that list at that resourceVersion without reading the Service again (a
+    /// Service changed since answers 409, and the list is read then); null reads the Service first.
+    /// </summary>
+    Task AddFinalizerAsync(string clusterId, ServiceKey key, ServiceSnapshot? observed, CancellationToken cancellationToken);
 
-    Task RemoveFinalizerAsync(string clusterId, ServiceKey key, CancellationToken cancellationToken);
+    /// <summary>Removes DirectLB's finalizer; <paramref name="observed"/> as for <see cref="AddFinalizerAsync"/>.</summary>
+    Task RemoveFinalizerAsync(string clusterId, ServiceKey key, ServiceSnapshot? observed, CancellationToken cancellationToken);
 
     /// <summary>Sets <c>status.loadBalancer.ingress</c> to the addresses; an empty list clears it.</summary>
     Task SetIngressAsync(string clusterId, ServiceKey key, IReadOnlyList<string> addresses, CancellationToken cancellationToken);

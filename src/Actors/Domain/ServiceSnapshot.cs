@@ -37,6 +37,12 @@ public sealed record ServiceSnapshot(
 
     /// <summary>The <c>ipMode</c> of each <see cref="Ingress"/> entry, "" where it has none (an older API server drops it).</summary>
     public ImmutableArray<string> IngressIpModes { get; init; } = [];
+
+    /// <summary>
+    /// <c>metadata.finalizers</c> at <see cref="ResourceVersion"/>, so that the finalizer can be edited without reading the
+    /// Service first; null when not known (an observation sent by a replica of an older version).
+    /// </summary>
+    public ImmutableArray<string>? Finalizers { get; init; }
 }
 
 /// <summary>A Service port. Protocol stays the API's string so the planner can name an unsupported one.</summary>

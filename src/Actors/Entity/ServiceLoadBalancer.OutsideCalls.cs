@@ -160,12 +160,18 @@ public sealed partial class ServiceLoadBalancer
         Enter(EntityPhase.Writing);
         var task = write.Kind switch
         {
-            KubernetesWriteKind.AddFinalizer => _writer.AddFinalizerAsync(write.ClusterId, _key, _stopping.Token),
-            KubernetesWriteKind.RemoveFinalizer => _writer.RemoveFinalizerAsync(write.ClusterId, _key, _stopping.Token),
+            KubernetesWriteKind.AddFinalizer => _writer.AddFinalizerAsync(write.ClusterId, _key, ObservedAt(write), _stopping.Token),
+            KubernetesWriteKind.RemoveFinalizer => _writer.RemoveFinalizerAsync(write.ClusterId, _key, ObservedAt(write), _stopping.Token),
             _ => _writer.SetIngressAsync(write.ClusterId, _key, write.Addresses, _stopping.Token),
         };
         task.PipeTo(Self, success: () => new WriteSucceeded(write), failure: ex => new WriteFailed(write, ex));
     }
+
+    /// <summary>The Service the write was planned from, as observed (the writer edits its finalizers without reading it again).</summary>
+    private ServiceSnapshot? ObservedAt(WriteService write) =>
+        _observations.TryGetValue(write.ClusterId, out var observation) && observation.Service.ResourceVersion == write.ResourceVersion
+            ? observation.Service
+            : null;
 
     private void OnWriteSucceeded(WriteSucceeded result)
     {

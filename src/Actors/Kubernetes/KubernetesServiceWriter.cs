@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -28,11 +29,11 @@ public sealed partial class KubernetesServiceWriter(MemberClusters clusters, Tim
 
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _writeSlots = new(StringComparer.Ordinal);
 
-    public Task AddFinalizerAsync(string clusterId, ServiceKey key, CancellationToken cancellationToken) =>
-        EditFinalizersAsync(clusterId, key, add: true, cancellationToken);
+    public Task AddFinalizerAsync(string clusterId, ServiceKey key, ServiceSnapshot? observed, CancellationToken cancellationToken) =>
+        EditFinalizersAsync(clusterId, key, add: true, observed, cancellationToken);
 
-    public Task RemoveFinalizerAsync(string clusterId, ServiceKey key, CancellationToken cancellationToken) =>
-        EditFinalizersAsync(clusterId, key, add: false, cancellationToken);
+    public Task RemoveFinalizerAsync(string clusterId, ServiceKey key, ServiceSnapshot? observed, CancellationToken cancellationToken) =>
+        EditFinalizersAsync(clusterId, key, add: false, observed, cancellationToken);
 
     public Task SetIngressAsync(string clusterId, ServiceKey key, IReadOnlyList<string> addresses, CancellationToken cancellationToken) =>
         IgnoreNotFound(() => WriteAsync(clusterId, client =>
@@ -96,33 +97,34 @@ public sealed partial class KubernetesServiceWriter(MemberClusters clusters, Tim
         _ => false,
     };
 
-    private async Task EditFinalizersAsync(string clusterId, ServiceKey key, bool add, CancellationToken cancellationToken)
+    /// <summary>
+    /// Edits the finalizer list by a merge patch that carries the resourceVersion the list was read at, so that a change
+    /// made meanwhile (another controller's finalizer) gets a 409 and is read again rather than overwritten. The first
+    /// try uses the list the entity observed, as the upstream service controller patches from its informer's copy: one
+    /// request per edit instead of a read and a write.
+    /// </summary>
+    private async Task EditFinalizersAsync(string clusterId, ServiceKey key, bool add, ServiceSnapshot? observed, CancellationToken cancellationToken)
     {
+        var known = observed is { Finalizers: { } observedList, ResourceVersion.Length: > 0 }
+            ? new FinalizerList(observed.ResourceVersion, observedList, observed.IsDeleting)
+            : null;
         for (var attempt = 1; ; attempt++)
         {
-            var service = await WriteAsync(clusterId, client => GetOrNull(client, key, cancellationToken), cancellationToken);
-            var finalizers = service?.Metadata.Finalizers?.ToList() ?? [];
+            var current = known ?? await WriteAsync(clusterId, client => ReadFinalizers(client, key, cancellationToken), cancellationToken);
+            known = null;
             // Nothing to do when the Service is gone, already as wanted, or being deleted (no new finalizers allowed then).
-            if (service is null || finalizers.Contains(ServiceClassFilter.Finalizer) == add || (add && service.Metadata.DeletionTimestamp is not null))
+            if (current is null || current.Finalizers.Contains(ServiceClassFilter.Finalizer) == add || (add && current.IsDeleting))
             {
                 return;
             }
 
-            if (add)
-            {
-                finalizers.Add(ServiceClassFilter.Finalizer);
-            }
-            else
-            {
-                finalizers.Remove(ServiceClassFilter.Finalizer);
-            }
-
+            var finalizers = add ? current.Finalizers.Add(ServiceClassFilter.Finalizer) : current.Finalizers.Remove(ServiceClassFilter.Finalizer);
             var patch = new JsonObject
             {
                 ["metadata"] = new JsonObject
                 {
                     ["finalizers"] = JsonSerializer.SerializeToNode(finalizers),
-                    ["resourceVersion"] = service.Metadata.ResourceVersion,
+                    ["resourceVersion"] = current.ResourceVersion,
                 },
             };
             try
@@ -133,7 +135,7 @@ public sealed partial class KubernetesServiceWriter(MemberClusters clusters, Tim
             }
             catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.Conflict && attempt < ConflictRetries)
             {
-                // Someone changed the Service between our read and our patch: read again.
+                // Someone changed the Service since the list was read (or observed): read it again.
             }
             catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
             {
@@ -174,17 +176,21 @@ public sealed partial class KubernetesServiceWriter(MemberClusters clusters, Tim
         }
     }
 
-    private static async Task<V1Service?> GetOrNull(IKubernetes client, ServiceKey key, CancellationToken cancellationToken)
+    /// <summary>The Service's finalizers as the API server has them now; null when the Service is gone.</summary>
+    private static async Task<FinalizerList?> ReadFinalizers(IKubernetes client, ServiceKey key, CancellationToken cancellationToken)
     {
         try
         {
-            return await client.CoreV1.ReadNamespacedServiceAsync(key.Name, key.Namespace, cancellationToken: cancellationToken);
+            var service = await client.CoreV1.ReadNamespacedServiceAsync(key.Name, key.Namespace, cancellationToken: cancellationToken);
+            return new FinalizerList(service.Metadata.ResourceVersion, [.. service.Metadata.Finalizers ?? []], service.Metadata.DeletionTimestamp is not null);
         }
         catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
         {
             return null;
         }
     }
+
+    private sealed record FinalizerList(string ResourceVersion, ImmutableArray<string> Finalizers, bool IsDeleting);
 
     private static async Task IgnoreNotFound(Func<Task> call)
     {

@@ -59,6 +59,8 @@ public static class SnapshotMapper
             IpFamilies = [.. service.Spec?.IpFamilies ?? []],
             IpFamilyPolicy = service.Spec?.IpFamilyPolicy,
             IngressIpModes = [.. published.Select(i => i.IpMode ?? "")],
+            // Ours is the one string every Service shares: kept once, not once per watch event.
+            Finalizers = [.. (meta.Finalizers ?? []).Select(f => f == ServiceClassFilter.Finalizer ? ServiceClassFilter.Finalizer : f)],
         };
     }
 

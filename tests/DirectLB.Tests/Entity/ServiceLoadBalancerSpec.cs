@@ -42,6 +42,18 @@ public class ServiceLoadBalancerSpec : EntitySpec
     }
 
     [Fact]
+    public void Hands_the_writer_the_Service_it_planned_the_finalizer_from()
+    {
+        var entity = StartEntity();
+        var observed = Service(resourceVersion: "17", finalizer: false) with { Finalizers = ["example.com/keep"] };
+
+        entity.Tell(Observed(observed, Ready("10.244.1.5")));
+
+        AwaitTargets(Serving("10.244.1.5"));
+        Assert.Equal(observed, Assert.Single(Writer.FinalizerEditsObserved));
+    }
+
+    [Fact]
     public void Follows_endpoints_as_they_scale_up_and_down()
     {
         var entity = StartEntity();

@@ -27,7 +27,7 @@ public class WireMessageTests() : TestKit(DirectLbSerialization.Config)
                 annotations: new Dictionary<string, string> { ["directlb.io/drain-delay"] = "5s", ["directlb.io/cluster-weights"] = "east=70,west=30" },
                 ports: [Port("http", 80), Port("dns", 53, "UDP")],
                 ingress: ["127.0.201.7"],
-                sourceRanges: ["10.0.0.0/8"]) with { SessionAffinity = "ClientIP", AffinityTimeoutSeconds = 600 },
+                sourceRanges: ["10.0.0.0/8"]) with { SessionAffinity = "ClientIP", AffinityTimeoutSeconds = 600, Finalizers = ["example.com/keep"] },
             Slice("web-abc", [Ready("10.244.1.5"), Terminating("10.244.1.6"), new EndpointSnapshot(["fd00::7"], false, false, false, "pod-x", "node-1")])),
         Fixtures.Now);
 
@@ -97,6 +97,21 @@ public class WireMessageTests() : TestKit(DirectLbSerialization.Config)
         Assert.Equal(sent.Observation.Slices.Single().Endpoints[2], back.Observation.Slices.Single().Endpoints[2] with { Addresses = sent.Observation.Slices.Single().Endpoints[2].Addresses });
         Assert.Equal(sent.ChangedAt, back.ChangedAt);
         Assert.Equal(("ClientIP", (int?)600), (back.Observation.Service.SessionAffinity, back.Observation.Service.AffinityTimeoutSeconds));
+        Assert.Equal(sent.Observation.Service.Finalizers!.Value.ToArray(), back.Observation.Service.Finalizers!.Value.ToArray());
+    }
+
+    [Fact]
+    public void An_observation_from_a_replica_that_does_not_send_finalizers_arrives_with_them_not_known()
+    {
+        var sent = Observed();
+        var serializer = (DirectLbSerializer)Sys.Serialization.FindSerializerFor(sent);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(serializer.ToBinary(sent))!;
+        Assert.True(json["observation"]!["service"]!.AsObject().Remove("finalizers"));
+
+        var back = (ServiceObserved)serializer.FromBinary(JsonSerializer.SerializeToUtf8Bytes(json), serializer.Manifest(sent));
+
+        Assert.Equal(["example.com/keep"], sent.Observation.Service.Finalizers!.Value.ToArray());
+        Assert.Null(back.Observation.Service.Finalizers);
     }
 
     private static string Json(object value) => JsonSerializer.Serialize(value, value.GetType(), DirectLbSerializer.JsonOptions);

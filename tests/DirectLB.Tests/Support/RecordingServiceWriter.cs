@@ -28,14 +28,21 @@ public sealed class RecordingServiceWriter : IServiceWriter
 
     public volatile bool Fail;
 
-    public Task AddFinalizerAsync(string clusterId, ServiceKey key, CancellationToken cancellationToken)
+    /// <summary>The Services finalizer edits were planned from, as the entity handed them over (null: none).</summary>
+    public ConcurrentQueue<ServiceSnapshot?> FinalizerEditsObserved { get; } = new();
+
+    public Task AddFinalizerAsync(string clusterId, ServiceKey key, ServiceSnapshot? observed, CancellationToken cancellationToken)
     {
         ProviderCallsAtFinalizer ??= _providerCalls?.Invoke();
+        FinalizerEditsObserved.Enqueue(observed);
         return Record($"add-finalizer {clusterId} {key}");
     }
 
-    public Task RemoveFinalizerAsync(string clusterId, ServiceKey key, CancellationToken cancellationToken) =>
-        Record($"remove-finalizer {clusterId} {key}");
+    public Task RemoveFinalizerAsync(string clusterId, ServiceKey key, ServiceSnapshot? observed, CancellationToken cancellationToken)
+    {
+        FinalizerEditsObserved.Enqueue(observed);
+        return Record($"remove-finalizer {clusterId} {key}");
+    }
 
     public Task SetIngressAsync(string clusterId, ServiceKey key, IReadOnlyList<string> addresses, CancellationToken cancellationToken) =>
         Record($"ingress {clusterId} {key} [{string.Join(',', addresses)}]");
