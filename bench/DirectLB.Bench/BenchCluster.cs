@@ -118,8 +118,7 @@ public sealed class BenchCluster : IAsyncDisposable
     }
 
     /// <summary>Load balancers in the cloud with exactly <paramref name="targets"/> targets.</summary>
-    public int LoadBalancersWithTargets(int targets) =>
-        Cloud.LoadBalancers.Count(lb => lb.Listeners.Sum(l => l.Targets.Count) == targets);
+    public int LoadBalancersWithTargets(int targets) => Cloud.CountWithTargets(targets);
 
     /// <summary>Services in the API server whose status.loadBalancer.ingress is set.</summary>
     public int ServicesWithIngress()

@@ -68,7 +68,7 @@ public static class FailoverBenchmark
         }
 
         await WithinAsync(
-            () => environment.Cloud.LoadBalancers.Count(lb => lb.Listeners.Sum(l => l.Targets.Count) == options.Endpoints) == services,
+            () => environment.Cloud.CountWithTargets(options.Endpoints) == services,
             $"all {services} Services have their load balancer",
             TimeSpan.FromSeconds(Math.Max(120, services * 0.03)),
             replicas,

@@ -66,6 +66,31 @@ public sealed partial class SimulatedProvider : ILoadBalancerProvider, ILoadBala
         }
     }
 
+    /// <summary>
+    /// How many load balancers hold exactly <paramref name="targets"/> targets over all their listeners. For observers that
+    /// poll (the bench waiting for convergence): it copies nothing, where <see cref="LoadBalancers"/> copies the whole
+    /// cloud while holding the lock every call waits for.
+    /// </summary>
+    public int CountWithTargets(int targets)
+    {
+        lock (_gate)
+        {
+            var count = 0;
+            foreach (var lb in _loadBalancers.Values)
+            {
+                var held = 0;
+                foreach (var listener in lb.Listeners.Values)
+                {
+                    held += listener.Targets.Count;
+                }
+
+                count += held == targets ? 1 : 0;
+            }
+
+            return count;
+        }
+    }
+
     /// <summary>Reads the simulated cloud directly, not counted as a call: the contract's GET by id.</summary>
     public Task<LoadBalancerInfo?> GetLoadBalancerAsync(string id, CancellationToken cancellationToken)
     {

@@ -71,6 +71,22 @@ public class SimulatedProviderTests
     }
 
     [Fact]
+    public async Task Load_balancers_are_counted_by_the_targets_they_hold_over_all_their_listeners()
+    {
+        var provider = new SimulatedProvider();
+        var web = await provider.EnsureLoadBalancerAsync(Owner, "shop-web", CancellationToken.None);
+        await provider.EnsureLoadBalancerAsync(Owner with { Name = "empty" }, "shop-empty", CancellationToken.None);
+        var dns = new ListenerSpec(new ListenerKey(TransportProtocol.Udp, 53), "dns");
+        await provider.EnsureListenerAsync(web.Ref, HttpListener, CancellationToken.None);
+        await provider.EnsureListenerAsync(web.Ref, dns, CancellationToken.None);
+
+        await provider.ChangeTargetsAsync(web.Ref, Http, [Serving("10.244.1.5")], [], CancellationToken.None);
+        await provider.ChangeTargetsAsync(web.Ref, dns.Key, [Serving("10.244.1.5", 5353)], [], CancellationToken.None);
+
+        Assert.Equal((1, 1, 0), (provider.CountWithTargets(2), provider.CountWithTargets(0), provider.CountWithTargets(1)));
+    }
+
+    [Fact]
     public async Task Deleting_what_is_gone_succeeds_and_a_freed_address_is_handed_out_again_only_after_the_others()
     {
         var provider = new SimulatedProvider(new SimulatedProviderOptions { AddressPool = "127.0.201.0/30" });
