@@ -125,8 +125,7 @@ public sealed class BenchCluster : IAsyncDisposable
     {
         var kind = Api.Store.Resources.For(typeof(k8s.Models.V1Service));
         var filter = new ObjectFilter(Fleet.Namespace, LabelSelector.Parse(null), FieldSelector.Parse(null, kind));
-        var services = Api.Store.List(kind, new ListQuery(filter));
-        return services.Items.Count(s => s["status"]?["loadBalancer"]?["ingress"] is JsonArray { Count: > 0 });
+        return Api.Store.Count(kind, filter, s => s["status"]?["loadBalancer"]?["ingress"] is JsonArray { Count: > 0 });
     }
 
     /// <summary>Polls until every Service has a load balancer with its targets and its ingress set, or the deadline passes.</summary>

@@ -159,4 +159,19 @@ public sealed class CrudTests : IAsyncLifetime
         Assert.Contains(groups.Groups, g => g.Name == "discovery.k8s.io");
         Assert.Contains(core.Resources, r => r.Name == "services/status");
     }
+
+    [Fact]
+    public async Task The_store_counts_the_objects_that_match_without_copying_them()
+    {
+        await _cluster.Client.CoreV1.CreateNamespacedServiceAsync(TestCluster.Service("default", "web"), "default");
+        await _cluster.Client.CoreV1.CreateNamespacedServiceAsync(TestCluster.Service("default", "api"), "default");
+        await _cluster.Client.CoreV1.CreateNamespacedServiceAsync(TestCluster.Service("other", "web"), "other");
+        var store = _cluster.Server.Store;
+        var kind = store.Resources.For(typeof(V1Service));
+
+        var inDefault = store.Count(kind, new Selectors.ObjectFilter("default", Selectors.LabelSelector.Parse(null), Selectors.FieldSelector.Parse(null, kind)), _ => true);
+        var named = store.Count(kind, new Selectors.ObjectFilter(null, Selectors.LabelSelector.Parse(null), Selectors.FieldSelector.Parse(null, kind)), o => (string?)o["metadata"]?["name"] == "web");
+
+        Assert.Equal((2, 2), (inDefault, named));
+    }
 }
