@@ -10,6 +10,8 @@ namespace DirectLB.Actors.Entity;
 /// </summary>
 public sealed partial class ServiceLoadBalancer
 {
+    private PlannedFrom? _lastPlan;
+
     /// <summary>A change to act on: at once when no debounce window is open (leading edge), else when it closes (trailing).</summary>
     private void ActOnChange()
     {
@@ -101,10 +103,26 @@ public sealed partial class ServiceLoadBalancer
         }
     }
 
-    private DesiredState Plan() => RequestedAddressField.Holding(
-        DesiredStateBuilder.Build(_key, [.. _observations.Values], _options.Filter, _options.Planner, ProviderCalls.Askable(_provider)),
-        _state.Applied,
-        _refusedAddress);
+    /// <summary>
+    /// What the member clusters want, planned again only when what it is planned from changed: an outside call that
+    /// ends (a finalizer or status written) leaves the observations, the applied load balancer and a refused address as
+    /// they were, and planning is most of a step's CPU at a cold start of thousands. Compared by reference: all three are
+    /// immutable, and each change replaces them.
+    /// </summary>
+    private DesiredState Plan()
+    {
+        if (_lastPlan is { } last && last.IsFrom(_observations, _state.Applied, _refusedAddress))
+        {
+            return last.Desired;
+        }
+
+        var desired = RequestedAddressField.Holding(
+            DesiredStateBuilder.Build(_key, [.. _observations.Values], _options.Filter, _options.Planner, ProviderCalls.Askable(_provider)),
+            _state.Applied,
+            _refusedAddress);
+        _lastPlan = new PlannedFrom([.. _observations.Values], _state.Applied, _refusedAddress, desired);
+        return desired;
+    }
 
     private void OnFinished()
     {
