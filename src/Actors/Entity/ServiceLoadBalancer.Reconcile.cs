@@ -96,6 +96,12 @@ public sealed partial class ServiceLoadBalancer
                 break;
         }
 
+        if (step is KeepLastGood or InSync)
+        {
+            // Idle until a change, which replaces an input anyway: kept, the plan would only hold memory (~2 KiB a Service).
+            _lastPlan = null;
+        }
+
         // A read-back brings fresh health; the plan that follows it updates the gates.
         if (step is not ReadBack)
         {
@@ -107,7 +113,7 @@ public sealed partial class ServiceLoadBalancer
     /// What the member clusters want, planned again only when what it is planned from changed: an outside call that
     /// ends (a finalizer or status written) leaves the observations, the applied load balancer and a refused address as
     /// they were, and planning is most of a step's CPU at a cold start of thousands. Compared by reference: all three are
-    /// immutable, and each change replaces them.
+    /// immutable, and each change replaces them. Kept from one step to the next only, not while idle.
     /// </summary>
     private DesiredState Plan()
     {
