@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
+using DirectLB.Actors.Domain;
 using DirectLB.Actors.Planning;
 
 namespace DirectLB.Actors.Entity;
@@ -122,11 +123,12 @@ public sealed partial class ServiceLoadBalancer
             return last.Desired;
         }
 
+        ClusterObservation[] observations = [.. _observations.Values];
         var desired = RequestedAddressField.Holding(
-            DesiredStateBuilder.Build(_key, [.. _observations.Values], _options.Filter, _options.Planner, ProviderCalls.Askable(_provider)),
+            DesiredStateBuilder.Build(_key, observations, _options.Filter, _options.Planner, ProviderCalls.Askable(_provider)),
             _state.Applied,
             _refusedAddress);
-        _lastPlan = new PlannedFrom([.. _observations.Values], _state.Applied, _refusedAddress, desired);
+        _lastPlan = new PlannedFrom(observations, _state.Applied, _refusedAddress, desired);
         return desired;
     }
 

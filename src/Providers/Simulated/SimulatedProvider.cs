@@ -75,19 +75,7 @@ public sealed partial class SimulatedProvider : ILoadBalancerProvider, ILoadBala
     {
         lock (_gate)
         {
-            var count = 0;
-            foreach (var lb in _loadBalancers.Values)
-            {
-                var held = 0;
-                foreach (var listener in lb.Listeners.Values)
-                {
-                    held += listener.Targets.Count;
-                }
-
-                count += held == targets ? 1 : 0;
-            }
-
-            return count;
+            return _loadBalancers.Values.Count(lb => lb.Listeners.Values.Sum(l => l.Targets.Count) == targets);
         }
     }
 
