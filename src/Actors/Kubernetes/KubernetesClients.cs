@@ -3,7 +3,8 @@ using k8s;
 namespace DirectLB.Actors.Kubernetes;
 
 /// <summary>
-/// DirectLB's Kubernetes clients: the KubernetesClient library's, with at most <see cref="ConnectionsPerServer"/>
+/// DirectLB's Kubernetes clients: the KubernetesClient library's, with each response read before the library
+/// deserializes it (<see cref="ResponseBuffering"/>) and at most <see cref="ConnectionsPerServer"/>
 /// connections to an API server. The library leaves its handler unbounded, so over HTTP/1.1 (an API server or proxy
 /// that does not speak HTTP/2) every request made while the others are in flight opens a connection of its own: a cold
 /// start of 10,000 Services held ~9,300 connections to the API test server at once, 19,000 file descriptors in the
@@ -23,6 +24,6 @@ public static class KubernetesClients
             setup?.Invoke(handler);
             handler.MaxConnectionsPerServer = ConnectionsPerServer;
         };
-        return new k8s.Kubernetes(config);
+        return new k8s.Kubernetes(config, new ResponseBuffering());
     }
 }
