@@ -14,7 +14,7 @@ public sealed class ResponseBuffering : DelegatingHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (IsWatch(request.RequestUri))
+        if (IsWatch(request))
         {
             return response;
         }
@@ -31,7 +31,11 @@ public sealed class ResponseBuffering : DelegatingHandler
         }
     }
 
-    /// <summary>A watch request, as KubernetesClient itself tells one: <c>watch=true</c> among the query's parameters.</summary>
-    public static bool IsWatch(Uri? uri) =>
-        uri?.Query.TrimStart('?').Split('&').Contains("watch=true", StringComparer.Ordinal) ?? false;
+    /// <summary>
+    /// A watch request, as KubernetesClient itself tells one: a GET with <c>watch=true</c> among its query's parameters.
+    /// The writes (PATCH, POST) are most requests and are not parsed for it.
+    /// </summary>
+    private static bool IsWatch(HttpRequestMessage request) =>
+        request.Method == HttpMethod.Get
+        && request.RequestUri?.Query.TrimStart('?').Split('&').Contains("watch=true", StringComparer.Ordinal) == true;
 }
