@@ -17,7 +17,10 @@ internal sealed class BatchQueue<TRequest, TResult>
     private readonly int _limit;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Task[] _loops;
+    private readonly Lock _gate = new();
+    // The batches running now: what Stop waits for. Guarded by _gate, as is _stopped.
+    private readonly HashSet<Task> _inFlight = [];
+    private bool _stopped;
 
     /// <param name="run">Runs one batch; returns each of its requests' results.</param>
     /// <param name="weight">How much of the batch's limit a request takes.</param>
@@ -28,7 +31,10 @@ internal sealed class BatchQueue<TRequest, TResult>
         _run = run;
         _weight = weight;
         _limit = limit;
-        _loops = Enumerable.Range(0, loops).Select(_ => Task.Run(LoopAsync)).ToArray();
+        for (var i = 0; i < loops; i++)
+        {
+            _ = Task.Run(LoopAsync);
+        }
     }
 
     /// <summary>Completes with the request's result once its batch has run; fails with the batch's error if it failed.</summary>
@@ -46,15 +52,25 @@ internal sealed class BatchQueue<TRequest, TResult>
     /// <summary>
     /// Stops, as the stock journal does when it stops: the batch in flight is cancelled (a write's transaction not
     /// committed) and every request still queued fails, so that nothing touches the database once the journal has stopped.
+    /// Waits for the batches already running (up to 5 s) and for nothing else: an idle loop's wake-up is queued to the
+    /// thread pool, whose threads the stopping journal and snapshot store block here, and an idle loop touches nothing.
+    /// A batch a loop takes after the stop fails without running.
     /// </summary>
     public void Stop()
     {
+        Task[] running;
+        lock (_gate)
+        {
+            _stopped = true;
+            running = [.. _inFlight];
+        }
+
         _queue.Writer.TryComplete();
         _stopping.Cancel();
-        Task.WaitAll(_loops, TimeSpan.FromSeconds(5));
+        Task.WaitAll(running, TimeSpan.FromSeconds(5));
         while (_queue.Reader.TryRead(out var pending))
         {
-            pending.Done.TrySetCanceled(_stopping.Token);
+            Cancel(pending);
         }
     }
 
@@ -76,6 +92,13 @@ internal sealed class BatchQueue<TRequest, TResult>
                 continue;
             }
 
+            var running = new TaskCompletionSource();
+            if (!TryStart(running.Task))
+            {
+                batch.ForEach(Cancel);
+                continue;
+            }
+
             try
             {
                 var results = await _run(batch.ConvertAll(p => p.Request), _stopping.Token);
@@ -85,8 +108,28 @@ internal sealed class BatchQueue<TRequest, TResult>
             {
                 batch.ForEach(p => p.Done.TrySetException(e));
             }
+            finally
+            {
+                lock (_gate)
+                {
+                    _inFlight.Remove(running.Task);
+                }
+
+                running.SetResult();
+            }
         }
     }
+
+    // Counts a batch in flight unless the queue has stopped: Stop then waits for it, or it does not run.
+    private bool TryStart(Task running)
+    {
+        lock (_gate)
+        {
+            return !_stopped && _inFlight.Add(running);
+        }
+    }
+
+    private void Cancel(Pending pending) => pending.Done.TrySetCanceled(_stopping.Token);
 
     private async Task<bool> WaitToReadAsync()
     {
