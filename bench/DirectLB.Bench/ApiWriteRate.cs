@@ -14,16 +14,16 @@ public static class ApiWriteRate
 {
     private const int Callers = 64;
 
-    public static async Task<double> MeasureAsync(BenchCluster cluster, int services, TimeSpan duration)
+    public static async Task<double> MeasureAsync(string kubeconfig, string ns, int services, TimeSpan duration)
     {
-        using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(cluster.Kubeconfig));
+        using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
         using var stop = new CancellationTokenSource();
         var writes = 0L;
         var callers = Enumerable.Range(0, Callers).Select(c => Task.Run(async () =>
         {
             for (var i = c; !stop.IsCancellationRequested; i += Callers)
             {
-                await WriteAsync(client, cluster.Fleet.Namespace, i, Fleet.ServiceName(i / 2 % services), stop.Token);
+                await WriteAsync(client, ns, i, Fleet.ServiceName(i / 2 % services), stop.Token);
                 Interlocked.Increment(ref writes);
             }
         })).ToList();

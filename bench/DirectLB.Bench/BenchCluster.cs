@@ -98,15 +98,20 @@ public sealed class BenchCluster : IAsyncDisposable
     }
 
     /// <summary>Rows in the host's journal and snapshot store: every event and snapshot it has persisted.</summary>
-    public long JournalRows()
+    public long JournalRows() => CountJournalRows(Postgres is { } postgres
+        ? new NpgsqlConnection(postgres.ConnectionString)
+        : new SqliteConnection($"Data Source={JournalPath};Mode=ReadOnly;Pooling=False"));
+
+    /// <summary>Rows in the journal and snapshot store that <paramref name="connection"/> (not yet open) reaches; disposes it.</summary>
+    public static long CountJournalRows(System.Data.Common.DbConnection connection)
     {
-        using System.Data.Common.DbConnection connection = Postgres is { } postgres
-            ? new NpgsqlConnection(postgres.ConnectionString)
-            : new SqliteConnection($"Data Source={JournalPath};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT (SELECT COUNT(*) FROM journal) + (SELECT COUNT(*) FROM snapshot)";
-        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        using (connection)
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT (SELECT COUNT(*) FROM journal) + (SELECT COUNT(*) FROM snapshot)";
+            return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
     }
 
     /// <summary>The host's /readyz: joined, every watcher synced, the journal answers.</summary>
@@ -120,14 +125,6 @@ public sealed class BenchCluster : IAsyncDisposable
     /// <summary>Load balancers in the cloud with exactly <paramref name="targets"/> targets.</summary>
     public int LoadBalancersWithTargets(int targets) => Cloud.CountWithTargets(targets);
 
-    /// <summary>Services in the API server whose status.loadBalancer.ingress is set.</summary>
-    public int ServicesWithIngress()
-    {
-        var kind = Api.Store.Resources.For(typeof(k8s.Models.V1Service));
-        var filter = new ObjectFilter(Fleet.Namespace, LabelSelector.Parse(null), FieldSelector.Parse(null, kind));
-        return Api.Store.Count(kind, filter, s => s["status"]?["loadBalancer"]?["ingress"] is JsonArray { Count: > 0 });
-    }
-
     /// <summary>Polls until every Service has a load balancer with its targets and its ingress set, or the deadline passes.</summary>
     public async Task<bool> WaitConvergedAsync(int services, int targets, TimeSpan timeout, TimeSpan poll)
     {
@@ -135,7 +132,7 @@ public sealed class BenchCluster : IAsyncDisposable
         while (DateTime.UtcNow < deadline)
         {
             // The cloud check is the cheaper one; the store is listed only once the cloud is complete.
-            if (LoadBalancersWithTargets(targets) >= services && ServicesWithIngress() >= services)
+            if (LoadBalancersWithTargets(targets) >= services && Fleet.ServicesWithIngress() >= services)
             {
                 return true;
             }

@@ -152,7 +152,7 @@ public sealed record BenchOptions
             : options;
     }
 
-    private static readonly string[] Known = ["scale", "cold", "coldstarts", "latency", "calls", "rolling", "failover", "overlap", "journal", "soak", "gates", "readback", "all"];
+    private static readonly string[] Known = ["scale", "cold", "cold-process", "coldstarts", "latency", "calls", "rolling", "failover", "overlap", "journal", "soak", "gates", "readback", "all"];
 
     private static BenchOptions Add(List<string> commands, string command, BenchOptions options)
     {

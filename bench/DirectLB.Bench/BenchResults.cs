@@ -10,6 +10,9 @@ public sealed class BenchResults
     /// <summary>The cold starts, each in a fresh process, on each journal.</summary>
     public List<ColdStart> ColdStarts { get; } = [];
 
+    /// <summary>The cold starts of the shipped host in its own process (<see cref="ProcessColdStart"/>).</summary>
+    public List<ProcessColdRun> ProcessColdStarts { get; } = [];
+
     /// <summary>One list of points (one per rate) per repetition.</summary>
     public List<IReadOnlyList<LatencyPoint>> Latency { get; } = [];
 
@@ -58,6 +61,7 @@ public sealed class BenchResults
         .. Errors,
         .. Scale.Where(s => !s.Converged).Select(s => $"scale ({s.Variant}) did not converge"),
         .. ColdStarts.Where(c => !c.Run.Converged).Select(c => $"a cold start on {c.Journal} did not converge"),
+        .. ProcessColdStarts.Where(r => !r.Converged).Select(_ => "a cold start of the host in its own process did not converge"),
         .. RollingUpdates.Where(r => !r.Converged).Select(_ => "the rolling update did not converge"),
         .. RateLimits.Where(r => !r.Converged).Select(_ => "the rate-limited changes did not converge"),
         .. ReadBacks.Where(r => !r.Converged).Select(r => $"the read-back run at {r.Interval.TotalSeconds:F0} s did not converge"),

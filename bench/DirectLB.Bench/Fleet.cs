@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using DirectLB.KubeApiServer.Selectors;
 using DirectLB.KubeApiServer.Store;
 using DirectLB.KubeApiServer.Typed;
 using k8s.Models;
@@ -51,6 +53,14 @@ public sealed class Fleet(ObjectStore store, string ns = "bench", uint firstAddr
     }
 
     public IReadOnlyList<V1Endpoint> Pods(int index) => _pods[index];
+
+    /// <summary>Services in this fleet's namespace whose status.loadBalancer.ingress is set, counted in the store without copies.</summary>
+    public int ServicesWithIngress()
+    {
+        var kind = store.Resources.For(typeof(V1Service));
+        var filter = new ObjectFilter(ns, LabelSelector.Parse(null), FieldSelector.Parse(null, kind));
+        return store.Count(kind, filter, s => s["status"]?["loadBalancer"]?["ingress"] is JsonArray { Count: > 0 });
+    }
 
     /// <summary>Deletes the Service (it stays, terminating, while a finalizer holds it) and its EndpointSlice.</summary>
     public void Delete(int index)

@@ -4,9 +4,12 @@ namespace DirectLB.Bench;
 public static class ProcessMemory
 {
     /// <summary>Peak resident set size (VmHWM), in bytes.</summary>
-    public static long PeakRss() => StatusField("VmHWM:") ?? Environment.WorkingSet;
+    public static long PeakRss() => StatusField("self", "VmHWM:") ?? Environment.WorkingSet;
 
-    public static long Rss() => StatusField("VmRSS:") ?? Environment.WorkingSet;
+    public static long Rss() => StatusField("self", "VmRSS:") ?? Environment.WorkingSet;
+
+    /// <summary>Another process's peak resident set size (VmHWM), in bytes; null once it has exited, or not on Linux.</summary>
+    public static long? PeakRss(int processId) => StatusField(processId.ToString(System.Globalization.CultureInfo.InvariantCulture), "VmHWM:");
 
     /// <summary>Resets the peak RSS to the current RSS (Linux clear_refs "5"), so each run reports its own peak.</summary>
     public static void ResetPeak()
@@ -30,14 +33,19 @@ public static class ProcessMemory
         return GC.GetTotalMemory(forceFullCollection: false);
     }
 
-    private static long? StatusField(string name)
+    private static long? StatusField(string process, string name)
     {
-        if (!File.Exists("/proc/self/status"))
+        var status = $"/proc/{process}/status";
+        string? line;
+        try
+        {
+            line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return null;
         }
 
-        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal));
         var kb = line?[name.Length..].Trim().Split(' ')[0];
         return kb is null ? null : long.Parse(kb, System.Globalization.CultureInfo.InvariantCulture) * 1024;
     }

@@ -19,7 +19,7 @@ catch (Exception ex) when (ex is ArgumentException or FormatException)
     return 2;
 }
 
-if (options.Runs("failover") || options.Commands.Contains("overlap") || options.Runs("soak") || options.Runs("scale") || options.Commands.Contains("coldstarts"))
+if (options.Runs("failover") || options.Commands.Contains("overlap") || options.Runs("soak") || options.Runs("scale") || options.Commands.Contains("coldstarts") || options.Commands.Contains("cold-process"))
 {
     // Before any run, not after the others have taken their time: these runs need PostgreSQL's binaries.
     try
@@ -53,6 +53,15 @@ for (var i = 0; i < options.Repeat; i++)
     {
         await Step("the cold starts on SQLite", async () => results.ColdStarts.AddRange(await ColdStarts.RunAsync(options, postgres: false)));
         await Step("the cold starts on PostgreSQL", async () => results.ColdStarts.AddRange(await ColdStarts.RunAsync(options, postgres: true)));
+    }
+
+    // The shipped host in its own process: its own RSS, which the in-process runs can only estimate.
+    if ((options.Runs("scale") || options.Commands.Contains("coldstarts") || options.Commands.Contains("cold-process")) && i == 0)
+    {
+        for (var run = 0; run < ProcessColdStart.Runs(options); run++)
+        {
+            await Step("the cold start of the host in its own process", async () => results.ProcessColdStarts.Add(await ProcessColdStart.RunAsync(options)));
+        }
     }
 
     if (options.Runs("scale"))

@@ -9,7 +9,7 @@ public static partial class Report
 
     private static void Scale(Markdown md, BenchResults results)
     {
-        if (results.Scale.Count == 0 && results.ColdStarts.Count == 0)
+        if (results.Scale.Count == 0 && results.ColdStarts.Count == 0 && results.ProcessColdStarts.Count == 0)
         {
             return;
         }
@@ -24,6 +24,8 @@ public static partial class Report
         {
             ColdStartTable(md, journal.Key, [.. journal]);
         }
+
+        ProcessColdStartTable(md, results.ProcessColdStarts);
 
         if (results.Scale.Count == 0)
         {
@@ -85,6 +87,30 @@ public static partial class Report
         md.L();
 
         static double Ratio(ScaleRun run) => run.Converged ? run.FloorRatio : double.PositiveInfinity;
+    }
+
+    /// <summary>The shipped host in its own process: the host's RSS measured, not estimated.</summary>
+    private static void ProcessColdStartTable(Markdown md, List<ProcessColdRun> runs)
+    {
+        if (runs.Count == 0)
+        {
+            return;
+        }
+
+        md.L($"**The shipped host in its own process** ({runs.Count} run(s) of `cold-process`, {runs[0].Services:N0} Services × {runs[0].Endpoints} endpoints): `dotnet directlb.dll` started as a fresh process with the image's runtime setting, journal a private PostgreSQL, `--provider http` to the bench's simulated cloud (as the failover replicas run), after the bench's API test server was warmed in the bench's own process (lists of the whole cluster, a watch, 3 s of writes in another namespace). The clock runs from the host process's start; CPU and peak RSS (VmHWM at convergence) are the host process's own; the floor as above. Not the cold-start verdict (the provider is HTTP here, ~3 calls per Service, which the in-process runs make without a network): the host's RSS, which the runs above can only estimate.");
+        md.L();
+        md.L($"| run | converged in | floor: journal + Kubernetes | converged / floor | host process CPU | host process peak RSS |");
+        md.L($"| --- | --- | --- | --- | --- | --- |");
+        for (var i = 0; i < runs.Count; i++)
+        {
+            var (run, f) = (runs[i], runs[i].Floor);
+            md.L($"| {i + 1} | {(run.Converged ? $"{run.Seconds:F1} s" : $"NOT converged after {run.Seconds:F0} s")} | {f.Seconds:F1} s: {f.JournalWrites:N0} at {f.JournalCeiling:N0}/s + {f.KubernetesWrites:N0} at {f.ApiWriteRate:N0}/s | {run.FloorRatio:F2} | {run.HostCpuSeconds:F1} s | {MiB(run.HostPeakRss)} |");
+        }
+
+        var largest = runs.Max(r => r.HostPeakRss);
+        md.L();
+        md.L($"**Target** (issue 17, part 2) host RSS ≤ {MiB(HostRssTarget)}, measured: {Verdict(largest <= HostRssTarget)} (at most {MiB(largest)}).");
+        md.L();
     }
 
     private static string GcPaused(RunCost cost) => string.Create(Invariant, $"{cost.GcPauseSeconds:F1} s ({cost.Gen0}/{cost.Gen1}/{cost.Gen2})");

@@ -106,7 +106,7 @@ public static class ScaleBenchmark
         // What the host held is what goes when it stops: the API server, its objects and the cloud stay.
         await cluster.StopHostAsync();
         var heapHostStopped = ProcessMemory.HeapAfterFullGc();
-        var floor = await ScaleFloor.MeasureAsync(cluster, options, cluster.JournalRows(), kubernetesWrites);
+        var floor = await ScaleFloor.MeasureAsync(options, cluster.Kubeconfig, cluster.Fleet.Namespace, cluster.Postgres?.ConnectionString, cluster.JournalRows(), kubernetesWrites);
         var variant = createWhileRunning ? "created while running" : "created before start";
         var run = new ScaleRun(variant, options.Services, options.Endpoints, converged, seconds, rssBefore, peak, heapBefore, heapAfter, heapAtRest, heapHostStopped, journalWrites, journalMs, floor, cost);
         Console.WriteLine(

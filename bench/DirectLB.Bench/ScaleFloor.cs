@@ -20,11 +20,14 @@ public sealed record ScaleFloor(long JournalWrites, double JournalCeiling, long 
     public double Seconds => JournalSeconds + KubernetesSeconds;
 
     /// <summary>Measures the ceilings once the host has stopped: the journal alone, then the API server alone.</summary>
-    public static async Task<ScaleFloor> MeasureAsync(BenchCluster cluster, BenchOptions options, long journalWrites, long kubernetesWrites)
+    /// <param name="kubeconfig">The API test server's kubeconfig.</param>
+    /// <param name="ns">The namespace of the run's Services, written to as the host wrote.</param>
+    /// <param name="postgres">The host's PostgreSQL journal, or null for SQLite.</param>
+    public static async Task<ScaleFloor> MeasureAsync(BenchOptions options, string kubeconfig, string ns, string? postgres, long journalWrites, long kubernetesWrites)
     {
         var window = options.Smoke ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(5);
-        var journal = await JournalBenchmark.RunAsync("", window, cluster.Postgres?.ConnectionString);
-        var api = await Bench.ApiWriteRate.MeasureAsync(cluster, options.Services, window);
+        var journal = await JournalBenchmark.RunAsync("", window, postgres);
+        var api = await Bench.ApiWriteRate.MeasureAsync(kubeconfig, ns, options.Services, window);
         return new ScaleFloor(journalWrites, journal.WritesPerSecond, kubernetesWrites, api);
     }
 
