@@ -4,6 +4,7 @@ using DirectLB.KubeApiServer.Store;
 using DirectLB.KubeApiServer.Typed;
 using DirectLB.Providers.Simulated;
 using DirectLB.Tests.Shared.Replicas;
+using k8s;
 using k8s.Models;
 using Npgsql;
 
@@ -66,7 +67,7 @@ public static class ProcessColdStart
         }
 
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        var cpu = CpuSeconds(host.ProcessId) ?? double.NaN;
+        var cpu = Process.GetProcessById(host.ProcessId).TotalProcessorTime.TotalSeconds;
         var peak = ProcessMemory.PeakRss(host.ProcessId) ?? 0;
         var kubernetesWrites = member.Store.ResourceVersion - resourceVersion;
         // Stopped as Kubernetes stops a pod, so that its last journal writes are in the count; the environment disposes it.
@@ -105,7 +106,7 @@ public static class ProcessColdStart
         }
 
         using var http = new HttpClient { BaseAddress = member.Server.BaseAddress };
-        http.DefaultRequestHeaders.Authorization = new("Bearer", "directlb-test-token");
+        http.DefaultRequestHeaders.Authorization = new("Bearer", KubernetesClientConfiguration.BuildConfigFromConfigFile(member.Kubeconfig).AccessToken);
         using var watching = new CancellationTokenSource();
         var watch = WatchAsync(http, watching.Token);
         foreach (var path in new[] { "/api/v1/services", "/apis/discovery.k8s.io/v1/endpointslices" })
@@ -129,22 +130,6 @@ public static class ProcessColdStart
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             // The warm-up is over.
-        }
-    }
-
-    /// <summary>A process's CPU time, user and system, from <c>/proc/PID/stat</c>; null once it has exited.</summary>
-    private static double? CpuSeconds(int processId)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{processId}/stat");
-            // Fields after the command's closing parenthesis: state is the 3rd field of the line, utime the 14th, stime the 15th.
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) / 100.0;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return null;
         }
     }
 }
