@@ -69,6 +69,6 @@ public class ApiServerOutageTests : EndToEndTest
 
         await TargetsAre("10.244.1.5:8080");
         await Eventually.Assert(() => Assert.NotEmpty(Api.Store.Get<V1Service>(Namespace, "web")!.Status?.LoadBalancer?.Ingress ?? []));
-        Assert.Contains(Api.Store.CoreEventsFor(Namespace, "web"), e => e.Reason == "SyncLoadBalancerFailed");
+        await Eventually.Until(() => Api.Store.CoreEventsFor(Namespace, "web").Any(e => e.Reason == "SyncLoadBalancerFailed"), "the failed status write is reported");
     }
 }

@@ -60,7 +60,10 @@ public sealed class ClusterWatcherGateSpec : TestKit, IAsyncLifetime
             () => Task.FromResult(Gate("ghost-1", "ghost")?.Status == "True" && Gate("theirs-1", "theirs")?.Status == "True"),
             Deadline);
         Assert.Equal(ReadinessGates.Released, Gate("ghost-1", "ghost")!.Reason);
-        Assert.Contains(_api.Server.Store.CoreEventsFor(Web.Namespace, "ghost-1", "Pod"), e => e.Reason == ReadinessGates.Released);
+        // The event follows the condition's write: wait for it, not assume it.
+        await AwaitConditionAsync(
+            () => Task.FromResult(_api.Server.Store.CoreEventsFor(Web.Namespace, "ghost-1", "Pod").Any(e => e.Reason == ReadinessGates.Released)),
+            Deadline);
 
         // The served Service's gate is its entity's to open (a probe here, which does not): the watcher leaves it.
         Assert.Null(Gate("web-1", "web"));
