@@ -153,28 +153,32 @@ public sealed class RecoveryReadsTests : IAsyncLifetime
     }
 
     /// <summary>
-    /// Entities that recover at the same time have their highest sequence numbers and latest snapshots read together,
-    /// one query for many of them: each must still get its own, as the stock journal and store read them one by one.
+    /// Entities that recover at the same time have their events, highest sequence numbers and latest snapshots read
+    /// together, one query for many of them: each must still get its own, as the stock journal and store read them one
+    /// by one, and one with more events than a batch gives an entity gets the rest after it.
     /// </summary>
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgresql")]
-    public async Task Entities_recovering_at_the_same_time_each_read_their_own_highest_sequence_number_and_snapshot(string journal)
+    public async Task Entities_recovering_at_the_same_time_each_read_their_own_events_highest_sequence_number_and_snapshot(string journal)
     {
         var system = await StartAsync(journal);
         try
         {
             const int entities = 300;
             var ids = Enumerable.Range(0, entities).Select(i => $"ServiceLoadBalancer-together/web-{i}").ToList();
+            // One with more events than a batch gives an entity (JournalReplays.PageSize): it goes on alone after its page.
+            const int many = JournalReplays.PageSize + 200;
+            ids.Add("ServiceLoadBalancer-together/many");
             var journalRef = Persistence.Instance.Apply(system).JournalFor(Ours);
             var snapshots = Persistence.Instance.Apply(system).SnapshotStoreFor(OurSnapshots);
             var writer = Inbox.Create(system);
             var writes = 0;
-            for (var i = 0; i < entities; i++)
+            for (var i = 0; i <= entities; i++)
             {
                 // 0 to 6 events each (some none), a snapshot for every third at a sequence number of its own.
                 var id = ids[i];
-                var events = Enumerable.Range(1, i % 7)
+                var events = Enumerable.Range(1, i == entities ? many : i % 7)
                     .Select(n => (IPersistentRepresentation)new Persistent($"event {n}", n, id, string.Empty, false, ActorRefs.NoSender, "writer"))
                     .ToImmutableList();
                 if (!events.IsEmpty)
@@ -183,7 +187,7 @@ public sealed class RecoveryReadsTests : IAsyncLifetime
                     writes++;
                 }
 
-                if (i % 3 == 0)
+                if (i % 3 == 0 && i < entities)
                 {
                     await snapshots.Ask<SaveSnapshotSuccess>(new SaveSnapshot(new SnapshotMetadata(id, i % 7, DateTime.UnixEpoch.AddSeconds(i)), $"state of {i}"), TimeSpan.FromSeconds(30));
                 }
@@ -197,22 +201,29 @@ public sealed class RecoveryReadsTests : IAsyncLifetime
                 }
             }
 
-            var stock = new List<(long, object?)>();
+            var stock = new List<(string, long, object?)>();
             foreach (var id in ids)
             {
-                stock.Add(((await ReplayAsync(system, Stock, 1, long.MaxValue, 0, id)).Highest, await LoadAsync(system, StockSnapshots, id, SnapshotSelectionCriteria.Latest)));
+                var replayed = await ReplayAsync(system, Stock, 1, long.MaxValue, long.MaxValue, id);
+                stock.Add((Listed(replayed.Events), replayed.Highest, await LoadAsync(system, StockSnapshots, id, SnapshotSelectionCriteria.Latest)));
             }
 
             var ours = await Task.WhenAll(ids.Select(async id =>
-                ((await ReplayAsync(system, Ours, 1, long.MaxValue, 0, id)).Highest, (object?)await LoadAsync(system, OurSnapshots, id, SnapshotSelectionCriteria.Latest))));
+            {
+                var replayed = await ReplayAsync(system, Ours, 1, long.MaxValue, long.MaxValue, id);
+                return (Listed(replayed.Events), replayed.Highest, (object?)await LoadAsync(system, OurSnapshots, id, SnapshotSelectionCriteria.Latest));
+            }));
 
             Assert.Equal(stock, ours);
 
-            // The comparison saw every kind: no events, six, a snapshot and none.
-            Assert.Equal(0, ours[0].Item1);
-            Assert.Equal(6, ours[6].Item1);
-            Assert.Equal((ids[3], 3L, DateTime.UnixEpoch.AddSeconds(3).Ticks, (object)"state of 3"), ours[3].Item2);
-            Assert.Null(ours[4].Item2);
+            // The comparison saw every kind: no events, six, more than a page, a snapshot and none.
+            Assert.Equal(0, ours[0].Item2);
+            Assert.Equal(6, ours[6].Item2);
+            Assert.Equal(6, (await ReplayAsync(system, Ours, 1, long.MaxValue, long.MaxValue, ids[6])).Events.Count);
+            Assert.Equal(many, ours[entities].Item2);
+            Assert.Equal(many, (await ReplayAsync(system, Ours, 1, long.MaxValue, long.MaxValue, ids[entities])).Events.Count);
+            Assert.Equal((ids[3], 3L, DateTime.UnixEpoch.AddSeconds(3).Ticks, (object)"state of 3"), ours[3].Item3);
+            Assert.Null(ours[4].Item3);
         }
         finally
         {
@@ -224,6 +235,9 @@ public sealed class RecoveryReadsTests : IAsyncLifetime
 
     private static object Fields(IPersistentRepresentation p) =>
         (p.PersistenceId, p.SequenceNr, p.Payload, p.Manifest, p.IsDeleted, p.WriterGuid, p.Timestamp);
+
+    /// <summary>Every field of every event, in order, as one comparable text.</summary>
+    private static string Listed(IEnumerable<IPersistentRepresentation> events) => string.Join("\n", events.Select(Fields));
 
     private Task<ActorSystem> StartAsync(string journal) => _databases.StartAsync(journal);
 

@@ -15,8 +15,8 @@ namespace DirectLB.Host.Hosting;
 
 /// <summary>
 /// Akka.Persistence.Sql's journal with its hot paths as plain SQL: an entity's events are replayed, and its highest
-/// sequence number read, by plain queries (the highest sequence numbers of the entities that recover at the same time
-/// in one query: <see cref="PlainSql.ReadsById{T}"/>), and its writes go through <see cref="JournalRowWriter"/>. The stock
+/// sequence number read, by plain queries (those of the entities that recover at the same time together, a query for
+/// many: <see cref="JournalReplays"/>, <see cref="PlainSql.ReadsById{T}"/>), and its writes go through <see cref="JournalRowWriter"/>. The stock
 /// replay materializes a stream graph (an actor and its interpreter) for every entity that recovers, even one with
 /// nothing to replay, which cost a sixth of a surviving replica's CPU while it recovered a leaving replica's ~500
 /// entities; the stock highest-sequence-number read builds its SQL through linq2db on every call, a tenth of it once
@@ -24,7 +24,7 @@ namespace DirectLB.Host.Hosting;
 /// every value inlined, and capped the SQLite journal at ~5,500 writes a second on 2 cores against ~13,500 plain
 /// (issue 17; docs/benchmarks.md, "Replay without a stream", "Recovery reads", "Plain journal writes"). The rows are
 /// the stock journal's (its default table mapping: <c>journal</c>; replayed: not deleted, in sequence order, in
-/// batches of <see cref="BatchSize"/>, as the same <see cref="Persistent"/>; the highest: of every row, deleted or
+/// pages of <see cref="JournalReplays.PageSize"/>, as the same <see cref="Persistent"/>; the highest: of every row, deleted or
 /// not, after the write in progress for that entity, if any, has ended; written: as its serializer writes them, one
 /// writer id per journal, the time of the write). Tagged events, deletes and any other query stay the stock
 /// journal's. Connections come from <see cref="PlainSqlSetup"/> when the actor system has one, else from the
@@ -32,17 +32,6 @@ namespace DirectLB.Host.Hosting;
 /// </summary>
 public sealed class PlainSqlJournal : SqlWriteJournal
 {
-    /// <summary>Rows per query, as Akka.Persistence.Sql's <c>replay-batch-size</c>.</summary>
-    public const int BatchSize = 1_000;
-
-    private const string Query = """
-        SELECT sequence_number, message, identifier, manifest, writer_uuid, created
-        FROM journal
-        WHERE persistence_id = @id AND sequence_number >= @from AND sequence_number <= @to AND deleted = @deleted
-        ORDER BY sequence_number
-        LIMIT @limit
-        """;
-
     /// <summary>Each entity's highest sequence number, of every row; one above the one asked from is the answer, else none (0).</summary>
     private const string HighestQuery = "SELECT persistence_id, MAX(sequence_number) FROM journal WHERE persistence_id IN ({ids}) GROUP BY persistence_id";
 
@@ -50,6 +39,7 @@ public sealed class PlainSqlJournal : SqlWriteJournal
     private readonly Akka.Serialization.Serialization _serialization;
     private readonly JournalRowWriter _writer;
     private readonly BatchQueue<string, long> _highest;
+    private readonly JournalReplays _replays;
     private readonly string _writerUuid = Guid.NewGuid().ToString("N");
 
     /// <summary>Each entity's last write while it runs, so that its highest sequence number is read after it (as the stock journal does).</summary>
@@ -64,43 +54,23 @@ public sealed class PlainSqlJournal : SqlWriteJournal
         var sqlite = settings.GetString("provider-name") == ProviderName.SQLiteMS;
         _writer = new JournalRowWriter(_connect, settings.GetInt("batch-size"), sqlite ? 1 : settings.GetInt("parallelism"));
         _highest = PlainSql.ReadsById(_connect, HighestQuery, row => row.GetInt64(1));
+        _replays = new JournalReplays(_connect);
     }
 
     protected override void PostStop()
     {
         _writer.Stop();
         _highest.Stop();
+        _replays.Stop();
         base.PostStop();
     }
 
     public override async Task ReplayMessagesAsync(
         IActorContext context, string persistenceId, long fromSequenceNr, long toSequenceNr, long max, Action<IPersistentRepresentation> recoveryCallback)
     {
-        await using var connection = _connect();
-        await connection.OpenAsync();
-        var next = fromSequenceNr;
-        var left = max;
-        while (left > 0 && next <= toSequenceNr)
+        await foreach (var stored in _replays.ReadAsync(persistenceId, fromSequenceNr, toSequenceNr, max))
         {
-            var batch = (int)Math.Min(left, BatchSize);
-            var read = 0;
-            await using var command = PlainSql.Command(
-                connection, Query, ("@id", persistenceId), ("@from", next), ("@to", toSequenceNr), ("@deleted", false), ("@limit", batch));
-            await using var rows = await command.ExecuteReaderAsync();
-            while (await rows.ReadAsync())
-            {
-                var persistent = Read(rows, persistenceId);
-                recoveryCallback(persistent);
-                next = persistent.SequenceNr + 1;
-                read++;
-            }
-
-            if (read < batch)
-            {
-                return;
-            }
-
-            left -= read;
+            recoveryCallback(Read(stored, persistenceId));
         }
     }
 
@@ -170,25 +140,14 @@ public sealed class PlainSqlJournal : SqlWriteJournal
     }
 
     /// <summary>One row as Akka.Persistence.Sql's serializer reads it (a row it wrote always names its serializer).</summary>
-    private Persistent Read(DbDataReader row, string persistenceId)
+    private Persistent Read(StoredEvent row, string persistenceId)
     {
-        var sequenceNr = row.GetInt64(0);
-        var message = (byte[])row.GetValue(1);
-        if (row.IsDBNull(2))
+        if (row.Serializer is not { } serializer)
         {
-            throw new InvalidOperationException($"{persistenceId}: journal row {sequenceNr} names no serializer; it was not written by Akka.Persistence.Sql");
+            throw new InvalidOperationException($"{persistenceId}: journal row {row.SequenceNr} names no serializer; it was not written by Akka.Persistence.Sql");
         }
 
-        var manifest = row.IsDBNull(3) ? string.Empty : row.GetString(3);
-        var payload = _serialization.Deserialize(message, row.GetInt32(2), manifest);
-        return new Persistent(
-            payload,
-            sequenceNr,
-            persistenceId,
-            manifest,
-            isDeleted: false,
-            ActorRefs.NoSender,
-            row.IsDBNull(4) ? null : row.GetString(4),
-            row.GetInt64(5));
+        var payload = _serialization.Deserialize(row.Message, serializer, row.Manifest);
+        return new Persistent(payload, row.SequenceNr, persistenceId, row.Manifest, isDeleted: false, ActorRefs.NoSender, row.WriterUuid, row.Created);
     }
 }
