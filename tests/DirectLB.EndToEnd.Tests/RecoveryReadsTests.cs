@@ -167,7 +167,8 @@ public sealed class RecoveryReadsTests : IAsyncLifetime
         {
             const int entities = 300;
             var ids = Enumerable.Range(0, entities).Select(i => $"ServiceLoadBalancer-together/web-{i}").ToList();
-            // One with more events than a batch gives an entity (JournalReplays.PageSize): it goes on alone after its page.
+            // One with more events than a batch gives an entity, and than a page of its own after that (JournalReplays'
+            // FirstPageSize, PageSize): it goes on alone after its first page, a page at a time.
             const int many = JournalReplays.PageSize + 200;
             ids.Add("ServiceLoadBalancer-together/many");
             var journalRef = Persistence.Instance.Apply(system).JournalFor(Ours);

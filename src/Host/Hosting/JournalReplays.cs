@@ -9,15 +9,22 @@ internal sealed record StoredEvent(long SequenceNr, byte[] Message, int? Seriali
 
 /// <summary>
 /// The events an entity replays, by plain SQL: not deleted, in sequence order, within the range asked for. The entities
-/// that recover at the same time read their first <see cref="PageSize"/> events together, one query for up to
+/// that recover at the same time read their first <see cref="FirstPageSize"/> events together, one query for up to
 /// <see cref="PlainSql.IdsPerRead"/> of them (two queries at once), as their highest sequence numbers and snapshots are
 /// read: a replica that takes over ~500 entities runs a few queries instead of ~500. An entity with more events goes on
-/// alone, a page per query, from the first event the batch did not give it.
+/// alone, <see cref="PageSize"/> events per query, from the first event the batch did not give it.
 /// </summary>
 internal sealed class JournalReplays
 {
-    /// <summary>Rows per query and entity, as Akka.Persistence.Sql's <c>replay-batch-size</c>.</summary>
+    /// <summary>Rows per query of one entity's replay, as Akka.Persistence.Sql's <c>replay-batch-size</c>.</summary>
     public const int PageSize = 1_000;
+
+    /// <summary>
+    /// Rows per entity in a batch: what an entity replays between two snapshots at the default
+    /// <c>DirectLB:Reconcile:SnapshotEvery</c>, so that a batch holds at most 50,000 rows, not 500,000, when every entity in
+    /// it has many events (its snapshots failing).
+    /// </summary>
+    public const int FirstPageSize = 100;
 
     private const string Columns = "sequence_number, message, identifier, manifest, writer_uuid, created";
 
@@ -29,7 +36,7 @@ internal sealed class JournalReplays
         LIMIT @limit
         """;
 
-    /// <summary>The first <see cref="PageSize"/> rows of each entity in <c>{ranges}</c>, one OR term per range.</summary>
+    /// <summary>The first <see cref="FirstPageSize"/> rows of each entity in <c>{ranges}</c>, one OR term per range.</summary>
     private const string BatchQuery = $"""
         SELECT persistence_id, {Columns}
         FROM (
@@ -122,7 +129,7 @@ internal sealed class JournalReplays
         }
 
         PlainSql.Add(command, "@deleted", false);
-        PlainSql.Add(command, "@limit", PageSize);
+        PlainSql.Add(command, "@limit", FirstPageSize);
         await using var rows = await command.ExecuteReaderAsync(stopping);
         while (await rows.ReadAsync(stopping))
         {
@@ -138,7 +145,7 @@ internal sealed class JournalReplays
         // An entity asked for twice in one batch (two ranges) got the first page of their union: each range takes its own
         // rows of it, and goes on alone after the last one it got when the page was full.
         return range => byId.TryGetValue(range.PersistenceId, out var events)
-            ? new FirstPage([.. events.Where(e => e.SequenceNr >= range.From && e.SequenceNr <= range.To)], events.Count >= PageSize)
+            ? new FirstPage([.. events.Where(e => e.SequenceNr >= range.From && e.SequenceNr <= range.To)], events.Count >= FirstPageSize)
             : FirstPage.None;
     }
 
