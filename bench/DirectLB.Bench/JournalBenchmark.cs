@@ -104,10 +104,9 @@ public static class JournalBenchmark
         {
             var latencies = new ConcurrentBag<double>();
             var running = new CancellationTokenSource();
-            var writes = 0L;
             var counters = new Writer.Counters();
             var writers = Enumerable.Range(0, Writers)
-                .Select(i => system.ActorOf(Props.Create(() => new Writer($"writer-{i}", latencies, running.Token, () => Interlocked.Increment(ref writes), counters))))
+                .Select(i => system.ActorOf(Props.Create(() => new Writer($"writer-{i}", latencies, running.Token, counters))))
                 .ToList();
 
             // Warm up (JIT, table creation, every writer's first write), then count over the window only.
@@ -130,10 +129,10 @@ public static class JournalBenchmark
             }
 
             latencies.Clear();
-            var before = Interlocked.Read(ref writes);
+            var before = counters.Writes;
             var started = Stopwatch.GetTimestamp();
             await Task.Delay(duration);
-            var count = Interlocked.Read(ref writes) - before;
+            var count = counters.Writes - before;
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             await running.CancelAsync();
             var sample = latencies.ToList();
@@ -165,11 +164,11 @@ public static class JournalBenchmark
         private readonly Counters _counters;
         private bool _started;
 
-        public Writer(string id, ConcurrentBag<double> latencies, CancellationToken stop, Action written, Counters counters)
+        public Writer(string id, ConcurrentBag<double> latencies, CancellationToken stop, Counters counters)
         {
             PersistenceId = id;
             _counters = counters;
-            Command<Start>(_ => Write(latencies, stop, written));
+            Command<Start>(_ => Write(latencies, stop));
         }
 
         public override string PersistenceId { get; }
@@ -192,37 +191,43 @@ public static class JournalBenchmark
             base.OnRecoveryFailure(reason, message);
         }
 
-        private void Write(ConcurrentBag<double> latencies, CancellationToken stop, Action written)
+        private void Write(ConcurrentBag<double> latencies, CancellationToken stop)
         {
             var at = Stopwatch.GetTimestamp();
             Persist(new OperationStarted(++_sequence, Change, DateTimeOffset.UtcNow), _ =>
             {
                 latencies.Add(Stopwatch.GetElapsedTime(at).TotalMilliseconds);
-                written();
-                if (!_started)
-                {
-                    _started = true;
-                    _counters.OneStarted();
-                }
+                _counters.OneWritten(first: !_started);
+                _started = true;
 
                 if (!stop.IsCancellationRequested)
                 {
-                    Write(latencies, stop, written);
+                    Write(latencies, stop);
                 }
             });
         }
 
-        /// <summary>How many writers have stored their first write, and how many had a write fail.</summary>
+        /// <summary>The writes stored, how many writers have stored their first one, and how many had a write fail.</summary>
         public sealed class Counters
         {
+            private long _writes;
             private int _started;
             private int _failed;
+
+            public long Writes => Interlocked.Read(ref _writes);
 
             public int Started => Volatile.Read(ref _started);
 
             public int Failed => Volatile.Read(ref _failed);
 
-            public void OneStarted() => Interlocked.Increment(ref _started);
+            public void OneWritten(bool first)
+            {
+                Interlocked.Increment(ref _writes);
+                if (first)
+                {
+                    Interlocked.Increment(ref _started);
+                }
+            }
 
             public void OneFailed() => Interlocked.Increment(ref _failed);
         }
