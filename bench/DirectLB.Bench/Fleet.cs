@@ -44,6 +44,8 @@ public sealed class Fleet(ObjectStore store, string ns = "bench", uint firstAddr
             {
                 Type = "LoadBalancer",
                 LoadBalancerClass = "directlb.io/direct",
+                // As the README's example: 10,000 Services would need more node ports than a cluster has (2,768).
+                AllocateLoadBalancerNodePorts = false,
                 Selector = new Dictionary<string, string> { ["app"] = name },
                 Ports = [new V1ServicePort { Name = "http", Port = 80, Protocol = "TCP", TargetPort = "http" }],
             },

@@ -51,6 +51,10 @@ public sealed class KubeApiException(int code, string reason, string message, Js
     public static KubeApiException Invalid(ResourceKind kind, string name, string message) =>
         new(422, "Invalid", $"{kind.Kind} \"{name}\" is invalid: {message}", Details(kind, name));
 
+    /// <summary>500 InternalError, as the real server wraps an error it did not expect (an allocator's full range).</summary>
+    public static KubeApiException Internal(string message) =>
+        new(500, "InternalError", $"Internal error occurred: {message}", new JsonObject { ["causes"] = new JsonArray(new JsonObject { ["message"] = message }) });
+
     public static KubeApiException BadRequest(string message) => new(400, "BadRequest", message);
 
     public static KubeApiException Expired(string message) => new(410, "Expired", message);

@@ -90,7 +90,7 @@ public class HostileBurstTests : EndToEndTest
         Annotate(Prefix + "health-check", "udp");
         cases.Add((s, _) => s.Metadata.Annotations = new Dictionary<string, string> { [Prefix + "health-check"] = "none", [Prefix + "health-check-path"] = "/x" });
         cases.AddRange(new[] { 0, 70000, -1, int.MaxValue }.Select(p => (Action<V1Service, V1EndpointSlice>)((s, _) => s.Spec.Ports[0].Port = p)));
-        cases.AddRange(new[] { "tcp", "HTTP", "SCTP", "", "ＴＣＰ" }.Select(p => (Action<V1Service, V1EndpointSlice>)((s, _) => s.Spec.Ports[0].Protocol = p)));
+        cases.AddRange(new[] { "tcp", "HTTP", "SCTP", "ＴＣＰ" }.Select(p => (Action<V1Service, V1EndpointSlice>)((s, _) => s.Spec.Ports[0].Protocol = p)));
         cases.Add((s, _) => s.Spec.Ports = [.. s.Spec.Ports, new V1ServicePort { Name = "again", Port = 80, Protocol = "TCP" }]);
         cases.Add((s, _) => s.Spec.Ports = [.. s.Spec.Ports, new V1ServicePort { Name = "http", Port = 81, Protocol = "TCP" }]);
         cases.Add((s, _) => s.Spec.LoadBalancerSourceRanges = ["10.0.0.0/8", "192.168.0.0/33"]);

@@ -1,4 +1,5 @@
 using DirectLB.EndToEnd.Tests.Support;
+using DirectLB.KubeApiServer.Services;
 using DirectLB.KubeApiServer.Typed;
 using DirectLB.Traffic.Tests.Support;
 using k8s.Models;
@@ -14,6 +15,8 @@ namespace DirectLB.Traffic.Tests;
 public sealed class DualStackTests : InProcessTrafficTest
 {
     protected override string[] ExtraArguments => ["--vip-pool6", "::1/128"];
+
+    protected override ServiceNetwork Network => ServiceNetwork.DualStack;
 
     [Fact]
     public async Task A_Service_under_RequireDualStack_is_served_on_an_IPv4_VIP_and_on_the_IPv6_one_and_status_lists_both()

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using DirectLB.KubeApiServer.Typed;
 using DirectLB.Tests.Shared.Kubectl;
 using k8s.Models;
@@ -63,11 +64,12 @@ public sealed class KubectlTests : IAsyncLifetime
         Assert.Equal(["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"], narrow.Columns);
         Assert.Equal("LoadBalancer", wide.Row("web")["TYPE"]);
         Assert.Equal("192.0.2.10", wide.Row("web")["EXTERNAL-IP"]);
-        Assert.Equal("80/TCP,443:31443/TCP", wide.Row("web")["PORT(S)"]);
+        Assert.Equal($"80:{web.Spec.Ports[0].NodePort}/TCP,443:31443/TCP", wide.Row("web")["PORT(S)"]);
+        Assert.Equal(web.Spec.ClusterIP, wide.Row("web")["CLUSTER-IP"]);
         Assert.Equal("app=web", wide.Row("web")["SELECTOR"]);
         Assert.Matches(@"^\d+s$", wide.Row("web")["AGE"]);
         Assert.Equal("<pending>", wide.Row("api")["EXTERNAL-IP"]);
-        Assert.Equal("53/UDP", wide.Row("api")["PORT(S)"]);
+        Assert.Matches(@"^53:3\d{4}/UDP$", wide.Row("api")["PORT(S)"]);
         Assert.Equal("10.96.0.7", wide.Row("internal")["CLUSTER-IP"]);
         Assert.Equal("<none>", wide.Row("internal")["EXTERNAL-IP"]);
         Assert.Equal("<none>", wide.Row("internal")["SELECTOR"]);
@@ -196,7 +198,7 @@ public sealed class KubectlTests : IAsyncLifetime
 
             using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             var line = await watch.StandardOutput.ReadLineAsync(deadline.Token);
-            Assert.Matches(@"^web\s+LoadBalancer\s+<none>\s+192\.0\.2\.10\s+80/TCP\s+\d+s$", line);
+            Assert.Matches($@"^web\s+LoadBalancer\s+{Regex.Escape(web.Spec.ClusterIP)}\s+192\.0\.2\.10\s+80:{web.Spec.Ports[0].NodePort}/TCP\s+\d+s$", line);
         }
         finally
         {

@@ -39,7 +39,10 @@ public sealed class TableTests : IAsyncLifetime
         var columns = table["columnDefinitions"]!.AsArray().Select(c => (c!["name"]!.GetValue<string>(), c["priority"]!.GetValue<int>()));
         Assert.Equal([("Name", 0), ("Type", 0), ("Cluster-IP", 0), ("External-IP", 0), ("Port(s)", 0), ("Age", 0), ("Selector", 1)], columns);
         var row = table["rows"]![0]!;
-        Assert.Equal(["web", "LoadBalancer", "<none>", "<pending>", "80/TCP"], row["cells"]!.AsArray().Take(5).Select(c => c!.GetValue<string>()));
+        var web = _cluster.Server.Store.Get<V1Service>("default", "web")!;
+        Assert.Equal(
+            ["web", "LoadBalancer", web.Spec.ClusterIP, "<pending>", $"80:{web.Spec.Ports[0].NodePort}/TCP"],
+            row["cells"]!.AsArray().Take(5).Select(c => c!.GetValue<string>()));
         Assert.Equal("PartialObjectMetadata", row["object"]!["kind"]!.GetValue<string>());
         Assert.Equal("web", row["object"]!["metadata"]!["name"]!.GetValue<string>());
     }

@@ -37,6 +37,7 @@ public sealed class SandboxWorkload(ObjectStore store, ILogger log) : IAsyncDisp
                 {
                     Type = "LoadBalancer",
                     LoadBalancerClass = LoadBalancerClass,
+                    AllocateLoadBalancerNodePorts = false,
                     Selector = new Dictionary<string, string> { ["app"] = service },
                     Ports = [new V1ServicePort { Name = "http", Port = SandboxPod.Port, Protocol = "TCP", TargetPort = "http" }],
                 },

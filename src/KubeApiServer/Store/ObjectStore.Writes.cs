@@ -53,6 +53,7 @@ public sealed partial class ObjectStore
             {
                 throw KubeApiException.AlreadyExists(kind, name);
             }
+            Hooks(kind)?.PrepareForCreate(obj);
             Commit(kind, key, WatchEventTypes.Added, obj, previous: null);
             return (JsonObject)obj.DeepClone();
         }
@@ -181,6 +182,8 @@ public sealed partial class ObjectStore
             }
         }
 
+        Hooks(kind)?.PrepareForUpdate(current, next, statusOnly);
+
         // Like the real server, a write that changes nothing is not a write: no new resourceVersion, no event.
         if (JsonNode.DeepEquals(next, current))
         {
@@ -209,6 +212,7 @@ public sealed partial class ObjectStore
         _revision++;
         ObjectMeta.Metadata(obj)["resourceVersion"] = Revision(_revision);
         Objects(kind)[key] = obj;
+        Hooks(kind)?.Committed(previous, type == WatchEventTypes.Deleted ? null : obj);
         var change = new WatchEvent(_revision, kind, type, obj, previous);
         _history.Append(change);
         List<WatchSubscription>? lagging = null;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using DirectLB.KubeApiServer.Resources;
 using DirectLB.KubeApiServer.Selectors;
+using DirectLB.KubeApiServer.Services;
 
 namespace DirectLB.KubeApiServer.Store;
 
@@ -15,6 +16,7 @@ public sealed partial class ObjectStore
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<ResourceKind, SortedDictionary<string, JsonObject>> _objects = [];
+    private readonly Dictionary<ResourceKind, IWriteHooks> _hooks = [];
     private readonly List<WatchSubscription> _subscriptions = [];
     private readonly EventHistory _history;
     private readonly TimeProvider _time;
@@ -33,6 +35,10 @@ public sealed partial class ObjectStore
         foreach (var kind in Resources.All)
         {
             _objects[kind] = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
+        }
+        if (Resources.All.Contains(ResourceTable.Services))
+        {
+            _hooks[ResourceTable.Services] = new ServiceRegistry(options.ServiceNetwork);
         }
     }
 
@@ -189,6 +195,8 @@ public sealed partial class ObjectStore
         _objects.TryGetValue(kind, out var objects)
             ? objects
             : throw new ArgumentException($"{kind.ApiVersion} {kind.Plural} is not registered with this store.", nameof(kind));
+
+    private IWriteHooks? Hooks(ResourceKind kind) => _hooks.GetValueOrDefault(kind);
 
     private static string? ScopeNamespace(ResourceKind kind, string? ns) => kind.Namespaced ? ns : null;
 

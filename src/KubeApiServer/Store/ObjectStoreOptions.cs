@@ -1,4 +1,5 @@
 using DirectLB.KubeApiServer.Resources;
+using DirectLB.KubeApiServer.Services;
 
 namespace DirectLB.KubeApiServer.Store;
 
@@ -16,6 +17,9 @@ public sealed record ObjectStoreOptions
     /// from the last resource version it saw.
     /// </summary>
     public int WatchBufferCapacity { get; init; } = 10_000;
+
+    /// <summary>Where Services get their cluster IPs and node ports: a single-stack IPv4 cluster on kubeadm's defaults unless set.</summary>
+    public ServiceNetwork ServiceNetwork { get; init; } = ServiceNetwork.SingleStack;
 
     /// <summary>Source of creation and deletion timestamps.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using DirectLB.EndToEnd.Tests.Support;
 using DirectLB.KubeApiServer;
+using DirectLB.KubeApiServer.Services;
 using DirectLB.KubeApiServer.Store;
 using DirectLB.KubeApiServer.Typed;
 using k8s.Models;
@@ -39,11 +40,16 @@ public sealed class TrafficWorld : IAsyncDisposable
 
     public string JournalPath => Path.Combine(WorkDirectory, "journal.db");
 
-    public static async Task<TrafficWorld> StartAsync()
+    /// <param name="network">The cluster's Service network: single-stack IPv4 unless a test needs dual stack.</param>
+    public static async Task<TrafficWorld> StartAsync(ServiceNetwork? network = null)
     {
         var workDirectory = Path.Combine(Path.GetTempPath(), "dlb-tr", Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(workDirectory);
-        var api = await KubeApiServer.KubeApiServer.StartAsync(new KubeApiServerOptions { BookmarkInterval = TimeSpan.FromMilliseconds(500) });
+        var api = await KubeApiServer.KubeApiServer.StartAsync(new KubeApiServerOptions
+        {
+            BookmarkInterval = TimeSpan.FromMilliseconds(500),
+            Store = new ObjectStore(new ObjectStoreOptions { ServiceNetwork = network ?? ServiceNetwork.SingleStack }),
+        });
         return new TrafficWorld(api, workDirectory);
     }
 
