@@ -11,10 +11,21 @@ namespace DirectLB.Bench;
 /// would. Every pod gets an address never used before, so an address names one change from write to confirmation.
 /// Fleets in several member clusters are given apart address blocks (<paramref name="firstAddress"/>, e.g. 10.128.0.1).
 /// </summary>
-public sealed class Fleet(ObjectStore store, string ns = "bench", uint firstAddress = (10u << 24) + 1)
+public sealed class Fleet
 {
+    private readonly ObjectStore store;
+    private readonly string ns;
     private readonly Dictionary<int, List<V1Endpoint>> _pods = [];
-    private uint _nextAddress = firstAddress; // 10.0.0.1 by default
+    private uint _nextAddress;
+
+    /// <summary>A fleet in namespace <paramref name="ns"/>, created if the cluster lacks it, with pod addresses from <paramref name="firstAddress"/> (10.0.0.1 by default).</summary>
+    public Fleet(ObjectStore store, string ns = "bench", uint firstAddress = (10u << 24) + 1)
+    {
+        this.store = store;
+        this.ns = ns;
+        _nextAddress = firstAddress;
+        store.EnsureNamespaces(ns);
+    }
 
     public string Namespace => ns;
 

@@ -94,6 +94,7 @@ public static class ProcessColdStart
     private static async Task WarmUpAsync(MemberCluster member, BenchOptions options)
     {
         const int services = 8;
+        member.Store.EnsureNamespaces(WarmupNamespace);
         for (var i = 0; i < services; i++)
         {
             member.Store.Create(new V1Service

@@ -48,6 +48,17 @@ public sealed class KubeApiException(int code, string reason, string message, Js
             + "the object has been modified; please apply your changes to the latest version and try again",
             Details(kind, name));
 
+    /// <summary>403 as an admission plugin refuses a request, with the <paramref name="cause"/> clients match on (e.g. NamespaceTerminating).</summary>
+    public static KubeApiException Forbidden(ResourceKind kind, string name, string why, JsonObject? cause = null)
+    {
+        var details = Details(kind, name);
+        if (cause is not null)
+        {
+            details["causes"] = new JsonArray(cause);
+        }
+        return new(403, "Forbidden", $"{kind.QualifiedPlural} \"{name}\" is forbidden: {why}", details);
+    }
+
     public static KubeApiException Invalid(ResourceKind kind, string name, string message) =>
         new(422, "Invalid", $"{kind.Kind} \"{name}\" is invalid: {message}", Details(kind, name));
 

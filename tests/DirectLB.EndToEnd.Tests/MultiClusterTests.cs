@@ -169,6 +169,7 @@ public class MultiClusterTests : IAsyncLifetime
     public async Task Member_clusters_registered_by_secret_join_and_leave_at_run_time()
     {
         await using var home = await TwoClusterWorld.StartApiAsync();
+        home.Store.EnsureNamespaces("directlb");
         Deploy("east", TimeSpan.FromHours(2), pods: ["10.244.1.5"]);
         Deploy("west", TimeSpan.FromHours(1), pods: ["10.245.1.5"]);
         await _world.StartDirectLbWithAsync(

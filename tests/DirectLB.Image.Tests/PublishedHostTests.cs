@@ -27,6 +27,7 @@ public partial class PublishedHostTests(PublishedHost published)
     public async Task A_single_replica_started_as_the_image_starts_it_serves_and_stops_without_a_warning_line()
     {
         await using var api = await KubeApiServer.KubeApiServer.StartAsync();
+        api.Store.EnsureNamespaces(KubeObjects.Namespace);
         api.Store.Create(KubeObjects.LoadBalancerService("web"));
         api.Store.Create(KubeObjects.Slice("web", "web-1", KubeObjects.Ready("10.0.0.1"), KubeObjects.Ready("10.0.0.2")));
         var work = Directory.CreateTempSubdirectory("directlb-image-run-").FullName;

@@ -1,3 +1,4 @@
+using DirectLB.KubeApiServer.Store;
 using DirectLB.KubeApiServer.Typed;
 using k8s;
 using k8s.Models;
@@ -80,7 +81,7 @@ public sealed class ResourceKindTests : IAsyncLifetime
         var listed = await _cluster.Client.CoreV1.ListNamespaceAsync();
 
         Assert.Null(fetched.Metadata.NamespaceProperty);
-        Assert.Equal(["team-a"], listed.Items.Select(n => n.Metadata.Name));
+        Assert.Equal(ObjectStore.SystemNamespaces.Concat(TestCluster.Namespaces).Append("team-a").Order(), listed.Items.Select(n => n.Metadata.Name).Order());
         Assert.NotNull(_cluster.Server.Store.Get<V1Namespace>(null, "team-a"));
     }
 

@@ -1,4 +1,5 @@
 using DirectLB.KubeApiServer;
+using DirectLB.KubeApiServer.Typed;
 using k8s;
 using k8s.Models;
 
@@ -16,6 +17,9 @@ public sealed class TestCluster : IAsyncDisposable
         Client = NewClient();
     }
 
+    /// <summary>The namespaces the tests write in besides <c>default</c>, created at start as a cluster's users would have.</summary>
+    public static readonly string[] Namespaces = ["a", "b", "c", "other"];
+
     public KubeApiServer Server { get; private set; }
 
     public Kubernetes Client { get; }
@@ -23,7 +27,9 @@ public sealed class TestCluster : IAsyncDisposable
     public static async Task<TestCluster> StartAsync(KubeApiServerOptions? options = null)
     {
         var directory = Directory.CreateTempSubdirectory("kubeapi-test-").FullName;
-        return new TestCluster(await KubeApiServer.StartAsync(options), directory);
+        var server = await KubeApiServer.StartAsync(options);
+        server.Store.EnsureNamespaces(Namespaces);
+        return new TestCluster(server, directory);
     }
 
     /// <summary>A fresh client from the server's kubeconfig, exactly as the controller would build one.</summary>

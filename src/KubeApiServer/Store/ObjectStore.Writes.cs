@@ -53,6 +53,11 @@ public sealed partial class ObjectStore
             {
                 throw KubeApiException.AlreadyExists(kind, name);
             }
+            AdmitCreate(kind, obj);
+            if (kind == ResourceTable.Namespaces)
+            {
+                PrepareNamespace(obj);
+            }
             Hooks(kind)?.PrepareForCreate(obj);
             Commit(kind, key, WatchEventTypes.Added, obj, previous: null);
             return (JsonObject)obj.DeepClone();
@@ -126,6 +131,10 @@ public sealed partial class ObjectStore
                 || (preconditionResourceVersion is not null && preconditionResourceVersion != ObjectMeta.ResourceVersion(current)))
             {
                 throw KubeApiException.Conflict(kind, name);
+            }
+            if (kind == ResourceTable.Namespaces && DeleteNamespace(current) is { } terminating)
+            {
+                return terminating;
             }
             if (ObjectMeta.Finalizers(current).Count == 0)
             {

@@ -40,6 +40,10 @@ public sealed partial class ObjectStore
         {
             _hooks[ResourceTable.Services] = new ServiceRegistry(options.ServiceNetwork);
         }
+        if (ServesNamespaces)
+        {
+            CreateSystemNamespaces();
+        }
     }
 
     public ResourceTable Resources { get; }

@@ -17,6 +17,15 @@ public static class ObjectStoreTypedExtensions
     public static T Create<T>(this ObjectStore store, T obj) where T : IKubernetesObject<V1ObjectMeta> =>
         FromJson<T>(store.Create(store.Resources.For(typeof(T)), ToJson(obj)));
 
+    /// <summary>Creates each namespace that does not exist yet: a real cluster refuses content in a namespace it lacks.</summary>
+    public static void EnsureNamespaces(this ObjectStore store, params string[] names)
+    {
+        foreach (var name in names.Where(n => store.Get<V1Namespace>(null, n) is null))
+        {
+            store.Create(new V1Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new V1ObjectMeta { Name = name } });
+        }
+    }
+
     /// <summary>Replaces the object (PUT on the main resource); status is kept for kinds with a status subresource.</summary>
     public static T Replace<T>(this ObjectStore store, T obj) where T : IKubernetesObject<V1ObjectMeta> =>
         FromJson<T>(store.Replace(store.Resources.For(typeof(T)), ToJson(obj)));

@@ -1,4 +1,5 @@
 using DirectLB.KubeApiServer;
+using DirectLB.KubeApiServer.Typed;
 using DirectLB.Providers.Model;
 using DirectLB.Providers.Simulated;
 
@@ -18,6 +19,7 @@ public abstract class EndToEndTest : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Api = await KubeApiServer.KubeApiServer.StartAsync(new KubeApiServerOptions { BookmarkInterval = TimeSpan.FromMilliseconds(500) });
+        Api.Store.EnsureNamespaces(KubeObjects.Namespace);
         DirectLb = await DirectLbUnderTest.StartAsync(Api, WorkDir, Cloud);
     }
 

@@ -70,6 +70,8 @@ public sealed class SecretsWorld : IAsyncDisposable
         var postgres = await PostgresServer.StartAsync();
         var east = await KubeApiServer.KubeApiServer.StartAsync(new KubeApiServerOptions { BookmarkInterval = TimeSpan.FromMilliseconds(500) });
         var west = await KubeApiServer.KubeApiServer.StartAsync(new KubeApiServerOptions { BookmarkInterval = TimeSpan.FromMilliseconds(500) });
+        east.Store.EnsureNamespaces("directlb", KubeObjects.Namespace);
+        west.Store.EnsureNamespaces(KubeObjects.Namespace);
         var world = new SecretsWorld(postgres, east, west);
         await world.StartCloudAsync();
         var westKubeconfig = WithToken(west.WriteKubeconfig(Path.Combine(world.Work, "west.kubeconfig")), world.MemberSecretToken);

@@ -1,5 +1,6 @@
 using DirectLB.KubeApiServer;
 using DirectLB.KubeApiServer.Store;
+using DirectLB.KubeApiServer.Typed;
 using DirectLB.Providers.Model;
 using DirectLB.Providers.Simulated;
 using DirectLB.Providers.Simulated.Server;
@@ -51,9 +52,13 @@ public sealed class TwoClusterWorld : IAsyncDisposable
         return world;
     }
 
-    /// <summary>An API test server as the member clusters run (bookmarks every half second), not one of them.</summary>
-    public static Task<KubeApiServer.KubeApiServer> StartApiAsync(int port = 0, ObjectStore? store = null) =>
-        KubeApiServer.KubeApiServer.StartAsync(new KubeApiServerOptions { Port = port, Store = store, BookmarkInterval = TimeSpan.FromMilliseconds(500) });
+    /// <summary>An API test server as the member clusters run (bookmarks every half second, the Services' namespace), not one of them.</summary>
+    public static async Task<KubeApiServer.KubeApiServer> StartApiAsync(int port = 0, ObjectStore? store = null)
+    {
+        var api = await KubeApiServer.KubeApiServer.StartAsync(new KubeApiServerOptions { Port = port, Store = store, BookmarkInterval = TimeSpan.FromMilliseconds(500) });
+        api.Store.EnsureNamespaces(KubeObjects.Namespace);
+        return api;
+    }
 
     public string Kubeconfig(string cluster) => _clusters[cluster].WriteKubeconfig(Path.Combine(WorkDir, $"{cluster}.kubeconfig"));
 

@@ -26,6 +26,7 @@ public sealed class ServiceFleet(ObjectStore store, int count)
 
     public void CreateAll()
     {
+        store.EnsureNamespaces(Namespace);
         for (var i = 0; i < count; i++)
         {
             // Removed endpoints vanish from the slice; a short drain keeps the final state quick to reach anyway.

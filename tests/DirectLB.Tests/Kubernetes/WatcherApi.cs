@@ -31,6 +31,7 @@ public sealed class WatcherApi : IAsyncDisposable
     public static async Task<WatcherApi> StartAsync()
     {
         var api = await KubeApiServer.KubeApiServer.StartAsync();
+        api.Store.EnsureNamespaces(Key.Namespace);
         var directory = Directory.CreateTempSubdirectory("watcher-spec-").FullName;
         var client = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(api.WriteKubeconfig(Path.Combine(directory, "kubeconfig"))));
         return new WatcherApi(api, client, directory);

@@ -50,6 +50,7 @@ public sealed class TrafficWorld : IAsyncDisposable
             BookmarkInterval = TimeSpan.FromMilliseconds(500),
             Store = new ObjectStore(new ObjectStoreOptions { ServiceNetwork = network ?? ServiceNetwork.SingleStack }),
         });
+        api.Store.EnsureNamespaces(KubeObjects.Namespace);
         return new TrafficWorld(api, workDirectory);
     }
 
