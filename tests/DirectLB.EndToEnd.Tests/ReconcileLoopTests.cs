@@ -95,6 +95,31 @@ public class ReconcileLoopTests : EndToEndTest
     }
 
     [Fact]
+    public async Task Deleting_the_namespace_deletes_its_load_balancers_and_lets_its_Services_go()
+    {
+        string[] names = ["web", "api"];
+        foreach (var (name, i) in names.Select((n, i) => (n, i)))
+        {
+            Api.Store.Create(LoadBalancerService(name));
+            Api.Store.Create(Slice(name, $"{name}-abc", Ready($"10.244.1.{i + 5}")));
+        }
+        await Eventually.Until(() => Cloud.LoadBalancers.Count(lb => lb.Listeners.Any(l => l.Targets.Count > 0)) == 2, "both Services have a load balancer with targets");
+
+        // kubectl delete namespace: the API server marks it Terminating (Events in it are refused from now on), then
+        // the namespace controller deletes what is in it.
+        Api.Store.Delete<V1Namespace>(null, Namespace);
+        foreach (var name in names)
+        {
+            Api.Store.Delete<V1EndpointSlice>(Namespace, $"{name}-abc");
+            Api.Store.Delete<V1Service>(Namespace, name);
+        }
+
+        await Eventually.Until(() => Api.Store.List<V1Service>(Namespace).Count == 0, "both Services are gone once their finalizers are removed");
+        Assert.Empty(Cloud.LoadBalancers);
+        Assert.Equal("Terminating", Api.Store.Get<V1Namespace>(null, Namespace)!.Status.Phase);
+    }
+
+    [Fact]
     public async Task A_service_that_stops_qualifying_loses_its_load_balancer_and_status()
     {
         Api.Store.Create(LoadBalancerService("web"));

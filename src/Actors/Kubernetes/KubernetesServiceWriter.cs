@@ -80,6 +80,10 @@ public sealed partial class KubernetesServiceWriter(MemberClusters clusters, Tim
             {
                 return; // an earlier try landed although its answer was lost
             }
+            catch (HttpOperationException ex) when (IsNamespaceTerminating(ex))
+            {
+                return; // nobody reads it: the namespace goes with its Events (client-go's recorder drops it the same way)
+            }
             catch (Exception ex) when (IsPassing(ex) && !cancellationToken.IsCancellationRequested)
             {
                 await Task.Delay(EventRetryDelay(attempt), clock, cancellationToken);
@@ -89,6 +93,12 @@ public sealed partial class KubernetesServiceWriter(MemberClusters clusters, Tim
 
     /// <summary>200 ms, doubling to 3.2 s: about ten tries in a 30 s budget.</summary>
     private static TimeSpan EventRetryDelay(int attempt) => TimeSpan.FromMilliseconds(200 * Math.Pow(2, Math.Min(attempt - 1, 4)));
+
+    // 403 with the NamespaceTerminating cause: the NamespaceLifecycle admission refuses new content in a namespace being deleted.
+    private static bool IsNamespaceTerminating(HttpOperationException ex) =>
+        ex.Response.StatusCode == HttpStatusCode.Forbidden
+        && ex.Response.Content is { Length: > 0 } body
+        && (JsonNode.Parse(body)?["details"]?["causes"] as JsonArray ?? []).Any(c => c?["reason"]?.GetValue<string>() == "NamespaceTerminating");
 
     private static bool IsPassing(Exception ex) => ex switch
     {

@@ -46,6 +46,18 @@ public sealed class KubernetesServiceWriterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_Event_in_a_namespace_being_deleted_is_dropped_without_an_error_or_a_second_try()
+    {
+        _api.Server.Store.Delete<V1Namespace>(null, Web.Namespace);
+
+        await _api.Writer.RecordEventAsync(Support.Fixtures.Cluster, Web, "uid-1", Invalid, CancellationToken.None);
+
+        Assert.Equal("Terminating", _api.Server.Store.Get<V1Namespace>(null, Web.Namespace)!.Status.Phase);
+        Assert.Empty(_api.Server.Store.CoreEventsFor(Web.Namespace, Web.Name, "Service"));
+        Assert.Single(_api.Server.Requests, r => r.Method == "POST" && r.PathAndQuery.Contains("/events", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_finalizer_added_from_the_observed_Service_takes_one_request_and_keeps_the_other_finalizers()
     {
         var observed = CreateService(finalizers: ["example.com/keep"]);
