@@ -50,7 +50,6 @@ public sealed class TrafficWorld : IAsyncDisposable
             BookmarkInterval = TimeSpan.FromMilliseconds(500),
             Store = new ObjectStore(new ObjectStoreOptions { ServiceNetwork = network ?? ServiceNetwork.SingleStack }),
         });
-        api.Store.EnsureNamespaces(KubeObjects.Namespace);
         return new TrafficWorld(api, workDirectory);
     }
 
@@ -82,6 +81,7 @@ public sealed class TrafficWorld : IAsyncDisposable
     public static int CreateService(ObjectStore store, string name, IDictionary<string, string>? annotations = null, Action<V1ServiceSpec>? spec = null)
     {
         var port = FreePort();
+        store.EnsureNamespaces(KubeObjects.Namespace);
         var service = KubeObjects.LoadBalancerService(name, annotations);
         service.Spec.Ports[0].Port = port;
         spec?.Invoke(service.Spec);
