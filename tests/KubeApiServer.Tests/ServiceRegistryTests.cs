@@ -251,4 +251,36 @@ public sealed class ServiceRegistryTests : IAsyncLifetime
         Assert.Null(createdExternal.Spec.IpFamilies);
         Assert.Null(createdExternal.Spec.InternalTrafficPolicy);
     }
+
+    [Theory]
+    [InlineData("""[{"hostname":"LB.example.com"}]""", "status.loadBalancer.ingress[0].hostname: Invalid value: \"LB.example.com\": a lowercase RFC 1123 subdomain")]
+    [InlineData("""[{"hostname":"10.0.0.1"}]""", "status.loadBalancer.ingress[0].hostname: Invalid value: \"10.0.0.1\": must be a DNS name, not an IP address")]
+    [InlineData("""[{"ip":"10.0.0.1","ipMode":"Proxy"},{"ip":"fe80::1%eth0"}]""", "status.loadBalancer.ingress[1].ip: Invalid value: \"fe80::1%eth0\": must be a valid IP address")]
+    [InlineData("""[{"hostname":"lb.example.com","ipMode":"Proxy"}]""", "status.loadBalancer.ingress[0].ipMode: Forbidden: may not be specified when `ip` is not set")]
+    [InlineData("""[{"ip":"10.0.0.1","ipMode":"Direct"}]""", "status.loadBalancer.ingress[0].ipMode: Unsupported value: \"Direct\"")]
+    public async Task A_load_balancer_status_a_real_server_refuses_is_422(string ingress, string expected)
+    {
+        await CreateAsync(Service("web"));
+
+        var refused = await ApiAssert.FailsWithAsync(422, "Invalid", () => Api.PatchNamespacedServiceStatusAsync(
+            new V1Patch("""{"status":{"loadBalancer":{"ingress":""" + ingress + "}}}", V1Patch.PatchType.MergePatch), "web", "default"));
+
+        Assert.StartsWith($"Service \"web\" is invalid: {expected}", (string?)refused["message"]);
+    }
+
+    [Fact]
+    public async Task Ingress_on_a_Service_that_is_not_a_LoadBalancer_is_refused_and_a_hostname_is_taken_without_ipMode()
+    {
+        await CreateAsync(Service("internal", "ClusterIP"));
+        await CreateAsync(Service("web"));
+
+        var refused = await ApiAssert.FailsWithAsync(422, "Invalid", () => Api.PatchNamespacedServiceStatusAsync(
+            new V1Patch("""{"status":{"loadBalancer":{"ingress":[{"ip":"10.0.0.1"}]}}}""", V1Patch.PatchType.MergePatch), "internal", "default"));
+        var named = await Api.PatchNamespacedServiceStatusAsync(
+            new V1Patch("""{"status":{"loadBalancer":{"ingress":[{"hostname":"lb-1.example.com"}]}}}""", V1Patch.PatchType.MergePatch), "web", "default");
+
+        Assert.Equal("Service \"internal\" is invalid: status.loadBalancer.ingress: Forbidden: may only be used when `spec.type` is 'LoadBalancer'", (string?)refused["message"]);
+        Assert.Equal("lb-1.example.com", named.Status.LoadBalancer.Ingress[0].Hostname);
+        Assert.Null(named.Status.LoadBalancer.Ingress[0].IpMode);
+    }
 }

@@ -23,12 +23,14 @@ internal sealed class ServiceRegistry(ServiceNetwork network) : IWriteHooks
     public void PrepareForUpdate(JsonObject current, JsonObject next, bool statusOnly)
     {
         ServiceDefaults.Apply(next);
-        if (!statusOnly)
+        if (statusOnly)
         {
-            var before = Child(current, "spec");
-            DropTypeDependentFields(next, before);
-            Assign(next, before);
+            LoadBalancerStatus.Validate(WritingOf(next), next);
+            return;
         }
+        var before = Child(current, "spec");
+        DropTypeDependentFields(next, before);
+        Assign(next, before);
     }
 
     public void Committed(JsonObject? previous, JsonObject? stored)
@@ -45,11 +47,13 @@ internal sealed class ServiceRegistry(ServiceNetwork network) : IWriteHooks
 
     private void Assign(JsonObject service, JsonObject? before)
     {
-        var write = new Writing(service["metadata"]?["name"]?.GetValue<string>() ?? "");
+        var write = WritingOf(service);
         var spec = Child(service, "spec");
         _clusterIPs.Assign(write, spec, before);
         _nodePorts.Assign(write, spec, before);
     }
+
+    private static Writing WritingOf(JsonObject service) => new(service["metadata"]?["name"]?.GetValue<string>() ?? "");
 
     private void Track(JsonObject spec, bool take)
     {
