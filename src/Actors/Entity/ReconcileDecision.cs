@@ -69,7 +69,7 @@ public static class ReconcileDecision
                 return new CallProvider(operations[0]);
             }
 
-            return PublishIngress(wanting, state.Applied!.Addresses, writes)
+            return PublishIngress(wanting, IngressAddress.Publishable(state.Applied!.Addresses), writes)
                 ?? Release(leaving, writes)
                 ?? new InSync(LoadBalancerDiff.NextDrainDeadline(wanted, state.Applied));
         }

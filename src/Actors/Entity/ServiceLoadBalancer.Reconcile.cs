@@ -68,6 +68,7 @@ public sealed partial class ServiceLoadBalancer
 
         ReportConflicts(desired);
         ReportNotices(desired);
+        ReportUnpublishableAddresses();
         if (!desired.SlicesBehind)
         {
             _slicesBehindSince = null;

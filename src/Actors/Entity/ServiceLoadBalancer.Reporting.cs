@@ -12,6 +12,7 @@ public sealed partial class ServiceLoadBalancer
 {
     private readonly HashSet<string> _reportedConflicts = [];
     private readonly HashSet<string> _reportedNotices = [];
+    private readonly HashSet<string> _reportedUnpublishable = [];
     private string? _reportedInvalid;
 
     /// <summary>Since when the plan has lacked only ports no EndpointSlice carries yet; null when it does not.</summary>
@@ -110,6 +111,18 @@ public sealed partial class ServiceLoadBalancer
         {
             _log.LogInformation("{ServiceKey}: {Notice}", _key, notice);
             RecordEvent(new ServiceEvent(false, ServiceEventReason.IpFamilyFallback, notice));
+        }
+    }
+
+    // An address the provider gave that Kubernetes cannot show is left out of the status (IngressAddress); said once.
+    private void ReportUnpublishableAddresses()
+    {
+        foreach (var address in IngressAddress.Unpublishable(_state.Applied?.Addresses ?? []).Where(_reportedUnpublishable.Add))
+        {
+            var message = $"The load balancer's address \"{Quote.Short(address)}\" is left out of status.loadBalancer.ingress: it is "
+                + "neither an IP address nor a DNS name Kubernetes accepts (a lowercase RFC 1123 name); the load balancer serves on";
+            _log.LogWarning("{ServiceKey}: {Message}", _key, message);
+            RecordEvent(new ServiceEvent(true, ServiceEventReason.SyncLoadBalancerFailed, message));
         }
     }
 

@@ -16,22 +16,29 @@ public sealed class GatedProvider(ILoadBalancerProvider inner) : ILoadBalancerPr
 
     public int HeldCalls;
 
+    /// <summary>Rewrites the primary address of every load balancer it answers with, as a provider that names them otherwise would.</summary>
+    public Func<string, string>? AnswerAddress { get; set; }
+
     public string Name => inner.Name;
 
     public ProviderCapabilities Capabilities => inner.Capabilities;
 
-    public Task<LoadBalancerInfo?> FindLoadBalancerAsync(LoadBalancerOwner owner, CancellationToken ct) => inner.FindLoadBalancerAsync(owner, ct);
+    public async Task<LoadBalancerInfo?> FindLoadBalancerAsync(LoadBalancerOwner owner, CancellationToken ct) =>
+        await inner.FindLoadBalancerAsync(owner, ct) is { } found ? Answer(found) : null;
 
     public Task<LoadBalancerPage> ListLoadBalancersAsync(Installation installation, string? continueToken, CancellationToken ct) =>
         inner.ListLoadBalancersAsync(installation, continueToken, ct);
 
-    public Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, CancellationToken ct) => inner.EnsureLoadBalancerAsync(owner, name, ct);
+    public async Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, CancellationToken ct) =>
+        Answer(await inner.EnsureLoadBalancerAsync(owner, name, ct));
 
-    public Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, AddressRequest addresses, CancellationToken ct) =>
-        ((IAddressFamiliesProvider)inner).EnsureLoadBalancerAsync(owner, name, addresses, ct);
+    public async Task<LoadBalancerInfo> EnsureLoadBalancerAsync(LoadBalancerOwner owner, string name, AddressRequest addresses, CancellationToken ct) =>
+        Answer(await ((IAddressFamiliesProvider)inner).EnsureLoadBalancerAsync(owner, name, addresses, ct));
 
-    public Task<LoadBalancerInfo> ReaddressLoadBalancerAsync(LoadBalancerRef loadBalancer, AddressRequest addresses, CancellationToken ct) =>
-        ((IAddressFamiliesProvider)inner).ReaddressLoadBalancerAsync(loadBalancer, addresses, ct);
+    public async Task<LoadBalancerInfo> ReaddressLoadBalancerAsync(LoadBalancerRef loadBalancer, AddressRequest addresses, CancellationToken ct) =>
+        Answer(await ((IAddressFamiliesProvider)inner).ReaddressLoadBalancerAsync(loadBalancer, addresses, ct));
+
+    private LoadBalancerInfo Answer(LoadBalancerInfo info) => AnswerAddress is { } rewrite ? info with { Address = rewrite(info.Address) } : info;
 
     public Task EnsureListenerAsync(LoadBalancerRef id, ListenerSpec listener, CancellationToken ct) => inner.EnsureListenerAsync(id, listener, ct);
 
