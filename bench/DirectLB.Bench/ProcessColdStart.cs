@@ -102,7 +102,14 @@ public static class ProcessColdStart
                 ApiVersion = "v1",
                 Kind = "Service",
                 Metadata = new V1ObjectMeta { Name = Fleet.ServiceName(i), NamespaceProperty = WarmupNamespace },
-                Spec = new V1ServiceSpec { Type = "ClusterIP", Ports = [new V1ServicePort { Port = 80, Protocol = "TCP" }] },
+                // Load balancers of another class, so their status can carry the ingress the write rate patches, and DirectLB leaves them alone.
+                Spec = new V1ServiceSpec
+                {
+                    Type = "LoadBalancer",
+                    LoadBalancerClass = "example.com/warm-up",
+                    AllocateLoadBalancerNodePorts = false,
+                    Ports = [new V1ServicePort { Port = 80, Protocol = "TCP" }],
+                },
             });
         }
 
