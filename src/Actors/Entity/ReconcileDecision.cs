@@ -69,9 +69,9 @@ public static class ReconcileDecision
                 return new CallProvider(operations[0]);
             }
 
-            return PublishIngress(wanting, IngressAddress.Publishable(state.Applied!.Addresses), writes)
+            return PublishIngress(wanting, IngressAddress.Publishable(state.Applied!.Addresses), writes, now)
                 ?? Release(leaving, writes)
-                ?? new InSync(LoadBalancerDiff.NextDrainDeadline(wanted, state.Applied));
+                ?? new InSync(Moments.Earliest(LoadBalancerDiff.NextDrainDeadline(wanted, state.Applied), writes.NextIngressRetry(now)));
         }
 
         if (state.Applied is not null)
@@ -89,7 +89,7 @@ public static class ReconcileDecision
     /// <summary>A member cluster whose Service no longer wants us: clear the address we published (if it lives on), then drop our finalizer.</summary>
     private static ReconcileStep? Release(IReadOnlyList<ClusterObservation> leaving, KubernetesWrites writes)
     {
-        var clear = PublishIngress(leaving.Where(o => !o.Service.IsDeleting), [], writes);
+        var clear = PublishIngress(leaving.Where(o => !o.Service.IsDeleting), [], writes, now: null);
         if (clear is not null)
         {
             return clear;
@@ -106,10 +106,13 @@ public static class ReconcileDecision
         return null;
     }
 
+    /// <param name="now">When set, a cluster whose status write is held (<see cref="KubernetesWrites.IsIngressHeld"/>) is
+    /// passed over until its retry time; clearing the status (a cluster leaving) is never held.</param>
     private static WriteService? PublishIngress(
         IEnumerable<ClusterObservation> observations,
         ImmutableArray<string> addresses,
-        KubernetesWrites writes)
+        KubernetesWrites writes,
+        DateTimeOffset? now)
     {
         var detail = string.Join(',', addresses);
         var modes = IngressIpMode.For(addresses);
@@ -117,7 +120,8 @@ public static class ReconcileDecision
         {
             // The ledger also stops a loop where an API server older than 1.30 drops ipMode: the write changes nothing there.
             if (!(o.Service.Ingress.SequenceEqual(addresses) && o.Service.IngressIpModes.SequenceEqual(modes))
-                && !writes.Contains(o.ClusterId, KubernetesWriteKind.SetIngress, o.Service.ResourceVersion, detail))
+                && !writes.Contains(o.ClusterId, KubernetesWriteKind.SetIngress, o.Service.ResourceVersion, detail)
+                && !(now is { } at && writes.IsIngressHeld(o.ClusterId, at)))
             {
                 return new WriteService(o.ClusterId, KubernetesWriteKind.SetIngress, o.Service.ResourceVersion, addresses);
             }

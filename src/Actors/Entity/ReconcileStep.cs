@@ -22,7 +22,7 @@ public sealed record WriteService(string ClusterId, KubernetesWriteKind Kind, st
 /// </summary>
 public sealed record KeepLastGood(ImmutableArray<string> Errors, bool SlicesBehind = false) : ReconcileStep;
 
-/// <summary>Nothing to do until something changes or the deadline passes (a drain delay ends).</summary>
+/// <summary>Nothing to do until something changes or the deadline passes (a drain delay ends, or a held status write may be tried again).</summary>
 public sealed record InSync(DateTimeOffset? WakeAt) : ReconcileStep;
 
 /// <summary>The load balancer is gone and no member cluster holds the Service for us: the entity can stop.</summary>

@@ -13,6 +13,7 @@ public sealed partial class ServiceLoadBalancer
 {
     private KubernetesWrites _writes = KubernetesWrites.None;
     private int _failures;
+    private int _statusWriteFailures;
     private bool _structuralRound;
     private bool _appliedInRound;
 
@@ -177,6 +178,10 @@ public sealed partial class ServiceLoadBalancer
     {
         var write = result.Write;
         _writes = _writes.Add(write.ClusterId, write.Kind, write.ResourceVersion, write.Detail);
+        if (write.Kind == KubernetesWriteKind.SetIngress)
+        {
+            _statusWriteFailures = 0;
+        }
         _log.LogInformation("{ServiceKey}: {Write} done in cluster {ClusterId}", _key, Describe(write), write.ClusterId);
         OpenDebounceWindow();
         Continue();
@@ -185,25 +190,44 @@ public sealed partial class ServiceLoadBalancer
     private void OnWriteFailed(WriteFailed result)
     {
         DirectLbMetrics.SyncFailures.WithLabels("kubernetes").Inc();
-        RetryLater($"{Describe(result.Write)} in cluster {result.Write.ClusterId} failed: {result.Cause.Message}", result.Cause, null, permanent: false);
+        var write = result.Write;
+        var what = $"{Describe(write)} in cluster {write.ClusterId} failed: {result.Cause.Message}";
+        if (write.Kind != KubernetesWriteKind.SetIngress || write.Addresses.IsEmpty)
+        {
+            // A finalizer comes before any provider call, and clearing the status before the release: both hold the rest.
+            RetryLater(what, result.Cause, null, permanent: false);
+            return;
+        }
+
+        // Publishing the address is a cluster's last step: held until its retry, while the load balancer goes on
+        // following its pods (a status write the API server keeps refusing must not hold a rollout's targets back).
+        var delay = ReportFailure(what, result.Cause, ++_statusWriteFailures, null, permanent: false);
+        _writes = _writes.HoldIngress(write.ClusterId, _clock.GetUtcNow() + delay);
+        Continue();
     }
 
     private void RetryLater(string what, Exception cause, TimeSpan? retryAfter, bool permanent)
     {
-        _failures++;
+        var delay = ReportFailure(what, cause, ++_failures, retryAfter, permanent);
+        Timers.StartSingleTimer(RetryTimer, RetryTick.Instance, delay);
+        Enter(EntityPhase.BackingOff);
+        UpdateGates();
+        _board.Publish(Report() with { LastError = what });
+    }
+
+    /// <summary>Logs and records a failed outside call (the <paramref name="failures"/>th in a row); returns how long to wait before the next try.</summary>
+    private TimeSpan ReportFailure(string what, Exception cause, int failures, TimeSpan? retryAfter, bool permanent)
+    {
         var delay = permanent
             ? _options.MaxBackoff
-            : RetryBackoff.Delay(_failures, _options.MinBackoff, _options.MaxBackoff, retryAfter, Random.Shared);
-        _log.LogWarning(cause, "{ServiceKey}: {What}; retry {Failures} in {RetryDelay}", _key, what, _failures, delay);
+            : RetryBackoff.Delay(failures, _options.MinBackoff, _options.MaxBackoff, retryAfter, Random.Shared);
+        _log.LogWarning(cause, "{ServiceKey}: {What}; retry {Failures} in {RetryDelay}", _key, what, failures, delay);
         // An address the provider will not give is the Service's configuration, not a fault: said as such, and the
         // load balancer stays where it is (a refused move changed nothing).
         RecordEvent(cause is AddressUnavailableException
             ? new ServiceEvent(true, ServiceEventReason.InvalidConfiguration, $"Keeping the last good load balancer: requested address refused: {cause.Message}")
             : new ServiceEvent(true, ServiceEventReason.SyncLoadBalancerFailed, $"Error syncing load balancer: {what}"));
-        Timers.StartSingleTimer(RetryTimer, RetryTick.Instance, delay);
-        Enter(EntityPhase.BackingOff);
-        UpdateGates();
-        _board.Publish(Report() with { LastError = what });
+        return delay;
     }
 
     private static string Describe(WriteService write) => write.Kind switch

@@ -12,6 +12,7 @@ namespace DirectLB.Actors.Entity;
 ///             ──▶ Idle (in sync, or invalid configuration kept)      ──▶ Finishing (nothing left to own)
 ///   Idle, a port in no EndpointSlice yet ──grace over──▶ Reconcile (reported invalid only if the slices still lack it)
 ///   any outside call ──failed──▶ BackingOff ──retry──▶ Reconcile
+///   but Writing the address ──failed──▶ Reconcile, that write held until its retry (the load balancer goes on)
 ///   Idle ──draining targets to probe──▶ Probing ──counted──▶ Reconcile
 /// </code>
 /// Changes are recorded in every phase. A call that changed the load balancer or the Service opens a debounce window

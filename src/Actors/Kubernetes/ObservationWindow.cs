@@ -35,12 +35,12 @@ public sealed class ObservationWindow(TimeSpan ackTimeout)
         key = key.Unscoped;
         if (_unacknowledged.ContainsKey(key))
         {
-            _held[key] = Earliest(_held.GetValueOrDefault(key), changedAt);
+            _held[key] = Moments.Earliest(_held.GetValueOrDefault(key), changedAt);
             oldestChange = null;
             return false;
         }
 
-        oldestChange = Earliest(_held.GetValueOrDefault(key), changedAt);
+        oldestChange = Moments.Earliest(_held.GetValueOrDefault(key), changedAt);
         _held.Remove(key);
         _unacknowledged[key] = now;
         return true;
@@ -103,7 +103,4 @@ public sealed class ObservationWindow(TimeSpan ackTimeout)
         _unacknowledged.Remove(key);
         _held.Remove(key);
     }
-
-    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) =>
-        a is null ? b : b is null ? a : a < b ? a : b;
 }

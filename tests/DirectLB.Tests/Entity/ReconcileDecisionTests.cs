@@ -95,6 +95,33 @@ public class ReconcileDecisionTests
     }
 
     [Fact]
+    public void A_held_status_write_lets_the_targets_change_first_then_waits_for_its_retry_time()
+    {
+        var held = KubernetesWrites.None.HoldIngress(Cluster, Now + TimeSpan.FromMinutes(1));
+        var observation = Observation(Service(), Slice("a", [Ready("10.244.1.5"), Ready("10.244.1.6")]));
+
+        var targets = Next(observation, WithApplied(Applied(AppliedServing("10.244.1.5"))), writes: held);
+        var waiting = Next(observation, WithApplied(Applied(AppliedServing("10.244.1.5"), AppliedServing("10.244.1.6"))), writes: held);
+        var due = ReconcileDecision.Next(
+            [observation], WithApplied(Applied(AppliedServing("10.244.1.5"), AppliedServing("10.244.1.6"))),
+            DesiredStateBuilder.Build(Key, [observation], Filter, Planner, Capabilities), held, Filter, Now + TimeSpan.FromMinutes(1));
+
+        Assert.IsType<ChangeTargets>(Assert.IsType<CallProvider>(targets).Operation);
+        Assert.Equal(new InSync(Now + TimeSpan.FromMinutes(1)), waiting);
+        Assert.Equal(KubernetesWriteKind.SetIngress, Assert.IsType<WriteService>(due).Kind);
+    }
+
+    [Fact]
+    public void Clearing_the_status_of_a_Service_that_left_is_never_held()
+    {
+        var held = KubernetesWrites.None.HoldIngress(Cluster, Now + TimeSpan.FromMinutes(1));
+
+        var step = Next(Observation(Service(type: "ClusterIP", ingress: ["127.0.201.1"])), writes: held);
+
+        Assert.Equal(new WriteService(Cluster, KubernetesWriteKind.SetIngress, "10", []), step);
+    }
+
+    [Fact]
     public void An_in_doubt_operation_is_read_back_before_anything_else()
     {
         var state = WithApplied(Applied()) with { InFlight = new PendingOperation(3, new DeleteListener("lb-1", Http)) };

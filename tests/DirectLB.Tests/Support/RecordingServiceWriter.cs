@@ -28,6 +28,13 @@ public sealed class RecordingServiceWriter : IServiceWriter
 
     public volatile bool Fail;
 
+    /// <summary>Status writes fail (and are counted in <see cref="RefusedIngress"/>), as an API server that refuses them would.</summary>
+    public volatile bool FailIngress;
+
+    private int _refusedIngress;
+
+    public int RefusedIngress => Volatile.Read(ref _refusedIngress);
+
     /// <summary>The Services finalizer edits were planned from, as the entity handed them over (null: none).</summary>
     public ConcurrentQueue<ServiceSnapshot?> FinalizerEditsObserved { get; } = new();
 
@@ -44,8 +51,15 @@ public sealed class RecordingServiceWriter : IServiceWriter
         return Record($"remove-finalizer {clusterId} {key}");
     }
 
-    public Task SetIngressAsync(string clusterId, ServiceKey key, IReadOnlyList<string> addresses, CancellationToken cancellationToken) =>
-        Record($"ingress {clusterId} {key} [{string.Join(',', addresses)}]");
+    public Task SetIngressAsync(string clusterId, ServiceKey key, IReadOnlyList<string> addresses, CancellationToken cancellationToken)
+    {
+        if (FailIngress)
+        {
+            Interlocked.Increment(ref _refusedIngress);
+            return Task.FromException(new InvalidOperationException("the API server refused the status write"));
+        }
+        return Record($"ingress {clusterId} {key} [{string.Join(',', addresses)}]");
+    }
 
     public Task RecordEventAsync(string clusterId, ServiceKey key, string serviceUid, ServiceEvent serviceEvent, CancellationToken cancellationToken)
     {
