@@ -67,7 +67,11 @@ public sealed class ReadinessGateWebhookTests : IAsyncLifetime
     {
         // Services that must not gate the pod come first: once the last one is seen, the watcher has seen them all.
         _api.Store.Create(LoadBalancerService("api")); // selects app=api
-        _api.Store.Create(WithSelector(LoadBalancerService("web-internal"), "app", "web", service => service.Spec.Type = "ClusterIP"));
+        _api.Store.Create(WithSelector(LoadBalancerService("web-internal"), "app", "web", service =>
+        {
+            service.Spec.Type = "ClusterIP";
+            service.Spec.LoadBalancerClass = null; // only a LoadBalancer Service has a class
+        }));
         _api.Store.Create(WithSelector(LoadBalancerService("web-elsewhere"), "app", "web", service => service.Spec.LoadBalancerClass = "example.com/other"));
         _api.Store.Create(Namespaced("other", inject: "enabled"));
         _api.Store.Create(WithSelector(LoadBalancerService("web-other-namespace"), "app", "web", service => service.Metadata.NamespaceProperty = "other"));
@@ -132,7 +136,7 @@ public sealed class ReadinessGateWebhookTests : IAsyncLifetime
         await Eventually.Assert(() =>
         {
             var web = _api.Store.Get<V1Service>(Namespace, "web")!;
-            web.Spec.LoadBalancerClass = "example.com/other";
+            web.Spec.Type = "ClusterIP"; // its class goes with it: a LoadBalancer Service's class is fixed
             _api.Store.Replace(web);
         });
         await EventuallyPatchedAsync(Pod(WebLabels), gates => !gates.Contains(Gate + "web"));

@@ -126,7 +126,8 @@ public class ReconcileLoopTests : EndToEndTest
         Api.Store.Create(Slice("web", "web-abc", Ready("10.244.1.5")));
         await TargetsAre("10.244.1.5:8080");
 
-        await EditWebService(s => s.Spec.LoadBalancerClass = "someone.else/lb");
+        // A Service leaves its load balancer's class by leaving type LoadBalancer (the class is fixed while it is one).
+        await EditWebService(s => s.Spec.Type = "ClusterIP");
 
         await Eventually.Until(() => Cloud.LoadBalancers.Count == 0, "the load balancer is deleted");
         await Eventually.Assert(() =>

@@ -283,4 +283,24 @@ public sealed class ServiceRegistryTests : IAsyncLifetime
         Assert.Equal("lb-1.example.com", named.Status.LoadBalancer.Ingress[0].Hostname);
         Assert.Null(named.Status.LoadBalancer.Ingress[0].IpMode);
     }
+
+    [Fact]
+    public async Task A_LoadBalancer_Service_keeps_its_class_and_leaves_it_only_by_leaving_type_LoadBalancer()
+    {
+        var web = Service("web");
+        web.Spec.LoadBalancerClass = "example.com/lb";
+        await CreateAsync(web);
+        var other = Service("other", "ClusterIP");
+        other.Spec.LoadBalancerClass = "example.com/lb";
+
+        var changed = await ApiAssert.FailsWithAsync(422, "Invalid", () => PatchAsync("web", """{"spec":{"loadBalancerClass":"example.com/other"}}"""));
+        var unset = await ApiAssert.FailsWithAsync(422, "Invalid", () => PatchAsync("web", """{"spec":{"loadBalancerClass":null}}"""));
+        var forbidden = await ApiAssert.FailsWithAsync(422, "Invalid", () => CreateAsync(other));
+        var left = await PatchAsync("web", """{"spec":{"type":"ClusterIP"}}""");
+
+        Assert.Equal("Service \"web\" is invalid: spec.loadBalancerClass: Invalid value: \"example.com/other\": may not change once set", (string?)changed["message"]);
+        Assert.Equal("Service \"web\" is invalid: spec.loadBalancerClass: Invalid value: null: may not change once set", (string?)unset["message"]);
+        Assert.Equal("Service \"other\" is invalid: spec.loadBalancerClass: Forbidden: may only be used when `type` is 'LoadBalancer'", (string?)forbidden["message"]);
+        Assert.Null(left.Spec.LoadBalancerClass);
+    }
 }

@@ -17,6 +17,7 @@ internal sealed class ServiceRegistry(ServiceNetwork network) : IWriteHooks
     public void PrepareForCreate(JsonObject service)
     {
         ServiceDefaults.Apply(service);
+        CheckLoadBalancerClass(WritingOf(service), Child(service, "spec"), before: null);
         Assign(service, before: null);
     }
 
@@ -30,6 +31,7 @@ internal sealed class ServiceRegistry(ServiceNetwork network) : IWriteHooks
         }
         var before = Child(current, "spec");
         DropTypeDependentFields(next, before);
+        CheckLoadBalancerClass(WritingOf(next), Child(next, "spec"), before);
         Assign(next, before);
     }
 
@@ -76,6 +78,23 @@ internal sealed class ServiceRegistry(ServiceNetwork network) : IWriteHooks
         else
         {
             allocator.Release(offset);
+        }
+    }
+
+    // loadBalancerClass (validation.go validateLoadBalancerClassField): only on a LoadBalancer Service, and fixed while it
+    // stays one (set or not); a Service leaves its load balancer's class by leaving type LoadBalancer.
+    private static void CheckLoadBalancerClass(Writing write, JsonObject spec, JsonObject? before)
+    {
+        var isLoadBalancer = Text(spec, "type") == "LoadBalancer";
+        if (spec["loadBalancerClass"] is not null && !isLoadBalancer)
+        {
+            throw write.Invalid("spec.loadBalancerClass: Forbidden: may only be used when `type` is 'LoadBalancer'");
+        }
+        if (before is not null && isLoadBalancer && Text(before, "type") == "LoadBalancer"
+            && !JsonNode.DeepEquals(spec["loadBalancerClass"], before["loadBalancerClass"]))
+        {
+            var value = Text(spec, "loadBalancerClass") is { } text ? $"\"{text}\"" : "null";
+            throw write.Invalid($"spec.loadBalancerClass: Invalid value: {value}: may not change once set");
         }
     }
 
