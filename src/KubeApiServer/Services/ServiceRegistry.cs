@@ -17,22 +17,24 @@ internal sealed class ServiceRegistry(ServiceNetwork network) : IWriteHooks
     public void PrepareForCreate(JsonObject service)
     {
         ServiceDefaults.Apply(service);
-        CheckLoadBalancerClass(WritingOf(service), Child(service, "spec"), before: null);
-        Assign(service, before: null);
+        var write = WritingOf(service);
+        CheckLoadBalancerClass(write, Child(service, "spec"), before: null);
+        Assign(write, service, before: null);
     }
 
     public void PrepareForUpdate(JsonObject current, JsonObject next, bool statusOnly)
     {
         ServiceDefaults.Apply(next);
+        var write = WritingOf(next);
         if (statusOnly)
         {
-            LoadBalancerStatus.Validate(WritingOf(next), next);
+            LoadBalancerStatus.Validate(write, next);
             return;
         }
         var before = Child(current, "spec");
         DropTypeDependentFields(next, before);
-        CheckLoadBalancerClass(WritingOf(next), Child(next, "spec"), before);
-        Assign(next, before);
+        CheckLoadBalancerClass(write, Child(next, "spec"), before);
+        Assign(write, next, before);
     }
 
     public void Committed(JsonObject? previous, JsonObject? stored)
@@ -47,9 +49,8 @@ internal sealed class ServiceRegistry(ServiceNetwork network) : IWriteHooks
         }
     }
 
-    private void Assign(JsonObject service, JsonObject? before)
+    private void Assign(Writing write, JsonObject service, JsonObject? before)
     {
-        var write = WritingOf(service);
         var spec = Child(service, "spec");
         _clusterIPs.Assign(write, spec, before);
         _nodePorts.Assign(write, spec, before);

@@ -15,5 +15,4 @@ internal sealed class Writing(string name)
 
     /// <summary>422 Invalid: <c>Service "name" is invalid: message</c>.</summary>
     public KubeApiException Invalid(string message) => KubeApiException.Invalid(ResourceTable.Services, name, message);
-
 }
