@@ -59,8 +59,20 @@ public sealed class KubeApiException(int code, string reason, string message, Js
         return new(403, "Forbidden", $"{kind.QualifiedPlural} \"{name}\" is forbidden: {why}", details);
     }
 
-    public static KubeApiException Invalid(ResourceKind kind, string name, string message) =>
-        new(422, "Invalid", $"{kind.Kind} \"{name}\" is invalid: {message}", Details(kind, name));
+    /// <summary>422 Invalid, as <c>errors.NewInvalid</c> words it: <c>Service "web" is invalid: ...</c> (the kind with its group, if any).</summary>
+    /// <param name="causes">One per error found, when the caller kept them apart.</param>
+    public static KubeApiException Invalid(ResourceKind kind, string name, string message, JsonArray? causes = null)
+    {
+        // errors.NewInvalid names the kind (Service), where the other errors name the resource (services).
+        var details = Details(kind, name);
+        details["kind"] = kind.Kind;
+        if (causes is not null)
+        {
+            details["causes"] = causes;
+        }
+        var qualified = kind.Group.Length == 0 ? kind.Kind : $"{kind.Kind}.{kind.Group}";
+        return new(422, "Invalid", $"{qualified} \"{name}\" is invalid: {message}", details);
+    }
 
     /// <summary>500 InternalError, as the real server wraps an error it did not expect (an allocator's full range).</summary>
     public static KubeApiException Internal(string message) =>
@@ -70,10 +82,14 @@ public sealed class KubeApiException(int code, string reason, string message, Js
 
     public static KubeApiException Expired(string message) => new(410, "Expired", message);
 
-    private static JsonObject Details(ResourceKind kind, string name) => new()
+    private static JsonObject Details(ResourceKind kind, string name)
     {
-        ["name"] = name,
-        ["group"] = kind.Group,
-        ["kind"] = kind.Plural,
-    };
+        var details = new JsonObject { ["name"] = name };
+        if (kind.Group.Length > 0)
+        {
+            details["group"] = kind.Group;
+        }
+        details["kind"] = kind.Plural;
+        return details;
+    }
 }

@@ -8,9 +8,11 @@ using static DirectLB.EndToEnd.Tests.Support.KubeObjects;
 namespace DirectLB.EndToEnd.Tests;
 
 /// <summary>
-/// A burst of hostile Services, each invalid in its own way, created at once through the API test server (which,
-/// unlike a real one, validates nothing): every one gets its InvalidConfiguration Event and no load balancer, a
-/// good Service turned hostile keeps its load balancer, and a good Service created after the burst converges.
+/// A burst of hostile Services, each invalid in its own way, created at once through the API test server: every one
+/// gets its InvalidConfiguration Event and no load balancer, a good Service turned hostile keeps its load balancer, and
+/// a good Service created after the burst converges. Only what a real API server lets through is here (it validates
+/// ports, protocols, names, CIDRs and endpoint addresses at the door, and so does the test server; the planner's own
+/// checks of those are in DirectLB.Tests): annotations, SCTP, IPv4 written with leading zeros, slice port numbers.
 /// </summary>
 [Trait("Category", "EndToEnd")]
 public class HostileBurstTests : EndToEndTest
@@ -78,7 +80,6 @@ public class HostileBurstTests : EndToEndTest
         Annotate(Prefix + "name", "UPPER", "a_b", new string('a', 64), "ünï", "-lead");
         Annotate(Prefix + "drain-dealy", "5s");
         Annotate(Prefix + "scheme", "internal");
-        Annotate(Prefix + new string('k', 300), "x");
         Annotate(Prefix + "health-check-path", "/a#b", "/\"q\"", "/é", "no-slash", "/a b", "/back\\slash");
         Annotate(Prefix + "health-check-port", "0", "70000", "http", "99999999999999999999");
         Annotate(Prefix + "health-check-interval", "99999999999h", "1ms", "10m");
@@ -89,18 +90,15 @@ public class HostileBurstTests : EndToEndTest
         Annotate(Prefix + "proxy-protocol", "v1");
         Annotate(Prefix + "health-check", "udp");
         cases.Add((s, _) => s.Metadata.Annotations = new Dictionary<string, string> { [Prefix + "health-check"] = "none", [Prefix + "health-check-path"] = "/x" });
-        cases.AddRange(new[] { 0, 70000, -1, int.MaxValue }.Select(p => (Action<V1Service, V1EndpointSlice>)((s, _) => s.Spec.Ports[0].Port = p)));
-        cases.AddRange(new[] { "tcp", "HTTP", "SCTP", "ＴＣＰ" }.Select(p => (Action<V1Service, V1EndpointSlice>)((s, _) => s.Spec.Ports[0].Protocol = p)));
-        cases.Add((s, _) => s.Spec.Ports = [.. s.Spec.Ports, new V1ServicePort { Name = "again", Port = 80, Protocol = "TCP" }]);
-        cases.Add((s, _) => s.Spec.Ports = [.. s.Spec.Ports, new V1ServicePort { Name = "http", Port = 81, Protocol = "TCP" }]);
-        cases.Add((s, _) => s.Spec.LoadBalancerSourceRanges = ["10.0.0.0/8", "192.168.0.0/33"]);
-        cases.Add((s, _) => s.Metadata.Annotations = new Dictionary<string, string> { ["service.beta.kubernetes.io/load-balancer-source-ranges"] = "10.0.0.0/8,," });
+        cases.Add((s, _) => s.Spec.Ports[0].Protocol = "SCTP");
+        // A real server reads these blocks leniently (leading zeros); DirectLB refuses to guess what a typo meant.
+        cases.Add((s, _) => s.Spec.LoadBalancerSourceRanges = ["10.0.0.0/8", "010.168.0.0/16"]);
+        cases.Add((s, _) => s.Metadata.Annotations = new Dictionary<string, string> { ["service.beta.kubernetes.io/load-balancer-source-ranges"] = "10.0.0.0/8,192.168.0.0/016" });
         var sliceCasesFrom = cases.Count;
-        cases.AddRange(new[] { "256.1.1.1", "not-an-ip", "fe80::1%eth0", "010.0.0.1", "fd00::1", "10.0.0.1/32", "" }
-            .Select(a => (Action<V1Service, V1EndpointSlice>)((_, slice) => slice.Endpoints = [.. slice.Endpoints, Ready(a)])));
+        cases.Add((_, slice) => slice.Endpoints = [.. slice.Endpoints, Ready("010.0.0.1")]);
         cases.AddRange(new[] { 0, 70000, -8080 }.Select(p => (Action<V1Service, V1EndpointSlice>)((_, slice) => slice.Ports[0].Port = p)));
 
-        string[] oddNames = [new string('n', 63), "x", "n0", "a--b", "Upper-Case", "wéb"];
+        string[] oddNames = [new string('n', 63), "x", "n0", "a--b"];
         for (var i = 0; i < cases.Count; i++)
         {
             var name = i < oddNames.Length ? oddNames[i] : $"hostile-{i}";

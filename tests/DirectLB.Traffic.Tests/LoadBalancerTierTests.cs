@@ -1,5 +1,6 @@
 using DirectLB.EndToEnd.Tests.Support;
 using DirectLB.KubeApiServer;
+using DirectLB.KubeApiServer.Store;
 using DirectLB.Tests.Shared.Replicas;
 using DirectLB.Traffic.Tests.Support;
 using Xunit.Abstractions;
@@ -39,7 +40,7 @@ public sealed class LoadBalancerTierTests(ITestOutputHelper output) : IAsyncLife
         }
 
         _environment = await ReplicaEnvironment.StartAsync(
-            new KubeApiServerOptions { BookmarkInterval = TimeSpan.FromMilliseconds(500) },
+            new KubeApiServerOptions { BookmarkInterval = TimeSpan.FromMilliseconds(500), Store = new ObjectStore(new ObjectStoreOptions { LoopbackEndpoints = true }) },
             string.Join(',', _agents.Select(a => $"http://127.0.0.1:{a.Port}/")),
             [
                 "--DirectLB:Cluster:StableAfter=00:00:05",

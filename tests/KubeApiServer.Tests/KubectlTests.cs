@@ -212,7 +212,7 @@ public sealed class KubectlTests : IAsyncLifetime
         Spec = new V1ServiceSpec { Type = "LoadBalancer", Selector = new Dictionary<string, string> { ["app"] = name }, Ports = ports },
     };
 
-    private static V1ServicePort Port(int port, string protocol, int? nodePort = null) => new() { Port = port, Protocol = protocol, NodePort = nodePort };
+    private static V1ServicePort Port(int port, string protocol, int? nodePort = null) => new() { Name = $"{protocol.ToLowerInvariant()}-{port}", Port = port, Protocol = protocol, NodePort = nodePort };
 
     private static Corev1Event Event(string name, V1Service about, string type, string reason, string message) => new()
     {

@@ -58,7 +58,7 @@ public sealed class TestCluster : IAsyncDisposable
         Spec = new V1ServiceSpec
         {
             Type = "LoadBalancer",
-            Ports = [new V1ServicePort { Port = 80, Protocol = "TCP" }],
+            Ports = [new V1ServicePort { Name = "http", Port = 80, Protocol = "TCP" }],
         },
     };
 

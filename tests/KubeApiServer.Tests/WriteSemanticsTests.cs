@@ -115,7 +115,7 @@ public sealed class WriteSemanticsTests : IAsyncLifetime
     {
         await CreateServiceAsync();
         var patched = await _cluster.Client.CoreV1.PatchNamespacedServiceAsync(
-            new V1Patch("""{"spec":{"ports":[{"port":53,"protocol":"UDP"}]},"metadata":{"annotations":{"k":"v"}}}""", V1Patch.PatchType.StrategicMergePatch),
+            new V1Patch("""{"spec":{"ports":[{"name":"dns","port":53,"protocol":"UDP"}]},"metadata":{"annotations":{"k":"v"}}}""", V1Patch.PatchType.StrategicMergePatch),
             "web", "default");
 
         Assert.Equal([80, 53], patched.Spec.Ports.Select(p => p.Port));

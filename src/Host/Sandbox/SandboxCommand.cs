@@ -1,4 +1,5 @@
 using DirectLB.KubeApiServer;
+using DirectLB.KubeApiServer.Store;
 using DirectLB.KubeApiServer.Typed;
 using k8s.Models;
 
@@ -27,7 +28,9 @@ public static class SandboxCommand
         }
 
         Directory.CreateDirectory(dir);
-        await using var cluster = await KubeApiServer.KubeApiServer.StartAsync(new KubeApiServerOptions { Port = apiPort }, cancellationToken);
+        // The sandbox's pods live on loopback addresses, which a real API server would refuse in an EndpointSlice.
+        await using var cluster = await KubeApiServer.KubeApiServer.StartAsync(
+            new KubeApiServerOptions { Port = apiPort, Store = new ObjectStore(new ObjectStoreOptions { LoopbackEndpoints = true }) }, cancellationToken);
         var kubeconfig = cluster.WriteKubeconfig(Path.Combine(dir, "kubeconfig"), "directlb-sandbox");
         var provider = args.Contains("--provider") ? null : (HAProxyInstalled() ? "haproxy" : "simulated");
         string[] hostArgs =

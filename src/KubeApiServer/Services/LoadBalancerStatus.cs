@@ -1,7 +1,5 @@
-using System.Globalization;
-using System.Net;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
+using DirectLB.KubeApiServer.Validation;
 using static DirectLB.KubeApiServer.Services.ServiceDefaults;
 
 namespace DirectLB.KubeApiServer.Services;
@@ -12,12 +10,8 @@ namespace DirectLB.KubeApiServer.Services;
 /// a lowercase RFC 1123 subdomain and not an IP. A status a real cluster refuses is refused here too (422), so what a
 /// controller publishes is what a real cluster would take.
 /// </summary>
-internal static partial class LoadBalancerStatus
+internal static class LoadBalancerStatus
 {
-    private const string SubdomainMessage =
-        "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end "
-        + "with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
-
     public static void Validate(Writing write, JsonObject service)
     {
         var ingress = service["status"]?["loadBalancer"]?["ingress"] as JsonArray ?? [];
@@ -31,9 +25,9 @@ internal static partial class LoadBalancerStatus
             var path = $"status.loadBalancer.ingress[{i}]";
             var ip = Text(entry, "ip");
             var mode = Text(entry, "ipMode");
-            if (ip is not null && !IsIp(ip))
+            if (ip is not null && IpRules.Parse(ip) is null)
             {
-                throw write.Invalid($"{path}.ip: Invalid value: \"{ip}\": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)");
+                throw write.Invalid($"{path}.ip: Invalid value: \"{ip}\": {IpRules.InvalidIp}");
             }
             if (mode is not null && ip is null)
             {
@@ -45,25 +39,15 @@ internal static partial class LoadBalancerStatus
             }
             if (Text(entry, "hostname") is { } hostname)
             {
-                if (hostname.Length > 253 || !Subdomain().IsMatch(hostname))
+                if (NameRules.Dns1123Subdomain(hostname).FirstOrDefault() is { } message)
                 {
-                    throw write.Invalid($"{path}.hostname: Invalid value: \"{hostname}\": {(hostname.Length > 253 ? "must be no more than 253 characters" : SubdomainMessage)}");
+                    throw write.Invalid($"{path}.hostname: Invalid value: \"{hostname}\": {message}");
                 }
-                if (hostname.Split('.') is { Length: 4 } parts && parts.All(p => p.Length is > 0 and <= 3 && p.All(char.IsAsciiDigit) && int.Parse(p, CultureInfo.InvariantCulture) <= 255))
+                if (IpRules.Parse(hostname) is not null)
                 {
                     throw write.Invalid($"{path}.hostname: Invalid value: \"{hostname}\": must be a DNS name, not an IP address");
                 }
             }
         }
     }
-
-    // Four decimal parts or IPv6 without a zone, as Go's parser reads an IP (.NET alone also reads "1" as 0.0.0.1).
-    private static bool IsIp(string text) =>
-        IPAddress.TryParse(text, out _)
-        && (text.Contains(':', StringComparison.Ordinal)
-            ? !text.Contains('%', StringComparison.Ordinal)
-            : text.Split('.') is { Length: 4 } parts && parts.All(p => p.All(char.IsAsciiDigit) && (p.Length == 1 || p[0] != '0')));
-
-    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", RegexOptions.CultureInvariant)]
-    private static partial Regex Subdomain();
 }

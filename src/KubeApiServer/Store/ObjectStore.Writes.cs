@@ -59,6 +59,7 @@ public sealed partial class ObjectStore
                 PrepareNamespace(obj);
             }
             Hooks(kind)?.PrepareForCreate(obj);
+            _validation.Check(kind, obj);
             Commit(kind, key, WatchEventTypes.Added, obj, previous: null);
             return (JsonObject)obj.DeepClone();
         }
@@ -192,6 +193,10 @@ public sealed partial class ObjectStore
         }
 
         Hooks(kind)?.PrepareForUpdate(current, next, statusOnly);
+        if (!statusOnly)
+        {
+            _validation.Check(kind, next);
+        }
 
         // Like the real server, a write that changes nothing is not a write: no new resourceVersion, no event.
         if (JsonNode.DeepEquals(next, current))

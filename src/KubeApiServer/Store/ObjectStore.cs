@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using DirectLB.KubeApiServer.EndpointSlices;
 using DirectLB.KubeApiServer.Resources;
 using DirectLB.KubeApiServer.Selectors;
 using DirectLB.KubeApiServer.Services;
+using DirectLB.KubeApiServer.Validation;
 
 namespace DirectLB.KubeApiServer.Store;
 
@@ -17,6 +19,7 @@ public sealed partial class ObjectStore
     private readonly Lock _lock = new();
     private readonly Dictionary<ResourceKind, SortedDictionary<string, JsonObject>> _objects = [];
     private readonly Dictionary<ResourceKind, IWriteHooks> _hooks = [];
+    private readonly ObjectValidation _validation;
     private readonly List<WatchSubscription> _subscriptions = [];
     private readonly EventHistory _history;
     private readonly TimeProvider _time;
@@ -40,6 +43,11 @@ public sealed partial class ObjectStore
         {
             _hooks[ResourceTable.Services] = new ServiceRegistry(options.ServiceNetwork);
         }
+        if (Resources.All.Contains(ResourceTable.EndpointSlices))
+        {
+            _hooks[ResourceTable.EndpointSlices] = new EndpointSliceRegistry();
+        }
+        _validation = new ObjectValidation(options.LoopbackEndpoints);
         if (ServesNamespaces)
         {
             CreateSystemNamespaces();

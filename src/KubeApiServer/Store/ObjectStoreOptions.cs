@@ -21,6 +21,12 @@ public sealed record ObjectStoreOptions
     /// <summary>Where Services get their cluster IPs and node ports: a single-stack IPv4 cluster on kubeadm's defaults unless set.</summary>
     public ServiceNetwork ServiceNetwork { get; init; } = ServiceNetwork.SingleStack;
 
+    /// <summary>
+    /// Takes EndpointSlice addresses on loopback (127.0.0.0/8, ::1), which a real server refuses. Only for tests whose
+    /// pods must carry real traffic on this machine, where test traffic may only go to loopback: the traffic tests.
+    /// </summary>
+    public bool LoopbackEndpoints { get; init; }
+
     /// <summary>Source of creation and deletion timestamps.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

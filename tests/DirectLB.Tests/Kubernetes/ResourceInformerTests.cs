@@ -138,6 +138,12 @@ public sealed class ResourceInformerTests : IAsyncLifetime
     private void Create(string name) => _api.Server.Store.Create(new V1Service
     {
         Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "shop" },
-        Spec = new V1ServiceSpec { Type = "LoadBalancer", LoadBalancerClass = ServiceClassFilter.DefaultClass, Selector = new Dictionary<string, string> { ["app"] = name } },
+        Spec = new V1ServiceSpec
+        {
+            Type = "LoadBalancer",
+            LoadBalancerClass = ServiceClassFilter.DefaultClass,
+            Selector = new Dictionary<string, string> { ["app"] = name },
+            Ports = [new V1ServicePort { Name = "http", Port = 80 }],
+        },
     });
 }

@@ -48,7 +48,8 @@ public sealed class TrafficWorld : IAsyncDisposable
         var api = await KubeApiServer.KubeApiServer.StartAsync(new KubeApiServerOptions
         {
             BookmarkInterval = TimeSpan.FromMilliseconds(500),
-            Store = new ObjectStore(new ObjectStoreOptions { ServiceNetwork = network ?? ServiceNetwork.SingleStack }),
+            // Pods on loopback: test traffic stays on this machine.
+            Store = new ObjectStore(new ObjectStoreOptions { ServiceNetwork = network ?? ServiceNetwork.SingleStack, LoopbackEndpoints = true }),
         });
         return new TrafficWorld(api, workDirectory);
     }
