@@ -172,11 +172,31 @@ public sealed class ValidationTests
         Assert.Equal("EndpointSlice.discovery.k8s.io \"two\" is invalid: ports[1].name: Duplicate value: \"\"", refused.Message);
     }
 
-    [Fact]
-    public void Slice_port_numbers_and_leading_zeros_are_not_a_real_servers_business()
+    [Theory]
+    [InlineData("256.1.1.1")]
+    [InlineData("1.2.3")]
+    [InlineData("1.2.3.4.5")]
+    [InlineData("1..2.3")]
+    [InlineData(".1.2.3")]
+    [InlineData("1.2.3.")]
+    [InlineData("1.2.3.-4")]
+    [InlineData("1.2.3.4 ")]
+    [InlineData("1.2.3.0x4")]
+    [InlineData("1.2.3.٤")]
+    [InlineData("")]
+    public void An_address_that_is_not_four_decimal_parts_up_to_255_is_no_IPv4_address(string address)
     {
-        _store.Create(ResourceTable.EndpointSlices, Slice("""{"ports":[{"name":"http","port":70000,"protocol":"TCP"}],"endpoints":[{"addresses":["010.0.0.1"]}]}"""));
+        var refused = Refused(ResourceTable.EndpointSlices, Slice("{\"endpoints\":[{\"addresses\":[\"" + address + "\"]}]}"));
+
+        Assert.Equal(2, refused.ToStatus()["details"]!["causes"]!.AsArray().Count);
+        Assert.Contains("must be a valid IPv4 address", refused.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("010.0.0.1")]
+    [InlineData("0000000010.0.0.0255")]
+    public void Slice_port_numbers_and_leading_zeros_are_not_a_real_servers_business(string address) =>
+        _store.Create(ResourceTable.EndpointSlices, Slice("{\"ports\":[{\"name\":\"http\",\"port\":70000,\"protocol\":\"TCP\"}],\"endpoints\":[{\"addresses\":[\"" + address + "\"]}]}"));
 
     [Fact]
     public void Loopback_pods_are_taken_only_where_the_store_is_told_to()

@@ -84,7 +84,7 @@ internal static class EndpointSliceRules
             }
             for (var j = 0; j < addresses.Count; j++)
             {
-                Address(errors, $"{path}.addresses[{j}]", addresses[j]?.GetValue<string>() ?? "", addressType, allowLoopback);
+                Address(errors, i, j, addresses[j]?.GetValue<string>() ?? "", addressType, allowLoopback);
             }
             if (Text(endpoint, "nodeName") is { } nodeName)
             {
@@ -97,34 +97,42 @@ internal static class EndpointSliceRules
         }
     }
 
-    private static void Address(FieldErrors errors, string path, string address, string addressType, bool allowLoopback)
+    private static void Address(FieldErrors errors, int endpoint, int index, string address, string addressType, bool allowLoopback)
     {
         switch (addressType)
         {
             case "IPv4" or "IPv6":
                 var parsed = IpRules.Parse(address);
-                var v4 = parsed is not null && (parsed.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork || parsed.IsIPv4MappedToIPv6);
-                if (parsed is null || v4 != (addressType == "IPv4"))
+                var ofType = parsed is not null
+                    && (parsed.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork || parsed.IsIPv4MappedToIPv6) == (addressType == "IPv4");
+                var special = IpRules.NonSpecial(address, parsed, allowLoopback);
+                if (ofType && !special.Any())
                 {
-                    errors.Invalid(path, address, $"must be a valid {addressType} address");
+                    return; // every address of every slice write: its path is named only when there is something to say
                 }
-                errors.InvalidEach(path, address, IpRules.NonSpecial(address, allowLoopback));
+                if (!ofType)
+                {
+                    errors.Invalid(AddressPath(endpoint, index), address, $"must be a valid {addressType} address");
+                }
+                errors.InvalidEach(AddressPath(endpoint, index), address, special);
                 break;
             case "FQDN":
                 var name = address.EndsWith('.') ? address[..^1] : address;
                 if (name.Length == 0)
                 {
-                    errors.Required(path);
+                    errors.Required(AddressPath(endpoint, index));
                 }
                 else
                 {
-                    errors.InvalidEach(path, address, NameRules.Dns1123Subdomain(name));
+                    errors.InvalidEach(AddressPath(endpoint, index), address, NameRules.Dns1123Subdomain(name));
                     if (!name.Contains('.', StringComparison.Ordinal))
                     {
-                        errors.Invalid(path, address, "should be a domain with at least two segments separated by dots");
+                        errors.Invalid(AddressPath(endpoint, index), address, "should be a domain with at least two segments separated by dots");
                     }
                 }
                 break;
         }
     }
+
+    private static string AddressPath(int endpoint, int index) => $"endpoints[{endpoint}].addresses[{index}]";
 }

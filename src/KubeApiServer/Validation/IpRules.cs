@@ -20,22 +20,34 @@ internal static class IpRules
         {
             return text.All(c => char.IsAsciiHexDigit(c) || c is ':' or '.') && IPAddress.TryParse(text, out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6 ? v6 : null;
         }
-        var parts = text.Split('.');
-        if (parts.Length != 4 || parts.Any(p => p.Length == 0 || !p.All(char.IsAsciiDigit)))
+        // Four parts of ASCII digits, each at most 255 whatever its leading zeros; read without allocating, as every
+        // endpoint address of every EndpointSlice write comes through here.
+        Span<byte> octets = stackalloc byte[4];
+        var part = 0;
+        var value = 0;
+        var digits = 0;
+        foreach (var c in text)
         {
-            return null;
-        }
-        var bytes = new byte[4];
-        for (var i = 0; i < 4; i++)
-        {
-            var digits = parts[i].TrimStart('0');
-            if (digits.Length > 3 || (digits.Length > 0 && int.Parse(digits, CultureInfo.InvariantCulture) > 255))
+            if (c == '.' && digits > 0 && part < 3)
+            {
+                octets[part++] = (byte)value;
+                (value, digits) = (0, 0);
+            }
+            else if (char.IsAsciiDigit(c) && (value = (value * 10) + (c - '0')) <= 255)
+            {
+                digits++;
+            }
+            else
             {
                 return null;
             }
-            bytes[i] = digits.Length == 0 ? (byte)0 : byte.Parse(digits, CultureInfo.InvariantCulture);
         }
-        return new IPAddress(bytes);
+        if (part != 3 || digits == 0)
+        {
+            return null;
+        }
+        octets[3] = (byte)value;
+        return new IPAddress(octets);
     }
 
     public static bool IsCidr(string text)
@@ -57,9 +69,10 @@ internal static class IpRules
     /// link-local, link-local multicast). An IPv4-mapped IPv6 address counts as its IPv4 address.
     /// </summary>
     /// <param name="allowLoopback">Take loopback addresses: see <c>ObjectStoreOptions.LoopbackEndpoints</c>.</param>
-    public static IEnumerable<string> NonSpecial(string text, bool allowLoopback = false)
+    /// <param name="parsed"><paramref name="text"/> as <see cref="Parse"/> read it (null: not an address).</param>
+    public static IEnumerable<string> NonSpecial(string text, IPAddress? parsed, bool allowLoopback = false)
     {
-        if (Parse(text) is not { } parsed)
+        if (parsed is null)
         {
             yield return "must be a valid IP address";
             yield break;

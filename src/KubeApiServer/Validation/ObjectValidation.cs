@@ -10,8 +10,12 @@ namespace DirectLB.KubeApiServer.Validation;
 /// </summary>
 internal sealed class ObjectValidation(bool loopbackEndpoints)
 {
-    public void Check(ResourceKind kind, JsonObject obj)
+    public void Check(ResourceKind kind, JsonObject stored)
     {
+        // The rules read a copy: reading a parsed JSON node builds its children, and an object left as parsed stays one
+        // compact JsonElement in the store and its history (a busy server keeps hundreds of thousands), while its copy
+        // is garbage at once. A part left as parsed is copied as its JSON, without building it.
+        var obj = (JsonObject)stored.DeepClone();
         var errors = new FieldErrors();
         ObjectMetaRules.Check(errors, kind, obj);
         if (kind == ResourceTable.Services)

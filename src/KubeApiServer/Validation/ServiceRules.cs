@@ -37,13 +37,13 @@ internal static class ServiceRules
         for (var i = 0; i < externalIPs.Count; i++)
         {
             var ip = externalIPs[i]?.GetValue<string>() ?? "";
-            if (IpRules.Parse(ip) is null)
+            if (IpRules.Parse(ip) is not { } parsed)
             {
                 errors.Invalid($"spec.externalIPs[{i}]", ip, IpRules.InvalidIp);
             }
             else
             {
-                errors.InvalidEach($"spec.externalIPs[{i}]", ip, IpRules.NonSpecial(ip));
+                errors.InvalidEach($"spec.externalIPs[{i}]", ip, IpRules.NonSpecial(ip, parsed));
             }
         }
         if (type is not ("ClusterIP" or "ExternalName" or "LoadBalancer" or "NodePort"))
