@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using DirectLB.KubeApiServer.Resources;
 using DirectLB.KubeApiServer.Selectors;
 using DirectLB.KubeApiServer.Store;
 using DirectLB.KubeApiServer.Typed;
@@ -15,6 +16,7 @@ public sealed class Fleet
 {
     private readonly ObjectStore store;
     private readonly string ns;
+    private readonly ResourceKind _slices;
     private readonly Dictionary<int, List<V1Endpoint>> _pods = [];
     private uint _nextAddress;
 
@@ -23,6 +25,7 @@ public sealed class Fleet
     {
         this.store = store;
         this.ns = ns;
+        _slices = store.Resources.For(typeof(V1EndpointSlice));
         _nextAddress = firstAddress;
         store.EnsureNamespaces(ns);
     }
@@ -110,7 +113,9 @@ public sealed class Fleet
 
     public static string PodName(string address) => $"pod-{address.Replace('.', '-')}";
 
-    private void Write(int index) => store.Replace(Slice(index));
+    // The untyped write: the latency run's writer offers up to 5,000 writes a second on one thread, and reading each
+    // stored slice back into a model it does not use cost it a fifth of its time.
+    private void Write(int index) => store.Replace(_slices, ObjectStoreTypedExtensions.ToJson(Slice(index)));
 
     private V1EndpointSlice Slice(int index) => new()
     {
