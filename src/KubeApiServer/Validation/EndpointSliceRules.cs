@@ -50,15 +50,7 @@ internal static class EndpointSliceRules
             {
                 errors.Duplicate($"ports[{i}].name", FieldErrors.Quote(name));
             }
-            var protocol = port["protocol"]?.GetValue<string>() ?? "";
-            if (protocol is not ("TCP" or "UDP" or "SCTP"))
-            {
-                errors.NotSupported($"ports[{i}].protocol", protocol, "SCTP", "TCP", "UDP");
-            }
-            if (Text(port, "appProtocol") is { } appProtocol)
-            {
-                errors.InvalidEach($"ports[{i}].appProtocol", appProtocol, NameRules.QualifiedName(appProtocol));
-            }
+            ServiceRules.Protocols(errors, port, $"ports[{i}]");
         }
     }
 

@@ -98,11 +98,7 @@ internal static class ServiceRules
         {
             errors.Invalid($"{path}.port", number, message);
         }
-        var protocol = Text(port, "protocol") ?? "";
-        if (protocol is not ("TCP" or "UDP" or "SCTP"))
-        {
-            errors.NotSupported($"{path}.protocol", protocol, "SCTP", "TCP", "UDP");
-        }
+        Protocols(errors, port, path);
         if (Text(port, "targetPort") is { } targetName)
         {
             errors.InvalidEach($"{path}.targetPort", targetName, NameRules.PortName(targetName));
@@ -114,6 +110,16 @@ internal static class ServiceRules
             {
                 errors.Invalid($"{path}.targetPort", target, message);
             }
+        }
+    }
+
+    /// <summary>A port's <c>protocol</c> and <c>appProtocol</c>, checked alike on a Service's ports and a slice's.</summary>
+    public static void Protocols(FieldErrors errors, JsonObject port, string path)
+    {
+        var protocol = Text(port, "protocol") ?? "";
+        if (protocol is not ("TCP" or "UDP" or "SCTP"))
+        {
+            errors.NotSupported($"{path}.protocol", protocol, "SCTP", "TCP", "UDP");
         }
         if (Text(port, "appProtocol") is { } appProtocol)
         {
