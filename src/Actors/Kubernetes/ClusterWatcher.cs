@@ -100,7 +100,8 @@ public sealed partial class ClusterWatcher : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        // The informers keep only the watcher's views of Services and slices, built once per event, not the client's objects.
+        // The informers keep only the watcher's views of Services and slices, built once per event, not the client's
+        // objects; each its own mapper, so that the values those views repeat are kept once.
         Start(new ResourceInformer<V1Service, V1ServiceList, WatchedService>(
             ServicesResource,
             (next, limit, ct) => _client.CoreV1.ListServiceForAllNamespacesAsync(continueParameter: next, limit: limit, cancellationToken: ct),
@@ -108,7 +109,7 @@ public sealed partial class ClusterWatcher : ReceiveActor, IWithTimers
                 allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
             _options,
             _log,
-            SnapshotMapper.ToWatched));
+            new SnapshotMapper().ToWatched));
         Start(new ResourceInformer<V1EndpointSlice, V1EndpointSliceList, WatchedSlice>(
             SlicesResource,
             (next, limit, ct) => _client.DiscoveryV1.ListEndpointSliceForAllNamespacesAsync(continueParameter: next, limit: limit, cancellationToken: ct),
@@ -116,7 +117,7 @@ public sealed partial class ClusterWatcher : ReceiveActor, IWithTimers
                 allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
             _options,
             _log,
-            SnapshotMapper.ToWatched));
+            new SnapshotMapper().ToWatched));
         StartPodInformer();
         if (_resyncInterval > TimeSpan.Zero)
         {

@@ -109,7 +109,7 @@ public sealed class KubernetesServiceWriterTests : IAsyncLifetime
     {
         CreateService(finalizers: ["example.com/keep"]);
         _api.Server.Store.Delete<V1Service>(Web.Namespace, Web.Name);
-        var deleting = SnapshotMapper.ToSnapshot(_api.Server.Store.Get<V1Service>(Web.Namespace, Web.Name)!);
+        var deleting = new SnapshotMapper().ToSnapshot(_api.Server.Store.Get<V1Service>(Web.Namespace, Web.Name)!);
 
         await _api.Writer.AddFinalizerAsync(Support.Fixtures.Cluster, Web, deleting, CancellationToken.None);
 
@@ -125,7 +125,7 @@ public sealed class KubernetesServiceWriterTests : IAsyncLifetime
             Metadata = new V1ObjectMeta { Name = Web.Name, NamespaceProperty = Web.Namespace, Finalizers = finalizers },
             Spec = new V1ServiceSpec { Type = "LoadBalancer", LoadBalancerClass = ServiceClassFilter.DefaultClass, Ports = [new V1ServicePort { Name = "http", Port = 80 }] },
         });
-        return SnapshotMapper.ToSnapshot(created);
+        return new SnapshotMapper().ToSnapshot(created);
     }
 
     private IList<string> Finalizers() => _api.Server.Store.Get<V1Service>(Web.Namespace, Web.Name)!.Metadata.Finalizers ?? [];

@@ -21,6 +21,7 @@ public sealed class ResourceInformerTests : IAsyncLifetime
     private readonly List<WeakReference<V1Service>> _seen = [];
     private readonly Channel<InformerEvent<WatchedService>> _reports = Channel.CreateUnbounded<InformerEvent<WatchedService>>();
     private readonly CancellationTokenSource _stop = new();
+    private readonly SnapshotMapper _mapper = new();
     private WatcherApi _api = null!;
     private Task _running = Task.CompletedTask;
 
@@ -39,7 +40,7 @@ public sealed class ResourceInformerTests : IAsyncLifetime
     {
         Create("web");
         Create("api");
-        Start(SnapshotMapper.ToWatched);
+        Start(_mapper.ToWatched);
 
         Assert.Equal(["api", "web"], (await UpsertsUntilSynced()).Select(s => s.Key.Name).Order());
 
@@ -73,7 +74,7 @@ public sealed class ResourceInformerTests : IAsyncLifetime
     {
         Create("web");
         Create("bad");
-        Start(service => service.Metadata.Labels?.ContainsKey("broken") == true ? throw new FormatException("unreadable") : SnapshotMapper.ToWatched(service));
+        Start(service => service.Metadata.Labels?.ContainsKey("broken") == true ? throw new FormatException("unreadable") : _mapper.ToWatched(service));
         Assert.Equal(["bad", "web"], (await UpsertsUntilSynced()).Select(s => s.Key.Name).Order());
 
         // A change the projection cannot read is not reported; the watch goes on (the next change arrives) and the
