@@ -53,27 +53,16 @@ public sealed partial class KubernetesServiceWriter(MemberClusters clusters, Tim
 
     private async Task CreateEventAsync(string clusterId, V1ObjectReference involved, ServiceEvent serviceEvent, CancellationToken cancellationToken)
     {
+        // Named once, so that a retry whose first try landed meets a 409; built only once a write slot is free.
+        var name = $"{involved.Name}.{Guid.NewGuid():N}"[..Math.Min(involved.Name.Length + 17, 253)];
         var now = clock.GetUtcNow().UtcDateTime;
-        var body = new Corev1Event
-        {
-            Metadata = new V1ObjectMeta { Name = $"{involved.Name}.{Guid.NewGuid():N}"[..Math.Min(involved.Name.Length + 17, 253)], NamespaceProperty = involved.NamespaceProperty },
-            InvolvedObject = involved,
-            Reason = serviceEvent.Reason,
-            Message = serviceEvent.Message,
-            Type = serviceEvent.IsWarning ? "Warning" : "Normal",
-            Source = new V1EventSource { Component = Component },
-            ReportingComponent = Component,
-            FirstTimestamp = now,
-            LastTimestamp = now,
-            Count = 1,
-        };
         // As client-go's recorder does, an Event that meets a passing failure (5xx, 429, a lost connection) is sent again
         // until the caller's deadline, so a short API outage does not swallow the one Event that explains a problem.
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await WriteAsync(clusterId, client => client.CoreV1.CreateNamespacedEventAsync(body, involved.NamespaceProperty, cancellationToken: cancellationToken), cancellationToken);
+                await WriteAsync(clusterId, client => client.CoreV1.CreateNamespacedEventAsync(EventBody(name, now, involved, serviceEvent), involved.NamespaceProperty, cancellationToken: cancellationToken), cancellationToken);
                 return;
             }
             catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.Conflict && attempt > 1)
@@ -90,6 +79,20 @@ public sealed partial class KubernetesServiceWriter(MemberClusters clusters, Tim
             }
         }
     }
+
+    private static Corev1Event EventBody(string name, DateTime now, V1ObjectReference involved, ServiceEvent serviceEvent) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = involved.NamespaceProperty },
+        InvolvedObject = involved,
+        Reason = serviceEvent.Reason,
+        Message = serviceEvent.Message,
+        Type = serviceEvent.IsWarning ? "Warning" : "Normal",
+        Source = new V1EventSource { Component = Component },
+        ReportingComponent = Component,
+        FirstTimestamp = now,
+        LastTimestamp = now,
+        Count = 1,
+    };
 
     /// <summary>200 ms, doubling to 3.2 s: about ten tries in a 30 s budget.</summary>
     private static TimeSpan EventRetryDelay(int attempt) => TimeSpan.FromMilliseconds(200 * Math.Pow(2, Math.Min(attempt - 1, 4)));
@@ -129,18 +132,12 @@ public sealed partial class KubernetesServiceWriter(MemberClusters clusters, Tim
             }
 
             var finalizers = add ? current.Finalizers.Add(ServiceClassFilter.Finalizer) : current.Finalizers.Remove(ServiceClassFilter.Finalizer);
-            var patch = new JsonObject
-            {
-                ["metadata"] = new JsonObject
-                {
-                    ["finalizers"] = JsonSerializer.SerializeToNode(finalizers),
-                    ["resourceVersion"] = current.ResourceVersion,
-                },
-            };
+            var resourceVersion = current.ResourceVersion;
             try
             {
+                // The patch is built once a write slot is free: a burst of waiting edits holds their lists, not their requests.
                 await WriteAsync(clusterId, client => client.CoreV1.PatchNamespacedServiceAsync(
-                    new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), key.Name, key.Namespace, fieldManager: Component, cancellationToken: cancellationToken), cancellationToken);
+                    FinalizerPatch(finalizers, resourceVersion), key.Name, key.Namespace, fieldManager: Component, cancellationToken: cancellationToken), cancellationToken);
                 return;
             }
             catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.Conflict && attempt < ConflictRetries)
@@ -153,6 +150,17 @@ public sealed partial class KubernetesServiceWriter(MemberClusters clusters, Tim
             }
         }
     }
+
+    private static V1Patch FinalizerPatch(ImmutableArray<string> finalizers, string resourceVersion) => new(
+        new JsonObject
+        {
+            ["metadata"] = new JsonObject
+            {
+                ["finalizers"] = JsonSerializer.SerializeToNode(finalizers),
+                ["resourceVersion"] = resourceVersion,
+            },
+        }.ToJsonString(),
+        V1Patch.PatchType.MergePatch);
 
     /// <summary>
     /// Sends one request to the member cluster once one of its <see cref="WritesInFlight"/> slots is free; the writes
