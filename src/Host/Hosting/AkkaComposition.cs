@@ -100,9 +100,10 @@ public static class AkkaComposition
             // regions' first tries reach the new oldest replica before its coordinator starts there (it waits the
             // removal margin), and every buffered message waits for the next try.
             .AddHocon("akka.cluster.sharding.retry-interval = 500ms", HoconAddMode.Prepend)
+            .AddHocon(EntityMailbox.Hocon, HoconAddMode.Prepend)
             .WithShardRegion<ServiceRegion>(
             Services,
-            (_, _, resolver) => entityId => resolver.Props<ServiceLoadBalancer>(entityId),
+            (_, _, resolver) => entityId => resolver.Props<ServiceLoadBalancer>(entityId).WithMailbox(EntityMailbox.Path),
             new ServiceMessageExtractor(shards),
             new ShardOptions
             {

@@ -41,7 +41,8 @@ public abstract class EntitySpec : TestKit
     protected EntitySpec(SimulatedProviderOptions? cloud = null, Config? config = null)
         : base((config ?? Config.Empty)
             .WithFallback(ConfigurationFactory.FromResource<TestJournal>("Akka.Persistence.TestKit.config.conf"))
-            .WithFallback(DirectLbSerialization.Config))
+            .WithFallback(DirectLbSerialization.Config)
+            .WithFallback(EntityMailbox.Hocon))
     {
         Cloud = new SimulatedProvider(cloud);
         Writer = new RecordingServiceWriter(() => Cloud.TotalCalls);
@@ -57,7 +58,8 @@ public abstract class EntitySpec : TestKit
 
     protected IActorRef StartEntity(ILoadBalancerProvider? provider = null, ReconcileOptions? options = null, TimeProvider? clock = null) =>
         Sys.ActorOf(Props.Create(() => new ServiceLoadBalancer(
-            Key.ToString(), provider ?? Cloud, Writer, StateSource, Board, options ?? FastOptions, clock ?? TimeProvider.System, NullLogger<ServiceLoadBalancer>.Instance)));
+            Key.ToString(), provider ?? Cloud, Writer, StateSource, Board, options ?? FastOptions, clock ?? TimeProvider.System, NullLogger<ServiceLoadBalancer>.Instance))
+            .WithMailbox(EntityMailbox.Path)); // the mailbox the Host gives them
 
     protected static ServiceObserved Observed(ServiceSnapshot service, params EndpointSnapshot[] endpoints) =>
         new(Key, Observation(service, Slice("web-abc", endpoints)));
