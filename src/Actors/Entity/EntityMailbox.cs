@@ -9,7 +9,7 @@ namespace DirectLB.Actors.Entity;
 /// The Service entities' mailbox: unbounded and deque-based as a persistent actor's stash needs, as Akka's
 /// <see cref="UnboundedDequeBasedMailbox"/>, but sized for an actor that is mostly idle. Akka's queue is a
 /// <c>ConcurrentQueue</c>, whose first segment holds 32 messages from the start: about 1 KiB per entity, 10 MiB of a
-/// 10,000-Service replica's heap for queues that are almost always empty (docs/benchmarks.md, "The host's RSS").
+/// 10,000-Service replica's heap for queues that are almost always empty (docs/benchmarks.md, "What the host keeps during a cold start").
 /// This one starts empty and grows with what it holds; a lock guards it, taken once per message sent or received.
 /// </summary>
 public sealed class EntityMailbox(Settings settings, Config config) : MailboxType(settings, config), IProducesMessageQueue<EntityMessageQueue>
