@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using DirectLB.Providers.HAProxy;
 using DirectLB.Providers.Model;
 
@@ -50,12 +48,7 @@ public sealed class HAProxyTestContext : IAsyncDisposable
     }
 
     /// <summary>A port free on loopback now; HAProxy binds it on the VIP moments later.</summary>
-    public static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
+    public static int FreePort() => DirectLB.Tests.Shared.Replicas.FreePort.Next();
 
     public static TargetSpec Serving(HttpBackend backend, int weight = 1) =>
         new(new TargetKey(backend.Address, backend.Port), weight, TargetState.Serving, "cluster-a");

@@ -1,10 +1,9 @@
-using System.Net;
-using System.Net.Sockets;
 using DirectLB.EndToEnd.Tests.Support;
 using DirectLB.KubeApiServer;
 using DirectLB.KubeApiServer.Services;
 using DirectLB.KubeApiServer.Store;
 using DirectLB.KubeApiServer.Typed;
+using DirectLB.Tests.Shared.Replicas;
 using k8s.Models;
 
 namespace DirectLB.Traffic.Tests.Support;
@@ -81,7 +80,7 @@ public sealed class TrafficWorld : IAsyncDisposable
     /// <summary>As <see cref="CreateService(string, IDictionary{string, string}?, Action{V1ServiceSpec}?)"/>, in any API server's store.</summary>
     public static int CreateService(ObjectStore store, string name, IDictionary<string, string>? annotations = null, Action<V1ServiceSpec>? spec = null)
     {
-        var port = FreePort();
+        var port = FreePort.Next();
         store.EnsureNamespaces(KubeObjects.Namespace);
         var service = KubeObjects.LoadBalancerService(name, annotations);
         service.Spec.Ports[0].Port = port;
@@ -134,13 +133,5 @@ public sealed class TrafficWorld : IAsyncDisposable
         {
             // SQLite or a dying process may still hold a file for a moment; the temp directory is cleaned by the OS.
         }
-    }
-
-    /// <summary>A port free on loopback now; HAProxy binds it on the VIP moments later.</summary>
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }
