@@ -52,6 +52,8 @@ public sealed class BenchResults
                     FloorP99 = M(p => p.FloorP99),
                     MetricP50 = M(p => p.MetricP50),
                     MetricP99 = M(p => p.MetricP99),
+                    JournalP50 = M(p => p.JournalP50),
+                    JournalP99 = M(p => p.JournalP99),
                 };
             }).ToList();
 

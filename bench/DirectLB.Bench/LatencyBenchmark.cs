@@ -8,6 +8,8 @@ namespace DirectLB.Bench;
 /// the API server until the simulated cloud confirms the new target. "Metric" is the host's
 /// directlb_event_to_applied_seconds histogram: the watch event's arrival at the watcher until the provider's
 /// confirmation, bucketed by factors of 2. "Floor" is the write until a do-nothing watch in the same process sees it.
+/// "Journal" is the host's directlb_journal_write_seconds histogram over the same rate: an entity's intent from its
+/// persist until it handles the journal's acknowledgement, a wait inside the metric's span.
 /// </summary>
 public sealed record LatencyPoint(
     int Rate,
@@ -22,6 +24,8 @@ public sealed record LatencyPoint(
     double FloorP99,
     double MetricP50,
     double MetricP99,
+    double JournalP50,
+    double JournalP99,
     long ProviderCalls);
 
 /// <summary>
@@ -31,6 +35,7 @@ public sealed record LatencyPoint(
 public static class LatencyBenchmark
 {
     private const string Histogram = "directlb_event_to_applied_seconds";
+    private const string JournalHistogram = "directlb_journal_write_seconds";
 
     /// <summary>
     /// The p99 target at a point's rate, in ms. Up to 100 events/s each Service's changes come seconds apart and each is
@@ -65,11 +70,13 @@ public static class LatencyBenchmark
         foreach (var rate in options.Rates)
         {
             var before = await HistogramScrape.ReadAsync(http, cluster.HostAddress, Histogram);
+            var journalBefore = await HistogramScrape.ReadAsync(http, cluster.HostAddress, JournalHistogram);
             var callsBefore = cluster.Cloud.TotalCalls;
             var (writes, seconds) = WritePaced(cluster.Fleet, rate, options.LatencyDuration, options.LatencyServices, ref next);
             await WaitAllSeenAsync(writes, cluster.Provider, floor, TimeSpan.FromSeconds(30));
             var after = await HistogramScrape.ReadAsync(http, cluster.HostAddress, Histogram);
             var metric = after.Minus(before);
+            var journal = (await HistogramScrape.ReadAsync(http, cluster.HostAddress, JournalHistogram)).Minus(journalBefore);
 
             var measured = Millis(writes, cluster.Provider.TryGetConfirmed);
             // A pod replaced again before DirectLB acted on it never reaches the cloud, by design: coalescing.
@@ -89,11 +96,14 @@ public static class LatencyBenchmark
                 Stats.Percentile(floorMs, 99),
                 metric.Quantile(0.5) * 1000,
                 metric.Quantile(0.99) * 1000,
+                journal.Quantile(0.5) * 1000,
+                journal.Quantile(0.99) * 1000,
                 cluster.Cloud.TotalCalls - callsBefore);
             Console.WriteLine(
                 $"latency {rate}/s (achieved {point.AchievedRate:F0}/s, {point.Confirmed}/{point.Events} confirmed, {point.Superseded} superseded): " +
                 $"measured p50 {point.P50:F1} ms p99 {point.P99:F1} ms max {point.Max:F1} ms; floor p50 {point.FloorP50:F1} ms p99 {point.FloorP99:F1} ms; " +
-                $"metric p50 {point.MetricP50:F1} ms p99 {point.MetricP99:F1} ms; {point.ProviderCalls} provider calls");
+                $"metric p50 {point.MetricP50:F1} ms p99 {point.MetricP99:F1} ms; journal write p50 {point.JournalP50:F1} ms p99 {point.JournalP99:F1} ms; " +
+                $"{point.ProviderCalls} provider calls");
             points.Add(point);
         }
 
