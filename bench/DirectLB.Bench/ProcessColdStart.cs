@@ -82,7 +82,7 @@ public static class ProcessColdStart
         var run = new ProcessColdRun(options.Services, options.Endpoints, converged, seconds, cpu, peak, floor);
         Console.WriteLine(
             $"cold-process: {options.Services} Services x {options.Endpoints} endpoints {(converged ? "converged" : "NOT converged")} in {seconds:F1} s; " +
-            $"host process CPU {cpu:F1} s, peak RSS {Report.MiB(peak)}; {floor}; converged / floor {run.FloorRatio:F2}" +
+            $"host process CPU {cpu:F1} s, peak RSS {Report.MiBTenths(peak)}; {floor}; converged / floor {run.FloorRatio:F2}" +
             (converged ? "" : $"\n{host.Tail()}"));
         return run;
     }

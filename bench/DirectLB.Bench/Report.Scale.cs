@@ -104,12 +104,12 @@ public static partial class Report
         for (var i = 0; i < runs.Count; i++)
         {
             var (run, f) = (runs[i], runs[i].Floor);
-            md.L($"| {i + 1} | {(run.Converged ? $"{run.Seconds:F1} s" : $"NOT converged after {run.Seconds:F0} s")} | {f.Seconds:F1} s: {f.JournalWrites:N0} at {f.JournalCeiling:N0}/s + {f.KubernetesWrites:N0} at {f.ApiWriteRate:N0}/s | {run.FloorRatio:F2} | {run.HostCpuSeconds:F1} s | {MiB(run.HostPeakRss)} |");
+            md.L($"| {i + 1} | {(run.Converged ? $"{run.Seconds:F1} s" : $"NOT converged after {run.Seconds:F0} s")} | {f.Seconds:F1} s: {f.JournalWrites:N0} at {f.JournalCeiling:N0}/s + {f.KubernetesWrites:N0} at {f.ApiWriteRate:N0}/s | {run.FloorRatio:F2} | {run.HostCpuSeconds:F1} s | {MiBTenths(run.HostPeakRss)} |");
         }
 
         var largest = runs.Max(r => r.HostPeakRss);
         md.L();
-        md.L($"**Target** (issue 17, part 2) host RSS ≤ {MiB(HostRssTarget)}, measured: {Verdict(largest <= HostRssTarget)} (at most {MiB(largest)}).");
+        md.L($"**Target** (issue 17, part 2) host RSS ≤ {MiB(HostRssTarget)}, measured: {Verdict(largest <= HostRssTarget)} (at most {MiBTenths(largest)}).");
         md.L();
     }
 

@@ -11,6 +11,9 @@ public static partial class Report
 
     public static string MiB(long bytes) => string.Create(Invariant, $"{bytes / (1024.0 * 1024):F0} MiB");
 
+    /// <summary>To a tenth: for a figure judged against a target in MiB, which a whole number can round onto.</summary>
+    public static string MiBTenths(long bytes) => string.Create(Invariant, $"{bytes / (1024.0 * 1024):F1} MiB");
+
     public static string Render(BenchOptions options, string[] args, BenchResults results, MachineInfo machine)
     {
         var md = new Markdown();
