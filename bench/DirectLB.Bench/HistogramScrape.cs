@@ -11,9 +11,15 @@ public sealed record HistogramScrape(IReadOnlyList<(double UpperBound, double Co
 {
     public double Count => Buckets.Count == 0 ? 0 : Buckets[^1].Count;
 
-    public static async Task<HistogramScrape> ReadAsync(HttpClient http, Uri host, string name)
+    /// <summary>The named histograms from one read of the host's /metrics, so that all of them are of the same moment.</summary>
+    public static async Task<HistogramScrape[]> ReadAsync(HttpClient http, Uri host, params string[] names)
     {
         var text = await http.GetStringAsync(new Uri(host, "/metrics"));
+        return [.. names.Select(name => Parse(text, name))];
+    }
+
+    private static HistogramScrape Parse(string text, string name)
+    {
         var prefix = name + "_bucket{le=\"";
         var buckets = text.Split('\n')
             .Where(l => l.StartsWith(prefix, StringComparison.Ordinal))

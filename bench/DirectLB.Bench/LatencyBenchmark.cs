@@ -69,14 +69,13 @@ public static class LatencyBenchmark
         var next = 0;
         foreach (var rate in options.Rates)
         {
-            var before = await HistogramScrape.ReadAsync(http, cluster.HostAddress, Histogram);
-            var journalBefore = await HistogramScrape.ReadAsync(http, cluster.HostAddress, JournalHistogram);
+            var before = await HistogramScrape.ReadAsync(http, cluster.HostAddress, Histogram, JournalHistogram);
             var callsBefore = cluster.Cloud.TotalCalls;
             var (writes, seconds) = WritePaced(cluster.Fleet, rate, options.LatencyDuration, options.LatencyServices, ref next);
             await WaitAllSeenAsync(writes, cluster.Provider, floor, TimeSpan.FromSeconds(30));
-            var after = await HistogramScrape.ReadAsync(http, cluster.HostAddress, Histogram);
-            var metric = after.Minus(before);
-            var journal = (await HistogramScrape.ReadAsync(http, cluster.HostAddress, JournalHistogram)).Minus(journalBefore);
+            var after = await HistogramScrape.ReadAsync(http, cluster.HostAddress, Histogram, JournalHistogram);
+            var metric = after[0].Minus(before[0]);
+            var journal = after[1].Minus(before[1]);
 
             var measured = Millis(writes, cluster.Provider.TryGetConfirmed);
             // A pod replaced again before DirectLB acted on it never reaches the cloud, by design: coalescing.

@@ -16,12 +16,13 @@ public static class FreePort
     private const int First = 20_000;
     private const int Count = 12_000;
 
-    private static int _next = Environment.ProcessId * 997 % Count;
-    private static int _handedOut;
+    // In long: a pid times 997 passes int's range, and a negative offset would start below First.
+    private static int _next = (int)((long)Environment.ProcessId * 997 % Count);
+    private static int _tried;
 
     public static int Next()
     {
-        while (Interlocked.Increment(ref _handedOut) <= Count)
+        while (Interlocked.Increment(ref _tried) <= Count)
         {
             var port = First + Interlocked.Increment(ref _next) % Count;
             if (IsFree(port))
