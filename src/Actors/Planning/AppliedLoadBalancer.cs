@@ -39,9 +39,8 @@ public sealed record AppliedLoadBalancer(
             l => l.Spec.Key,
             l => new AppliedListener(
                 l.Spec,
-                l.Targets.ToImmutableDictionary(
-                    t => t.Key,
-                    t => new AppliedTarget(t, t.State == TargetState.Draining ? previous?.DrainingSince(l.Spec.Key, t.Key) ?? observedAt : null))));
+                TargetMap<AppliedTarget>.From(l.Targets.Select(
+                    t => new AppliedTarget(t, t.State == TargetState.Draining ? previous?.DrainingSince(l.Spec.Key, t.Key) ?? observedAt : null)))));
         return new AppliedLoadBalancer(info.Id, info.Name, info.Address, owner, listeners) { SecondaryAddress = info.SecondaryAddress };
     }
 
@@ -53,7 +52,7 @@ public sealed record AppliedLoadBalancer(
         {
             Listeners = Listeners.SetItem(
                 spec.Key,
-                Listeners.TryGetValue(spec.Key, out var existing) ? existing with { Spec = spec } : new AppliedListener(spec, ImmutableDictionary<TargetKey, AppliedTarget>.Empty)),
+                Listeners.TryGetValue(spec.Key, out var existing) ? existing with { Spec = spec } : new AppliedListener(spec, TargetMap<AppliedTarget>.Empty)),
         };
 
     public AppliedLoadBalancer WithoutListener(ListenerKey key) => this with { Listeners = Listeners.Remove(key) };
@@ -69,19 +68,21 @@ public sealed record AppliedLoadBalancer(
             return this;
         }
 
-        var targets = listener.Targets.RemoveRange(removals).ToBuilder();
-        foreach (var upsert in upserts)
-        {
-            var drainingSince = upsert.State == TargetState.Draining
-                ? (targets.TryGetValue(upsert.Key, out var was) ? was.DrainingSince : null) ?? at
-                : (DateTimeOffset?)null;
-            targets[upsert.Key] = new AppliedTarget(upsert, drainingSince);
-        }
-
-        return this with { Listeners = Listeners.SetItem(key, listener with { Targets = targets.ToImmutable() }) };
+        // A target upserted as draining keeps the start of a drain it was already in; one removed in the same change starts anew.
+        var removed = removals.ToHashSet();
+        var applied = upserts.Select(upsert => new AppliedTarget(
+            upsert,
+            upsert.State == TargetState.Draining
+                ? (removed.Contains(upsert.Key) ? null : listener.Targets.GetValueOrDefault(upsert.Key)?.DrainingSince) ?? at
+                : null));
+        return this with { Listeners = Listeners.SetItem(key, listener with { Targets = listener.Targets.With(removed, applied) }) };
     }
 }
 
-public sealed record AppliedListener(ListenerSpec Spec, ImmutableDictionary<TargetKey, AppliedTarget> Targets);
+public sealed record AppliedListener(ListenerSpec Spec, TargetMap<AppliedTarget> Targets);
 
-public sealed record AppliedTarget(TargetSpec Spec, DateTimeOffset? DrainingSince);
+public sealed record AppliedTarget(TargetSpec Spec, DateTimeOffset? DrainingSince) : IKeyedByTarget
+{
+    [JsonIgnore]
+    public TargetKey Key => Spec.Key;
+}

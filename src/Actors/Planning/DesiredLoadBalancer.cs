@@ -21,7 +21,7 @@ public sealed record DesiredLoadBalancer(
 }
 
 /// <summary>A listener and the targets it should have. Draining targets are kept only until their delay passes.</summary>
-public sealed record DesiredListener(ListenerSpec Spec, ImmutableDictionary<TargetKey, TargetSpec> Targets);
+public sealed record DesiredListener(ListenerSpec Spec, TargetMap<TargetSpec> Targets);
 
 /// <summary>
 /// The planner's verdict on a Service: a load balancer, none (<see cref="LoadBalancer"/> is null and there

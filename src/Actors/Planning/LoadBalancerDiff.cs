@@ -95,7 +95,7 @@ public static class LoadBalancerDiff
             [
                 .. InOrder(desired).Select(l => new ProvisionedListener(
                     l.Spec,
-                    [.. l.Targets.Values.Where(t => t.State != TargetState.Draining).OrderBy(t => t.Key)])),
+                    [.. l.Targets.Values.Where(t => t.State != TargetState.Draining)])),
             ],
             desired.Address)
         {
@@ -115,7 +115,7 @@ public static class LoadBalancerDiff
     {
         var upserts = ImmutableArray.CreateBuilder<TargetSpec>();
         var removals = ImmutableArray.CreateBuilder<TargetKey>();
-        foreach (var target in desired.Targets.Values.OrderBy(t => t.Key))
+        foreach (var target in desired.Targets.Values)
         {
             applied.Targets.TryGetValue(target.Key, out var current);
             if (target.State == TargetState.Draining)
@@ -138,7 +138,7 @@ public static class LoadBalancerDiff
             }
         }
 
-        removals.AddRange(applied.Targets.Keys.Where(k => !desired.Targets.ContainsKey(k)).OrderBy(k => k));
+        removals.AddRange(applied.Targets.Keys.Where(k => !desired.Targets.ContainsKey(k)));
         return upserts.Count == 0 && removals.Count == 0
             ? null
             : new ChangeTargets(loadBalancerId, desired.Spec.Key, upserts.ToImmutable(), removals.ToImmutable());

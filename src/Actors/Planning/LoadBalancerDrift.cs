@@ -84,7 +84,7 @@ public static class LoadBalancerDrift
     private static void Compare(ListenerKey key, AppliedListener applied, ListenerInfo running, ImmutableArray<DriftFinding>.Builder findings)
     {
         var actual = running.Targets.ToDictionary(t => t.Key);
-        foreach (var (target, was) in applied.Targets.OrderBy(t => t.Key))
+        foreach (var (target, was) in applied.Targets)
         {
             if (!actual.TryGetValue(target, out var now))
             {

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using DirectLB.Providers;
 using DirectLB.Providers.Model;
 
@@ -17,7 +16,7 @@ internal static class TargetWeighting
     private const int MaxNamed = 5;
 
     /// <summary>Equal weight per pod by default; per-cluster shares, or equal weight per node, when the Service asks.</summary>
-    public static ImmutableDictionary<TargetKey, TargetSpec> Weighted(
+    public static TargetMap<TargetSpec> Weighted(
         IEnumerable<TargetSpec> targets,
         IReadOnlyDictionary<TargetKey, string> nodes,
         LoadBalancerSettings settings,
@@ -26,13 +25,13 @@ internal static class TargetWeighting
     {
         if (settings.ClusterShares.IsEmpty && !settings.PerNode)
         {
-            return targets.ToImmutableDictionary(t => t.Key);
+            return TargetMap<TargetSpec>.From(targets);
         }
 
         if (!capabilities.SupportsWeights)
         {
             errors.Add("weighting other than equal per pod needs target weights, which the load balancer provider does not support");
-            return ImmutableDictionary<TargetKey, TargetSpec>.Empty;
+            return TargetMap<TargetSpec>.Empty;
         }
 
         if (settings.PerNode)
@@ -40,7 +39,7 @@ internal static class TargetWeighting
             if (!settings.ClusterShares.IsEmpty)
             {
                 errors.Add($"annotations {ServiceAnnotations.Weighting}: node and {ServiceAnnotations.ClusterWeights} cannot be combined");
-                return ImmutableDictionary<TargetKey, TargetSpec>.Empty;
+                return TargetMap<TargetSpec>.Empty;
             }
 
             return PerNode(targets.ToList(), nodes);
@@ -53,20 +52,20 @@ internal static class TargetWeighting
             // Member cluster ids are quoted as any other text an error echoes, and a few of them named: the message is an Event's.
             var named = string.Join(", ", unshared.Take(MaxNamed).Select(Quote.Short)) + (unshared.Count > MaxNamed ? $" and {unshared.Count - MaxNamed} more" : "");
             errors.Add($"annotation {ServiceAnnotations.ClusterWeights} gives no share to member cluster(s) {named}, which have pods");
-            return ImmutableDictionary<TargetKey, TargetSpec>.Empty;
+            return TargetMap<TargetSpec>.Empty;
         }
 
         var pods = list.Where(t => t.State == TargetState.Serving).GroupBy(t => t.ClusterId).ToDictionary(g => g.Key, g => g.Count());
         var weights = ShareWeights.Compute(settings.ClusterShares, pods);
-        return list.ToImmutableDictionary(t => t.Key, t => t with { Weight = weights.GetValueOrDefault(t.ClusterId, EqualPodWeight) });
+        return TargetMap<TargetSpec>.From(list.Select(t => t with { Weight = weights.GetValueOrDefault(t.ClusterId, EqualPodWeight) }));
     }
 
     /// <summary>Every node the same share, split among its pods: what externalTrafficPolicy: Local gives, for those who want it.</summary>
-    private static ImmutableDictionary<TargetKey, TargetSpec> PerNode(List<TargetSpec> targets, IReadOnlyDictionary<TargetKey, string> nodes)
+    private static TargetMap<TargetSpec> PerNode(List<TargetSpec> targets, IReadOnlyDictionary<TargetKey, string> nodes)
     {
         string NodeOf(TargetSpec t) => $"{t.ClusterId}/{nodes.GetValueOrDefault(t.Key, t.Key.Address)}";
         var pods = targets.Where(t => t.State == TargetState.Serving).GroupBy(NodeOf).ToDictionary(g => g.Key, g => g.Count());
         var weights = ShareWeights.Compute(pods.Keys.ToDictionary(n => n, _ => 1), pods);
-        return targets.ToImmutableDictionary(t => t.Key, t => t with { Weight = weights.GetValueOrDefault(NodeOf(t), EqualPodWeight) });
+        return TargetMap<TargetSpec>.From(targets.Select(t => t with { Weight = weights.GetValueOrDefault(NodeOf(t), EqualPodWeight) }));
     }
 }

@@ -60,6 +60,7 @@ public sealed class DirectLbSerializer(ExtendedActorSystem system) : SerializerW
             new ListenerKeyJsonConverter(),
             new TargetKeyJsonConverter(),
             new ServiceKeyJsonConverter(),
+            new TargetMapJsonConverter(),
         },
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };

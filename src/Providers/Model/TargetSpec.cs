@@ -21,5 +21,11 @@ public enum TargetState
     Draining,
 }
 
+/// <summary>A value that names the target it is about: what a collection kept by target key reads its key from.</summary>
+public interface IKeyedByTarget
+{
+    TargetKey Key { get; }
+}
+
 /// <summary>A registered backend. <see cref="ClusterId"/> says which member cluster its pod runs in.</summary>
-public sealed record TargetSpec(TargetKey Key, int Weight, TargetState State, string ClusterId);
+public sealed record TargetSpec(TargetKey Key, int Weight, TargetState State, string ClusterId) : IKeyedByTarget;

@@ -86,7 +86,7 @@ public class LoadBalancerDiffProperties(ITestOutputHelper output)
     {
         ProvisionLoadBalancer p => new AppliedLoadBalancer("lb-1", p.Name, "127.0.201.1", p.Owner, p.Listeners.ToImmutableDictionary(
             l => l.Spec.Key,
-            l => new AppliedListener(l.Spec, l.Targets.ToImmutableDictionary(t => t.Key, t => new AppliedTarget(t, null))))),
+            l => new AppliedListener(l.Spec, TargetMap<AppliedTarget>.From(l.Targets.Select(t => new AppliedTarget(t, null)))))),
         EnsureListener e => applied!.WithListener(e.Listener),
         DeleteListener d => applied!.WithoutListener(d.Listener),
         ChangeTargets c => applied!.WithTargetChanges(c.Listener, c.Upserts, c.Removals, now),

@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using DirectLB.Actors.Entity;
@@ -75,6 +77,35 @@ public class DirectLbSerializerTests() : TestKit(DirectLbSerialization.Config)
         Assert.Equal(state.LastError, back.LastError);
         Assert.Equal(state.Applied!.Listeners[Http].Targets.ToImmutableSortedDictionary(), back.Applied!.Listeners[Http].Targets.ToImmutableSortedDictionary());
         Assert.Equal(state.Applied.Owner, back.Applied.Owner);
+    }
+
+    [Fact]
+    public void A_snapshot_written_when_targets_were_a_dictionary_reads_back_and_is_written_again_as_it_was()
+    {
+        // A frozen sample of a snapshot as the version that kept a listener's targets in an immutable dictionary wrote
+        // it (hash order); the sorted map that replaced it reads it and writes the same object by target key.
+        const string v1 = """{"applied":{"id":"lb-1","name":"shop-web","address":"127.0.201.1","owner":{"clusterScope":"*","namespace":"shop","name":"web","serviceUid":"uid-1","installation":{"id":"default","loadBalancerClass":"directlb.io/direct"},"serviceTagValue":"shop/web"},"listeners":{"TCP/80":{"spec":{"key":"TCP/80","name":"http","healthCheck":{"intervalMilliseconds":2000,"rise":2,"fall":3},"proxyProtocolV2":false},"targets":{"[fd00::7]:8080":{"spec":{"key":"[fd00::7]:8080","weight":1,"state":"draining","clusterId":"east"},"drainingSince":"2026-11-24T12:00:00+00:00"},"10.244.1.5:8080":{"spec":{"key":"10.244.1.5:8080","weight":1,"state":"serving","clusterId":"east"}}}}},"targetCount":2,"ref":{"id":"lb-1","owner":{"clusterScope":"*","namespace":"shop","name":"web","serviceUid":"uid-1","installation":{"id":"default","loadBalancerClass":"directlb.io/direct"},"serviceTagValue":"shop/web"}}},"needsObservation":false,"lastSequence":9,"inDoubt":false}""";
+        var serializer = new DirectLbSerializer((ExtendedActorSystem)Sys);
+
+        var state = (ServiceLoadBalancerState)serializer.FromBinary(System.Text.Encoding.UTF8.GetBytes(v1), "service-lb-state.v1");
+        var written = JsonNode.Parse(serializer.ToBinary(state))!["applied"]!["listeners"]!["TCP/80"]!["targets"]!.AsObject();
+
+        var targets = state.Applied!.Listeners[Http].Targets;
+        Assert.Equal([AppliedServing("10.244.1.5"), AppliedDraining("fd00::7", Fixtures.Now)], targets.Values.ToList());
+        var frozen = JsonNode.Parse(v1)!["applied"]!["listeners"]!["TCP/80"]!["targets"]!.AsObject();
+        Assert.Equal(frozen.Select(p => p.Key).Order(StringComparer.Ordinal), written.Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.All(frozen, p => Assert.True(JsonNode.DeepEquals(p.Value, written[p.Key]), $"{p.Key} was written as {written[p.Key]}"));
+    }
+
+    [Fact]
+    public void A_snapshot_whose_target_is_filed_under_another_target_s_key_is_refused()
+    {
+        const string damaged = """{"applied":{"id":"lb-1","name":"shop-web","address":"127.0.201.1","owner":{"clusterScope":"*","namespace":"shop","name":"web","serviceUid":"uid-1"},"listeners":{"TCP/80":{"spec":{"key":"TCP/80","name":"http"},"targets":{"10.244.1.6:8080":{"spec":{"key":"10.244.1.5:8080","weight":1,"state":"serving","clusterId":"east"}}}}}},"needsObservation":false,"lastSequence":9}""";
+        var serializer = new DirectLbSerializer((ExtendedActorSystem)Sys);
+
+        var error = Assert.ThrowsAny<JsonException>(() => serializer.FromBinary(System.Text.Encoding.UTF8.GetBytes(damaged), "service-lb-state.v1"));
+
+        Assert.Contains("10.244.1.6:8080", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -84,7 +84,7 @@ public static class Fixtures
     public static AppliedLoadBalancer Applied(params AppliedTarget[] targets) =>
         new("lb-1", "shop-web", "127.0.201.1", Owner, ImmutableDictionary<ListenerKey, AppliedListener>.Empty.Add(
             Http,
-            new AppliedListener(HttpSpec, targets.ToImmutableDictionary(t => t.Spec.Key))));
+            new AppliedListener(HttpSpec, TargetMap<AppliedTarget>.From(targets))));
 
     public static AppliedTarget AppliedServing(string ip) => new(Serving(ip), null);
 
