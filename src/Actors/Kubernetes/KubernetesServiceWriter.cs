@@ -27,7 +27,7 @@ public sealed partial class KubernetesServiceWriter(MemberClusters clusters, Tim
     private const int ConflictRetries = 5;
     private const string Component = "directlb";
 
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _writeSlots = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, WriteSlots> _writeSlots = new(StringComparer.Ordinal);
 
     public Task AddFinalizerAsync(string clusterId, ServiceKey key, ServiceSnapshot? observed, CancellationToken cancellationToken) =>
         EditFinalizersAsync(clusterId, key, add: true, observed, cancellationToken);
@@ -169,23 +169,18 @@ public sealed partial class KubernetesServiceWriter(MemberClusters clusters, Tim
     /// </summary>
     private async Task<T> WriteAsync<T>(string clusterId, Func<IKubernetes, Task<T>> request, CancellationToken cancellationToken)
     {
-        var slots = _writeSlots.GetOrAdd(clusterId, _ => new SemaphoreSlim(WritesInFlight));
-        if (!slots.Wait(0))
+        var slots = _writeSlots.GetOrAdd(clusterId, _ => new WriteSlots(WritesInFlight));
+        if (!slots.TryTake())
         {
             var waiting = DirectLbMetrics.KubernetesWritesWaiting.WithLabels(clusterId);
             waiting.Inc();
-            try
-            {
-                await slots.WaitAsync(cancellationToken);
-            }
-            finally
-            {
-                waiting.Dec();
-            }
+            await slots.WaitAsync();
+            waiting.Dec();
         }
 
         try
         {
+            cancellationToken.ThrowIfCancellationRequested(); // cancelled while it waited: the turn passes on
             return await request(clusters.Get(clusterId));
         }
         finally

@@ -56,6 +56,24 @@ public sealed class KubernetesServiceWriterBoundTests : IDisposable
     }
 
     [Fact]
+    public async Task A_write_cancelled_while_it_waits_for_a_slot_sends_nothing_and_passes_its_turn_on()
+    {
+        await using var server = new SlowApiServer();
+        var (writer, _) = WriterFor(server);
+        var first = Enumerable.Range(0, KubernetesServiceWriter.WritesInFlight).Select(i =>
+            writer.SetIngressAsync(Fixtures.Cluster, new ServiceKey("default", $"web-{i}"), Address, CancellationToken.None)).ToList();
+        using var cancel = new CancellationTokenSource();
+        var cancelled = writer.SetIngressAsync(Fixtures.Cluster, new ServiceKey("default", "web-cancelled"), Address, cancel.Token);
+        var next = writer.SetIngressAsync(Fixtures.Cluster, new ServiceKey("default", "web-next"), Address, CancellationToken.None);
+
+        cancel.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+        await Task.WhenAll(first.Append(next));
+        Assert.Equal(KubernetesServiceWriter.WritesInFlight + 1, server.Served);
+    }
+
+    [Fact]
     public async Task Writes_that_waited_through_a_credential_rotation_go_out_on_the_new_client()
     {
         await using var before = new SlowApiServer();
