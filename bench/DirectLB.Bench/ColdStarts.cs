@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 
 namespace DirectLB.Bench;
 
@@ -15,47 +14,32 @@ public sealed record ColdStart(string Journal, DateTime Started, ScaleRun Run, d
 /// <summary>
 /// Issue 17 judges the cold start in each of five runs, each in a fresh process: a process that has already run one
 /// has its code compiled, its pools filled and its heap grown. So each run here is a child process of this bench
-/// (<c>cold --results FILE</c>, the same build and sizes), which writes its <see cref="ScaleRun"/> as JSON.
+/// (<see cref="ChildRun"/>: <c>cold</c> with the same sizes), which writes its <see cref="ScaleRun"/> as JSON.
 /// </summary>
 public static class ColdStarts
 {
-    private static readonly TimeSpan ChildTimeout = TimeSpan.FromMinutes(10);
-
     public static async Task<IReadOnlyList<ColdStart>> RunAsync(BenchOptions options, bool postgres)
     {
         var journal = postgres ? "PostgreSQL" : "SQLite";
         var runs = new List<ColdStart>();
         for (var i = 1; i <= options.ColdRuns; i++)
         {
-            var results = Path.Combine(Path.GetTempPath(), $"directlb-cold-{Guid.NewGuid():N}.json");
-            try
-            {
-                var started = DateTime.UtcNow;
-                var stalledBefore = CpuStallMicroseconds();
-                var clock = Stopwatch.StartNew();
-                await RunChildAsync(ChildArguments(options, postgres, results), $"cold {journal} {i}/{options.ColdRuns}");
-                var wall = clock.Elapsed;
-                var stalled = CpuStallMicroseconds() - stalledBefore;
-                var run = JsonSerializer.Deserialize<ScaleRun>(await File.ReadAllTextAsync(results))
-                    ?? throw new InvalidOperationException($"the cold run wrote no result to {results}");
-                runs.Add(new ColdStart(journal, started, run, stalled / (wall.TotalMilliseconds * 1000)));
-                Console.WriteLine($"cold {journal} {i}/{options.ColdRuns}: {(run.Converged ? "converged" : "NOT converged")} in {run.Seconds:F1} s, floor {run.Floor.Seconds:F1} s, {run.FloorRatio:F2} x");
-            }
-            finally
-            {
-                File.Delete(results);
-            }
+            var started = DateTime.UtcNow;
+            var stalledBefore = CpuStallMicroseconds();
+            var clock = Stopwatch.StartNew();
+            var run = await ChildRun.RunAsync<ScaleRun>(ChildArguments(options, postgres), $"cold {journal} {i}/{options.ColdRuns}", echo: "scale");
+            var wall = clock.Elapsed;
+            var stalled = CpuStallMicroseconds() - stalledBefore;
+            runs.Add(new ColdStart(journal, started, run, stalled / (wall.TotalMilliseconds * 1000)));
+            Console.WriteLine($"cold {journal} {i}/{options.ColdRuns}: {(run.Converged ? "converged" : "NOT converged")} in {run.Seconds:F1} s, floor {run.Floor.Seconds:F1} s, {run.FloorRatio:F2} x");
         }
 
         return runs;
     }
 
-    /// <summary>What a child does with its run: writes it as JSON to <paramref name="path"/>, read back by <see cref="RunAsync"/>.</summary>
-    public static Task WriteAsync(string path, ScaleRun run) => File.WriteAllTextAsync(path, JsonSerializer.Serialize(run));
-
-    private static List<string> ChildArguments(BenchOptions options, bool postgres, string results)
+    private static List<string> ChildArguments(BenchOptions options, bool postgres)
     {
-        List<string> arguments = ["cold", "--repeat", "1", "--results", results];
+        List<string> arguments = ["cold"];
         // Smoke sizes, poll and floor windows come with --smoke itself; otherwise the parent's sizes.
         arguments.AddRange(options.Smoke
             ? ["--smoke"]
@@ -68,58 +52,6 @@ public static class ColdStarts
         return arguments;
     }
 
-    private static async Task RunChildAsync(IReadOnlyList<string> arguments, string name)
-    {
-        var info = SelfProcess.StartInfo(arguments);
-        info.RedirectStandardOutput = true;
-        info.RedirectStandardError = true;
-
-        using var child = Process.Start(info) ?? throw new InvalidOperationException($"{name}: the child process did not start");
-        var output = new List<string>();
-        child.OutputDataReceived += (_, e) => Collect(e.Data, echo: true);
-        child.ErrorDataReceived += (_, e) => Collect(e.Data, echo: false);
-        child.BeginOutputReadLine();
-        child.BeginErrorReadLine();
-        using var timeout = new CancellationTokenSource(ChildTimeout);
-        try
-        {
-            await child.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            child.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{name}: the child process did not finish within {ChildTimeout.TotalMinutes:F0} min");
-        }
-
-        // The child exits 1 when its run did not converge: that is a result (in its JSON), not a failure to run.
-        if (child.ExitCode is not (0 or 1))
-        {
-            lock (output)
-            {
-                throw new InvalidOperationException($"{name}: the child process exited with {child.ExitCode}:\n{string.Join('\n', output.TakeLast(40))}");
-            }
-        }
-
-        void Collect(string? line, bool echo)
-        {
-            if (line is null)
-            {
-                return;
-            }
-
-            lock (output)
-            {
-                output.Add(line);
-            }
-
-            if (echo && line.StartsWith("scale", StringComparison.Ordinal))
-            {
-                Console.WriteLine($"{name}: {line}");
-            }
-        }
-    }
-
-    /// <summary>Microseconds in which some task on the machine waited for a CPU since boot; null where not reported.</summary>
     private static double? CpuStallMicroseconds()
     {
         const string pressure = "/proc/pressure/cpu";

@@ -49,6 +49,22 @@ public static class LatencyBenchmark
         _ => 1_000,
     };
 
+    /// <summary>The arguments of one latency run in a child process (<see cref="ChildRun"/>) with this invocation's sizes.</summary>
+    public static List<string> ChildArguments(BenchOptions options)
+    {
+        List<string> arguments = ["latency", "--rates", string.Join(',', options.Rates)];
+        // Smoke sizes come with --smoke itself; otherwise the parent's.
+        arguments.AddRange(options.Smoke
+            ? ["--smoke"]
+            : ["--latency-services", $"{options.LatencyServices}", "--endpoints", $"{options.Endpoints}", "--latency-seconds", $"{options.LatencyDuration.TotalSeconds:F0}"]);
+        if (options.Postgres)
+        {
+            arguments.Add("--postgres");
+        }
+
+        return arguments;
+    }
+
     public static async Task<IReadOnlyList<LatencyPoint>> RunAsync(BenchOptions options)
     {
         await using var cluster = await BenchCluster.CreateAsync(options);

@@ -67,7 +67,11 @@ for (var i = 0; i < options.Repeat; i++)
 
     if (options.Runs("latency"))
     {
-        await Step("latency", async () => results.Latency.Add(await LatencyBenchmark.RunAsync(options)));
+        // Each repetition in a fresh process (a child, unless this is one): the heap of the runs before it in this
+        // process (a gigabyte after the cold starts) made the bench's own watch, and so the floor, lag by seconds.
+        await Step("latency", async () => results.Latency.Add(options.ResultsFile is null
+            ? await ChildRun.RunAsync<List<LatencyPoint>>(LatencyBenchmark.ChildArguments(options), $"latency {i + 1}/{options.Repeat}", echo: "latency")
+            : await LatencyBenchmark.RunAsync(options)));
     }
 
     // `rolling` is the rolling update alone (calls per debounce window), without calls' minutes of rate-limited runs.
@@ -148,8 +152,10 @@ async Task Step(string what, Func<Task> run)
 
 if (options.ResultsFile is { } resultsFile)
 {
-    // A child of ColdStarts: its parent reads the run and writes the report.
-    await ColdStarts.WriteAsync(resultsFile, results.Scale.Single());
+    // A child run (ChildRun): its parent reads the run and writes the report.
+    await (options.Commands.Contains("cold")
+        ? ChildRun.WriteAsync(resultsFile, results.Scale.Single())
+        : ChildRun.WriteAsync(resultsFile, results.Latency.Single()));
 }
 else if (options.DocsDir is { } docs)
 {

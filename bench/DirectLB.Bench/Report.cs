@@ -81,7 +81,7 @@ public static partial class Report
 
         md.L($"## 2. Latency");
         md.L();
-        md.L($"{options.LatencyServices} Services × {options.Endpoints} endpoints, converged first. Then, for {options.LatencyDuration.TotalSeconds:F0} s per rate, one pod of a Service (round robin) is replaced by a new one per event: one EndpointSlice write. Three clocks, all in this process, and the journal's share:");
+        md.L($"{options.LatencyServices} Services × {options.Endpoints} endpoints, converged first. Then, for {options.LatencyDuration.TotalSeconds:F0} s per rate, one pod of a Service (round robin) is replaced by a new one per event: one EndpointSlice write. Each run in a fresh bench process of its own (as the cold starts: the heap the runs before it leave in this one, a gigabyte after the cold starts, made the bench's own watch lag by seconds at 5,000/s), the rates in order in it. Three clocks, all in that process, and the journal's share:");
         md.L();
         md.L($"- **measured**: the bench's own, from just before the write to the API server until the simulated cloud confirms the new pod as a serving target (end to end, watch delivery included);");
         md.L($"- **metric**: the host's `directlb_event_to_applied_seconds` histogram (scraped from /metrics before and after each rate), from the event's arrival at the watcher to the provider's confirmation; its buckets are factors of 2 apart and quantiles interpolate inside a bucket, so it is coarse;");
