@@ -58,7 +58,7 @@ public sealed class TargetMap<T> : IReadOnlyDictionary<TargetKey, T>
     }
 
     /// <summary>This map without <paramref name="removals"/> and with <paramref name="upserts"/> (an upsert wins over a removal of its key).</summary>
-    public TargetMap<T> With(IEnumerable<TargetKey> removals, IEnumerable<T> upserts)
+    public TargetMap<T> With(IReadOnlySet<TargetKey> removals, IEnumerable<T> upserts)
     {
         var upserted = new Dictionary<TargetKey, T>();
         foreach (var upsert in upserts)
@@ -66,13 +66,12 @@ public sealed class TargetMap<T> : IReadOnlyDictionary<TargetKey, T>
             upserted[upsert.Key] = upsert;
         }
 
-        var removed = removals.ToHashSet();
-        if (upserted.Count == 0 && !removed.Any(ContainsKey))
+        if (upserted.Count == 0 && !removals.Any(ContainsKey))
         {
             return this;
         }
 
-        return From(_items.Where(item => !removed.Contains(item.Key) && !upserted.ContainsKey(item.Key)).Concat(upserted.Values));
+        return From(_items.Where(item => !removals.Contains(item.Key) && !upserted.ContainsKey(item.Key)).Concat(upserted.Values));
     }
 
     public bool ContainsKey(TargetKey key) => IndexOf(key) >= 0;

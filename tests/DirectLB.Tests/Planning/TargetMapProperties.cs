@@ -25,7 +25,7 @@ public class TargetMapProperties
                 var model = new Dictionary<TargetKey, TargetSpec>();
                 foreach (var (removals, upserts) in changes)
                 {
-                    map = map.With(removals, upserts);
+                    map = map.With(removals.ToHashSet(), upserts);
                     foreach (var removal in removals)
                     {
                         model.Remove(removal);
@@ -53,8 +53,8 @@ public class TargetMapProperties
     {
         var before = TargetMap<TargetSpec>.From([Serving("10.244.1.5"), Serving("10.244.1.40")]);
 
-        var unchanged = before.With([new TargetKey("10.244.9.9", 8080)], []);
-        var changed = before.With([new TargetKey("10.244.1.5", 8080)], [Serving("10.244.2.5")]);
+        var unchanged = before.With(new HashSet<TargetKey> { new("10.244.9.9", 8080) }, []);
+        var changed = before.With(new HashSet<TargetKey> { new("10.244.1.5", 8080) }, [Serving("10.244.2.5")]);
 
         Assert.Same(before, unchanged);
         Assert.Equal(["10.244.1.40:8080", "10.244.1.5:8080"], before.Keys.Select(k => k.ToString()));
