@@ -52,6 +52,7 @@ public static class ColdStarts
         return arguments;
     }
 
+    /// <summary>Microseconds in which some task on the machine waited for a CPU since boot; null where not reported.</summary>
     private static double? CpuStallMicroseconds()
     {
         const string pressure = "/proc/pressure/cpu";
